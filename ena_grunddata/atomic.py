@@ -1,0 +1,57 @@
+"""Write files and folders so they appear whole or not at all, even on Ctrl-C."""
+
+import contextlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def atomic_write(path, data, *, encoding="utf-8"):
+    """Write `data` (str or bytes) to `path` through a temporary file in the same folder."""
+    path = Path(path)
+    if isinstance(data, str):
+        data = data.encode(encoding)
+    directory = path.parent if str(path.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_directory(path):
+    """Yield a fresh staging folder; on success it replaces `path` in one rename.
+
+    The previous folder is kept until the new one is in place, so a failure leaves it untouched.
+    """
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=parent))
+    try:
+        yield staging
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    retired = None
+    if path.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".old", dir=parent))
+        os.rmdir(retired)
+        os.rename(path, retired)
+    try:
+        os.rename(staging, path)
+    except BaseException:
+        if retired is not None:
+            os.rename(retired, path)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)

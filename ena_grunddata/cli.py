@@ -1,0 +1,100 @@
+"""The command line: a thin layer that parses options, calls one library function and picks the exit code.
+
+Commands live one per module in `ena_grunddata/commands/`; `COMMANDS` lists them. Every failure the user can cause
+becomes one `error:` line and exit code 2 (input) or 3 (remote); anything else is an internal error (70) whose
+traceback is shown only with --debug.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+import traceback
+
+import click
+
+from . import __version__
+from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, EnaError
+
+# module name in ena_grunddata.commands -> the click command object in it is called `command`
+COMMANDS = ("validate", "domains", "describe", "init", "schema", "harvest", "export", "serve", "publish")
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
+
+
+class EnaGroup(click.Group):
+    """Maps our exceptions to the exit-code contract, for the real CLI and for click's test runner alike."""
+
+    def invoke(self, ctx):
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except EnaError as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except (KeyboardInterrupt, click.exceptions.Abort):
+            click.echo("error: interrupted", err=True)
+            ctx.exit(EXIT_INTERRUPTED)
+        except click.exceptions.ClickException as error:
+            if not isinstance(error, click.UsageError):
+                error.exit_code = EXIT_USAGE
+            raise
+        except (click.exceptions.Exit, SystemExit):
+            raise
+        except BrokenPipeError:
+            ctx.exit(0)
+        except Exception as error:  # an internal error: one line unless --debug
+            if debug:
+                traceback.print_exc()
+            first_line = (str(error).strip().splitlines() or [""])[0][:300]
+            click.echo(f"internal error: {type(error).__name__}: {first_line} (rerun with --debug for details)",
+                       err=True)
+            ctx.exit(EXIT_INTERNAL)
+
+    def list_commands(self, ctx):
+        return [name for name in COMMANDS if self.get_command(ctx, name) is not None]
+
+    def get_command(self, ctx, name):
+        if name not in COMMANDS:
+            return None
+        try:
+            module = importlib.import_module(f"ena_grunddata.commands.{name}")
+        except ModuleNotFoundError as error:
+            if error.name == f"ena_grunddata.commands.{name}":
+                return None  # not part of this build yet
+            raise
+        return module.command
+
+
+@click.group(cls=EnaGroup, context_settings=CONTEXT_SETTINGS)
+@click.version_option(__version__, "-V", "--version", prog_name="ena-grunddata")
+@click.option("--debug", is_flag=True, help="Show the traceback of an internal error.")
+@click.pass_context
+def cli(ctx, debug):
+    """Describe, validate, harvest and publish DCAT-AP-SE metadata for Swedish national base data.
+
+    Exit codes: 0 success, 1 findings at or above --fail-on, 2 usage or input error, 3 remote failure,
+    70 internal error, 130 interrupted.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+def main(argv=None):
+    try:
+        code = cli.main(args=argv, prog_name="ena-grunddata", standalone_mode=False)
+    except click.exceptions.Exit as done:
+        code = done.exit_code
+    except click.exceptions.ClickException as error:
+        error.show()
+        code = EXIT_USAGE
+    except (KeyboardInterrupt, click.exceptions.Abort):
+        click.echo("error: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except EnaError as error:
+        click.echo(f"error: {error}", err=True)
+        code = error.exit_code
+    except Exception as error:
+        click.echo(f"internal error: {type(error).__name__}: {error} (rerun with --debug for details)", err=True)
+        code = EXIT_INTERNAL
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,55 @@
+"""Options shared by several commands, defined once."""
+
+from __future__ import annotations
+
+import click
+
+from ..atomic import atomic_write
+from ..errors import InputError
+from ..load import DEFAULT_MAX_INPUT_BYTES, DEFAULT_TIMEOUT, FORMATS, Limits
+from ..report import LANGUAGES
+
+
+def input_options(function):
+    """How sources are read: format override and the safety limits."""
+    function = click.option("--input-format", type=click.Choice(sorted(FORMATS)), default=None,
+                            help="Parse every input as this RDF format instead of guessing from the name, "
+                                 "Content-Type or content.")(function)
+    function = click.option("--max-input-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_INPUT_BYTES,
+                            show_default=True, help="Refuse an input larger than this.")(function)
+    function = click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,
+                            show_default=True, help="Seconds one input may take to parse.")(function)
+    function = click.option("--allow-private", is_flag=True,
+                            help="Allow URLs on loopback or private networks (e.g. a local test server).")(function)
+    return function
+
+
+def limits_from(max_input_bytes, timeout, allow_private=False) -> Limits:
+    return Limits(max_input_bytes=max_input_bytes, timeout=timeout, allow_private=allow_private)
+
+
+def lang_option(function):
+    return click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
+                        help="Language of messages.")(function)
+
+
+def output_option(function):
+    return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False), default=None,
+                        help="Write to this file (atomically) instead of standard output.")(function)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print, or write the whole file at once so a failure never leaves half a report."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write(output, text)
+    except FileNotFoundError:
+        raise InputError("cannot write: the folder does not exist", where=output) from None
+    except PermissionError:
+        raise InputError("cannot write: permission denied", where=output) from None
+    except IsADirectoryError:
+        raise InputError("cannot write: is a folder", where=output) from None
+    except OSError as error:
+        raise InputError(f"cannot write: {error.strerror or error}", where=output) from None

@@ -1,0 +1,48 @@
+"""ena-grunddata validate: check DCAT-AP-SE metadata against the profiles."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import EXIT_FINDINGS, EXIT_OK
+from ..render import FORMATS, render
+from ..profiles import DEFAULT_PROFILES, PROFILES
+from ..validate import ENGINES, validate
+from .options import emit, input_options, lang_option, limits_from, output_option
+
+
+@click.command("validate")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("-p", "--profile", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
+              help=f"Profile to check against (repeatable; default: {', '.join(DEFAULT_PROFILES)}).")
+@click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra SHACL shapes file of your own (repeatable).")
+@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra SKOS vocabulary file: adds or overrides concepts, e.g. base-data domains (repeatable).")
+@click.option("--domain", default=None, metavar="SLUG",
+              help="Treat every dataset, service and series as meant for this base-data domain (see `domains`).")
+@click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@output_option
+@click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
+              show_default=True, help="Exit 1 when a finding of this severity or worse is found.")
+@click.option("--max-findings", type=click.IntRange(min=0), default=None,
+              help="Show at most this many findings in text output (counts stay exact).")
+@click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
+              help="Validation engine.")
+@lang_option
+@input_options
+def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, fail_on, max_findings, engine,
+            lang, input_format, max_input_bytes, timeout, allow_private):
+    """Validate DCAT-AP-SE metadata (files, folders, URLs or - for standard input).
+
+    \b
+    Example:
+        ena-grunddata validate catalog.rdf
+        ena-grunddata validate --profile grunddata --lang sv --format json -o report.json examples/
+    """
+    report = validate(list(sources), profiles=list(profiles) or None, shapes=extra_shapes,
+                      vocabularies=vocabularies, domain=domain, engine=engine, fail_on=fail_on,
+                      input_format=input_format, limits=limits_from(max_input_bytes, timeout, allow_private))
+    emit(render(report, fmt, lang=lang, max_findings=max_findings), output)
+    raise click.exceptions.Exit(EXIT_OK if report.conforms else EXIT_FINDINGS)

@@ -1,0 +1,87 @@
+"""The reference engine: pyshacl, given our own shapes graph (never shapes from the data) and no imports."""
+
+from __future__ import annotations
+
+import pyshacl
+from rdflib import Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import RDF, SH
+
+from ..load import no_network
+from ..report import Finding, term_text
+from ..profiles import Shapes
+
+NAME = "pyshacl"
+
+
+def run(data: Graph, shapes: Shapes) -> list[Finding]:
+    with no_network():
+        _, results, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes.graph,
+            inference="none",
+            advanced=True,  # SPARQL targets and constraints in our shapes
+            allow_warnings=True,
+            allow_infos=True,
+            do_owl_imports=False,
+            meta_shacl=False,
+            js=False,
+            inplace=True,  # the data graph is our own merged copy
+        )
+    return [finding_from_result(results, result, shapes) for result in results.objects(None, SH.result)]
+
+
+def finding_from_result(results: Graph, result, shapes: Shapes) -> Finding:
+    shape = results.value(result, SH.sourceShape)
+    component = results.value(result, SH.sourceConstraintComponent)
+    messages = {}
+    for message in results.objects(result, SH.resultMessage):
+        lang = message.language if isinstance(message, Literal) and message.language else ""
+        messages.setdefault(lang, str(message))
+    path = results.value(result, SH.resultPath)
+    return Finding(
+        code=code_for(shapes, shape, component),
+        severity=results.value(result, SH.resultSeverity),
+        focus=term_text(results.value(result, SH.focusNode)),
+        path=path_text(results, path) if path is not None else None,
+        value=term_text(results.value(result, SH.value)),
+        messages=messages,
+        shape=term_text(shape),
+        component=str(component) if component is not None else None,
+    )
+
+
+def code_for(shapes: Shapes, shape, component) -> str:
+    """The shape's ena:code; user shapes without one get a readable stand-in."""
+    code = shapes.code_of(shape) if shape is not None else None
+    if code:
+        return code
+    if shape is not None and not str(term_text(shape)).startswith("_:"):
+        local = str(shape).rstrip("/#").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        if local:
+            return local
+    name = str(component).rsplit("#", 1)[-1] if component is not None else "Constraint"
+    return "SHACL-" + name.removesuffix("ConstraintComponent")
+
+
+def path_text(graph: Graph, path) -> str:
+    """A SHACL property path as text: a plain IRI, or SPARQL path syntax with full IRIs in <>."""
+    return str(path) if isinstance(path, URIRef) else sparql_path(graph, path)
+
+
+def sparql_path(graph: Graph, path) -> str:
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return "^" + sparql_path(graph, inverse)
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return "(" + "|".join(sparql_path(graph, item) for item in Collection(graph, alternatives)) + ")"
+    for predicate, suffix in ((SH.zeroOrMorePath, "*"), (SH.oneOrMorePath, "+"), (SH.zeroOrOnePath, "?")):
+        inner = graph.value(path, predicate)
+        if inner is not None:
+            return "(" + sparql_path(graph, inner) + ")" + suffix
+    if graph.value(path, RDF.first) is not None:
+        return "/".join(sparql_path(graph, item) for item in Collection(graph, path))
+    return term_text(path)

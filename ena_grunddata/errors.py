@@ -1,0 +1,54 @@
+"""Errors that reach the user: each maps to one exit code and one line of text.
+
+Invalid *data* never raises: it becomes findings in a Report. These exceptions are for when the tool
+cannot do what was asked (unreadable input, bad options, a server that fails).
+"""
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_REMOTE = 3
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+
+class EnaError(Exception):
+    """Base class: `str(error)` is the one line shown after `error: `."""
+
+    exit_code = EXIT_INTERNAL
+
+    def __init__(self, message, *, where=None, line=None, column=None):
+        self.message = message
+        self.where = where
+        self.line = line
+        self.column = column
+        super().__init__(self.__str__())
+
+    def __str__(self):
+        location = ""
+        if self.where:
+            location = str(self.where)
+            if self.line is not None:
+                location += f":{self.line}"
+                if self.column is not None:
+                    location += f":{self.column}"
+            location += ": "
+        return f"{location}{self.message}"
+
+
+class InputError(EnaError):
+    """A file, directory, stream or document the tool cannot read or parse."""
+
+    exit_code = EXIT_USAGE
+
+
+class UsageError(EnaError):
+    """Options that do not fit together, unknown profile names and the like."""
+
+    exit_code = EXIT_USAGE
+
+
+class RemoteError(EnaError):
+    """A network or server failure (harvest, publish, URL inputs)."""
+
+    exit_code = EXIT_REMOTE

@@ -1,0 +1,606 @@
+"""The one loader: turns files, folders, standard input and URLs into RDF graphs, safely.
+
+Every command reads RDF through here. Bytes are read by us (never by rdflib, which would open paths and URLs
+itself), checked (size, encoding, entity declarations, JSON-LD contexts), then parsed into a fresh graph under a
+time budget, so a failing document contributes nothing and a hostile one cannot hang or reach the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import re
+import signal
+import sys
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import rdflib
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+
+from .errors import InputError, UsageError
+
+# rdflib logs a full traceback for every ill-typed literal; such literals become findings instead.
+logging.getLogger("rdflib").setLevel(logging.CRITICAL)
+# Keep lexical forms as written ("01"^^xsd:integer stays "01"): we report on data, we do not rewrite it.
+rdflib.NORMALIZE_LITERALS = False
+
+MiB = 1024 * 1024
+DEFAULT_MAX_INPUT_BYTES = 256 * MiB
+DEFAULT_TIMEOUT = 300.0
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    name: str
+    rdflib_name: str
+    media_types: tuple[str, ...]
+    extensions: tuple[str, ...]
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        RdfFormat("rdfxml", "xml", ("application/rdf+xml",), (".rdf", ".owl", ".xml")),
+        RdfFormat("turtle", "turtle", ("text/turtle", "application/x-turtle"), (".ttl", ".turtle")),
+        RdfFormat("jsonld", "json-ld", ("application/ld+json",), (".jsonld", ".json-ld")),
+        RdfFormat("ntriples", "nt", ("application/n-triples",), (".nt",)),
+        RdfFormat("nquads", "nquads", ("application/n-quads",), (".nq",)),
+        RdfFormat("trig", "trig", ("application/trig",), (".trig",)),
+    )
+}
+FORMAT_ALIASES = {"xml": "rdfxml", "rdf": "rdfxml", "ttl": "turtle", "json-ld": "jsonld", "nt": "ntriples",
+                  "nq": "nquads"}
+# YAML/JSON description files (the `describe` format) are loaded through the same door.
+DESCRIPTION_EXTENSIONS = (".yaml", ".yml", ".json")
+ACCEPT_HEADER = ("application/rdf+xml, text/turtle;q=0.9, application/ld+json;q=0.8, "
+                 "application/n-triples;q=0.7, application/trig;q=0.6, application/n-quads;q=0.6, */*;q=0.1")
+
+
+@dataclass
+class Limits:
+    """Bounds on every document read: bytes before parsing, seconds of parsing."""
+
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    timeout: float | None = DEFAULT_TIMEOUT
+    allow_private: bool = False
+
+
+@dataclass
+class Document:
+    """The bytes of one input and what we know about them."""
+
+    name: str  # as shown to the user: the path as given, the URL, or <stdin>
+    data: bytes
+    format: str  # a key of FORMATS, or "description"
+    base: str  # base IRI for relative references
+
+    @property
+    def text(self) -> str:
+        return self.data.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Loaded:
+    """Graphs read from one or more sources, remembering where each resource came from."""
+
+    graph: Graph
+    sources: list[str]
+    origins: Origins
+    documents: list[Document] = field(default_factory=list)
+
+
+def normalise_format(name: str | None) -> str | None:
+    if name is None:
+        return None
+    key = name.strip().lower()
+    key = FORMAT_ALIASES.get(key, key)
+    if key not in FORMATS and key != "description":
+        known = ", ".join(sorted(FORMATS))
+        raise UsageError(f"unknown input format '{name}' (known: {known})")
+    return key
+
+
+# --------------------------------------------------------------------------------------------- reading bytes
+
+
+def expand_sources(sources) -> list[str]:
+    """Turn folders into the RDF and description files below them (sorted, hidden folders skipped)."""
+    expanded = []
+    for source in sources:
+        source = str(source)
+        if source == "-" or is_url(source):
+            expanded.append(source)
+            continue
+        path = Path(source)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and is_loadable_name(p, path))
+            expanded.extend(str(p) for p in found)
+        else:
+            expanded.append(source)
+    return expanded
+
+
+def is_loadable_name(path: Path, root: Path) -> bool:
+    relative = path.relative_to(root).parts
+    if any(part.startswith(".") for part in relative):
+        return False
+    suffix = path.suffix.lower()
+    if suffix in DESCRIPTION_EXTENSIONS:
+        return _description_module().looks_like_description_file(path)
+    return format_from_extension(path.name) is not None
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def read_documents(sources, *, input_format=None, limits: Limits | None = None) -> list[Document]:
+    limits = limits or Limits()
+    forced = normalise_format(input_format)
+    documents = []
+    for source in expand_sources(sources):
+        documents.append(read_document(source, forced=forced, limits=limits))
+    return documents
+
+
+def read_document(source: str, *, forced=None, limits: Limits) -> Document:
+    content_type = None
+    base = None
+    if source == "-":
+        name = "<stdin>"
+        data = _read_capped(sys.stdin.buffer, name, limits.max_input_bytes)
+    elif is_url(source):
+        from . import http  # only when the user gave a URL: offline by default
+
+        response = http.fetch(source, accept=ACCEPT_HEADER, max_bytes=limits.max_input_bytes,
+                              allow_private=limits.allow_private)
+        name, data, content_type, base = source, response.content, response.content_type, response.url
+    else:
+        name = source
+        path = Path(source)
+        if path.is_dir():
+            raise InputError("is a folder with no RDF or description files", where=name)
+        try:
+            size = path.stat().st_size
+            if size > limits.max_input_bytes:
+                raise InputError(too_large(size, limits.max_input_bytes), where=name)
+            with path.open("rb") as handle:
+                data = _read_capped(handle, name, limits.max_input_bytes)
+        except FileNotFoundError:
+            raise InputError("no such file", where=name) from None
+        except PermissionError:
+            raise InputError("permission denied", where=name) from None
+        except IsADirectoryError:
+            raise InputError("is a folder", where=name) from None
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror or error}", where=name) from None
+    data = strip_bom(data)
+    fmt = forced or choose_format(name, content_type, data)
+    return Document(name=name, data=data, format=fmt, base=base or base_for(name))
+
+
+def too_large(size, limit) -> str:
+    return f"input is {size:,} bytes, over the limit of {limit:,} bytes (raise it with --max-input-bytes)"
+
+
+def _read_capped(stream, name, limit) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"input is over the limit of {limit:,} bytes (raise it with --max-input-bytes)",
+                         where=name)
+    return data
+
+
+def strip_bom(data: bytes) -> bytes:
+    # Windows editors write a UTF-8 byte-order mark that rdflib's Turtle parser rejects.
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def base_for(name: str) -> str:
+    """Relative IRIs resolve against this base. Never a local path: that would leak into published data."""
+    if is_url(name):
+        return name
+    return "https://relative.invalid/" + Path(name).name.replace(" ", "%20") if name != "<stdin>" \
+        else "https://relative.invalid/stdin"
+
+
+# --------------------------------------------------------------------------------------------- formats
+
+
+def format_from_extension(name: str) -> str | None:
+    lowered = name.lower()
+    for fmt in FORMATS.values():
+        if lowered.endswith(fmt.extensions):
+            return fmt.name
+    return None
+
+
+def format_from_media_type(content_type: str | None) -> str | None:
+    if not content_type:
+        return None
+    media = content_type.split(";")[0].strip().lower()
+    if media == "application/json":
+        return "jsonld"
+    for fmt in FORMATS.values():
+        if media in fmt.media_types:
+            return fmt.name
+    return None
+
+
+_NT_LINE = re.compile(r'^\s*(<[^>]*>|_:\S+)\s+<[^>]*>\s+(<[^>]*>|_:\S+|".*)\s*(<[^>]*>|_:\S+)?\s*\.\s*(#.*)?$')
+
+
+def sniff_format(data: bytes) -> str | None:
+    head = data[:8192].lstrip()
+    starts_with_statement = re.match(rb'<[^\s<>"]*>\s+<', head)  # IRI then a term: not XML
+    if head.startswith(b"<") and not starts_with_statement:
+        lowered = head[:2048].lower()
+        if b"<html" in lowered or b"<!doctype html" in lowered:
+            return None
+        return "rdfxml" if (b"rdf" in lowered or lowered.startswith(b"<?xml")) else None
+    if head[:1] in (b"{", b"["):
+        return "jsonld"
+    text = head.decode("utf-8", errors="replace")
+    if re.search(r"^\s*(@prefix|@base|prefix|base)\b", text, re.MULTILINE | re.IGNORECASE):
+        return "trig" if re.search(r"^\s*\S+\s*\{", text, re.MULTILINE) and "GRAPH" in text.upper() else "turtle"
+    lines = [line for line in text.splitlines()[:-1] or text.splitlines() if line.strip()
+             and not line.lstrip().startswith("#")]
+    if lines and all(_NT_LINE.match(line) for line in lines):
+        without_literals = [re.sub(r'"(?:[^"\\]|\\.)*"(@[\w-]+|\^\^<[^>]*>)?', " L ", line) for line in lines]
+        with_graph = any(len(re.findall(r"<[^>]*>|_:\S+|\sL\s", line)) >= 4 for line in without_literals)
+        return "nquads" if with_graph else "ntriples"
+    if lines and lines[0].lstrip().startswith(("<", "_:")):
+        return "turtle"
+    return None
+
+
+def choose_format(name: str, content_type: str | None, data: bytes) -> str:
+    """Extension first, then the server's Content-Type, then the content itself."""
+    lowered = name.lower().split("?")[0]
+    if lowered.endswith(DESCRIPTION_EXTENSIONS):
+        if lowered.endswith(".json") and looks_like_jsonld(data):
+            return "jsonld"
+        return "description"
+    fmt = format_from_extension(lowered) if not is_url(name) else None
+    fmt = fmt or format_from_media_type(content_type) or (format_from_extension(lowered) if is_url(name) else None)
+    fmt = fmt or sniff_format(data)
+    if fmt is None:
+        if not data.strip():
+            raise InputError("empty input: no RDF to read", where=name)
+        got = f" (server sent {content_type})" if content_type else ""
+        raise InputError(f"cannot tell the RDF format{got}; name it with --input-format "
+                         f"({'|'.join(FORMATS)})", where=name)
+    return fmt
+
+
+def looks_like_jsonld(data: bytes) -> bool:
+    head = data[:4096]
+    return any(key in head for key in (b'"@context"', b'"@graph"', b'"@id"', b'"@type"'))
+
+
+# --------------------------------------------------------------------------------------------- parsing
+
+
+class ParseTimeout(Exception):
+    pass
+
+
+_network_forbidden = threading.local()
+_audit_hook_installed = False
+
+
+def _audit(event, args):
+    # Backstop for rdflib and pyshacl, which open URLs and files named inside documents.
+    if event == "urllib.Request" and getattr(_network_forbidden, "active", False):
+        raise PermissionError(f"network access refused while parsing: {args[0]}")
+
+
+@contextlib.contextmanager
+def no_network():
+    global _audit_hook_installed
+    if not _audit_hook_installed:
+        sys.addaudithook(_audit)
+        _audit_hook_installed = True
+    previous = getattr(_network_forbidden, "active", False)
+    _network_forbidden.active = True
+    try:
+        yield
+    finally:
+        _network_forbidden.active = previous
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None, name: str):
+    """Interrupt a parse that runs past `seconds` (main thread only; elsewhere no budget can be enforced)."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise ParseTimeout()
+
+    previous = signal.signal(signal.SIGALRM, on_alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    except ParseTimeout:
+        raise InputError(f"time budget exceeded ({seconds:g} s); raise it with --timeout", where=name) from None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def parse_document(document: Document, limits: Limits | None = None) -> Graph:
+    """Parse one document into a fresh graph, or raise InputError with file and line."""
+    limits = limits or Limits()
+    if document.format == "description":
+        return _description_module().graph_from_document(document)
+    check_safe(document)
+    fmt = FORMATS[document.format]
+    try:
+        with no_network(), time_budget(limits.timeout, document.name):
+            graph = _parse(document, fmt)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("nesting too deep to parse", where=document.name) from None
+    except MemoryError:
+        raise InputError("out of memory while parsing", where=document.name) from None
+    except Exception as error:  # rdflib raises many unrelated types for bad syntax
+        raise syntax_error(document, error) from None
+    check_terms(document, graph)
+    return graph
+
+
+def _parse(document: Document, fmt: RdfFormat) -> Graph:
+    data = document.data if fmt.name == "rdfxml" else decode_utf8(document)
+    if fmt.name not in ("nquads", "trig"):
+        return Graph().parse(data=data, format=fmt.rdflib_name, publicID=document.base)
+    # Named graphs are merged: validation looks at the statements, not at which graph holds them.
+    dataset = Dataset()
+    dataset.parse(data=data, format=fmt.rdflib_name, publicID=document.base)
+    graph = Graph()
+    for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
+        graph.add((subject, predicate, obj))
+    return graph
+
+
+def decode_utf8(document: Document) -> str:
+    try:
+        return document.data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = document.data.count(b"\n", 0, error.start) + 1
+        raise InputError(f"not valid UTF-8 at byte {error.start}", where=document.name, line=line) from None
+
+
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+
+
+def check_safe(document: Document) -> None:
+    """Refuse what would make a parser expand entities or fetch anything."""
+    if document.format == "rdfxml":
+        match = _ENTITY_DECLARATION.search(document.data) or _EXTERNAL_DTD.search(document.data)
+        if match:
+            line = document.data.count(b"\n", 0, match.start()) + 1
+            what = "entity declarations" if b"ENTITY" in match.group(0).upper() else "external DTDs"
+            raise InputError(f"{what} are not allowed in RDF/XML (they can expand without bound or read "
+                             "local files)", where=document.name, line=line)
+    elif document.format == "jsonld":
+        check_jsonld_contexts(document)
+
+
+def check_jsonld_contexts(document: Document) -> None:
+    try:
+        tree = json.loads(decode_utf8(document))
+    except json.JSONDecodeError as error:
+        raise InputError(error.msg, where=document.name, line=error.lineno, column=error.colno) from None
+    except RecursionError:
+        raise InputError("nesting too deep to parse", where=document.name) from None
+    for reference in remote_contexts(tree):
+        raise InputError(f"remote JSON-LD context not allowed: {reference} (put the context inline)",
+                         where=document.name, line=_line_of(document.text, reference))
+
+
+def remote_contexts(node):
+    """Every @context or @import given by reference rather than inline."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("@context", "@import"):
+                    values = value if isinstance(value, list) else [value]
+                    for entry in values:
+                        if isinstance(entry, str):
+                            yield entry
+                        else:
+                            stack.append(entry)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+def syntax_error(document: Document, error: Exception) -> InputError:
+    """One line naming the file and, where the parser knows it, the line."""
+    line = column = None
+    message = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if hasattr(error, "getLineNumber"):  # xml.sax.SAXParseException
+        line, column = error.getLineNumber(), error.getColumnNumber()
+        message = error.getMessage()
+    elif type(error).__name__ == "BadSyntax":  # rdflib's Turtle/TriG parser: its `lines` is unreliable
+        parsed = getattr(error, "_str", b"").decode("utf-8", errors="replace")[: getattr(error, "_i", 0)]
+        line = parsed.count("\n") + 1
+        message = "bad syntax (" + getattr(error, "_why", "syntax error") + ")"
+    elif isinstance(error, IndexError) and document.format in ("turtle", "trig"):
+        line = document.text.rstrip().count("\n") + 1
+        message = "unexpected end of input (an unfinished statement)"
+    elif isinstance(error, json.JSONDecodeError):
+        line, column, message = error.lineno, error.colno, error.msg
+    elif document.format in ("ntriples", "nquads"):
+        line = first_bad_line(document)
+        message = "invalid " + ("N-Triples" if document.format == "ntriples" else "N-Quads") + " statement"
+    return InputError(message[:300], where=document.name, line=line, column=column)
+
+
+def first_bad_line(document: Document) -> int | None:
+    """rdflib's N-Triples parser does not say where it failed; find the first line that fails on its own."""
+    fmt = FORMATS[document.format].rdflib_name
+    for number, line in enumerate(document.text.splitlines(), start=1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        try:
+            Graph().parse(data=line + "\n", format=fmt)
+        except Exception:
+            return number
+    return None
+
+
+_BAD_IRI_CHARACTER = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+
+
+def check_terms(document: Document, graph: Graph) -> None:
+    """Refuse terms that would corrupt any output later: bad IRIs and lone surrogates."""
+    seen = set()
+    for triple in graph:
+        for term in triple:
+            if term in seen or isinstance(term, BNode):
+                continue
+            seen.add(term)
+            if isinstance(term, URIRef) and _BAD_IRI_CHARACTER.search(term):
+                shown = str(term).encode("unicode_escape").decode("ascii")
+                raise InputError(f"invalid IRI <{shown}> (characters such as spaces, quotes and angle brackets must "
+                                 "be percent-encoded)", where=document.name, line=_line_of(document.text, str(term)))
+            if isinstance(term, Literal) and any("\ud800" <= ch <= "\udfff" for ch in term):
+                raise InputError("a literal contains a lone surrogate code point (not valid Unicode)",
+                                 where=document.name)
+
+
+def _line_of(text: str, needle: str) -> int | None:
+    index = text.find(needle)
+    if index < 0:
+        return None
+    return text.count("\n", 0, index) + 1
+
+
+def _description_module():
+    from . import describe  # the YAML/JSON description format
+
+    return describe
+
+
+# --------------------------------------------------------------------------------------------- origins
+
+
+class Origins:
+    """Which source each subject came from, and (computed on demand) on which line it is described."""
+
+    def __init__(self):
+        self._source_of: dict = {}
+        self._documents: dict[str, Document] = {}
+        self._lines: dict[str, dict[str, int]] = {}
+        self._explicit: dict = {}
+
+    def add(self, document: Document, graph: Graph) -> None:
+        self._documents[document.name] = document
+        for subject in graph.subjects(unique=True):
+            self._source_of.setdefault(subject, document.name)
+
+    def set_location(self, term, source: str, line: int | None) -> None:
+        """For sources that know exact positions (the description format's source map)."""
+        self._source_of[term] = source
+        self._explicit[term] = line
+
+    def source_of(self, term) -> str | None:
+        return self._source_of.get(term)
+
+    def locate(self, term, graph: Graph | None = None) -> tuple[str | None, int | None]:
+        """(source, line) of a subject; a blank node borrows the place of the resource that refers to it."""
+        source = self._source_of.get(term)
+        if isinstance(term, BNode) and graph is not None:
+            parent = next(graph.subjects(None, term), None)
+            if parent is not None and parent != term:
+                parent_source, parent_line = self.locate(parent, None)
+                return parent_source or source, parent_line
+        if source is None:
+            return None, None
+        if term in self._explicit:
+            return source, self._explicit[term]
+        return source, self._line_index(source).get(str(term))
+
+    def _line_index(self, source: str) -> dict[str, int]:
+        if source not in self._lines:
+            document = self._documents.get(source)
+            self._lines[source] = subject_lines(document) if document else {}
+        return self._lines[source]
+
+
+_TURTLE_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+_TURTLE_SUBJECT = re.compile(r"^\s*(?:<([^>]*)>|([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*))")
+_XML_SUBJECT = re.compile(r"""\b(?:rdf:)?about\s*=\s*["']([^"']*)["']""")
+_JSONLD_ID = re.compile(r'"@id"\s*:\s*"([^"]*)"')
+
+
+def subject_lines(document: Document) -> dict[str, int]:
+    """Best-effort map from subject IRI to the first line that describes it."""
+    lines: dict[str, int] = {}
+    text = document.text
+    if document.format in ("turtle", "trig", "ntriples", "nquads", "description"):
+        prefixes: dict[str, str] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            prefix = _TURTLE_PREFIX.match(line)
+            if prefix:
+                prefixes[prefix.group(1)] = prefix.group(2)
+                continue
+            match = _TURTLE_SUBJECT.match(line)
+            if not match:
+                continue
+            if match.group(1) is not None:
+                iri = match.group(1)
+            elif match.group(2) is not None or line.lstrip().startswith(":"):
+                namespace = prefixes.get(match.group(2) or "")
+                if namespace is None:
+                    continue
+                iri = namespace + match.group(3)
+            else:
+                continue
+            lines.setdefault(iri, number)
+    elif document.format == "rdfxml":
+        for number, line in enumerate(text.splitlines(), start=1):
+            for iri in _XML_SUBJECT.findall(line):
+                lines.setdefault(iri, number)
+    elif document.format == "jsonld":
+        for number, line in enumerate(text.splitlines(), start=1):
+            for iri in _JSONLD_ID.findall(line):
+                lines.setdefault(iri, number)
+    return lines
+
+
+# --------------------------------------------------------------------------------------------- entry point
+
+
+def load(sources, *, input_format=None, limits: Limits | None = None) -> Loaded:
+    """Read and parse every source into one graph; the first bad document stops everything (exit 2)."""
+    limits = limits or Limits()
+    sources = list(sources)
+    if not sources:
+        raise UsageError("no input given (name files, folders, URLs or - for standard input)")
+    documents = read_documents(sources, input_format=input_format, limits=limits)
+    if not documents:
+        raise InputError("no RDF or description files found", where=", ".join(map(str, sources)))
+    graph = Graph()
+    origins = Origins()
+    for document in documents:
+        part = parse_document(document, limits)
+        origins.add(document, part)
+        locations = getattr(part, "ena_locations", None)  # description files carry a source map
+        if locations:
+            for term, line in locations.items():
+                origins.set_location(term, document.name, line)
+        graph += part
+    return Loaded(graph=graph, sources=[d.name for d in documents], origins=origins, documents=documents)
+

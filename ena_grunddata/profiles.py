@@ -1,0 +1,143 @@
+"""Profiles, shapes and vocabularies: the rules as data.
+
+A profile is a named set of shapes files in `shapes/`. Allowed values are never written in the shapes: a property
+shape names a SKOS scheme with `ena:allowedValuesFrom` (IRIs) or `ena:allowedNotationsFrom` (literal notations), and
+this module expands that into `sh:in` from the loaded vocabularies, so each list lives once.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import SH, SKOS
+
+from . import resources
+from .errors import UsageError
+from .load import Document, Limits, parse_document, read_document
+from .namespaces import ENA, bind_prefixes
+
+# name -> shapes files, in order; a profile brings the profiles it builds on.
+PROFILES = {
+    "dcat-ap-se": ("dcat-ap-se.ttl",),
+    "grunddata": ("dcat-ap-se.ttl", "grunddata.ttl"),
+}
+DEFAULT_PROFILES = ("dcat-ap-se", "grunddata")
+
+
+@dataclass
+class Shapes:
+    """A shapes graph ready for any engine, with the profiles it came from."""
+
+    graph: Graph
+    profiles: list[str]
+    user_files: list[str]
+
+    def code_of(self, shape) -> str | None:
+        code = self.graph.value(shape, ENA.code)
+        return str(code) if code is not None else None
+
+    def parent_of(self, shape):
+        """The node shape that holds a property shape (for codes set on the node shape only)."""
+        return self.graph.value(None, SH.property, shape)
+
+
+def resolve_profiles(names) -> list[str]:
+    names = list(names or DEFAULT_PROFILES)
+    unknown = [n for n in names if n not in PROFILES]
+    if unknown:
+        raise UsageError(f"unknown profile '{unknown[0]}' (known: {', '.join(PROFILES)})")
+    return list(dict.fromkeys(names))
+
+
+def profile_files(profiles) -> list[str]:
+    files = []
+    for name in profiles:
+        for filename in PROFILES[name]:
+            if filename not in files:
+                files.append(filename)
+    return files
+
+
+@functools.lru_cache(maxsize=None)
+def builtin_vocabularies() -> Graph:
+    graph = Graph()
+    for entry in resources.vocabulary_files():
+        graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle", publicID=f"urn:ena:vocab:{entry.name}")
+    return graph
+
+
+def load_vocabularies(extra=(), limits: Limits | None = None) -> Graph:
+    """Built-in vocabularies plus user files; a user file's statements replace ours for the same subject and
+    property (so a domain's responsible agency can be overridden, not doubled)."""
+    if not extra:
+        return builtin_vocabularies()
+    graph = Graph()
+    graph += builtin_vocabularies()
+    for source in extra:
+        user = parse_document(read_document(str(source), limits=limits or Limits()), limits)
+        for subject, predicate in set(user.subject_predicates()):
+            graph.remove((subject, predicate, None))
+        graph += user
+    return graph
+
+
+def load_shapes(profiles=None, extra_shapes=(), vocabularies: Graph | None = None,
+                limits: Limits | None = None) -> Shapes:
+    profiles = resolve_profiles(profiles)
+    vocabularies = builtin_vocabularies() if vocabularies is None else vocabularies
+    if not extra_shapes and vocabularies is builtin_vocabularies():
+        return _builtin_shapes(tuple(profiles))
+    graph = _shapes_graph(tuple(profiles))
+    for source in extra_shapes:
+        graph += parse_document(read_document(str(source), limits=limits or Limits()), limits)
+    expand_allowed_values(graph, vocabularies)
+    return Shapes(graph=graph, profiles=profiles, user_files=[str(s) for s in extra_shapes])
+
+
+@functools.lru_cache(maxsize=None)
+def _builtin_shapes(profiles: tuple[str, ...]) -> Shapes:
+    graph = _shapes_graph(profiles)
+    expand_allowed_values(graph, builtin_vocabularies())
+    return Shapes(graph=graph, profiles=list(profiles), user_files=[])
+
+
+def _shapes_graph(profiles: tuple[str, ...]) -> Graph:
+    graph = bind_prefixes(Graph())
+    for filename in profile_files(profiles):
+        entry = resources.shapes_file(filename)
+        if not entry.is_file():
+            continue  # a profile whose shapes are not written yet contributes nothing
+        document = Document(name=f"shapes/{filename}", data=entry.read_bytes(), format="turtle",
+                            base=f"urn:ena:shapes:{filename}")
+        graph += parse_document(document)
+    return graph
+
+
+def concepts_in(vocabularies: Graph, scheme) -> list[URIRef]:
+    return sorted(c for c in vocabularies.subjects(SKOS.inScheme, URIRef(scheme)) if isinstance(c, URIRef))
+
+
+def notations_in(vocabularies: Graph, scheme) -> list[Literal]:
+    values = {Literal(str(n)) for c in concepts_in(vocabularies, scheme) for n in vocabularies.objects(c, SKOS.notation)}
+    return sorted(values)
+
+
+def expand_allowed_values(shapes: Graph, vocabularies: Graph) -> None:
+    """Turn `ena:allowedValuesFrom <scheme>` into `sh:in (…)` (and likewise for notations).
+
+    A shape that names several schemes allows the union of them.
+    """
+    allowed: dict = {}
+    for predicate, members in ((ENA.allowedValuesFrom, concepts_in), (ENA.allowedNotationsFrom, notations_in)):
+        for shape, scheme in shapes.subject_objects(predicate):
+            values = members(vocabularies, scheme)
+            if not values:
+                raise UsageError(f"shape {shape} takes its values from {scheme}, but no vocabulary defines it")
+            allowed.setdefault(shape, set()).update(values)
+    for shape, values in allowed.items():
+        head = BNode()
+        Collection(shapes, head, sorted(values))
+        shapes.add((shape, SH["in"], head))

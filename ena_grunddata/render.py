@@ -1,0 +1,120 @@
+"""Renderers: one function per output format, all reading the same Report."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+
+from rdflib import Graph, URIRef
+
+from .namespaces import bind_prefixes
+from .report import Report
+
+FORMATS = ("text", "json", "turtle")
+
+_NAMES = bind_prefixes(Graph()).namespace_manager
+
+
+def short(iri: str | None) -> str:
+    """A prefixed name where we know the namespace, else the IRI in angle brackets."""
+    if iri is None:
+        return ""
+    if iri.startswith("_:"):
+        return iri
+    if iri.startswith("^") or iri.startswith("(") or "/<" in iri:
+        return iri  # a complex path, already written in SPARQL syntax
+    try:
+        prefix, namespace, local = _NAMES.compute_qname(URIRef(iri), generate=False)
+        return f"{prefix}:{local}" if local else f"<{iri}>"
+    except (ValueError, KeyError, Exception):
+        return f"<{iri}>"
+
+
+def render(report: Report, fmt: str, *, lang: str = "en", max_findings: int | None = None) -> str:
+    if fmt == "json":
+        return render_json(report, lang)
+    if fmt == "turtle":
+        return render_turtle(report)
+    if fmt == "text":
+        return render_text(report, lang, max_findings=max_findings)
+    raise ValueError(f"no renderer for {fmt}")
+
+
+def render_json(report: Report, lang: str = "en") -> str:
+    return json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2) + "\n"
+
+
+def render_turtle(report: Report) -> str:
+    graph = bind_prefixes(report.to_graph())
+    return graph.serialize(format="turtle")
+
+
+TEXT = {
+    "en": {"value": "value", "none": "No findings.", "conforms": "conforms", "not": "does not conform",
+           "resources": "resources", "sources": "sources", "more": "more findings not shown (counts are exact)",
+           "violation": "violations", "warning": "warnings", "info": "infos", "fail_on": "fail-on",
+           "checklist": "Also check by hand (metadata cannot show these):"},
+    "sv": {"value": "värde", "none": "Inga anmärkningar.", "conforms": "uppfyller kraven", "not":
+           "uppfyller inte kraven", "resources": "resurser", "sources": "källor",
+           "more": "anmärkningar visas inte (antalen stämmer)", "violation": "fel", "warning": "varningar",
+           "info": "upplysningar", "fail_on": "gräns",
+           "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):"},
+}
+SEVERITY_WORD = {"en": {"violation": "violation", "warning": "warning", "info": "info"},
+                 "sv": {"violation": "fel", "warning": "varning", "info": "info"}}
+
+
+def render_text(report: Report, lang: str = "en", *, max_findings: int | None = None) -> str:
+    words = TEXT.get(lang, TEXT["en"])
+    severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
+    by_resource: dict[str, list] = defaultdict(list)
+    for finding in report.findings:
+        by_resource[finding.focus].append(finding)
+    lines = []
+    shown = 0
+    for focus, findings in by_resource.items():
+        if max_findings is not None and shown >= max_findings:
+            break
+        first = findings[0]
+        where = f"{first.source}:{first.line}" if first.source and first.line else (first.source or "")
+        lines.append(f"{short(focus) if focus.startswith('_:') else focus}" + (f"  ({where})" if where else ""))
+        for finding in findings:
+            if max_findings is not None and shown >= max_findings:
+                break
+            shown += 1
+            label = severity_word[finding.severity.label]
+            lines.append(f"  {label:<9} {short(finding.path):<24} {finding.message(lang)}  [{finding.code}]")
+            if finding.value is not None:
+                lines.append(f"  {'':<9} {'':<24} {words['value']}: {finding.value}")
+        lines.append("")
+    hidden = len(report.findings) - shown
+    if hidden > 0:
+        lines.append(f"… {hidden} {words['more']}")
+        lines.append("")
+    if report.guidance:
+        lines.extend(guidance_lines(lang, words))
+    lines.append(summary_line(report, lang))
+    return "\n".join(lines) + "\n"
+
+
+def guidance_lines(lang: str, words: dict) -> list[str]:
+    try:
+        from .domains import guidance
+    except ImportError:
+        return []
+    items = guidance(lang)
+    if not items:
+        return []
+    return [words["checklist"], *[f"  [ ] {item}" for item in items], ""]
+
+
+def summary_line(report: Report, lang: str = "en") -> str:
+    words = TEXT.get(lang, TEXT["en"])
+    counts = report.summary
+    parts = ", ".join(f"{counts[key]} {words[key]}" for key in ("violation", "warning", "info"))
+    resources = len({f.focus for f in report.findings})
+    verdict = words["conforms"] if report.conforms else words["not"]
+    return (f"{parts} in {resources} {words['resources']} from {len(report.sources)} {words['sources']}: "
+            f"{verdict} ({words['fail_on']}: {report.fail_on.label})") if lang == "en" else \
+        (f"{parts} i {resources} {words['resources']} från {len(report.sources)} {words['sources']}: "
+         f"{verdict} ({words['fail_on']}: {report.fail_on.label})")

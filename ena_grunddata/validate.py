@@ -1,0 +1,86 @@
+"""validate(): sources in, Report out. Invalid data gives findings; only unusable input raises."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from .errors import UsageError
+from .load import Limits, Loaded, Origins, load
+from .namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_SCHEME
+from .report import Finding, Report, Severity
+from .profiles import load_shapes, load_vocabularies
+
+ENGINES = ("auto", "pyshacl")
+GRUNDDATA_PREFIXES = (GRUNDDATA_SCHEME + "/", "https://dataportal.se/concepts/grunddata/")
+MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
+
+
+def validate(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
+             fail_on="violation", input_format=None, limits: Limits | None = None) -> Report:
+    """Load `sources` (paths, folders, URLs, "-") and validate them against `profiles` (default: all)."""
+    loaded = load(sources, input_format=input_format, limits=limits)
+    return validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain,
+                           engine=engine, fail_on=fail_on, limits=limits)
+
+
+def validate_graph(graph: Graph, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
+                   fail_on="violation", sources=(), origins: Origins | None = None) -> Report:
+    """Validate a graph already in memory."""
+    loaded = Loaded(graph=graph, sources=list(sources), origins=origins or Origins())
+    return validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain,
+                           engine=engine, fail_on=fail_on)
+
+
+def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
+                    fail_on="violation", limits: Limits | None = None) -> Report:
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
+    vocabulary = load_vocabularies(vocabularies, limits)
+    shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
+    data = Graph()
+    data += loaded.graph
+    data += vocabulary  # vocabularies are background knowledge for SPARQL constraints (never targeted)
+    if domain:
+        mark_intended_domain(data, domain, vocabulary)
+    from .engines import pyshacl_engine
+
+    findings = [locate(f, loaded) for f in pyshacl_engine.run(data, shapes_bundle)]
+    return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources,
+                  fail_on=fail_on, guidance=has_grunddata_marker(loaded.graph) or bool(domain))
+
+
+def locate(finding: Finding, loaded: Loaded) -> Finding:
+    """Name the file and line that describe the finding's focus resource."""
+    from rdflib import BNode
+
+    focus = BNode(finding.focus[2:]) if finding.focus.startswith("_:") else URIRef(finding.focus)
+    source, line = loaded.origins.locate(focus, loaded.graph)
+    if source is None:
+        return finding
+    return Finding(**{**finding.__dict__, "source": source, "line": line})
+
+
+def domain_concept(vocabulary: Graph, slug: str):
+    for concept in vocabulary.subjects(SKOS.notation, None):
+        if str(vocabulary.value(concept, SKOS.notation)) == slug and \
+                (concept, SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)) in vocabulary:
+            return concept
+    known = sorted(str(vocabulary.value(c, SKOS.notation)) for c in
+                   vocabulary.subjects(SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)))
+    raise UsageError(f"unknown domain '{slug}' (known: {', '.join(known) or 'none'})")
+
+
+def mark_intended_domain(data: Graph, slug: str, vocabulary: Graph) -> None:
+    """`--domain`: every dataset, service and series is meant for that base-data domain."""
+    concept = domain_concept(vocabulary, slug)
+    for cls in MARKABLE_CLASSES:
+        for resource in set(data.subjects(RDF.type, cls)):
+            data.add((resource, ENA.intendedDomain, concept))
+
+
+def has_grunddata_marker(graph: Graph) -> bool:
+    return any(str(o).startswith(GRUNDDATA_PREFIXES) for o in graph.objects(None, DCTERMS.subject))
+
+
+__all__ = ["validate", "validate_graph", "Report", "Finding", "Severity"]

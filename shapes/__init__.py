@@ -1,0 +1,1 @@
+"""SHACL shapes shipped with ena-grunddata (data, not code)."""

@@ -1,0 +1,183 @@
+"""The validate command: exit codes, exact error lines, and JSON that equals the library's report."""
+
+import json
+
+import pytest
+
+from ena_grunddata import validate
+
+SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix ena: <https://w3id.org/ena-grunddata/ns#> .
+ena:TestDataset a sh:NodeShape ; sh:targetClass dcat:Dataset ; sh:property ena:TestTitle, ena:TestKeyword .
+ena:TestTitle sh:path dcterms:title ; sh:minCount 1 ; sh:severity sh:Violation ; ena:code "TEST-TITLE" ;
+    sh:message "The dataset has no title."@en, "Datamängden saknar titel."@sv .
+ena:TestKeyword sh:path dcat:keyword ; sh:minCount 1 ; sh:severity sh:Warning ; ena:code "TEST-KEYWORD" ;
+    sh:message "No keyword."@en, "Nyckelord saknas."@sv .
+"""
+DATA = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+
+<https://example.se/ds/ok> a dcat:Dataset ; dcterms:title "Vägnät"@sv ; dcat:keyword "väg"@sv .
+
+<https://example.se/ds/untitled> a dcat:Dataset ;
+    dcat:keyword "väg"@sv .
+"""
+
+
+@pytest.fixture
+def files(tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(SHAPES, encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text(DATA, encoding="utf-8")
+    return shapes, data
+
+
+def user_shapes_only(shapes, data, *extra):
+    # Our user shapes alone: run against an empty built-in profile set is not possible, so filter by code.
+    return ["validate", "--shapes", shapes, data, *extra]
+
+
+def test_json_output_equals_the_library_report(run_cli, files):
+    shapes, data = files
+    result = run_cli(*user_shapes_only(shapes, data, "--format", "json", "--lang", "sv"))
+    assert result.exit_code == 1
+    printed = json.loads(result.stdout)
+    report = validate([str(data)], shapes=[str(shapes)])
+    assert printed == report.to_dict("sv")
+    ours = [f for f in printed["findings"] if f["code"].startswith("TEST-")]
+    assert ours == [{"code": "TEST-TITLE", "severity": "violation", "focus": "https://example.se/ds/untitled",
+                     "path": "http://purl.org/dc/terms/title", "value": None, "message": "Datamängden saknar titel.",
+                     "shape": "https://w3id.org/ena-grunddata/ns#TestTitle", "source": str(data), "line": 6}]
+
+
+def test_json_contract_keys_and_types(run_cli, files):
+    shapes, data = files
+    printed = json.loads(run_cli(*user_shapes_only(shapes, data, "--format", "json")).stdout)
+    assert set(printed) == {"conforms", "profiles", "sources", "summary", "findings"}
+    assert set(printed["summary"]) == {"violation", "warning", "info"}
+    assert printed["summary"]["violation"] == sum(f["severity"] == "violation" for f in printed["findings"])
+    for finding in printed["findings"]:
+        assert set(finding) == {"code", "severity", "focus", "path", "value", "message", "shape", "source", "line"}
+        assert finding["severity"] in ("violation", "warning", "info")
+
+
+def test_text_output_groups_by_resource_and_ends_with_a_summary(run_cli, files):
+    shapes, data = files
+    result = run_cli(*user_shapes_only(shapes, data, "--lang", "sv"))
+    assert "https://example.se/ds/untitled" in result.stdout
+    assert "Datamängden saknar titel.  [TEST-TITLE]" in result.stdout
+    assert "dcterms:title" in result.stdout
+    assert result.stdout.rstrip().splitlines()[-1].startswith(
+        f"{validate([str(data)], shapes=[str(shapes)]).summary['violation']} fel")
+
+
+def test_fail_on_sets_the_threshold(tmp_path, run_cli):
+    shapes = tmp_path / "s.ttl"
+    shapes.write_text(SHAPES.replace("sh:minCount 1 ; sh:severity sh:Violation", "sh:minCount 0 ; "
+                                     "sh:severity sh:Violation"), encoding="utf-8")
+    data = tmp_path / "d.ttl"
+    data.write_text(DATA.replace('dcat:keyword "väg"@sv .\n', '.\n').replace(
+        '; dcat:keyword "väg"@sv .', "."), encoding="utf-8")
+    report = validate([str(data)], shapes=[str(shapes)])
+    worst = max(f.severity for f in report.findings)
+    assert run_cli("validate", "--shapes", shapes, data, "--fail-on", worst.label).exit_code == 1
+
+
+def test_output_file_is_written_whole(run_cli, files, tmp_path):
+    shapes, data = files
+    target = tmp_path / "report.json"
+    result = run_cli(*user_shapes_only(shapes, data, "--format", "json", "-o", target))
+    assert result.stdout == ""
+    assert json.loads(target.read_text(encoding="utf-8"))["sources"] == [str(data)]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_output_into_a_missing_folder_is_an_input_error(run_cli, files, tmp_path):
+    shapes, data = files
+    result = run_cli(*user_shapes_only(shapes, data, "-o", tmp_path / "nope" / "r.txt"))
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path / 'nope' / 'r.txt'}: cannot write: the folder does not exist\n"
+
+
+def test_turtle_output_is_a_shacl_report(run_cli, files):
+    from rdflib import Graph
+    from rdflib.namespace import SH
+
+    shapes, data = files
+    graph = Graph().parse(data=run_cli(*user_shapes_only(shapes, data, "--format", "turtle")).stdout, format="turtle")
+    report = next(graph.subjects(None, SH.ValidationReport))
+    assert str(graph.value(report, SH.conforms)) == "false"
+    assert len(list(graph.objects(report, SH.result))) == len(validate([str(data)], shapes=[str(shapes)]).findings)
+
+
+@pytest.mark.parametrize("name,content,line", [
+    ("broken.ttl", "@prefix x: <https://e.se/> .\nx:a x:b .\n", "broken.ttl:2: bad syntax (objectList expected)"),
+    ("laughs.rdf", '<?xml version="1.0"?>\n<!DOCTYPE r [\n<!ENTITY a "a">\n]>\n<r/>\n',
+     "laughs.rdf:3: entity declarations are not allowed in RDF/XML (they can expand without bound or read local "
+     "files)"),
+])
+def test_bad_input_gives_exit_2_and_one_error_line(run_cli, tmp_path, name, content, line):
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    result = run_cli("validate", path)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {tmp_path}/{line}\n"
+    assert "Traceback" not in result.output
+
+
+def test_missing_file(run_cli, tmp_path):
+    result = run_cli("validate", tmp_path / "absent.ttl")
+    assert (result.exit_code, result.stderr) == (2, f"error: {tmp_path / 'absent.ttl'}: no such file\n")
+
+
+def test_unknown_format_is_a_usage_error(run_cli, files):
+    result = run_cli("validate", "--format", "yaml", files[1])
+    assert result.exit_code == 2
+    assert "Invalid value for '-f' / '--format'" in result.stderr
+
+
+def test_unknown_input_format_in_content(run_cli, tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("hello", encoding="utf-8")
+    result = run_cli("validate", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}: cannot tell the RDF format; name it with --input-format")
+
+
+def test_internal_errors_are_one_line_unless_debug(run_cli, files, monkeypatch):
+    from ena_grunddata.engines import pyshacl_engine
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("injected failure\nsecond line")
+
+    monkeypatch.setattr(pyshacl_engine, "run", explode)
+    result = run_cli("validate", files[1])
+    assert result.exit_code == 70
+    assert result.stderr == ("internal error: RuntimeError: injected failure (rerun with --debug for details)\n")
+    debug = run_cli("--debug", "validate", files[1])
+    assert debug.exit_code == 70 and "Traceback" in debug.stderr
+
+
+def test_interrupt_exits_130(run_cli, files, monkeypatch):
+    from ena_grunddata.engines import pyshacl_engine
+
+    def interrupt(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pyshacl_engine, "run", interrupt)
+    result = run_cli("validate", files[1])
+    assert (result.exit_code, result.stderr) == (130, "error: interrupted\n")
+
+
+def test_python_dash_m_and_console_script_work_from_any_folder(tmp_path, files):
+    import subprocess
+    import sys
+
+    shapes, data = files
+    result = subprocess.run([sys.executable, "-m", "ena_grunddata", "validate", "--shapes", str(shapes), str(data),
+                             "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["sources"] == [str(data)]

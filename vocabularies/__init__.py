@@ -1,0 +1,1 @@
+"""SKOS vocabularies shipped with ena-grunddata (data, not code)."""
