@@ -441,10 +441,16 @@ def syntax_error(document: Document, error: Exception) -> InputError:
         message = "unexpected end of input (an unfinished statement)"
     elif isinstance(error, json.JSONDecodeError):
         line, column, message = error.lineno, error.colno, error.msg
+    elif _RDFXML_POSITION.match(message):  # rdflib's RDF/XML ParserError: "<uri>:line:col: text"
+        line_text, column_text, message = _RDFXML_POSITION.match(message).groups()
+        line, column = int(line_text), int(column_text)
     elif document.format in ("ntriples", "nquads"):
         line = first_bad_line(document)
         message = "invalid " + ("N-Triples" if document.format == "ntriples" else "N-Quads") + " statement"
     return InputError(message[:300], where=document.name, line=line, column=column)
+
+
+_RDFXML_POSITION = re.compile(r"^.*?:(\d+):(\d+): (.*)$")
 
 
 def first_bad_line(document: Document) -> int | None:
