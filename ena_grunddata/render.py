@@ -10,7 +10,6 @@ from rdflib import Graph, URIRef
 from .namespaces import bind_prefixes
 from .report import Report
 
-FORMATS = ("text", "json", "turtle")
 
 _NAMES = bind_prefixes(Graph()).namespace_manager
 
@@ -30,14 +29,14 @@ def short(iri: str | None) -> str:
         return f"<{iri}>"
 
 
-def render(report: Report, fmt: str, *, lang: str = "en", max_findings: int | None = None) -> str:
-    if fmt == "json":
-        return render_json(report, lang)
-    if fmt == "turtle":
-        return render_turtle(report)
-    if fmt == "text":
-        return render_text(report, lang, max_findings=max_findings)
-    raise ValueError(f"no renderer for {fmt}")
+def render(report: Report, fmt: str, *, lang: str = "en", max_findings: int | None = None, context=None) -> str:
+    """`context` (render_context.ReportContext) carries what only some formats need: the data graph for
+    cards and scores, rule metadata, document text for exact lines. It is never needed for text/json/turtle."""
+    try:
+        renderer = RENDERERS[fmt]
+    except KeyError:
+        raise ValueError(f"no renderer for {fmt}") from None
+    return renderer(report, lang=lang, max_findings=max_findings, context=context)
 
 
 def render_json(report: Report, lang: str = "en") -> str:
@@ -118,3 +117,25 @@ def summary_line(report: Report, lang: str = "en") -> str:
             f"{verdict} ({words['fail_on']}: {report.fail_on.label})") if lang == "en" else \
         (f"{parts} i {resources} {words['resources']} från {len(report.sources)} {words['sources']}: "
          f"{verdict} ({words['fail_on']}: {report.fail_on.label})")
+
+
+def _lazy(module: str, function: str):
+    """Renderers in their own modules, imported only when their format is asked for."""
+    def run(report, **options):
+        import importlib
+
+        return getattr(importlib.import_module(f"ena_grunddata.{module}"), function)(report, **options)
+    return run
+
+
+# format name -> function(report, *, lang, max_findings, context) -> str
+RENDERERS = {
+    "text": lambda report, lang, max_findings, context: render_text(report, lang, max_findings=max_findings),
+    "json": lambda report, lang, max_findings, context: render_json(report, lang),
+    "turtle": lambda report, lang, max_findings, context: render_turtle(report),
+    "html": _lazy("render_html", "render_html"),
+    "markdown": _lazy("render_markdown", "render_markdown"),
+    "junit": _lazy("render_junit", "render_junit"),
+    "sarif": _lazy("render_sarif", "render_sarif"),
+}
+FORMATS = tuple(RENDERERS)

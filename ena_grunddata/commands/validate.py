@@ -5,9 +5,9 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from ..render import FORMATS, render
+from ..render import FORMATS
 from ..profiles import DEFAULT_PROFILES, PROFILES
-from ..validate import ENGINES, validate
+from ..validate import ENGINES
 from .options import emit, input_options, lang_option, limits_from, output_option
 
 
@@ -30,10 +30,14 @@ from .options import emit, input_options, lang_option, limits_from, output_optio
               help="Show at most this many findings in text output (counts stay exact).")
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="Validation engine.")
+@click.option("--score", is_flag=True,
+              help="Add the metadata quality score (text, markdown; html always has it). See `score`.")
+@click.option("--changed-only", "changed_only", default=None, metavar="GIT_REF",
+              help="Validate only the files changed since this git ref, plus the files beside them that they refer to.")
 @lang_option
 @input_options
 def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, fail_on, max_findings, engine,
-            lang, input_format, max_input_bytes, timeout, allow_private):
+            score, changed_only, lang, input_format, max_input_bytes, timeout, allow_private):
     """Validate DCAT-AP-SE metadata (files, folders, URLs or - for standard input).
 
     \b
@@ -41,8 +45,12 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, 
         ena-grunddata validate catalog.rdf
         ena-grunddata validate --profile grunddata --lang sv --format json -o report.json examples/
     """
-    report = validate(list(sources), profiles=list(profiles) or None, shapes=extra_shapes,
-                      vocabularies=vocabularies, domain=domain, engine=engine, fail_on=fail_on,
-                      input_format=input_format, limits=limits_from(max_input_bytes, timeout, allow_private))
-    emit(render(report, fmt, lang=lang, max_findings=max_findings), output)
+    from .. import reporting  # html/markdown/junit/sarif, --score and --changed-only live there
+
+    report, text = reporting.validate_and_render(
+        list(sources), profiles=list(profiles) or None, shapes=extra_shapes, vocabularies=vocabularies,
+        domain=domain, engine=engine, fail_on=fail_on, input_format=input_format,
+        limits=limits_from(max_input_bytes, timeout, allow_private), fmt=fmt, lang=lang,
+        max_findings=max_findings, score=score, changed_only=changed_only)
+    emit(text, output)
     raise click.exceptions.Exit(EXIT_OK if report.conforms else EXIT_FINDINGS)

@@ -1,0 +1,306 @@
+"""What the richer report formats need besides the Report: rule metadata, the data graph, document text.
+
+Renderers never validate again: the findings come from the Report. The context only answers questions the Report
+cannot: what a rule is about (from the shapes), which datasets exist (cards for clean ones too, scores), and on
+which line of its file a property is written (so code hosts annotate the right line).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, SKOS
+
+from . import resources
+from .load import Document, is_url
+from .namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_SCHEME
+from .report import Finding, Report, Severity
+
+CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
+USER_PROFILE = "user"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One finding code as the shapes define it."""
+
+    code: str
+    severity: Severity
+    messages: dict
+    comment: str = ""
+    profile: str = USER_PROFILE
+    shape: str | None = None
+
+    def message(self, lang: str) -> str:
+        return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), self.code)
+
+
+@dataclass
+class ReportContext:
+    graph: Graph | None = None  # the data as loaded (without vocabularies)
+    documents: dict[str, Document] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    scores: object | None = None  # score.Scores, when asked for
+    domain: str | None = None  # --domain, for the HTML domain filter
+    origins: object | None = None  # load.Origins: which file describes a resource
+    cwd: str = field(default_factory=os.getcwd)
+
+    def rule(self, finding: Finding) -> Rule:
+        """The rule behind a finding; codes the shapes do not describe get one built from the finding."""
+        return self.rules.get(finding.code) or Rule(finding.code, finding.severity, dict(finding.messages),
+                                                     shape=finding.shape)
+
+    def line_of(self, finding: Finding) -> int | None:
+        """The line of the finding's property inside its resource's block, else the resource's line."""
+        if finding.line is None or not finding.path or finding.source not in self.documents:
+            return finding.line
+        return property_line(self.documents[finding.source], finding.line, finding.path) or finding.line
+
+    def uri_of(self, source: str | None) -> str | None:
+        """A SARIF/JUnit artifact URI: relative to the working directory when the file is below it."""
+        if not source or source.startswith("<"):
+            return None
+        if is_url(source):
+            return source
+        path = Path(source)
+        try:
+            return path.resolve().relative_to(Path(self.cwd).resolve()).as_posix()
+        except ValueError:
+            return path.resolve().as_uri()
+
+
+def build_context(loaded, *, profiles=None, shapes=(), vocabularies=(), domain=None, limits=None,
+                  report: Report | None = None, with_score: bool = False) -> ReportContext:
+    """Everything the html/markdown/junit/sarif renderers and the score read, from what validate loaded."""
+    from .profiles import load_shapes, load_vocabularies
+
+    vocabulary = load_vocabularies(vocabularies, limits)
+    bundle = load_shapes(profiles, shapes, vocabulary, limits)
+    context = ReportContext(graph=loaded.graph, documents={d.name: d for d in loaded.documents},
+                            rules=rule_catalog(bundle.graph), domain=domain, origins=loaded.origins)
+    if with_score:
+        from .score import score
+
+        context.scores = score(loaded.graph, report, vocabulary)
+    return context
+
+
+# --------------------------------------------------------------------------------------------- rules
+
+
+def rule_catalog(shapes: Graph) -> dict[str, Rule]:
+    """code -> Rule for every shape that carries ena:code."""
+    owners = profile_of_codes()
+    rules = {}
+    for shape, code in shapes.subject_objects(ENA.code):
+        code = str(code)
+        if code in rules:
+            continue
+        severity = shapes.value(shape, SH.severity)
+        rules[code] = Rule(code=code, severity=Severity.parse(severity) if severity is not None else Severity.VIOLATION,
+                           messages=texts(shapes, shape, SH.message) or sparql_messages(shapes, shape),
+                           comment=texts(shapes, shape, RDFS.comment).get("en", ""),
+                           profile=owners.get(code, USER_PROFILE),
+                           shape=str(shape) if isinstance(shape, URIRef) else None)
+    return rules
+
+
+def texts(graph: Graph, subject, predicate) -> dict[str, str]:
+    found = {}
+    for value in graph.objects(subject, predicate):
+        if isinstance(value, Literal):
+            found.setdefault(value.language or "en", str(value))
+    return found
+
+
+def sparql_messages(graph: Graph, shape) -> dict[str, str]:
+    for constraint in graph.objects(shape, SH.sparql):
+        messages = texts(graph, constraint, SH.message)
+        if messages:
+            return messages
+    return {}
+
+
+@functools.lru_cache(maxsize=1)
+def profile_of_codes() -> dict[str, str]:
+    """Which built-in profile defines each code: the profile's own (last) shapes file."""
+    from .profiles import PROFILES
+
+    owners: dict[str, str] = {}
+    for name, files in PROFILES.items():
+        entry = resources.shapes_file(files[-1])
+        if not entry.is_file():
+            continue
+        graph = Graph().parse(data=entry.read_text(encoding="utf-8"), format="turtle")
+        for code in graph.objects(None, ENA.code):
+            owners.setdefault(str(code), name)
+    return owners
+
+
+# --------------------------------------------------------------------------------------------- resources
+
+
+def card_resources(graph: Graph | None) -> list[str]:
+    """Catalogs, datasets, services and series: the resources a person reads a report about."""
+    if graph is None:
+        return []
+    found = set()
+    for cls in CARD_CLASSES:
+        found.update(text_of(s) for s in graph.subjects(RDF.type, cls))
+    return sorted(found)
+
+
+def text_of(term) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def term_of(text: str):
+    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+
+
+def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
+    """The card a finding belongs on: its focus when that is a card resource, else the one card resource that
+    points at it (a distribution's dataset), else the focus itself."""
+    if graph is None or focus in cards:
+        return focus
+    referrers = {text_of(s) for s in graph.subjects(None, term_of(focus))}
+    owners = referrers & cards
+    return owners.pop() if len(owners) == 1 else focus
+
+
+def label_of(graph: Graph | None, resource: str, lang: str) -> str:
+    """dcterms:title (or foaf:name, rdfs:label, skos:prefLabel) in the language asked for, else any."""
+    if graph is None:
+        return ""
+    term = term_of(resource)
+    for predicate in (DCTERMS.title, URIRef("http://xmlns.com/foaf/0.1/name"), RDFS.label, SKOS.prefLabel):
+        values = [v for v in graph.objects(term, predicate) if isinstance(v, Literal)]
+        if values:
+            return str(next((v for v in values if v.language == lang), next(
+                (v for v in values if v.language in (None, "")), values[0])))
+    return ""
+
+
+def kind_of(graph: Graph | None, resource: str) -> str:
+    """The local name of the resource's DCAT class (Dataset, DataService…), or ''."""
+    if graph is None:
+        return ""
+    for cls in (*CARD_CLASSES, DCAT.Distribution):
+        if (term_of(resource), RDF.type, cls) in graph:
+            return str(cls).rsplit("#", 1)[-1]
+    return ""
+
+
+def domains_of(graph: Graph | None, resource: str, domain: str | None) -> list[str]:
+    """Base-data domains a resource is marked for (dcterms:subject in the grunddata scheme, or --domain)."""
+    found = [domain] if domain else []
+    if graph is not None:
+        for subject in graph.objects(term_of(resource), DCTERMS.subject):
+            text = str(subject)
+            if "grunddata" in text:
+                found.append(text.rstrip("/").rsplit("/", 1)[-1])
+    return sorted(set(found))
+
+
+# --------------------------------------------------------------------------------------------- lines
+
+_PREFIX_TTL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_PREFIX_XML = re.compile(r"""xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']""")
+
+
+def property_line(document: Document, subject_line: int, path: str) -> int | None:
+    """Best effort: the first line of the resource's block (from `subject_line`) that writes `path`.
+
+    The block runs until the next resource starts (a line at the left margin in Turtle, a new rdf:about in
+    RDF/XML, a new "@id" in JSON-LD, a line indented no deeper in YAML). None when the property is not written
+    there (a missing property: the resource's own line is the right place then).
+    """
+    if path.startswith(("^", "(", "_:")) or "/<" in path:
+        return None
+    lines = document.text.splitlines()
+    if not 0 < subject_line <= len(lines):
+        return None
+    spellings = property_spellings(document, path)
+    if not spellings:
+        return None
+    pattern = re.compile("|".join(spellings))
+    block = block_lines(document.format, lines, subject_line)
+    for number in block:
+        text = lines[number - 1]
+        if pattern.search(strip_strings(text, document.format)):
+            return number
+    return None
+
+
+def property_spellings(document: Document, path: str) -> list[str]:
+    """Regular expressions for the ways the property IRI can be written in this document."""
+    namespace, local = split_iri(path)
+    if not local:
+        return []
+    escaped_local = re.escape(local)
+    spellings = [re.escape(f"<{path}>")] if document.format != "description" else []
+    if document.format in ("turtle", "trig"):
+        for prefix, iri in _PREFIX_TTL.findall(document.text):
+            if iri == namespace:
+                spellings.append(rf"(?<![\w:-]){re.escape(prefix)}:{escaped_local}(?![\w.-]*[\w-])")
+        if path == str(RDF.type):
+            spellings.append(r"(?<![\w:-])a(?=\s)")
+    elif document.format == "rdfxml":
+        for prefix, iri in _PREFIX_XML.findall(document.text):
+            if iri == namespace:
+                spellings.append(rf"<{re.escape(prefix)}:{escaped_local}[\s/>]")
+    elif document.format == "jsonld":
+        spellings += [rf'"{re.escape(path)}"\s*:', rf'"(?:[\w.-]+:)?{escaped_local}"\s*:']
+    elif document.format == "description":
+        spellings.append(rf"^\s*(?:-\s*)?{escaped_local}\s*:")
+    return spellings
+
+
+def split_iri(iri: str) -> tuple[str, str]:
+    for separator in ("#", "/"):
+        if separator in iri:
+            head, _, tail = iri.rpartition(separator)
+            if tail:
+                return head + separator, tail
+    return iri, ""
+
+
+def block_lines(fmt: str, lines: list[str], start: int) -> range:
+    end = len(lines)
+    first_indent = indent(lines[start - 1])
+    for number in range(start + 1, len(lines) + 1):
+        text = lines[number - 1]
+        if not text.strip() or text.lstrip().startswith("#"):
+            continue
+        if fmt in ("turtle", "trig") and indent(text) == 0 and not text.startswith(("]", ")", "}")):
+            end = number - 1
+            break
+        if fmt == "rdfxml" and re.search(r"\brdf:about\s*=", text):
+            end = number - 1
+            break
+        if fmt == "jsonld" and '"@id"' in text and indent(text) <= first_indent:
+            end = number - 1
+            break
+        if fmt == "description" and indent(text) <= first_indent:
+            end = number - 1
+            break
+    return range(start, end + 1)
+
+
+def indent(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+
+
+def strip_strings(text: str, fmt: str) -> str:
+    """Drop quoted literals so a property name inside a title does not count (JSON keys are strings: keep)."""
+    if fmt in ("turtle", "trig"):
+        return _STRING.sub('""', text)
+    return text

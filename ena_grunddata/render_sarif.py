@@ -1,0 +1,99 @@
+"""SARIF 2.1.0: findings as code-scanning results, so code hosts annotate the offending line.
+
+One run, one tool (`ena-grunddata`), one reporting descriptor per finding code (from the shapes: message, rationale,
+default severity, profile), one result per finding with a physical location (file relative to the working
+directory, start line of the property inside the resource's block where we can find it) and a logical location
+(the resource IRI).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from . import __version__
+from .render_context import ReportContext
+from .report import Finding, Report, Severity
+
+SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
+INFORMATION_URI = "https://w3id.org/ena-grunddata"
+LEVEL = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
+    """`max_findings` is ignored: CI annotations need every result."""
+    context = context or ReportContext()
+    codes = sorted({f.code for f in report.findings} | set(context.rules))
+    index = {code: number for number, code in enumerate(codes)}
+    run = {
+        "tool": {"driver": {
+            "name": "ena-grunddata",
+            "version": __version__,
+            "informationUri": INFORMATION_URI,
+            "language": lang,
+            "rules": [descriptor(context.rule(example(report, code, context)), lang) for code in codes],
+        }},
+        "columnKind": "unicodeCodePoints",
+        "results": [result(f, index[f.code], lang, context) for f in report.findings],
+        "properties": {"profiles": list(report.profiles), "failOn": report.fail_on.label,
+                       "conforms": report.conforms, "summary": report.summary},
+    }
+    sources = [context.uri_of(s) for s in report.sources]
+    artifacts = [{"location": {"uri": uri}} for uri in sources if uri]
+    if artifacts:
+        run["artifacts"] = artifacts
+    document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def example(report: Report, code: str, context: ReportContext) -> Finding:
+    """A finding with this code (for codes the shapes do not describe), or a stand-in for a known rule."""
+    found = next((f for f in report.findings if f.code == code), None)
+    if found is not None:
+        return found
+    rule = context.rules[code]
+    return Finding(code=code, severity=rule.severity, focus="", messages=rule.messages)
+
+
+def descriptor(rule, lang: str) -> dict:
+    message = rule.message(lang)
+    help_text = f"{message}\n\n{rule.comment}".strip() if rule.comment else message
+    entry = {
+        "id": rule.code,
+        "shortDescription": {"text": message},
+        "fullDescription": {"text": rule.comment or message},
+        "help": {"text": help_text},
+        "defaultConfiguration": {"level": LEVEL[rule.severity]},
+        "properties": {"profile": rule.profile, "tags": [rule.profile]},
+    }
+    return entry
+
+
+def result(finding: Finding, rule_index: int, lang: str, context: ReportContext) -> dict:
+    entry = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index,
+        "level": LEVEL[finding.severity],
+        "message": {"text": finding.message(lang)},
+        "locations": [location(finding, context)],
+        "partialFingerprints": {"enaFinding/v1": fingerprint(finding)},
+        "properties": {"focus": finding.focus, "path": finding.path, "value": finding.value},
+    }
+    return entry
+
+
+def location(finding: Finding, context: ReportContext) -> dict:
+    place = {"logicalLocations": [{"fullyQualifiedName": finding.focus, "kind": "resource"}]}
+    uri = context.uri_of(finding.source)
+    if uri:
+        physical = {"artifactLocation": {"uri": uri}}
+        line = context.line_of(finding)
+        if line:
+            physical["region"] = {"startLine": line}
+        place["physicalLocation"] = physical
+    return place
+
+
+def fingerprint(finding: Finding) -> str:
+    """Stable across runs and line moves: the same problem keeps its identity in the code host."""
+    return hashlib.sha256("\x1f".join(str(part) for part in finding.key()).encode("utf-8")).hexdigest()[:32]

@@ -1,0 +1,343 @@
+"""A metadata quality score per dataset and per catalog, in the spirit of the data.europa.eu MQA.
+
+Five dimensions (findability, accessibility, interoperability, reusability, contextuality), 405 points in all, with
+MQA's rating bands. Computed from the metadata alone: no URL is fetched, so MQA's "URL answers" checks become "URL
+is given". Distribution checks give their points in proportion to the share of the dataset's distributions that
+pass. docs/quality-score.md has the point table; CHECKS below is that table.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from .namespaces import DCAT, DCTERMS
+from .report import Report, Severity
+
+DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability", "contextuality")
+DIMENSION_WORDS = {
+    "en": {"findability": "findability", "accessibility": "accessibility", "interoperability": "interoperability",
+           "reusability": "reusability", "contextuality": "contextuality"},
+    "sv": {"findability": "sökbarhet", "accessibility": "åtkomlighet", "interoperability": "interoperabilitet",
+           "reusability": "återanvändbarhet", "contextuality": "sammanhang"},
+}
+RATINGS = ((351, "excellent"), (221, "good"), (121, "sufficient"), (0, "bad"))  # MQA's bands over 405 points
+RATING_WORDS = {"en": {"excellent": "excellent", "good": "good", "sufficient": "sufficient", "bad": "bad"},
+                "sv": {"excellent": "utmärkt", "good": "bra", "sufficient": "tillräcklig", "bad": "dålig"}}
+
+
+@dataclass(frozen=True)
+class Check:
+    key: str
+    dimension: str
+    points: int
+    level: str  # "dataset" or "distribution"
+    labels: dict
+
+    def label(self, lang: str) -> str:
+        return self.labels.get(lang) or self.labels["en"]
+
+
+def _check(key, dimension, points, level, en, sv) -> Check:
+    return Check(key, dimension, points, level, {"en": en, "sv": sv})
+
+
+CHECKS = (
+    _check("keyword", "findability", 30, "dataset", "keywords (dcat:keyword)", "nyckelord (dcat:keyword)"),
+    _check("theme", "findability", 30, "dataset", "themes (dcat:theme)", "teman (dcat:theme)"),
+    _check("spatial", "findability", 20, "dataset", "spatial coverage (dcterms:spatial)",
+           "geografiskt område (dcterms:spatial)"),
+    _check("temporal", "findability", 20, "dataset", "temporal coverage (dcterms:temporal)",
+           "tidsperiod (dcterms:temporal)"),
+    _check("access_url", "accessibility", 50, "distribution", "access URL (dcat:accessURL)",
+           "åtkomstadress (dcat:accessURL)"),
+    _check("download_url", "accessibility", 50, "distribution", "download URL (dcat:downloadURL)",
+           "nedladdningsadress (dcat:downloadURL)"),
+    _check("format", "interoperability", 20, "distribution", "format (dcterms:format)", "format (dcterms:format)"),
+    _check("media_type", "interoperability", 10, "distribution", "media type (dcat:mediaType)",
+           "medietyp (dcat:mediaType)"),
+    _check("format_vocabulary", "interoperability", 10, "distribution", "format or media type from a vocabulary",
+           "format eller medietyp från ett vokabulär"),
+    _check("non_proprietary", "interoperability", 20, "distribution", "non-proprietary format",
+           "öppet (icke-proprietärt) format"),
+    _check("machine_readable", "interoperability", 20, "distribution", "machine-readable format",
+           "maskinläsbart format"),
+    _check("conformity", "interoperability", 30, "dataset", "no violations of the profiles",
+           "inga fel mot profilerna"),
+    _check("license", "reusability", 20, "distribution", "licence (dcterms:license)", "licens (dcterms:license)"),
+    _check("license_vocabulary", "reusability", 10, "distribution", "licence from a vocabulary",
+           "licens från ett vokabulär"),
+    _check("access_rights", "reusability", 10, "dataset", "access rights (dcterms:accessRights)",
+           "åtkomsträttigheter (dcterms:accessRights)"),
+    _check("access_rights_vocabulary", "reusability", 5, "dataset", "access rights from a vocabulary",
+           "åtkomsträttigheter från ett vokabulär"),
+    _check("contact_point", "reusability", 20, "dataset", "contact point (dcat:contactPoint)",
+           "kontaktuppgift (dcat:contactPoint)"),
+    _check("publisher", "reusability", 10, "dataset", "publisher (dcterms:publisher)",
+           "utgivare (dcterms:publisher)"),
+    _check("rights", "contextuality", 5, "distribution", "rights (dcterms:rights)", "rättigheter (dcterms:rights)"),
+    _check("byte_size", "contextuality", 5, "distribution", "file size (dcat:byteSize)",
+           "filstorlek (dcat:byteSize)"),
+    _check("issued", "contextuality", 5, "dataset", "release date (dcterms:issued)",
+           "utgivningsdatum (dcterms:issued)"),
+    _check("modified", "contextuality", 5, "dataset", "modification date (dcterms:modified)",
+           "ändringsdatum (dcterms:modified)"),
+)
+MAX_POINTS = sum(c.points for c in CHECKS)  # 405, as in MQA
+
+DATASET_PROPERTY = {"keyword": DCAT.keyword, "theme": DCAT.theme, "spatial": DCTERMS.spatial,
+                    "temporal": DCTERMS.temporal, "access_rights": DCTERMS.accessRights,
+                    "contact_point": DCAT.contactPoint, "publisher": DCTERMS.publisher, "issued": DCTERMS.issued,
+                    "modified": DCTERMS.modified}
+DISTRIBUTION_PROPERTY = {"access_url": DCAT.accessURL, "download_url": DCAT.downloadURL, "format": DCTERMS.format,
+                         "media_type": DCAT.mediaType, "license": DCTERMS.license, "rights": DCTERMS.rights,
+                         "byte_size": DCAT.byteSize}
+
+# Formats, as media types and as EU file-type codes. Machine-readable: a program can read the content's structure.
+# Non-proprietary: an open specification anyone may implement.
+MACHINE_READABLE = {
+    "text/csv", "csv", "application/json", "json", "application/ld+json", "json_ld", "jsonld", "application/xml",
+    "text/xml", "xml", "application/rdf+xml", "rdf_xml", "rdf", "text/turtle", "rdf_turtle", "ttl",
+    "application/n-triples", "rdf_n_triples", "application/trig", "application/geo+json", "geojson",
+    "application/gml+xml", "gml", "application/vnd.geo+json", "application/x-netcdf", "netcdf",
+    "application/vnd.apache.parquet", "parquet", "application/vnd.ms-excel", "xls",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx",
+    "application/vnd.oasis.opendocument.spreadsheet", "ods", "text/tab-separated-values", "tsv",
+    "application/sparql-results+json", "application/sparql-results+xml", "application/yaml", "yaml",
+    "application/vnd.google-earth.kml+xml", "kml", "application/x-shapefile", "shp",
+    "application/geopackage+sqlite3", "gpkg",
+}
+PROPRIETARY = {"application/vnd.ms-excel", "xls", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+               "xlsx", "application/msword", "doc", "docx", "application/x-shapefile", "shp",
+               "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+NON_PROPRIETARY = (MACHINE_READABLE - PROPRIETARY) | {"application/pdf", "pdf", "text/html", "html", "text/plain",
+                                                      "txt", "application/vnd.oasis.opendocument.text", "odt",
+                                                      "application/zip", "zip", "image/png", "png", "image/tiff",
+                                                      "tiff", "image/jpeg", "jpeg"}
+FORMAT_AUTHORITIES = ("http://publications.europa.eu/resource/authority/file-type/",
+                      "https://www.iana.org/assignments/media-types/", "http://www.iana.org/assignments/media-types/")
+
+
+@dataclass
+class DatasetScore:
+    resource: str
+    title: str
+    points: dict[str, float]  # check key -> points given
+
+    @property
+    def total(self) -> float:
+        return round(sum(self.points.values()), 1)
+
+    @property
+    def rating(self) -> str:
+        return rating(self.total)
+
+    def dimension(self, name: str) -> tuple[float, int]:
+        got = sum(p for key, p in self.points.items() if check(key).dimension == name)
+        return round(got, 1), sum(c.points for c in CHECKS if c.dimension == name)
+
+    def to_dict(self) -> dict:
+        return {
+            "resource": self.resource, "title": self.title, "total": self.total, "max": MAX_POINTS,
+            "rating": self.rating,
+            "dimensions": {d: dict(zip(("points", "max"), self.dimension(d))) for d in DIMENSIONS},
+            "checks": [{"key": c.key, "dimension": c.dimension, "points": self.points[c.key], "max": c.points}
+                       for c in CHECKS],
+        }
+
+
+@dataclass
+class CatalogScore:
+    resource: str
+    title: str
+    datasets: list[DatasetScore] = field(default_factory=list)
+
+    @property
+    def total(self) -> float | None:
+        """The mean of its datasets' totals (None for a catalog without datasets)."""
+        if not self.datasets:
+            return None
+        return round(sum(d.total for d in self.datasets) / len(self.datasets), 1)
+
+    @property
+    def rating(self) -> str | None:
+        return None if self.total is None else rating(self.total)
+
+    def to_dict(self) -> dict:
+        return {"resource": self.resource, "title": self.title, "total": self.total, "max": MAX_POINTS,
+                "rating": self.rating, "datasets": [d.resource for d in self.datasets]}
+
+
+@dataclass
+class Scores:
+    datasets: list[DatasetScore]
+    catalogs: list[CatalogScore]
+
+    def of(self, resource: str) -> DatasetScore | CatalogScore | None:
+        for entry in (*self.datasets, *self.catalogs):
+            if entry.resource == resource:
+                return entry
+        return None
+
+    def to_dict(self) -> dict:
+        return {"max": MAX_POINTS, "datasets": [d.to_dict() for d in self.datasets],
+                "catalogs": [c.to_dict() for c in self.catalogs]}
+
+
+def check(key: str) -> Check:
+    return next(c for c in CHECKS if c.key == key)
+
+
+def rating(total: float) -> str:
+    return next(name for floor, name in RATINGS if total >= floor)
+
+
+# --------------------------------------------------------------------------------------------- scoring
+
+
+def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None = None) -> Scores:
+    """Score every dcat:Dataset in `graph`; the catalogs' scores are their datasets' mean. `report` gives the
+    conformity points (none without a report); `vocabularies` decides the "from a vocabulary" points."""
+    if vocabularies is None:
+        from .profiles import builtin_vocabularies
+
+        vocabularies = builtin_vocabularies()
+    violated = violated_resources(report)
+    datasets = {}
+    for dataset in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
+        datasets[dataset] = score_dataset(graph, dataset, vocabularies, violated)
+    catalogs = []
+    for catalog in sorted(set(graph.subjects(RDF.type, DCAT.Catalog)), key=str):
+        members = [datasets[d] for d in sorted(set(graph.objects(catalog, DCAT.dataset)), key=str) if d in datasets]
+        catalogs.append(CatalogScore(text_of(catalog), title(graph, catalog), members))
+    return Scores(list(datasets.values()), catalogs)
+
+
+def score_dataset(graph: Graph, dataset, vocabularies: Graph, violated: set[str] | None) -> DatasetScore:
+    distributions = sorted(set(graph.objects(dataset, DCAT.distribution)), key=str)
+    points = {}
+    for item in CHECKS:
+        if item.level == "distribution":
+            share = (sum(passes(item.key, graph, d, vocabularies) for d in distributions) / len(distributions)
+                     if distributions else 0.0)
+            points[item.key] = round(item.points * share, 1)
+        elif item.key == "conformity":
+            points[item.key] = float(item.points) if conforms(graph, dataset, distributions, violated) else 0.0
+        else:
+            points[item.key] = float(item.points) if passes(item.key, graph, dataset, vocabularies) else 0.0
+    return DatasetScore(text_of(dataset), title(graph, dataset), points)
+
+
+def passes(key: str, graph: Graph, node, vocabularies: Graph) -> bool:
+    if key in DATASET_PROPERTY or key in DISTRIBUTION_PROPERTY:
+        prop = DATASET_PROPERTY.get(key) or DISTRIBUTION_PROPERTY[key]
+        return any(has_content(v) for v in graph.objects(node, prop))
+    formats = [*graph.objects(node, DCTERMS.format), *graph.objects(node, DCAT.mediaType)]
+    if key == "format_vocabulary":
+        return any(in_vocabulary(v, vocabularies) or str(v).startswith(FORMAT_AUTHORITIES) for v in formats)
+    if key == "non_proprietary":
+        return any(format_code(v) in NON_PROPRIETARY for v in formats)
+    if key == "machine_readable":
+        return any(format_code(v) in MACHINE_READABLE for v in formats)
+    if key == "license_vocabulary":
+        return any(in_vocabulary(v, vocabularies) for v in graph.objects(node, DCTERMS.license))
+    if key == "access_rights_vocabulary":
+        return any(in_vocabulary(v, vocabularies) for v in graph.objects(node, DCTERMS.accessRights))
+    raise KeyError(key)
+
+
+def has_content(value) -> bool:
+    return not isinstance(value, Literal) or bool(str(value).strip())
+
+
+def in_vocabulary(value, vocabularies: Graph) -> bool:
+    """An IRI that is a concept of a loaded vocabulary, or a literal that is a concept's notation."""
+    if isinstance(value, URIRef):
+        return (value, SKOS.inScheme, None) in vocabularies
+    if isinstance(value, Literal):
+        return any(True for _ in vocabularies.subjects(SKOS.notation, Literal(str(value))))
+    return False
+
+
+def format_code(value) -> str:
+    """'text/csv' from "text/csv", <…/media-types/text/csv> or <…/file-type/CSV> (as 'csv'); '+zip' dropped."""
+    text = str(value).strip()
+    for authority in FORMAT_AUTHORITIES:
+        if text.startswith(authority):
+            text = text[len(authority):]
+    text = text.lower().split(";")[0].strip()
+    return text[:-len("+zip")] if text.endswith("+zip") else text
+
+
+def violated_resources(report: Report | None) -> set[str] | None:
+    if report is None:
+        return None
+    return {f.focus for f in report.findings if f.severity >= Severity.VIOLATION}
+
+
+def conforms(graph: Graph, dataset, distributions, violated: set[str] | None) -> bool:
+    """No violation about the dataset, its distributions, or a node either points at directly."""
+    if violated is None:
+        return False
+    involved = {dataset, *distributions}
+    for node in list(involved):
+        involved.update(o for o in graph.objects(node, None) if not isinstance(o, Literal))
+    return not any(text_of(node) in violated for node in involved)
+
+
+def text_of(term) -> str:
+    return f"_:{term}" if isinstance(term, BNode) else str(term)
+
+
+def title(graph: Graph, node, lang: str = "sv") -> str:
+    values = [v for v in graph.objects(node, DCTERMS.title) if isinstance(v, Literal)]
+    chosen = next((v for v in values if v.language == lang), values[0] if values else "")
+    return str(chosen)
+
+
+# --------------------------------------------------------------------------------------------- output
+
+WORDS = {
+    "en": {"heading": "Quality score (max {max}, in the spirit of the data.europa.eu MQA; docs/quality-score.md)",
+           "missing": "missing", "catalog": "catalog", "mean": "mean of {n} datasets", "none": "no datasets",
+           "nothing": "No datasets to score."},
+    "sv": {"heading": "Kvalitetspoäng (högst {max}, i andan av data.europa.eu MQA; docs/quality-score.md)",
+           "missing": "saknas", "catalog": "katalog", "mean": "medel av {n} datamängder", "none": "inga datamängder",
+           "nothing": "Inga datamängder att poängsätta."},
+}
+
+
+def number(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def render_score_text(scores: Scores, lang: str = "en") -> str:
+    words = WORDS.get(lang, WORDS["en"])
+    dimension_words = DIMENSION_WORDS.get(lang, DIMENSION_WORDS["en"])
+    rating_words = RATING_WORDS.get(lang, RATING_WORDS["en"])
+    lines = [words["heading"].format(max=MAX_POINTS)]
+    if not scores.datasets:
+        lines.append(words["nothing"])
+    for entry in scores.datasets:
+        lines.append(f"{entry.resource}  {number(entry.total)}/{MAX_POINTS} {rating_words[entry.rating]}"
+                     + (f"  \"{entry.title}\"" if entry.title else ""))
+        parts = [f"{dimension_words[d]} {number(entry.dimension(d)[0])}/{entry.dimension(d)[1]}" for d in DIMENSIONS]
+        lines.append("  " + " · ".join(parts))
+        missing = [f"{c.label(lang)} (-{number(c.points - entry.points[c.key])})" for c in CHECKS
+                   if entry.points[c.key] < c.points]
+        if missing:
+            lines.append(f"  {words['missing']}: " + ", ".join(missing))
+    for catalog in scores.catalogs:
+        if catalog.total is None:
+            lines.append(f"{words['catalog']} {catalog.resource}  {words['none']}")
+        else:
+            lines.append(f"{words['catalog']} {catalog.resource}  {number(catalog.total)}/{MAX_POINTS} "
+                         f"{rating_words[catalog.rating]} ({words['mean'].format(n=len(catalog.datasets))})")
+    return "\n".join(lines) + "\n"
+
+
+def render_score_json(scores: Scores) -> str:
+    return json.dumps(scores.to_dict(), ensure_ascii=False, indent=2) + "\n"
