@@ -17,7 +17,7 @@ from . import __version__
 from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, EnaError
 
 # module name in ena_grunddata.commands -> the click command object in it is called `command`
-COMMANDS = ("validate", "domains", "describe", "init", "schema", "harvest", "export", "serve", "publish")
+COMMANDS = ("validate", "score", "domains", "describe", "init", "schema", "harvest", "export", "serve", "publish")
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 110}
 
