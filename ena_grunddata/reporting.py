@@ -22,7 +22,8 @@ SCORE_FORMATS = ("text", "markdown", "html")
 
 def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
                         fail_on="violation", input_format=None, limits=None, fmt="text", lang="en",
-                        max_findings=None, score=False, changed_only=None) -> tuple[Report, str]:
+                        max_findings=None, score=False, changed_only=None, reports=()) -> tuple[Report, str]:
+    extra = [parse_report_option(option) for option in reports]
     if score and fmt not in SCORE_FORMATS:
         raise UsageError(f"--score works with --format {'|'.join(SCORE_FORMATS)}; for JSON use "
                          "`ena-grunddata score --format json` (the validate JSON keeps its documented keys)")
@@ -34,18 +35,39 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
             click.echo(f"note: no description or RDF file changed since {changed_only}: nothing to validate",
                        err=True)
             report = Report(findings=[], profiles=resolve_profiles(profiles), sources=[], fail_on=fail_on)
+            write_reports(report, extra, lang, max_findings, ReportContext())
             return report, render(report, fmt, lang=lang, max_findings=max_findings, context=ReportContext())
     options = dict(profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain)
-    if fmt not in NEEDS_CONTEXT and not score:
+    if fmt not in NEEDS_CONTEXT and not score and not extra:
         report = validate(sources, engine=engine, fail_on=fail_on, input_format=input_format, limits=limits,
                           **options)
         return report, render(report, fmt, lang=lang, max_findings=max_findings)
     loaded = load(sources, input_format=input_format, limits=limits)
     report = validate_loaded(loaded, engine=engine, fail_on=fail_on, limits=limits, **options)
-    context = build_context(loaded, limits=limits, report=report, with_score=score or fmt == "html", **options)
+    wants_score = score or fmt == "html" or any(name == "html" for name, _ in extra)
+    context = build_context(loaded, limits=limits, report=report, with_score=wants_score, **options)
+    write_reports(report, extra, lang, max_findings, context)
     text = render(report, fmt, lang=lang, max_findings=max_findings, context=context)
     if score and fmt == "text":
         from .score import render_score_text
 
         text += "\n" + render_score_text(context.scores, lang)
     return report, text
+
+
+def parse_report_option(option: str) -> tuple[str, str]:
+    """`--report FORMAT:FILE` -> (format, file)."""
+    from .render import FORMATS
+
+    name, colon, path = option.partition(":")
+    if not colon or not path or name not in FORMATS:
+        raise UsageError(f"--report takes FORMAT:FILE with FORMAT one of {'|'.join(FORMATS)} (got '{option}')")
+    return name, path
+
+
+def write_reports(report: Report, extra, lang: str, max_findings, context: ReportContext) -> None:
+    """Each extra format rendered from the same report and written whole (atomically)."""
+    from .commands.options import emit
+
+    for name, path in extra:
+        emit(render(report, name, lang=lang, max_findings=max_findings, context=context), path)
