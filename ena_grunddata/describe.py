@@ -1,11 +1,207 @@
-"""The YAML/JSON description format (issue "Describe"); the loader hands description files to this module."""
+"""The YAML/JSON description format (issue "Describe"): author DCAT-AP-SE metadata as plain data, get RDF.
 
+    description = read_description("katalog.yaml")
+    result = build_description(description)          # graph + findings (schema problems) + minted identifiers
+    data = describe_graph(graph)                      # the reverse: any DCAT-AP-SE graph as a description
+
+The loader calls `looks_like_description_file` when walking folders and `graph_from_document` for `.yaml/.yml/.json`
+inputs; the graph it returns carries `ena_locations` (term -> line) so SHACL findings point at the author's lines,
+and `validate` adds `schema_findings(document)` to the report.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from rdflib import Graph
+
+from .description.build import Built, build, derived_identifier, random_identifier
+from .description.check import schema_problems
+from .description.identifiers import write_back
+from .description.parse import parse
+from .description.schema import full_schema
+from .description.source import Source, json_path, read_source
+from .description.values import Vocab
 from .errors import InputError
+from .report import Finding
+
+SECTION_KEYS = ("catalog", "datasets", "services", "series")
+_TOP_KEY = re.compile(r'^(?:catalog|datasets|services|series)\s*:|^\s*"(?:catalog|datasets|services|series)"\s*:',
+                      re.MULTILINE)
+
+
+# ------------------------------------------------------------------------------------------------ loader hooks
 
 
 def looks_like_description_file(path) -> bool:
-    return False
+    """A YAML/JSON file with a top-level `catalog`, `datasets`, `services` or `series` key (not, say, a manifest)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256 * 1024).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if head.lstrip().startswith(("{", "[")) and any(k in head[:4096] for k in ('"@context"', '"@graph"', '"@id"')):
+        return False
+    return bool(_TOP_KEY.search(head))
 
 
-def graph_from_document(document):
-    raise InputError("description files (YAML/JSON) are not supported by this build", where=document.name)
+def graph_from_document(document) -> Graph:
+    """For the loader: the RDF of a description file. Raises InputError only when the YAML/JSON does not parse;
+    schema problems become findings (see `schema_findings`) and whatever is valid is still built."""
+    outcome = _outcome(document.name, document.text)
+    graph = outcome.built.graph
+    graph.ena_locations = outcome.lines
+    return graph
+
+
+def schema_findings(document) -> list[Finding]:
+    """Schema findings of a description document already loaded (cached: the loader has just checked it)."""
+    return list(_outcome(document.name, document.text).findings)
+
+
+# ------------------------------------------------------------------------------------------------ library API
+
+
+@dataclass
+class Outcome:
+    source: Source
+    built: Built
+    findings: list[Finding]
+    lines: dict = field(default_factory=dict)  # term -> line
+
+    @property
+    def ok(self) -> bool:
+        return not self.findings
+
+
+def vocabulary(vocabularies=()) -> Vocab:
+    from .profiles import builtin_vocabularies, load_vocabularies
+
+    if not vocabularies:
+        return _builtin_vocab(id(builtin_vocabularies()))
+    return Vocab(load_vocabularies(tuple(vocabularies)))
+
+
+@functools.lru_cache(maxsize=2)
+def _builtin_vocab(_key) -> Vocab:
+    from .profiles import builtin_vocabularies
+
+    return Vocab(builtin_vocabularies())
+
+
+@functools.lru_cache(maxsize=16)
+def _outcome(name: str, text: str) -> Outcome:
+    return build_text(name, text)
+
+
+def read_text(path) -> str:
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", where=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder", where=str(path)) from None
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror or error}", where=str(path)) from None
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InputError(f"not valid UTF-8 at byte {error.start}", where=str(path),
+                         line=data.count(b"\n", 0, error.start) + 1) from None
+
+
+def build_text(name: str, text: str, *, vocab: Vocab | None = None, mint=None) -> Outcome:
+    """Check and build one description. `mint(path, node)` gives identifiers to entities that lack one."""
+    vocab = vocab or vocabulary()
+    source = read_source(name, text)
+    problems = schema_problems(source, vocab)
+    built = build(source.data if isinstance(source.data, dict) else {}, vocab, mint)
+    problems += built.problems
+    findings = [problem_finding(p, source) for p in problems]
+    findings.sort(key=lambda f: (f.line or 0, f.focus))
+    lines = {term: source.key_position(path)[0] for term, path in built.locations.items()}
+    return Outcome(source=source, built=built, findings=findings, lines=lines)
+
+
+def build_description(path, *, vocabularies=(), write_ids=True) -> Outcome:
+    """Check and build a description file. New identifiers are random UUIDs when `write_ids` (the caller writes
+    them back with `text_with_identifiers`), else UUIDs derived from each resource's IRI."""
+    text = read_text(path)
+    mint = random_identifier if write_ids else derived_identifier
+    return build_text(str(path), text, vocab=vocabulary(vocabularies), mint=mint)
+
+
+def text_with_identifiers(outcome: Outcome) -> str | None:
+    """The author's text with the minted identifiers inserted (None: nothing to write, or not safely possible)."""
+    if not outcome.built.minted:
+        return None
+    return write_back(outcome.source, outcome.built.minted)
+
+
+def describe_graph(graph: Graph, *, vocabularies=()) -> dict:
+    """Any DCAT-AP-SE graph as a description; what the format has no key for is kept under `extra`."""
+    return parse(graph, vocabulary(vocabularies))
+
+
+def description_graph(data: dict, *, vocabularies=()) -> Graph:
+    """A description (plain data) as RDF, without minting identifiers."""
+    return build(data, vocabulary(vocabularies)).graph
+
+
+def dump_yaml(data: dict, header: str = "") -> str:
+    body = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=110, default_flow_style=False)
+    return header + body
+
+
+def json_schema(vocabularies=()) -> dict:
+    return full_schema(vocabulary(vocabularies))
+
+
+class _Dumper(yaml.SafeDumper):
+    """Block style, and strings that a YAML 1.1 reader would take for something else stay quoted."""
+
+
+def _str_representer(dumper, value):
+    style = "|" if "\n" in value and not value.startswith((" ", "\n")) and not value.endswith(" ") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _str_representer)
+
+
+# ------------------------------------------------------------------------------------------------ findings
+
+
+MESSAGES_SUGGEST = (" Did you mean '{}'?", " Menade du '{}'?")
+
+
+def problem_finding(problem, source: Source) -> Finding:
+    line, column = source.key_position(problem.path) if problem.at_key else source.position(problem.path)
+    location = json_path(problem.path)
+    en, sv = problem.en, problem.sv
+    if problem.suggestion:
+        en += MESSAGES_SUGGEST[0].format(problem.suggestion)
+        sv += MESSAGES_SUGGEST[1].format(problem.suggestion)
+    finding = Finding(code=problem.code, severity="violation", focus=location, path=None, value=problem.value,
+                      messages={"en": en, "sv": sv}, shape=None, source=source.name, line=line)
+    object.__setattr__(finding, "_column", column)
+    object.__setattr__(finding, "_suggestion", problem.suggestion)
+    return finding
+
+
+def column_of(finding: Finding) -> int | None:
+    return getattr(finding, "_column", None)
+
+
+def error_line(finding: Finding, lang: str = "en") -> str:
+    """`file:line:column: $.json.path: message` (the format editors and CI annotations understand)."""
+    column = column_of(finding)
+    where = f"{finding.source}:{finding.line}" + (f":{column}" if column else "")
+    return f"{where}: {finding.focus}: {finding.message(lang)}"

@@ -1,0 +1,132 @@
+"""Read YAML or JSON text into plain data plus a source map: JSON path -> (line, column), 1-based.
+
+PyYAML's node API (compose) gives every node its start mark; we construct the data ourselves so that dates stay
+strings (YAML 1.1 would turn 2024-01-01 into a date object) and so duplicate keys can be reported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+
+from ..errors import InputError
+
+MAX_NODES = 200_000  # aliases can multiply a small file into a huge tree ("billion laughs"): refuse that
+
+
+@dataclass
+class Source:
+    name: str
+    text: str
+    data: object
+    values: dict = field(default_factory=dict)  # path tuple -> (line, column) of the value
+    keys: dict = field(default_factory=dict)  # path tuple -> (line, column) of the mapping key
+    nodes: dict = field(default_factory=dict)  # path tuple -> yaml node (for writing identifiers back)
+    duplicates: list = field(default_factory=list)  # (path, line, column)
+
+    def position(self, path) -> tuple[int | None, int | None]:
+        """Where to point for a problem at `path`: the value, else the nearest enclosing node."""
+        path = tuple(path)
+        while True:
+            if path in self.values:
+                return self.values[path]
+            if not path:
+                return (1, 1)
+            path = path[:-1]
+
+    def key_position(self, path) -> tuple[int | None, int | None]:
+        return self.keys.get(tuple(path)) or self.position(path)
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Keep timestamps as text: the description format turns them into typed literals itself.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def read_source(name: str, text: str) -> Source:
+    """Parse YAML (JSON is a subset) or raise InputError with line and column."""
+    try:
+        loader = _Loader(text)
+        try:
+            node = loader.get_single_node()
+        finally:
+            loader.dispose()
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        raise InputError(f"not valid YAML/JSON: {error.problem or error.context}", where=name, line=line,
+                         column=column) from None
+    except yaml.YAMLError as error:
+        raise InputError(f"not valid YAML/JSON: {error}", where=name) from None
+    except RecursionError:
+        raise InputError("nesting too deep to parse", where=name) from None
+    source = Source(name=name, text=text, data=None)
+    if node is None:
+        source.data = None
+        return source
+    counter = [0]
+    try:
+        source.data = _construct(node, (), source, counter)
+    except RecursionError:
+        raise InputError("nesting too deep to parse", where=name) from None
+    return source
+
+
+def _mark(node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _construct(node, path, source: Source, counter):
+    counter[0] += 1
+    if counter[0] > MAX_NODES:
+        raise InputError(f"the document expands to more than {MAX_NODES:,} values (aliases?)", where=source.name)
+    source.values[path] = _mark(node)
+    source.nodes[path] = node
+    if isinstance(node, yaml.MappingNode):
+        result = {}
+        for key_node, value_node in node.value:
+            # Keys stay as written: a language key `no` (Norwegian) must not become the boolean false.
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            child = path + (key,)
+            if key in result:
+                source.duplicates.append((child, *_mark(key_node)))
+            source.keys[child] = _mark(key_node)
+            result[key] = _construct(value_node, child, source, counter)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [_construct(item, path + (index,), source, counter) for index, item in enumerate(node.value)]
+    return _scalar(node)
+
+
+_constructor = yaml.SafeLoader("")
+
+
+def _scalar(node):
+    if node.tag in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:binary"):
+        return node.value
+    if node.tag == "tag:yaml.org,2002:str" or not node.tag.startswith("tag:yaml.org,2002:"):
+        return node.value
+    try:
+        return _constructor.construct_object(node, deep=True)
+    except yaml.YAMLError:
+        return node.value
+
+
+def json_path(path) -> str:
+    """$.datasets.navet.theme[0] style."""
+    text = "$"
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif part.replace("_", "").replace("-", "").isalnum() and part:
+            text += f".{part}"
+        else:
+            text += "[" + repr(part) + "]"
+    return text
