@@ -179,7 +179,7 @@ _Dumper.add_representer(str, _str_representer)
 # ------------------------------------------------------------------------------------------------ findings
 
 
-MESSAGES_SUGGEST = (" Did you mean '{}'?", " Menade du '{}'?")
+MESSAGES_SUGGEST = (" (did you mean '{}'?)", " (menade du '{}'?)")
 
 
 def problem_finding(problem, source: Source) -> Finding:

@@ -46,8 +46,16 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
     from .engines import pyshacl_engine
 
     findings = [locate(f, loaded) for f in pyshacl_engine.run(data, shapes_bundle)]
+    findings += description_findings(loaded)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources,
                   fail_on=fail_on, guidance=has_grunddata_marker(loaded.graph) or bool(domain))
+
+
+def description_findings(loaded: Loaded) -> list[Finding]:
+    """Schema findings of YAML/JSON description files (their SHACL findings are located like any other)."""
+    from .describe import schema_findings
+
+    return [f for d in loaded.documents if d.format == "description" for f in schema_findings(d)]
 
 
 def locate(finding: Finding, loaded: Loaded) -> Finding:

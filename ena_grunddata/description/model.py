@@ -16,7 +16,7 @@ from ..namespaces import (ADMS, DCAT, DCATAP, DCTERMS, DQV, FOAF, GSP, LOCN, ODR
 from rdflib import Namespace
 from rdflib.namespace import OWL
 
-ORG = Namespace("http://www.w3.org/ns/org#")
+ORG = Namespace("https://www.w3.org/ns/org#")  # as in the DCAT-AP-SE 3.0.1 template bundle
 OA = Namespace("http://www.w3.org/ns/oa#")
 ORGANISATION_BASE = "http://dataportal.se/organisation/SE"
 PARENT = "@parent"  # a default meaning "the resource this object belongs to"

@@ -1,0 +1,77 @@
+"""ena-grunddata describe: a YAML/JSON description -> DCAT-AP-SE RDF, or (--from-rdf) any RDF -> a description."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from .. import describe as api
+from ..atomic import atomic_write
+from ..errors import EXIT_FINDINGS, EXIT_OK, InputError
+from ..load import load
+from .options import emit, input_options, lang_option, limits_from, output_option
+
+RDF_FORMATS = {"rdfxml": "pretty-xml", "turtle": "turtle", "jsonld": "json-ld"}
+YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata describe FILE` turns it into RDF).\n"
+               "# yaml-language-server: $schema=https://w3id.org/ena-grunddata/description.schema.json\n")
+
+
+@click.command("describe")
+@click.argument("source")
+@output_option
+@click.option("-f", "--format", "fmt", type=click.Choice(list(RDF_FORMATS)), default="rdfxml", show_default=True,
+              help="RDF format to write (RDF/XML is what dataportal.se harvests).")
+@click.option("--from-rdf", is_flag=True,
+              help="The reverse: read SOURCE as RDF (any format, file or URL) and write a description "
+                   "(YAML, or JSON when --output ends in .json).")
+@click.option("--no-write-back", is_flag=True,
+              help="Do not write new identifiers into SOURCE; use UUIDs derived from each resource's IRI instead.")
+@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
+              help="Extra SKOS vocabulary file: more friendly codes, e.g. base-data domains (repeatable).")
+@lang_option
+@input_options
+def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, input_format, max_input_bytes,
+            timeout, allow_private):
+    """Turn a YAML/JSON description into DCAT-AP-SE RDF (RDF/XML by default), or back with --from-rdf.
+
+    Schema problems are all listed as FILE:LINE:COLUMN: JSON-PATH: message, and nothing is written (exit 1).
+    Datasets, services and series without an `identifier` get a UUID, written back into SOURCE once (one inserted
+    line each; comments and layout are kept), so the next run gives the same RDF.
+
+    \b
+    Example:
+        ena-grunddata describe katalog.yaml -o katalog.rdf
+        ena-grunddata describe katalog.yaml --format turtle
+        ena-grunddata describe --from-rdf https://example.se/datasets/dcat -o katalog.yaml
+    """
+    if from_rdf:
+        loaded = load([source], input_format=input_format,
+                      limits=limits_from(max_input_bytes, timeout, allow_private))
+        data = api.describe_graph(loaded.graph, vocabularies=vocabularies)
+        if output and output.lower().endswith(".json"):
+            text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = api.dump_yaml(data, YAML_HEADER)
+        emit(text, output)
+        raise click.exceptions.Exit(EXIT_OK)
+    outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back)
+    if outcome.findings:
+        for finding in outcome.findings:
+            click.echo(api.error_line(finding, lang), err=True)
+        click.echo(f"{len(outcome.findings)} problem(s); nothing written", err=True)
+        raise click.exceptions.Exit(EXIT_FINDINGS)
+    updated = None if no_write_back else api.text_with_identifiers(outcome)
+    if outcome.built.minted and not no_write_back and updated is None:
+        click.echo(f"warning: {source}: cannot insert identifiers here (flow-style mapping?); using UUIDs derived "
+                   "from the IRIs instead", err=True)
+        outcome = api.build_description(source, vocabularies=vocabularies, write_ids=False)
+    emit(outcome.built.graph.serialize(format=RDF_FORMATS[fmt]), output)
+    if updated is not None:
+        try:
+            atomic_write(source, updated)
+        except OSError as error:
+            raise InputError(f"cannot write the new identifiers back: {error.strerror or error}", where=source) \
+                from None
+        click.echo(f"{source}: wrote {len(outcome.built.minted)} new identifier(s) into the file", err=True)
+    raise click.exceptions.Exit(EXIT_OK)
