@@ -1,0 +1,96 @@
+"""The embedded harvest store: one folder, one last-good snapshot per source, written atomically.
+
+    STORE/
+      store.json                  format marker {"format": "ena-grunddata-harvest-store", "version": 1}
+      sources/<slug>/snapshot.nt  the last good harvest, canonical sorted N-Triples (byte-identical when unchanged)
+      sources/<slug>/meta.json    URL, time, ETag/Last-Modified, hashes, counts, status, warnings
+      attempts/<slug>.json        the latest attempt, successful or not (status, time, error)
+
+A source folder is replaced in one rename (stage, then swap), so a failed fetch or parse, an interrupted run or
+a refused shrink never touches the last good snapshot; only attempts/<slug>.json records the failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from rdflib import Graph
+
+from .atomic import atomic_directory, atomic_write
+from .errors import InputError
+from .load import Document, Limits, parse_document
+
+STORE_FORMAT = {"format": "ena-grunddata-harvest-store", "version": 1}
+
+
+def slug_for(location: str, name: str | None = None) -> str:
+    """A folder name for a source: its configured name, else a readable part of the location plus a hash."""
+    if name:
+        cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-.")
+        if cleaned:
+            return cleaned[:80]
+    readable = re.sub(r"^[a-z+]+://", "", location)
+    readable = re.sub(r"[^A-Za-z0-9._-]+", "-", readable).strip("-.")[:60] or "source"
+    return f"{readable}-{hashlib.sha256(location.encode('utf-8')).hexdigest()[:8]}"
+
+
+class Store:
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def open(self) -> Store:
+        """Create the folder on first use; refuse a folder that holds something else."""
+        marker = self.root / "store.json"
+        try:
+            if self.root.exists() and not self.root.is_dir():
+                raise InputError("the store is not a folder", where=str(self.root))
+            if self.root.is_dir() and any(self.root.iterdir()) and not marker.exists():
+                raise InputError("this folder is not a harvest store (no store.json); choose an empty or new "
+                                 "folder with --store", where=str(self.root))
+            (self.root / "sources").mkdir(parents=True, exist_ok=True)
+            (self.root / "attempts").mkdir(exist_ok=True)
+            if not marker.exists():
+                atomic_write(marker, json.dumps(STORE_FORMAT, indent=2) + "\n")
+        except OSError as error:
+            raise InputError(f"cannot use the store: {error.strerror or error}", where=str(self.root)) from None
+        return self
+
+    def source_dir(self, slug: str) -> Path:
+        return self.root / "sources" / slug
+
+    def meta(self, slug: str) -> dict | None:
+        path = self.source_dir(slug) / "meta.json"
+        if not path.exists():
+            return None
+        try:
+            return json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return None  # an unreadable meta means no usable previous snapshot
+
+    def snapshot_graph(self, slug: str) -> Graph | None:
+        path = self.source_dir(slug) / "snapshot.nt"
+        if not path.exists():
+            return None
+        document = Document(name=str(path), data=path.read_bytes(), format="ntriples",
+                            base="https://relative.invalid/snapshot")
+        return parse_document(document, Limits(max_input_bytes=1 << 62, timeout=None))
+
+    def write(self, slug: str, snapshot: bytes, meta: dict) -> None:
+        """Replace the source's folder with a new snapshot and meta in one rename."""
+        with atomic_directory(self.source_dir(slug)) as staging:
+            (staging / "snapshot.nt").write_bytes(snapshot)
+            (staging / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
+
+    def write_meta(self, slug: str, meta: dict) -> None:
+        atomic_write(self.source_dir(slug) / "meta.json", json.dumps(meta, indent=2, ensure_ascii=False) + "\n")
+
+    def record_attempt(self, slug: str, attempt: dict) -> None:
+        atomic_write(self.root / "attempts" / f"{slug}.json",
+                     json.dumps(attempt, indent=2, ensure_ascii=False) + "\n")
+
+
+def content_hash(data: bytes) -> str:
+    return "sha256:" + hashlib.sha256(data).hexdigest()
