@@ -38,6 +38,11 @@ def finding_from_result(results: Graph, result, shapes: Shapes) -> Finding:
     for message in results.objects(result, SH.resultMessage):
         lang = message.language if isinstance(message, Literal) and message.language else ""
         messages.setdefault(lang, str(message))
+    if "" in messages and shape is not None:
+        # pyshacl drops the language tag of a SPARQL-based constraint's message: take the tagged ones from the shape.
+        tagged = {m.language: str(m) for m in shapes.graph.objects(shape, SH.message)
+                  if isinstance(m, Literal) and m.language}
+        messages = tagged or messages
     path = results.value(result, SH.resultPath)
     return Finding(
         code=code_for(shapes, shape, component),
