@@ -1,0 +1,445 @@
+"""Export a catalog for static hosting: the RDF files dataportal.se harvests, and a page for people.
+
+The same serialisation and page are used by `serve`. Output is checked before anything is written: every IRI must be
+absolute and not a local path, and every file must parse back (through our own loader) into exactly the statements
+it was written from, so no serialiser can silently rewrite a lexical form.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import FOAF, RDF, SKOS, XSD
+from rdflib.plugins.serializers.turtle import TurtleSerializer
+
+from .atomic import atomic_directory
+from .errors import InputError, UsageError
+from .load import Document, Limits, Loaded, load, parse_document
+from .namespaces import DCAT, DCTERMS, PREFIXES, VCARD, bind_prefixes
+from .report import LANGUAGES, Report
+
+# --------------------------------------------------------------------------------------------- formats
+
+
+@dataclass(frozen=True)
+class Serialisation:
+    name: str  # a key of ena_grunddata.load.FORMATS, so the loader can read it back
+    media_type: str
+    suffix: str  # file name suffix in an export folder ("" = the conventional harvest file)
+
+
+SERIALISATIONS = {
+    s.name: s
+    for s in (
+        Serialisation("rdfxml", "application/rdf+xml", ""),
+        Serialisation("turtle", "text/turtle", ".ttl"),
+        Serialisation("jsonld", "application/ld+json", ".jsonld"),
+        Serialisation("ntriples", "application/n-triples", ".nt"),
+    )
+}
+EXPORTED_FORMATS = ("rdfxml", "turtle", "jsonld")
+HARVEST_PATH = "datasets/dcat"  # the conventional dataportal.se source path (dcat-ap-se.md §5)
+
+# A relative reference resolved by the loader lands under this base (see load.base_for); it must not be published.
+PLACEHOLDER_BASE = "https://relative.invalid/"
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
+# Characters XML 1.0 cannot carry at all: RDF/XML would be unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def check_publishable(graph: Graph, where: str) -> None:
+    """Refuse data that would publish relative or local-path IRIs, or that XML cannot represent."""
+    for triple in graph:
+        for term in triple:
+            if isinstance(term, URIRef):
+                _check_iri(term, where)
+            elif isinstance(term, Literal):
+                if term.datatype is not None:
+                    _check_iri(term.datatype, where)
+                if _NOT_XML.search(term):
+                    raise InputError(f"a literal of <{triple[0]}> contains a control character that RDF/XML "
+                                     "cannot carry", where=where)
+
+
+def _check_iri(iri: URIRef, where: str) -> None:
+    text = str(iri)
+    if text.startswith(PLACEHOLDER_BASE):
+        raise InputError(f"relative IRI <{text[len(PLACEHOLDER_BASE):]}> has no base; give an absolute IRI "
+                         "(or @base) before publishing", where=where)
+    if not _SCHEME.match(text):
+        raise InputError(f"relative IRI <{text}> cannot be published; give an absolute IRI", where=where)
+    if text.lower().startswith("file:"):
+        raise InputError(f"local file IRI <{text}> cannot be published", where=where)
+    if _NOT_XML.search(text):
+        raise InputError("an IRI contains a control character", where=where)
+
+
+class FaithfulTurtleSerializer(TurtleSerializer):
+    """rdflib's Turtle writer prints numbers and booleans in a canonical short form ("1.5E0"^^xsd:double becomes
+    1.500000e+00, "1"^^xsd:boolean becomes the integer 1). Write the short form only when it is the lexical form."""
+
+    _SHORT_FORMS = {
+        XSD.integer: re.compile(r"-?(0|[1-9][0-9]*)\Z"),  # rdflib's reader turns a bare 01 or +1 into 1
+        XSD.decimal: re.compile(r"[+-]?[0-9]*\.[0-9]+\Z"),
+        XSD.double: re.compile(r"[+-]?([0-9]+\.[0-9]*|\.[0-9]+|[0-9]+)[eE][+-]?[0-9]+\Z"),
+        XSD.boolean: re.compile(r"(true|false)\Z"),
+    }
+
+    def label(self, node, position):
+        if isinstance(node, Literal) and node.datatype is not None and node.language is None:
+            short = self._SHORT_FORMS.get(node.datatype)
+            if short is not None and short.match(str(node)):
+                return str(node)
+            return node._literal_n3(use_plain=False, qname_callback=lambda dt: self.get_pname(dt, False))
+        return super().label(node, position)
+
+
+def serialise(graph: Graph, fmt: str) -> bytes:
+    """The graph as bytes (UTF-8) in one of SERIALISATIONS. Call check_publishable first."""
+    graph = _with_prefixes(graph)
+    try:
+        if fmt == "turtle":
+            stream = io.BytesIO()
+            FaithfulTurtleSerializer(graph).serialize(stream, encoding="utf-8")
+            return stream.getvalue()
+        if fmt == "rdfxml":
+            return graph.serialize(format="pretty-xml", encoding="utf-8")
+        if fmt == "jsonld":
+            return _jsonld(graph)
+        if fmt == "ntriples":
+            return graph.serialize(format="nt", encoding="utf-8")
+    except Exception as error:  # e.g. a predicate RDF/XML cannot write as an XML name
+        first_line = (str(error).splitlines() or [type(error).__name__])[0]
+        raise InputError(f"cannot be written as {fmt}: {first_line}", where="catalog") from None
+    raise UsageError(f"unknown output format '{fmt}' (known: {', '.join(SERIALISATIONS)})")
+
+
+EXTRA_PREFIXES = {"oa": "http://www.w3.org/ns/oa#", "dcatap": "http://data.europa.eu/r5r/"}
+
+
+def _with_prefixes(graph: Graph) -> Graph:
+    copy = Graph(bind_namespaces="none")
+    bind_prefixes(copy)
+    for prefix, namespace in EXTRA_PREFIXES.items():
+        copy.bind(prefix, namespace, override=False)
+    for prefix, namespace in graph.namespaces():  # the publisher's own prefixes, unless they clash with ours
+        if prefix and prefix not in PREFIXES and str(namespace) not in {str(n) for n in PREFIXES.values()}:
+            copy.bind(prefix, namespace, override=False)
+    copy += graph
+    return copy
+
+
+def _jsonld(graph: Graph) -> bytes:
+    # Not graph.serialize(format="json-ld"): rdflib 7.6 turns numbers and booleans into JSON numbers whenever a
+    # context is active (its Converter forces use_native_types), so "01"^^xsd:integer would become 1 and
+    # "1e99999"^^xsd:double Infinity. The same converter with native types switched off keeps lexical forms.
+    from rdflib.plugins.serializers.jsonld import Context, Converter
+
+    context_data = _jsonld_context(graph)
+    converter = Converter(Context(context_data), use_native_types=False, use_rdf_type=False)
+    converter.use_native_types = False
+    document = {"@context": context_data, "@graph": converter.from_graph(graph)}
+    return json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def _jsonld_context(graph: Graph) -> dict:
+    used = {str(term) for triple in graph for term in triple if isinstance(term, URIRef)}
+    used |= {str(lit.datatype) for lit in graph.objects() if isinstance(lit, Literal) and lit.datatype}
+    context = {}
+    for prefix, namespace in graph.namespaces():
+        if prefix and any(iri.startswith(str(namespace)) for iri in used):
+            context[prefix] = str(namespace)
+    return context
+
+
+def same_statements(expected: Graph, actual: Graph) -> bool:
+    """Equal ground triples, and equal triples once blank nodes are blurred: cheap, and strict about lexical forms.
+
+    (rdflib compares literals by lexical form, datatype and language, so a rewritten "01" would not match "1".)
+    """
+    if len(expected) != len(actual):
+        return False
+
+    def blurred(graph):
+        return Counter(tuple(None if isinstance(t, BNode) else t for t in triple) for triple in graph)
+
+    return blurred(expected) == blurred(actual)
+
+
+def serialise_checked(graph: Graph, fmt: str) -> bytes:
+    """Serialise, then read the bytes back with our own loader and insist on the same statements."""
+    data = serialise(graph, fmt)
+    document = Document(name=f"catalog ({fmt})", data=data, format=fmt, base="https://relative.invalid/check")
+    if not same_statements(graph, parse_document(document, Limits(timeout=None))):
+        raise InputError(f"the {fmt} serialisation does not read back as the same statements; refusing to "
+                         "publish a changed catalog", where="catalog")
+    return data
+
+
+# --------------------------------------------------------------------------------------------- the page for people
+
+TEXT = {
+    "en": {
+        "title": "Data catalog", "datasets": "Datasets", "services": "Data services", "other": "Other datasets",
+        "publisher": "Publisher", "access": "Access rights", "links": "Links", "status": "Validation",
+        "landing": "Landing page", "download": "Download", "access_url": "Access", "endpoint": "Endpoint",
+        "ok": "no findings", "violations": "violations", "warnings": "warnings", "infos": "notes",
+        "machine": "Machine-readable catalog (DCAT-AP-SE)", "domain": "Base-data domain",
+        "not_validated": "not validated", "summary": "{n} datasets, {s} data services, {t} triples",
+        "generated": "Generated by ena-grunddata", "none": "none",
+    },
+    "sv": {
+        "title": "Datakatalog", "datasets": "Datamängder", "services": "Datatjänster", "other": "Övriga datamängder",
+        "publisher": "Utgivare", "access": "Åtkomsträttigheter", "links": "Länkar", "status": "Validering",
+        "landing": "Webbsida", "download": "Ladda ned", "access_url": "Åtkomst", "endpoint": "Ändpunkt",
+        "ok": "inga anmärkningar", "violations": "fel", "warnings": "varningar", "infos": "noteringar",
+        "machine": "Maskinläsbar katalog (DCAT-AP-SE)", "domain": "Grunddatadomän",
+        "not_validated": "ej validerad", "summary": "{n} datamängder, {s} datatjänster, {t} tripplar",
+        "generated": "Skapad med ena-grunddata", "none": "saknas",
+    },
+}
+GRUNDDATA_PREFIXES = ("https://www.dataportal.se/terminology/grunddata/", "https://dataportal.se/concepts/grunddata/")
+CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
+article{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
+h3{margin:.2rem 0 .4rem}dl{display:grid;grid-template-columns:11rem 1fr;gap:.2rem .8rem;margin:.4rem 0}
+dt{font-weight:600}dd{margin:0}.ok{color:#176b2c}.bad{color:#a4161a}.warn{color:#8a5a00}
+.muted{color:#555}ul.links{margin:0;padding-left:1.1rem}"""
+
+
+@dataclass
+class Labels:
+    """Finds the best text for a resource in the user's language, from the data first, then the vocabularies."""
+
+    data: Graph
+    vocabularies: Graph
+    lang: str
+
+    def text(self, subject, *predicates) -> str | None:
+        for graph in (self.data, self.vocabularies):
+            for predicate in predicates:
+                found = pick_language(list(graph.objects(subject, predicate)), self.lang)
+                if found is not None:
+                    return found
+        return None
+
+    def name(self, resource) -> str:
+        label = self.text(resource, DCTERMS.title, FOAF.name, SKOS.prefLabel, VCARD.fn)
+        return label if label is not None else str(resource)
+
+
+def pick_language(literals, lang: str) -> str | None:
+    literals = [lit for lit in literals if isinstance(lit, Literal)]
+    for wanted in (lang, None, "en", "sv"):
+        for literal in literals:
+            if (literal.language or None) == wanted or (wanted and (literal.language or "").startswith(wanted + "-")):
+                return str(literal)
+    return str(literals[0]) if literals else None
+
+
+@dataclass
+class Status:
+    """Findings per resource, so each dataset can show its own validation result."""
+
+    report: Report | None
+    counts: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        if self.report is not None:
+            for finding in self.report.findings:
+                self.counts.setdefault(finding.focus, Counter())[finding.severity.label] += 1
+
+    def of(self, resources) -> Counter | None:
+        if self.report is None:
+            return None
+        total = Counter()
+        for resource in resources:
+            total.update(self.counts.get(str(resource), Counter()))
+        return total
+
+
+def catalog_page(graph: Graph, *, vocabularies: Graph, report: Report | None, lang: str = "en",
+                 downloads: list[tuple[str, str]] = ()) -> str:
+    """A self-contained HTML page: datasets grouped by base-data domain, with publisher, access, links, status."""
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
+    text = TEXT[lang]
+    labels = Labels(graph, vocabularies, lang)
+    status = Status(report)
+    catalogs = sorted(set(graph.subjects(RDF.type, DCAT.Catalog)), key=str)
+    heading = labels.name(catalogs[0]) if catalogs else text["title"]
+    datasets = sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=lambda d: labels.name(d).casefold())
+    services = sorted(set(graph.subjects(RDF.type, DCAT.DataService)), key=lambda d: labels.name(d).casefold())
+    parts = [f'<!DOCTYPE html>\n<html lang="{lang}">\n<head>\n<meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{esc(heading)}</title>\n<style>{CSS}</style>\n</head>\n<body>",
+             f"<header><h1>{esc(heading)}</h1>"]
+    if catalogs:
+        description = labels.text(catalogs[0], DCTERMS.description)
+        if description:
+            parts.append(f"<p>{esc(description)}</p>")
+    summary = text["summary"].format(n=len(datasets), s=len(services), t=len(graph))
+    overall = Counter(report.summary) if report is not None else None
+    parts.append(f'<p class="muted">{esc(summary)} · {esc(text["status"])}: {status_html(overall, text)}</p>')
+    if downloads:
+        links = " · ".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in downloads)
+        parts.append(f"<p>{esc(text['machine'])}: {links}</p>")
+    parts.append("</header>\n<main>")
+    for domain, members in group_by_domain(graph, datasets, labels, text):
+        parts.append(f"<section><h2>{esc(domain)}</h2>")
+        parts.extend(resource_html(graph, d, labels, status, text) for d in members)
+        parts.append("</section>")
+    if services:
+        parts.append(f"<section><h2>{esc(text['services'])}</h2>")
+        parts.extend(resource_html(graph, s, labels, status, text) for s in services)
+        parts.append("</section>")
+    parts.append(f'</main>\n<footer><p class="muted">{esc(text["generated"])}</p></footer>\n</body>\n</html>\n')
+    return "\n".join(parts)
+
+
+def esc(value) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def group_by_domain(graph: Graph, datasets, labels: Labels, text: dict):
+    groups: dict[str, list] = {}
+    for dataset in datasets:
+        domains = [d for d in graph.objects(dataset, DCTERMS.subject) if str(d).startswith(GRUNDDATA_PREFIXES)]
+        names = sorted({labels.name(canonical_domain(d)) for d in domains}) or [None]
+        for name in names:
+            groups.setdefault(name, []).append(dataset)
+    named = sorted((k for k in groups if k is not None), key=str.casefold)
+    ordered = [(f"{text['domain']}: {name}", groups[name]) for name in named]
+    if None in groups:
+        ordered.append((text["other"] if named else text["datasets"], groups[None]))
+    return ordered
+
+
+def canonical_domain(concept) -> URIRef:
+    text = str(concept)
+    if text.startswith(GRUNDDATA_PREFIXES[1]):
+        return URIRef(GRUNDDATA_PREFIXES[0] + text[len(GRUNDDATA_PREFIXES[1]):])
+    return URIRef(text)
+
+
+def resource_html(graph: Graph, resource, labels: Labels, status: Status, text: dict) -> str:
+    distributions = list(graph.objects(resource, DCAT.distribution))
+    rows = []
+    publisher = graph.value(resource, DCTERMS.publisher)
+    rows.append((text["publisher"], esc(labels.name(publisher)) if publisher is not None else esc(text["none"])))
+    access = graph.value(resource, DCTERMS.accessRights)
+    rows.append((text["access"], esc(labels.name(access)) if access is not None else esc(text["none"])))
+    links = resource_links(graph, resource, distributions, labels, text)
+    rows.append((text["links"], "<ul class=\"links\">" + "".join(f"<li>{link}</li>" for link in links) + "</ul>"
+                 if links else esc(text["none"])))
+    rows.append((text["status"], status_html(status.of([resource, *distributions]), text)))
+    description = labels.text(resource, DCTERMS.description)
+    body = "".join(f"<dt>{esc(name)}</dt><dd>{value}</dd>" for name, value in rows)
+    iri = f'<p class="muted">{esc(resource)}</p>' if isinstance(resource, URIRef) else ""
+    paragraph = f"<p>{esc(description)}</p>" if description else ""
+    return f"<article><h3>{esc(labels.name(resource))}</h3>{iri}{paragraph}<dl>{body}</dl></article>"
+
+
+def resource_links(graph: Graph, resource, distributions, labels: Labels, text: dict) -> list[str]:
+    links = [link_html(url, text["landing"]) for url in graph.objects(resource, DCAT.landingPage)]
+    links += [link_html(url, text["endpoint"]) for url in graph.objects(resource, DCAT.endpointURL)]
+    for distribution in sorted(distributions, key=str):
+        name = labels.text(distribution, DCTERMS.title) or ""
+        # DCTERMS["format"]: the attribute DCTERMS.format is str.format
+        formats = ", ".join(sorted(labels.name(f) for f in graph.objects(distribution, DCTERMS["format"])))
+        caption = " – ".join(part for part in (name, formats) if part)
+        for predicate, kind in ((DCAT.downloadURL, text["download"]), (DCAT.accessURL, text["access_url"])):
+            for url in sorted(graph.objects(distribution, predicate), key=str):
+                links.append(link_html(url, kind) + (f" <span class=\"muted\">{esc(caption)}</span>" if caption else ""))
+    return [link for link in links if link]
+
+
+def link_html(url, caption: str) -> str:
+    """A link only for web and mail addresses: a javascript: or data: IRI in the data must not become clickable."""
+    if not str(url).lower().startswith(("http://", "https://", "mailto:")):
+        return f"{esc(caption)}: {esc(url)}"
+    return f'<a href="{esc(url)}" rel="nofollow noopener">{esc(caption)}</a>'
+
+
+def status_html(counts: Counter | None, text: dict) -> str:
+    if counts is None:
+        return f'<span class="muted">{esc(text["not_validated"])}</span>'
+    if not +counts:
+        return f'<span class="ok">{esc(text["ok"])}</span>'
+    css = "bad" if counts["violation"] else "warn" if counts["warning"] else "muted"
+    words = [f"{counts[key]} {text[key + 's']}" for key in ("violation", "warning", "info") if counts[key]]
+    return f'<span class="{css}">{esc(", ".join(words))}</span>'
+
+
+# --------------------------------------------------------------------------------------------- export
+
+
+class InvalidCatalog(Exception):
+    """The catalog has violations and the user did not allow exporting it anyway."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        super().__init__(f"{report.summary['violation']} violations")
+
+
+@dataclass
+class Export:
+    folder: Path
+    files: dict[str, int]  # relative path -> bytes
+    report: Report | None  # None when validation was skipped
+    triples: int
+
+
+def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, lang: str = "en", profiles=None,
+           shapes=(), vocabularies=(), domain=None, input_format=None, limits: Limits | None = None) -> Export:
+    """Load, validate and write `to` as a new folder swapped in whole; nothing is written when anything fails."""
+    from .profiles import load_vocabularies
+    from .validate import validate_loaded
+
+    if lang not in LANGUAGES:
+        raise UsageError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
+    loaded = load(sources, input_format=input_format, limits=limits)
+    check_publishable(loaded.graph, where=", ".join(loaded.sources))
+    check_target(Path(to))
+    report = None
+    if validate:
+        report = validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
+                                 domain=domain, limits=limits)
+        if report.summary["violation"] and not allow_invalid:
+            raise InvalidCatalog(report)
+    files = render_files(loaded, report, load_vocabularies(vocabularies, limits), lang)
+    target = Path(to)
+    with atomic_directory(target) as staging:
+        staging.chmod(0o755)  # a web server running as another user must be able to read it
+        for relative, data in files.items():
+            path = staging / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+    return Export(folder=target, files={k: len(v) for k, v in files.items()}, report=report,
+                  triples=len(loaded.graph))
+
+
+def render_files(loaded: Loaded, report: Report | None, vocabularies: Graph, lang: str) -> dict[str, bytes]:
+    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix: serialise_checked(loaded.graph, fmt)
+             for fmt in EXPORTED_FORMATS}
+    downloads = [("RDF/XML", HARVEST_PATH), ("Turtle", HARVEST_PATH + ".ttl"), ("JSON-LD", HARVEST_PATH + ".jsonld")]
+    page = catalog_page(loaded.graph, vocabularies=vocabularies, report=report, lang=lang, downloads=downloads)
+    files["index.html"] = page.encode("utf-8")
+    return files
+
+
+def check_target(target: Path) -> None:
+    """Replacing a folder is only safe when it is ours: empty, or a previous export."""
+    if target.exists() and not target.is_dir():
+        raise InputError("exists and is not a folder", where=str(target))
+    if target.is_dir() and any(target.iterdir()) and not (target / HARVEST_PATH).is_file():
+        raise InputError("folder is not empty and holds no previous export (datasets/dcat); choose an empty or "
+                         "new folder", where=str(target))
+
