@@ -195,7 +195,12 @@ class Builder:
                 return [term] if term is not None else []
         if not isinstance(item, dict):
             return []
-        node = self.node_for(item, path)
+        if kind.name == "Distribution" and "id" not in item and isinstance(parent, URIRef):
+            # dataportal.se needs an IRI for every distribution: <dataset>/distribution/<position>
+            number = path[-1] + 1 if isinstance(path[-1], int) else 1
+            node = URIRef(f"{parent}/distribution/{number}")
+        else:
+            node = self.node_for(item, path)
         self.entity(kind, item, node, path, parent=parent)
         return [node]
 
