@@ -74,7 +74,10 @@ class Store:
         path = self.source_dir(slug) / "snapshot.nt"
         if not path.exists():
             return None
-        document = Document(name=str(path), data=path.read_bytes(), format="ntriples",
+        data = path.read_bytes()
+        if not data.strip():
+            return Graph()  # a source that was empty when harvested
+        document = Document(name=str(path), data=data, format="ntriples",
                             base="https://relative.invalid/snapshot")
         return parse_document(document, Limits(max_input_bytes=1 << 62, timeout=None))
 

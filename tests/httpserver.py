@@ -59,6 +59,7 @@ class LocalServer:
         self._lock = threading.Lock()
         self._server = None
         self._thread = None
+        self._port = None
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> "LocalServer":
@@ -76,6 +77,7 @@ class LocalServer:
             do_GET = do_HEAD = do_POST = do_PUT = do_DELETE = do_OPTIONS = do_PATCH = _any
 
         self._server = _QuietServer((self.host, 0), Handler)
+        self._port = self._server.server_address[1]
         self._server.daemon_threads = True
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         daemon=True)
@@ -96,7 +98,7 @@ class LocalServer:
 
     @property
     def port(self) -> int:
-        return self._server.server_address[1]
+        return self._port  # still known after stop(), for messages about the dead server
 
     def url(self, path: str = "/", host: str | None = None) -> str:
         return f"http://{host or self.host}:{self.port}{path}"
