@@ -33,6 +33,10 @@ PAGING_TYPES = (HYDRA.PartialCollectionView, HYDRA.PagedCollection)
 GRUNDDATA_PREFIXES = (GRUNDDATA_SCHEME + "/", "https://dataportal.se/concepts/grunddata/")
 
 
+class StoreError(InputError):
+    """Our own folder cannot be written: a local problem (exit 2) even for a remote source."""
+
+
 @dataclass
 class SourceSpec:
     """One source as the user named it (command line or config file)."""
@@ -158,7 +162,7 @@ def harvest_source(spec: SourceSpec, store: Store, options: Options) -> SourceRe
         fetched = fetch_source(spec, previous_meta, options)
         result = apply(spec, fetched, store, previous_meta, options)
     except EnaError as error:
-        code = EXIT_REMOTE if spec.remote else error.exit_code
+        code = EXIT_REMOTE if spec.remote and not isinstance(error, StoreError) else error.exit_code
         result = SourceResult(spec, "failed", error=str(error), exit_code=code)
     store.record_attempt(slug, {"source": spec.shown, "started": started, "finished": _now(),
                                 "status": result.status, "error": result.error, "warnings": result.warnings})
@@ -214,12 +218,16 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
         "warnings": fetched.warnings,
         "errors": [],
     }
-    if previous_meta and previous_meta.get("content_hash") == snapshot_hash:
-        result.status = "unchanged"
-        if (previous_meta.get("etag"), previous_meta.get("last_modified")) != (fetched.etag, fetched.last_modified):
-            store.write_meta(slug, meta)  # new validators, same data: keep the snapshot file as it is
-    else:
-        store.write(slug, snapshot, meta)
+    try:
+        if previous_meta and previous_meta.get("content_hash") == snapshot_hash:
+            result.status = "unchanged"
+            if (previous_meta.get("etag"), previous_meta.get("last_modified")) != \
+                    (fetched.etag, fetched.last_modified):
+                store.write_meta(slug, meta)  # new validators, same data: keep the snapshot file as it is
+        else:
+            store.write(slug, snapshot, meta)
+    except OSError as error:
+        raise StoreError(f"cannot write the store: {error.strerror or error}", where=str(store.root)) from None
     _validate(result, graph, options)
     return result
 
@@ -298,8 +306,9 @@ def parse_response(response: http.Response, spec: SourceSpec, options: Options) 
 
 def fetch_document(spec: SourceSpec, previous_meta: dict | None, options: Options) -> Fetched:
     """A catalog document, following Hydra paging and then named sub-catalogs."""
+    # Only a snapshot made of exactly one document can be vouched for by that document's validators.
     conditional = bool(previous_meta) and previous_meta.get("pages") == 1 \
-        and previous_meta.get("source") == spec.shown
+        and len(previous_meta.get("documents") or []) == 1 and previous_meta.get("source") == spec.shown
     etag = previous_meta.get("etag") if conditional else None
     last_modified = previous_meta.get("last_modified") if conditional else None
     fetched = Fetched(Graph())

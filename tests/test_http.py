@@ -319,3 +319,13 @@ def test_proxy_and_netrc_from_environment_ignored(server, monkeypatch, tmp_path)
 def test_redact():
     assert http.redact("https://u:p@h.se/x?token=a&q=1") == "https://***@h.se/x?token=***&q=1"
     assert http.redact("https://h.se/x?password=p&Secret=s") == "https://h.se/x?password=***&Secret=***"
+
+
+def test_deadline_cuts_a_blocked_read_shorter_than_the_read_timeout(server):
+    # One byte, then silence: the per-read timeout (10 s) would wait; the total deadline (1.5 s) must not.
+    server.add_handler("/stall", drip(interval=8, total=10))
+    policy = http.Policy(read_timeout=10, deadline=1.5, retries=0, allow_private=True)
+    started = time.monotonic()
+    with pytest.raises(RemoteError, match="total deadline of 1.5 s exceeded"):
+        http.fetch(server.url("/stall"), policy=policy)
+    assert time.monotonic() - started < 2.5
