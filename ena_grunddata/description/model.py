@@ -340,6 +340,11 @@ LICENSE_DOCUMENT = Kind("License", (DCTERMS.LicenseDocument,), "A licence docume
     F("type", DCTERMS.type, "iri", "Licence type (IRI).", "Licenstyp (IRI).", many=True),
 ), section="licenses")
 
+DOCUMENT = Kind("Document", (FOAF.Document,), "A web document (e.g. a page that `page` links to), with a title.",
+                "Ett webbdokument (t.ex. en sida som `page` länkar till), med titel.", (
+    title("R"), description("R"),
+), section="documents")
+
 RIGHTS = Kind("Rights", (DCTERMS.RightsStatement,), "A rights statement.", "En rättighetsangivelse.", (
     description("O"),
     F("attribution_text", ODRS.attributionText, "text", "Text to use when attributing.",
@@ -479,19 +484,19 @@ SERIES = Kind("Series", (DCAT.DatasetSeries,), "A dataset series.", "En dataseri
 ), section="series")
 
 KINDS = {k.name: k for k in (CATALOG, PERIOD, LOCATION, TELEPHONE, ADDRESS, CONTACT, AGENT, SPECIFICATION,
-                             LICENSE_DOCUMENT, RIGHTS, CHECKSUM, RELATIONSHIP, ATTRIBUTION, OFFER, PROVENANCE, QUALITY,
+                             LICENSE_DOCUMENT, DOCUMENT, RIGHTS, CHECKSUM, RELATIONSHIP, ATTRIBUTION, OFFER, PROVENANCE, QUALITY,
                              DISTRIBUTION, DATASET, DATA_SERVICE, SERIES)}
 
 # Top-level sections holding named entities, in the order files are written. Datasets and services may be
 # referenced from sections written before them, so references are resolved after every section is named.
-SECTIONS = {k.section: k for k in (AGENT, CONTACT, SPECIFICATION, LICENSE_DOCUMENT, DATASET, DATA_SERVICE, SERIES,
-                                   DISTRIBUTION)}
-SECTION_ORDER = ("agents", "contacts", "specifications", "licenses", "datasets", "services", "series",
+SECTIONS = {k.section: k for k in (AGENT, CONTACT, SPECIFICATION, LICENSE_DOCUMENT, DOCUMENT, DATASET, DATA_SERVICE,
+                                   SERIES, DISTRIBUTION)}
+SECTION_ORDER = ("agents", "contacts", "specifications", "licenses", "documents", "datasets", "services", "series",
                  "distributions")
 # Sections a reference of each target kind may name (a dataset reference may also name a series).
 REFERENCE_SECTIONS = {"Agent": ("agents",), "Contact": ("contacts",), "Specification": ("specifications",),
                       "Dataset": ("datasets", "series"), "DataService": ("services",), "Series": ("series",),
-                      "Distribution": ("distributions",), "License": ("licenses",)}
+                      "Distribution": ("distributions",), "License": ("licenses",), "Document": ("documents",)}
 # Entities that get a stable dcterms:identifier (minted once, written back into the file).
 MINTED_SECTIONS = ("datasets", "services", "series")
 TOP_LEVEL_KEYS = ("$schema", "base", "catalog", *SECTION_ORDER, "extra")

@@ -26,9 +26,10 @@ SECTION_TYPES = (
     ("contacts", (VCARD.Organization, VCARD.Individual, VCARD.Kind)),
     ("specifications", (DCTERMS.Standard,)),
     ("licenses", (DCTERMS.LicenseDocument,)),
+    ("documents", (FOAF.Document,)),
 )
-OUTPUT_ORDER = ("catalog", "agents", "contacts", "specifications", "licenses", "datasets", "services", "series",
-                "distributions", "extra")
+OUTPUT_ORDER = ("catalog", "agents", "contacts", "specifications", "licenses", "documents", "datasets", "services",
+                "series", "distributions", "extra")
 
 
 class Parser:
@@ -64,9 +65,16 @@ class Parser:
         for section, nodes in members.items():
             used = set()
             for node in nodes:
-                key = unique_key(key_from(node, section), used)
+                key = unique_key(self.name_key(node) if section == "agents" else key_from(node, section), used)
                 self.section_of[node] = (section, key)
         return members
+
+    def name_key(self, node) -> str:
+        """Agents are easier to refer to by name (bolagsverket) than by IRI (se2021005489)."""
+        names = {l.language: str(l) for l in self.graph.objects(node, FOAF.name) if isinstance(l, Literal)}
+        name = names.get("sv") or names.get(None) or next(iter(names.values()), "")
+        slug = re.sub(r"[^a-z0-9]+", "-", name.lower().translate(str.maketrans("åäöéü", "aaoeu"))).strip("-")
+        return slug[:40] or key_from(node, "agents")
 
     def nests_in_dataset(self, distribution) -> bool:
         """A distribution that one dataset (or series) names, and nothing else, is written inside it."""
@@ -116,10 +124,10 @@ class Parser:
             if kind is CATALOG and spec.key in ("datasets", "services") and members is not None:
                 if self.default_members(node, spec, members):
                     continue
-                self.field(spec, node, data, top)
+                self.field(spec, node, data, top, parent)
                 data.setdefault(spec.key, [])  # not every one of the file: list them, even none
                 continue
-            self.field(spec, node, data, top)
+            self.field(spec, node, data, top, parent)
         return data
 
     def orgnr_form(self, node, data) -> bool:
@@ -142,7 +150,7 @@ class Parser:
             self.take((catalog, spec.predicate, value))
         return True
 
-    def field(self, spec, node, data, top):
+    def field(self, spec, node, data, top, parent=None):
         values = sorted((o for o in self.graph.objects(node, spec.predicate)
                          if (node, spec.predicate, o) not in self.consumed), key=_order)
         if spec.kind == "text":
@@ -154,7 +162,7 @@ class Parser:
         for term in values:
             if accepted and not spec.many:
                 break
-            if spec.default is not None and not accepted and self.is_default(spec, term, node):
+            if spec.default is not None and not accepted and self.is_default(spec, term, parent):
                 self.take((node, spec.predicate, term))
                 return  # the default: no key needed
             value = self.value(spec, term, node)
@@ -163,17 +171,17 @@ class Parser:
             self.take((node, spec.predicate, term))
             accepted.append(value)
         if accepted:
-            data[spec.key] = accepted if spec.many and len(accepted) > 1 else accepted[0]
+            as_list = spec.many and (len(accepted) > 1 or spec.kind == "object")
+            data[spec.key] = accepted if as_list else accepted[0]
         elif spec.default is not None:
             data[spec.key] = [] if spec.many else None
         elif spec.key == "identifier" and top and self.section_of.get(node, ("",))[0] in MINTED_SECTIONS:
             data[spec.key] = []  # none in the RDF: say so, or `describe` would mint one
 
-    def is_default(self, spec, term, node) -> bool:
-        default = node if spec.default == PARENT else None
-        if default is None:
-            return round_trips(spec.kind, term, spec, self.vocab) == spec.default
-        return term == default
+    def is_default(self, spec, term, parent) -> bool:
+        if spec.default == PARENT:
+            return parent is not None and term == parent
+        return round_trips(spec.kind, term, spec, self.vocab) == spec.default
 
     def value(self, spec, term, node):
         if spec.kind == "ref":
@@ -204,6 +212,9 @@ class Parser:
             data = self.entity(kind, term, parent=owner)
             if isinstance(term, BNode):
                 self.inline[term] = data
+                if kind.name == "Distribution":  # without an id, build would give it an IRI
+                    data["id"] = "_:" + self.label(term)
+                    _move_id_first(data)
             if kind.shorthand and set(data) == {kind.shorthand} and isinstance(data[kind.shorthand], str):
                 return data[kind.shorthand]
             return data
