@@ -59,7 +59,11 @@ class ReportContext:
         """The line of the finding's property inside its resource's block, else the resource's line."""
         if finding.line is None or not finding.path or finding.source not in self.documents:
             return finding.line
-        return property_line(self.documents[finding.source], finding.line, finding.path) or finding.line
+        document = self.documents[finding.source]
+        line = property_line(document, finding.line, finding.path)
+        if line is None:
+            return finding.line
+        return value_line(document, line, finding.value) or line
 
     def uri_of(self, source: str | None) -> str | None:
         """A SARIF/JUnit artifact URI: relative to the working directory when the file is below it."""
@@ -67,27 +71,51 @@ class ReportContext:
             return None
         if is_url(source):
             return source
-        path = Path(source)
+        cwd = Path(self.cwd).resolve()
+        path = (cwd / source).resolve()  # a relative source is relative to where validate ran
         try:
-            return path.resolve().relative_to(Path(self.cwd).resolve()).as_posix()
+            return path.relative_to(cwd).as_posix()
         except ValueError:
-            return path.resolve().as_uri()
+            return path.as_uri()
 
 
 def build_context(loaded, *, profiles=None, shapes=(), vocabularies=(), domain=None, limits=None,
                   report: Report | None = None, with_score: bool = False) -> ReportContext:
     """Everything the html/markdown/junit/sarif renderers and the score read, from what validate loaded."""
-    from .profiles import load_shapes, load_vocabularies
-
-    vocabulary = load_vocabularies(vocabularies, limits)
-    bundle = load_shapes(profiles, shapes, vocabulary, limits)
     context = ReportContext(graph=loaded.graph, documents={d.name: d for d in loaded.documents},
-                            rules=rule_catalog(bundle.graph), domain=domain, origins=loaded.origins)
+                            rules=rules_for(profiles, shapes, limits), domain=domain, origins=loaded.origins)
     if with_score:
+        from .profiles import load_vocabularies
         from .score import score
 
-        context.scores = score(loaded.graph, report, vocabulary)
+        context.scores = score(loaded.graph, report, load_vocabularies(vocabularies, limits))
     return context
+
+
+def rules_for(profiles, shapes=(), limits=None) -> dict[str, Rule]:
+    """Rules of the built-in profiles (shapes cached from validation) and of the user's shapes files."""
+    from .load import parse_document, read_document
+    from .profiles import builtin_vocabularies, load_shapes
+
+    rules = dict(_builtin_rules(tuple(load_shapes(profiles, (), builtin_vocabularies()).profiles)))
+    for source in shapes:
+        user = parse_document(read_document(str(source), limits=limits or _limits()), limits)
+        for code, rule in rule_catalog(user).items():
+            rules.setdefault(code, rule)
+    return rules
+
+
+@functools.lru_cache(maxsize=None)
+def _builtin_rules(profiles: tuple[str, ...]) -> dict[str, Rule]:
+    from .profiles import builtin_vocabularies, load_shapes
+
+    return rule_catalog(load_shapes(list(profiles), (), builtin_vocabularies()).graph)
+
+
+def _limits():
+    from .load import Limits
+
+    return Limits()
 
 
 # --------------------------------------------------------------------------------------------- rules
@@ -234,6 +262,20 @@ def property_line(document: Document, subject_line: int, path: str) -> int | Non
         text = lines[number - 1]
         if pattern.search(strip_strings(text, document.format)):
             return number
+    return None
+
+
+def value_line(document: Document, property_line_number: int, value: str | None) -> int | None:
+    """Turtle lists values with commas over several lines: the line of the offending value, if it is there."""
+    if not value or document.format not in ("turtle", "trig"):
+        return None
+    lines = document.text.splitlines()
+    for number in range(property_line_number, len(lines) + 1):
+        text = lines[number - 1]
+        if f'"{value}"' in text or f"<{value}>" in text:
+            return number
+        if text.rstrip().endswith((";", ".")):
+            return None
     return None
 
 

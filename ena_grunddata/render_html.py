@@ -194,7 +194,8 @@ def filters(report: Report, context: ReportContext, cards, lang: str, words: dic
                     f"{escape(severity_word[s.label])}</label> " for s in SEVERITIES)
     profiles = sorted({context.rule(f).profile for f in report.findings})
     domains = sorted({d for resource, _ in cards for d in domains_of(context.graph, resource, context.domain)})
-    return (f'<form id="filters" class="filters" hidden><fieldset><legend>{escape(words["severity"])}</legend>'
+    return (f'<form id="filters" class="filters" hidden><strong>{escape(words["filters"])}</strong>'
+            f'<fieldset><legend>{escape(words["severity"])}</legend>'
             f"{boxes}</fieldset>"
             f'{select("profile", words["profile"], profiles, words)}'
             f'{select("domain", words["domain"], domains, words)}</form>')

