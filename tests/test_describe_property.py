@@ -1,0 +1,63 @@
+"""Property: any valid description survives YAML -> RDF -> YAML -> RDF (the graphs are isomorphic)."""
+
+from __future__ import annotations
+
+import string
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib.compare import isomorphic
+
+from ena_grunddata import describe as api
+from ena_grunddata.description.model import ACCESS, FREQUENCY, LICENCES, MEDIA_TYPES, THEMES
+
+VOCAB = api.vocabulary()
+TEXT = st.text(alphabet=string.ascii_letters + "åäöÅÄÖé ,.:;-'\"#\n", min_size=1, max_size=30)
+KEY = st.text(alphabet=string.ascii_lowercase + "-", min_size=1, max_size=10).filter(lambda k: k.strip("-"))
+LANG = st.sampled_from(["sv", "en", "se", "fi", "no"])
+DATE = st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}")
+URL = st.builds(lambda a, b: f"https://{a}.example.se/{b}", KEY, KEY)
+
+
+def codes(schemes):
+    return st.sampled_from(VOCAB.notations(schemes))
+
+
+def many(strategy, max_size=3):
+    return st.one_of(strategy, st.lists(strategy, min_size=1, max_size=max_size))
+
+
+MULTILINGUAL = st.one_of(TEXT, st.dictionaries(LANG, many(TEXT), min_size=1, max_size=3))
+DISTRIBUTION = st.fixed_dictionaries(
+    {"access_url": many(URL)},
+    optional={"title": MULTILINGUAL, "format": codes(MEDIA_TYPES), "license": codes(LICENCES),
+              "byte_size": st.integers(min_value=0, max_value=10**12), "download_url": many(URL),
+              "issued": DATE})
+DATASET = st.fixed_dictionaries(
+    {"title": MULTILINGUAL, "publisher": st.just("agency")},
+    optional={"description": MULTILINGUAL, "keyword": MULTILINGUAL, "theme": many(codes(THEMES)),
+              "access": codes(ACCESS), "frequency": codes(FREQUENCY), "identifier": many(TEXT),
+              "temporal": st.lists(st.fixed_dictionaries({}, optional={"start": DATE, "end": DATE}), max_size=2),
+              "spatial": many(URL), "landing_page": many(URL), "version": TEXT, "modified": DATE,
+              "distributions": st.lists(DISTRIBUTION, max_size=3), "domain": st.sampled_from(["person", "foretag"]),
+              "spatial_resolution": st.decimals(min_value=0, max_value=1000, places=2).map(str),
+              "quality": URL})
+DESCRIPTION = st.fixed_dictionaries({
+    "base": st.just("https://data.example.se/"),
+    "catalog": st.fixed_dictionaries({"title": MULTILINGUAL, "publisher": st.just("agency")},
+                                     optional={"license": st.just("CC0-1.0"), "issued": DATE}),
+    "agents": st.just({"agency": {"orgnr": "202100-5489", "name": {"sv": "Bolagsverket"},
+                                  "type": "national-authority"}}),
+    "datasets": st.dictionaries(KEY, DATASET, min_size=1, max_size=3),
+})
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DESCRIPTION)
+def test_random_descriptions_survive_yaml_rdf_yaml_rdf(description):
+    first = api.build_text("random.yaml", api.dump_yaml(description))
+    assert first.findings == [], [api.error_line(f) for f in first.findings]
+    back = api.dump_yaml(api.describe_graph(first.built.graph))
+    second = api.build_text("back.yaml", back)
+    assert second.findings == [], [api.error_line(f) for f in second.findings]
+    assert isomorphic(first.built.graph, second.built.graph)
