@@ -75,7 +75,8 @@ padding:.25rem .5rem;text-align:left}footer{color:var(--muted);font-size:.8rem;p
 SCRIPT = """
 (function(){var f=document.getElementById('filters');if(!f||!f.querySelectorAll)return;f.hidden=false;
 function apply(){var sev={};Array.prototype.forEach.call(f.querySelectorAll('input[name=severity]'),function(c){
-sev[c.value]=c.checked});var p=f.querySelector('select[name=profile]').value,d=f.querySelector('select[name=domain]').value;
+sev[c.value]=c.checked});var p=f.querySelector('select[name=profile]').value,
+d=f.querySelector('select[name=domain]').value;
 Array.prototype.forEach.call(document.querySelectorAll('.card'),function(card){
 Array.prototype.forEach.call(card.querySelectorAll('.finding'),function(li){
 li.hidden=!(sev[li.getAttribute('data-severity')]&&(!p||li.getAttribute('data-profile')===p))});
@@ -269,7 +270,8 @@ def catalog_scores(context: ReportContext, lang: str, words: dict) -> str:
 
     ratings = RATING_WORDS.get(lang, RATING_WORDS["en"])
     rows = "".join(f"<tr><td>{escape(c.title or c.resource)}</td><td>{number(c.total)}/{MAX_POINTS}</td>"
-                   f"<td>{escape(ratings[c.rating])}</td><td>{escape(words['mean'].format(n=len(c.datasets)))}</td></tr>"
+                   f"<td>{escape(ratings[c.rating])}</td>"
+                   f"<td>{escape(words['mean'].format(n=len(c.datasets)))}</td></tr>"
                    for c in context.scores.catalogs if c.total is not None)
     if not rows:
         return ""

@@ -92,9 +92,10 @@ DATASET_PROPERTY = {"keyword": DCAT.keyword, "theme": DCAT.theme, "spatial": DCT
                     "temporal": DCTERMS.temporal, "access_rights": DCTERMS.accessRights,
                     "contact_point": DCAT.contactPoint, "publisher": DCTERMS.publisher, "issued": DCTERMS.issued,
                     "modified": DCTERMS.modified}
-DISTRIBUTION_PROPERTY = {"access_url": DCAT.accessURL, "download_url": DCAT.downloadURL, "format": DCTERMS.format,
-                         "media_type": DCAT.mediaType, "license": DCTERMS.license, "rights": DCTERMS.rights,
-                         "byte_size": DCAT.byteSize}
+# DCTERMS["format"]: the attribute DCTERMS.format is str.format
+DISTRIBUTION_PROPERTY = {"access_url": DCAT.accessURL, "download_url": DCAT.downloadURL,
+                         "format": DCTERMS["format"], "media_type": DCAT.mediaType, "license": DCTERMS.license,
+                         "rights": DCTERMS.rights, "byte_size": DCAT.byteSize}
 
 # Formats, as media types and as EU file-type codes. Machine-readable: a program can read the content's structure.
 # Non-proprietary: an open specification anyone may implement.
@@ -235,7 +236,7 @@ def passes(key: str, graph: Graph, node, vocabularies: Graph) -> bool:
     if key in DATASET_PROPERTY or key in DISTRIBUTION_PROPERTY:
         prop = DATASET_PROPERTY.get(key) or DISTRIBUTION_PROPERTY[key]
         return any(has_content(v) for v in graph.objects(node, prop))
-    formats = [*graph.objects(node, DCTERMS.format), *graph.objects(node, DCAT.mediaType)]
+    formats = [*graph.objects(node, DCTERMS["format"]), *graph.objects(node, DCAT.mediaType)]
     if key == "format_vocabulary":
         return any(in_vocabulary(v, vocabularies) or str(v).startswith(FORMAT_AUTHORITIES) for v in formats)
     if key == "non_proprietary":

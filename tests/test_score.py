@@ -1,0 +1,169 @@
+"""The quality score, point by point, on hand-made metadata (docs/quality-score.md is the table checked here)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from ena_grunddata.report import Finding, Report
+from ena_grunddata.score import CHECKS, DIMENSIONS, MAX_POINTS, format_code, rating, render_score_text, score
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "quality-score.md"
+PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix ex: <https://example.se/> .
+"""
+FULL = PREFIXES + """
+ex:catalog a dcat:Catalog ; dcat:dataset ex:full, ex:empty .
+ex:full a dcat:Dataset ; dcterms:title "Full"@sv ;
+    dcat:keyword "väg"@sv ; dcat:theme <http://publications.europa.eu/resource/authority/data-theme/TRAN> ;
+    dcterms:spatial <http://sws.geonames.org/2661886/> ; dcterms:temporal ex:period ;
+    dcterms:accessRights <http://publications.europa.eu/resource/authority/access-right/PUBLIC> ;
+    dcat:contactPoint ex:contact ; dcterms:publisher ex:agency ;
+    dcterms:issued "2024-01-01"^^xsd:date ; dcterms:modified "2024-02-01"^^xsd:date ;
+    dcat:distribution ex:csv .
+ex:csv a dcat:Distribution ;
+    dcat:accessURL ex:files ; dcat:downloadURL <https://example.se/files/vag.csv> ;
+    dcterms:format "text/csv" ; dcat:mediaType <https://www.iana.org/assignments/media-types/text/csv> ;
+    dcterms:license <http://creativecommons.org/licenses/by/4.0/> ; dcterms:rights ex:rights ;
+    dcat:byteSize "1024"^^xsd:nonNegativeInteger .
+ex:empty a dcat:Dataset .
+"""
+
+
+def scores_of(data: str, report: Report | None = None):
+    return score(Graph().parse(data=data, format="turtle"), report or Report(findings=[]))
+
+
+def by_resource(scores):
+    return {entry.resource.rsplit("/", 1)[-1]: entry for entry in scores.datasets}
+
+
+def test_a_complete_dataset_gets_every_point_and_an_empty_one_only_conformity():
+    datasets = by_resource(scores_of(FULL))
+    assert MAX_POINTS == 405
+    assert datasets["full"].total == 405 and datasets["full"].rating == "excellent"
+    assert datasets["empty"].points == {c.key: (30.0 if c.key == "conformity" else 0.0) for c in CHECKS}
+    assert datasets["empty"].rating == "bad"
+
+
+def test_catalog_score_is_the_mean_of_its_datasets():
+    catalog = scores_of(FULL).catalogs[0]
+    assert catalog.total == round((405 + 30) / 2, 1) and catalog.rating == "sufficient"
+    assert catalog.to_dict()["datasets"] == ["https://example.se/empty", "https://example.se/full"]
+
+
+def test_a_violation_on_the_dataset_or_its_distribution_costs_the_conformity_points():
+    for focus in ("https://example.se/full", "https://example.se/csv"):
+        report = Report([Finding("X", "violation", focus)])
+        assert by_resource(scores_of(FULL, report))["full"].points["conformity"] == 0
+    warning = Report([Finding("X", "warning", "https://example.se/full")])
+    assert by_resource(scores_of(FULL, warning))["full"].points["conformity"] == 30
+    unrelated = Report([Finding("X", "violation", "https://example.se/elsewhere")])
+    assert by_resource(scores_of(FULL, unrelated))["full"].points["conformity"] == 30
+    assert by_resource(score(Graph().parse(data=FULL, format="turtle"), None))["full"].points["conformity"] == 0
+
+
+def test_distribution_points_are_shared_by_the_distributions():
+    data = PREFIXES + """
+ex:half a dcat:Dataset ; dcat:distribution ex:a, ex:b .
+ex:a a dcat:Distribution ; dcat:downloadURL <https://example.se/a.csv> ; dcterms:byteSize "1" .
+ex:b a dcat:Distribution ; dcat:accessURL <https://example.se/b> .
+"""
+    points = by_resource(scores_of(data))["half"].points
+    assert points["download_url"] == 25 and points["access_url"] == 25
+    assert points["byte_size"] == 0  # dcterms:byteSize is not dcat:byteSize
+
+
+@pytest.mark.parametrize("value,machine,open_format,vocabulary", [
+    ('"text/csv"', True, True, True),  # a notation in the media-type vocabulary
+    ("<http://publications.europa.eu/resource/authority/file-type/CSV>", True, True, True),
+    ("<http://publications.europa.eu/resource/authority/file-type/XLSX>", True, False, True),
+    ('"application/pdf"', False, True, True),
+    ('"application/x-made-up"', False, False, False),
+])
+def test_format_checks(value, machine, open_format, vocabulary):
+    data = PREFIXES + f"""
+ex:d a dcat:Dataset ; dcat:distribution ex:x .
+ex:x a dcat:Distribution ; dcterms:format {value} .
+"""
+    points = by_resource(scores_of(data))["d"].points
+    assert points["format"] == 20
+    assert (points["machine_readable"], points["non_proprietary"], points["format_vocabulary"]) == (
+        20 * machine, 20 * open_format, 10 * vocabulary)
+
+
+def test_licence_and_access_rights_vocabularies():
+    data = PREFIXES + """
+ex:known a dcat:Dataset ; dcat:distribution ex:k ;
+    dcterms:accessRights <http://publications.europa.eu/resource/authority/access-right/RESTRICTED> .
+ex:k a dcat:Distribution ; dcterms:license <http://creativecommons.org/licenses/by/4.0/> .
+ex:own a dcat:Dataset ; dcat:distribution ex:o ; dcterms:accessRights ex:ourRules .
+ex:o a dcat:Distribution ; dcterms:license ex:ourLicence .
+"""
+    datasets = by_resource(scores_of(data))
+    assert [datasets["known"].points[k] for k in ("license", "license_vocabulary", "access_rights",
+                                                   "access_rights_vocabulary")] == [20, 10, 10, 5]
+    assert [datasets["own"].points[k] for k in ("license", "license_vocabulary", "access_rights",
+                                                 "access_rights_vocabulary")] == [20, 0, 10, 0]
+
+
+def test_empty_literals_do_not_count():
+    data = PREFIXES + 'ex:d a dcat:Dataset ; dcat:keyword "  " ; dcterms:issued "2024-01-01" .\n'
+    points = by_resource(scores_of(data))["d"].points
+    assert (points["keyword"], points["issued"]) == (0, 5)
+
+
+def test_rating_bands_and_format_codes():
+    assert [rating(p) for p in (405, 351, 350, 221, 220, 121, 120, 0)] == [
+        "excellent", "excellent", "good", "good", "sufficient", "sufficient", "bad", "bad"]
+    assert format_code("text/csv+zip") == "text/csv"
+    assert format_code("<https://www.iana.org/assignments/media-types/application/json>".strip("<>")) == \
+        "application/json"
+
+
+def test_dimensions_add_up():
+    entry = by_resource(scores_of(FULL))["full"]
+    assert sum(entry.dimension(d)[1] for d in DIMENSIONS) == MAX_POINTS
+    assert [entry.dimension(d)[1] for d in DIMENSIONS] == [100, 100, 110, 75, 20]
+
+
+def test_text_in_swedish_lists_what_is_missing():
+    text = render_score_text(scores_of(FULL), "sv")
+    assert "405/405 utmärkt" in text
+    assert "saknas: nyckelord (dcat:keyword) (-30)" in text
+    assert "katalog https://example.se/catalog  217.5/405 tillräcklig (medel av 2 datamängder)" in text
+
+
+def test_docs_table_matches_the_checks():
+    table = DOCS.read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (\w+) \| (\d+) \| (dataset|distribution) \|", table, re.MULTILINE)
+    assert [(k, d, int(p), level) for k, d, p, level in rows] == [
+        (c.key, c.dimension, c.points, c.level) for c in CHECKS]
+
+
+def test_score_command_json_and_min_score(run_cli, tmp_path):
+    path = tmp_path / "full.ttl"
+    path.write_text(FULL, encoding="utf-8")
+    result = run_cli("score", path, "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert set(document) == {"max", "datasets", "catalogs"}
+    totals = {d["resource"]: d["total"] for d in document["datasets"]}
+    assert totals["https://example.se/empty"] <= 30
+    assert run_cli("score", path, "--min-score", "300").exit_code == 1
+
+
+def test_validate_score_flag(run_cli, tmp_path):
+    path = tmp_path / "full.ttl"
+    path.write_text(FULL, encoding="utf-8")
+    text = run_cli("validate", path, "--score", "--lang", "sv")
+    assert "Kvalitetspoäng (högst 405" in text.stdout
+    refused = run_cli("validate", path, "--score", "--format", "json")
+    assert refused.exit_code == 2
+    assert "ena-grunddata score --format json" in refused.stderr
