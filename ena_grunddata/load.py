@@ -14,6 +14,7 @@ import re
 import signal
 import sys
 import threading
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,9 @@ rdflib.NORMALIZE_LITERALS = False
 MiB = 1024 * 1024
 DEFAULT_MAX_INPUT_BYTES = 256 * MiB
 DEFAULT_TIMEOUT = 300.0
+# Deepest [ ] / ( ) in Turtle, objects/arrays in JSON-LD, elements in RDF/XML. rdflib's parsers recurse per level
+# and hit Python's recursion limit at 120-330 levels (fewer when called deep in a stack); real metadata needs < 20.
+DEFAULT_MAX_NESTING = 100
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Limits:
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     timeout: float | None = DEFAULT_TIMEOUT
     allow_private: bool = False
+    max_nesting: int = DEFAULT_MAX_NESTING
 
 
 @dataclass
@@ -338,10 +343,13 @@ def parse_document(document: Document, limits: Limits | None = None) -> Graph:
     limits = limits or Limits()
     if document.format == "description":
         return _description_module().graph_from_document(document)
-    check_safe(document)
+    if not document.data.strip():  # rdflib: Turtle gives 0 triples, JSON-LD and RDF/XML a parse error
+        raise InputError("empty input: no RDF to read", where=document.name)
+    check_safe(document, limits)
     fmt = FORMATS[document.format]
     try:
-        with no_network(), time_budget(limits.timeout, document.name):
+        with no_network(), time_budget(limits.timeout, document.name), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # rdflib warns on the terminal about odd literals ("weird boolean")
             graph = _parse(document, fmt)
     except InputError:
         raise
@@ -356,7 +364,15 @@ def parse_document(document: Document, limits: Limits | None = None) -> Graph:
 
 
 def _parse(document: Document, fmt: RdfFormat) -> Graph:
+    # pyshacl sets rdflib.NORMALIZE_LITERALS back to True after every validation: set it for each parse.
+    rdflib.NORMALIZE_LITERALS = False
     data = document.data if fmt.name == "rdfxml" else decode_utf8(document)
+    if fmt.name == "jsonld":
+        data = with_known_contexts(data)
+    if fmt.name == "ntriples" and _LONG_LINE.search(document.data):
+        # rdflib's N-Triples reader rescans its buffer per 2 KiB read: a 2 MB line took 135 s. N-Triples is a
+        # subset of Turtle, and the Turtle parser is linear here.
+        return Graph().parse(data=data, format="turtle", publicID=document.base)
     if fmt.name not in ("nquads", "trig"):
         return Graph().parse(data=data, format=fmt.rdflib_name, publicID=document.base)
     # Named graphs are merged: validation looks at the statements, not at which graph holds them.
@@ -366,6 +382,9 @@ def _parse(document: Document, fmt: RdfFormat) -> Graph:
     for subject, predicate, obj, _ in dataset.quads((None, None, None, None)):
         graph.add((subject, predicate, obj))
     return graph
+
+
+_LONG_LINE = re.compile(rb"[^\n]{16384}")
 
 
 def decode_utf8(document: Document) -> str:
@@ -380,8 +399,9 @@ _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
 
-def check_safe(document: Document) -> None:
-    """Refuse what would make a parser expand entities or fetch anything."""
+def check_safe(document: Document, limits: Limits | None = None) -> None:
+    """Refuse what would make a parser expand entities, fetch anything, recurse too deep or drop data silently."""
+    limits = limits or Limits()
     if document.format == "rdfxml":
         match = _ENTITY_DECLARATION.search(document.data) or _EXTERNAL_DTD.search(document.data)
         if match:
@@ -389,20 +409,28 @@ def check_safe(document: Document) -> None:
             what = "entity declarations" if b"ENTITY" in match.group(0).upper() else "external DTDs"
             raise InputError(f"{what} are not allowed in RDF/XML (they can expand without bound or read "
                              "local files)", where=document.name, line=line)
+        check_xml_nesting(document, limits.max_nesting)
     elif document.format == "jsonld":
-        check_jsonld_contexts(document)
+        check_jsonld_contexts(document, limits.max_nesting)
+    elif document.format in ("turtle", "trig"):
+        check_turtle_nesting(document, limits.max_nesting)
 
 
-def check_jsonld_contexts(document: Document) -> None:
+def check_jsonld_contexts(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> None:
     try:
         tree = json.loads(decode_utf8(document))
     except json.JSONDecodeError as error:
         raise InputError(error.msg, where=document.name, line=error.lineno, column=error.colno) from None
     except RecursionError:
-        raise InputError("nesting too deep to parse", where=document.name) from None
+        raise too_deep(document.name, max_nesting) from None
+    if json_depth_exceeds(tree, max_nesting):
+        raise too_deep(document.name, max_nesting)
     for reference in remote_contexts(tree):
+        if reference in KNOWN_CONTEXTS:
+            continue
         raise InputError(f"remote JSON-LD context not allowed: {reference} (put the context inline)",
                          where=document.name, line=_line_of(document.text, reference))
+    check_jsonld_values(document, tree)
 
 
 def remote_contexts(node):
@@ -423,6 +451,217 @@ def remote_contexts(node):
                     stack.append(value)
         elif isinstance(item, list):
             stack.extend(item)
+
+
+# ----------------------------------------------------------------- nesting, JSON-LD contexts and dropped values
+
+
+def too_deep(name: str, limit: int, line: int | None = None) -> InputError:
+    return InputError(f"nesting too deep (more than {limit} levels)", where=name, line=line)
+
+
+# Strings, IRIs and comments are skipped so that brackets inside them do not count.
+_TURTLE_NESTING_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>|#[^\n]*|[\[\]()]", re.DOTALL)
+
+
+def check_turtle_nesting(document: Document, limit: int) -> None:
+    """rdflib's Turtle parser recurses once per [ ] or ( ) level: refuse deep nesting before it does."""
+    text = document.text
+    if text.count("[") + text.count("(") <= limit:
+        return
+    depth = 0
+    for token in _TURTLE_NESTING_TOKENS.finditer(text):
+        bracket = token.group(0)
+        if bracket in ("[", "("):
+            depth += 1
+            if depth > limit:
+                raise too_deep(document.name, limit, text.count("\n", 0, token.start()) + 1)
+        elif bracket in ("]", ")"):
+            depth = max(depth - 1, 0)
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def check_xml_nesting(document: Document, limit: int) -> None:
+    """A quick expat pass (entities are already refused): deep RDF/XML breaks rdflib's serialisers later."""
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def start(name, attributes):
+        nonlocal depth
+        depth += 1
+        if depth > limit:
+            raise _TooDeep(parser.CurrentLineNumber)
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(document.data, True)
+    except _TooDeep as deep:
+        raise too_deep(document.name, limit, deep.args[0]) from None
+    except xml.parsers.expat.ExpatError:
+        return  # rdflib's parser reports syntax errors with their position
+
+
+def json_depth_exceeds(tree, limit: int) -> bool:
+    stack = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+# Context IRIs we know, served from the copies shipped in ena_grunddata/data (never fetched).
+KNOWN_CONTEXTS = {
+    "https://w3id.org/ena-grunddata/context.jsonld": "context-ena-grunddata.jsonld",
+    "http://w3id.org/ena-grunddata/context.jsonld": "context-ena-grunddata.jsonld",
+}
+
+
+def known_context(iri: str) -> dict:
+    from importlib import resources
+
+    text = resources.files("ena_grunddata.data").joinpath(KNOWN_CONTEXTS[iri]).read_text(encoding="utf-8")
+    return json.loads(text)["@context"]
+
+
+def with_known_contexts(text: str) -> str:
+    """Replace every known context IRI by the shipped copy, so rdflib never looks it up."""
+    if not any(iri in text for iri in KNOWN_CONTEXTS):
+        return text
+
+    def substitute(node):
+        if isinstance(node, list):
+            return [substitute(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {}
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                entries = value if isinstance(value, list) else [value]
+                entries = [known_context(e) if isinstance(e, str) and e in KNOWN_CONTEXTS else substitute(e)
+                           for e in entries]
+                value = entries if isinstance(value, list) else entries[0]
+                if key == "@import":  # an imported context is merged into the one that imports it
+                    result.update({k: v for k, v in value.items() if k not in node})
+                    continue
+            elif key != "@value":
+                value = substitute(value)
+            result[key] = value
+        return result
+
+    return json.dumps(substitute(json.loads(text)), ensure_ascii=False)
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass
+class _JsonLdTerms:
+    defined: set = field(default_factory=set)
+    json_literals: set = field(default_factory=set)  # terms whose values are JSON literals (@type @json)
+    vocab: bool = False
+    languages: list = field(default_factory=list)
+
+
+def _context_terms(tree) -> _JsonLdTerms:
+    """Every term any context in the document defines (scoping is ignored: this only finds keys nothing maps)."""
+    terms = _JsonLdTerms()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    entries = value if isinstance(value, list) else [value]
+                    for entry in entries:
+                        if isinstance(entry, str) and entry in KNOWN_CONTEXTS:
+                            entry = known_context(entry)
+                        if isinstance(entry, dict):
+                            _add_context(entry, terms, stack)
+                elif key != "@value":
+                    stack.append(value)
+    return terms
+
+
+def _add_context(context: dict, terms: _JsonLdTerms, stack: list) -> None:
+    for key, value in context.items():
+        if key == "@vocab" and value is not None:
+            terms.vocab = True
+        elif key == "@language" and value is not None:
+            terms.languages.append(value)
+        elif key == "@import" or key.startswith("@"):
+            continue
+        else:
+            terms.defined.add(key)
+            if isinstance(value, dict):
+                if value.get("@type") == "@json":
+                    terms.json_literals.add(key)
+                if value.get("@language") is not None:
+                    terms.languages.append(value["@language"])
+                if "@context" in value:  # a scoped context
+                    stack.append({"@context": value["@context"]})
+
+
+def check_jsonld_values(document: Document, tree) -> None:
+    """rdflib drops, without a word, values under unmapped keys, @ids that are not IRIs and bad language tags."""
+    terms = _context_terms(tree)
+    for tag in terms.languages:
+        _check_language_tag(document, tag)
+    ignored: dict[str, int] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if key == "@id" and isinstance(value, str) and _BAD_IRI_CHARACTER.search(value):
+                raise InputError(f"invalid IRI <{_escaped(value)}> in @id (characters such as spaces, quotes and "
+                                 "angle brackets must be percent-encoded)", where=document.name,
+                                 line=_line_of(document.text, json.dumps(value)[1:-1]))
+            if key == "@language":
+                _check_language_tag(document, value)
+            if key in ("@context", "@value") or key in terms.json_literals:
+                continue
+            if not (key.startswith("@") or key in terms.defined or ":" in key or terms.vocab):
+                ignored[key] = ignored.get(key, 0) + (len(value) if isinstance(value, list) else 1)
+            stack.append(value)
+    if ignored:
+        key, count = next(iter(ignored.items()))
+        others = f" (and {len(ignored) - 1} other keys)" if len(ignored) > 1 else ""
+        raise InputError(f"JSON-LD key '{key}'{others} is not mapped to an IRI by any @context, @vocab or prefix: "
+                         f"{sum(ignored.values())} value{'s' if sum(ignored.values()) != 1 else ''} would be "
+                         "ignored (define the term in @context or use a full IRI)", where=document.name,
+                         line=_line_of(document.text, f'"{key}"'))
+
+
+def _check_language_tag(document: Document, tag) -> None:
+    if tag is None or (isinstance(tag, str) and _LANGUAGE_TAG.match(tag)):
+        return
+    raise InputError(f"invalid language tag {json.dumps(tag, ensure_ascii=False)} (use a BCP 47 tag such as "
+                     "sv or en-GB); the values would be ignored", where=document.name,
+                     line=_line_of(document.text, json.dumps(tag, ensure_ascii=False)))
+
+
+def _escaped(text: str) -> str:
+    return text.encode("unicode_escape").decode("ascii")
 
 
 def syntax_error(document: Document, error: Exception) -> InputError:
@@ -447,7 +686,33 @@ def syntax_error(document: Document, error: Exception) -> InputError:
     elif document.format in ("ntriples", "nquads"):
         line = first_bad_line(document)
         message = "invalid " + ("N-Triples" if document.format == "ntriples" else "N-Quads") + " statement"
-    return InputError(message[:300], where=document.name, line=line, column=column)
+    if document.format in _TURTLE_FAMILY:
+        bad_tag = _first_bad_language_tag(document.text)
+        if bad_tag is not None and (line is None or line == bad_tag[0]):
+            line, column = bad_tag[0], None
+            message = f"invalid language tag '@{bad_tag[1]}' (use a BCP 47 tag such as sv or en-GB)"
+    return InputError(message[:300] + _format_hint(document), where=document.name, line=line, column=column)
+
+
+_TURTLE_FAMILY = ("turtle", "trig", "ntriples", "nquads")
+_TURTLE_LANGUAGE = re.compile(r"""["']@([^\s.;,\])}]+)""")
+
+
+def _first_bad_language_tag(text: str) -> tuple[int, str] | None:
+    for match in _TURTLE_LANGUAGE.finditer(text):
+        if not _LANGUAGE_TAG.match(match.group(1)):
+            return text.count("\n", 0, match.start()) + 1, match.group(1)
+    return None
+
+
+def _format_hint(document: Document) -> str:
+    """When a parse fails and the content looks like another format family, say how to name the format."""
+    looks = sniff_format(document.data)
+    if looks is None or looks == document.format:
+        return ""
+    if (looks in _TURTLE_FAMILY) == (document.format in _TURTLE_FAMILY):
+        return ""
+    return f"; the content looks like {looks}: name the format with --input-format {looks}"
 
 
 _RDFXML_POSITION = re.compile(r"^.*?:(\d+):(\d+): (.*)$")
@@ -481,9 +746,26 @@ def check_terms(document: Document, graph: Graph) -> None:
                 shown = str(term).encode("unicode_escape").decode("ascii")
                 raise InputError(f"invalid IRI <{shown}> (characters such as spaces, quotes and angle brackets must "
                                  "be percent-encoded)", where=document.name, line=_line_of(document.text, str(term)))
-            if isinstance(term, Literal) and any("\ud800" <= ch <= "\udfff" for ch in term):
+            if isinstance(term, Literal) and _SURROGATE.search(term):
                 raise InputError("a literal contains a lone surrogate code point (not valid Unicode)",
-                                 where=document.name)
+                                 where=document.name, line=_line_of_pattern(document.text, _SURROGATE_ESCAPE))
+            if isinstance(term, Literal) and _CONTROL_CHARACTER.search(term):
+                code = ord(_CONTROL_CHARACTER.search(term).group(0))
+                raise InputError(f"a literal contains the control character U+{code:04X}, which RDF/XML and most "
+                                 "tools cannot carry; remove it", where=document.name,
+                                 line=_line_of_pattern(document.text, _CONTROL_ESCAPE))
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
+# C0 controls other than tab, line feed and carriage return (XML 1.0 cannot hold them; NUL ends C strings).
+_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\\(?:u|U0000)(?:000[0-8bBcCeEfF]|001[0-9a-fA-F])")
+
+
+def _line_of_pattern(text: str, pattern: re.Pattern) -> int | None:
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _line_of(text: str, needle: str) -> int | None:
