@@ -72,6 +72,7 @@ class Outcome:
     built: Built
     findings: list[Finding]
     lines: dict = field(default_factory=dict)  # term -> line
+    problems: list = field(default_factory=list)  # (finding, column, suggestion), in the order of findings
 
     @property
     def ok(self) -> bool:
@@ -124,10 +125,10 @@ def build_text(name: str, text: str, *, vocab: Vocab | None = None, mint=None) -
     problems = schema_problems(source, vocab)
     built = build(source.data if isinstance(source.data, dict) else {}, vocab, mint)
     problems += built.problems
-    findings = [problem_finding(p, source) for p in problems]
-    findings.sort(key=lambda f: (f.line or 0, f.focus))
+    details = sorted((problem_finding(p, source) for p in problems), key=lambda d: (d[0].line or 0, d[1] or 0,
+                                                                                    d[0].focus, d[0].code))
     lines = {term: source.key_position(path)[0] for term, path in built.locations.items()}
-    return Outcome(source=source, built=built, findings=findings, lines=lines)
+    return Outcome(source=source, built=built, findings=[d[0] for d in details], lines=lines, problems=details)
 
 
 def build_description(path, *, vocabularies=(), write_ids=True) -> Outcome:
@@ -182,7 +183,8 @@ _Dumper.add_representer(str, _str_representer)
 MESSAGES_SUGGEST = (" (did you mean '{}'?)", " (menade du '{}'?)")
 
 
-def problem_finding(problem, source: Source) -> Finding:
+def problem_finding(problem, source: Source) -> tuple[Finding, int | None, str | None]:
+    """The finding for one problem, with the column and suggestion the describe command prints."""
     line, column = source.key_position(problem.path) if problem.at_key else source.position(problem.path)
     location = json_path(problem.path)
     en, sv = problem.en, problem.sv
@@ -191,17 +193,10 @@ def problem_finding(problem, source: Source) -> Finding:
         sv += MESSAGES_SUGGEST[1].format(problem.suggestion)
     finding = Finding(code=problem.code, severity="violation", focus=location, path=None, value=problem.value,
                       messages={"en": en, "sv": sv}, shape=None, source=source.name, line=line)
-    object.__setattr__(finding, "_column", column)
-    object.__setattr__(finding, "_suggestion", problem.suggestion)
-    return finding
+    return finding, column, problem.suggestion
 
 
-def column_of(finding: Finding) -> int | None:
-    return getattr(finding, "_column", None)
-
-
-def error_line(finding: Finding, lang: str = "en") -> str:
+def error_line(finding: Finding, column: int | None = None, lang: str = "en") -> str:
     """`file:line:column: $.json.path: message` (the format editors and CI annotations understand)."""
-    column = column_of(finding)
     where = f"{finding.source}:{finding.line}" + (f":{column}" if column else "")
     return f"{where}: {finding.focus}: {finding.message(lang)}"

@@ -118,7 +118,7 @@ agents:
 
 def test_schema_errors_are_all_reported_with_line_column_path_and_suggestion():
     outcome = api.build_text("broken.yaml", BROKEN)
-    got = {(f.code, f.line, api.column_of(f), f.focus, f.value, getattr(f, "_suggestion")) for f in outcome.findings}
+    got = {(f.code, f.line, column, f.focus, f.value, suggestion) for f, column, suggestion in outcome.problems}
     assert got == {
         ("SCHEMA-UNKNOWN-KEY", 3, 3, "$.catalog.titel", "titel", "title"),
         ("SCHEMA-VALUE", 9, 12, "$.datasets.ds.theme", "TRAM", "TRAN"),

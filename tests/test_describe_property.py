@@ -61,3 +61,35 @@ def test_random_descriptions_survive_yaml_rdf_yaml_rdf(description):
     second = api.build_text("back.yaml", back)
     assert second.findings == [], [api.error_line(f) for f in second.findings]
     assert isomorphic(first.built.graph, second.built.graph)
+
+
+# Fuzzing: whatever the input, the result is findings or one InputError, never another exception.
+KNOWN_KEYS = sorted({key for kind in __import__("ena_grunddata.description.model", fromlist=["KINDS"]).KINDS.values()
+                     for key in kind.fields_by_key} | {"id", "rdf_type", "catalog", "datasets", "services", "series",
+                                                      "agents", "contacts", "distributions", "extra", "base"})
+SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), TEXT, URL,
+                    st.sampled_from(["_:b1", "sv", "TRAN", "person", "2024-01-01", "mailto:x@y.se", "tel:+46"]))
+ANYTHING = st.recursive(SCALARS, lambda inner: st.one_of(
+    st.lists(inner, max_size=3),
+    st.dictionaries(st.one_of(st.sampled_from(KNOWN_KEYS), KEY, LANG), inner, max_size=4)), max_leaves=25)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(["base", "catalog", "datasets", "services", "agents", "contacts", "extra",
+                                        "series", "distributions", "documents"]), ANYTHING, max_size=5))
+def test_any_structure_gives_findings_not_exceptions(data):
+    import json
+
+    outcome = api.build_text("fuzz.json", json.dumps(data))
+    assert all(f.code.startswith("SCHEMA-") for f in outcome.findings)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200))
+def test_any_text_gives_a_result_or_one_input_error(text):
+    from ena_grunddata.errors import InputError
+
+    try:
+        api.build_text("fuzz.yaml", text)
+    except InputError as error:
+        assert "\n" not in str(error)

@@ -57,8 +57,8 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
         raise click.exceptions.Exit(EXIT_OK)
     outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back)
     if outcome.findings:
-        for finding in outcome.findings:
-            click.echo(api.error_line(finding, lang), err=True)
+        for finding, column, _ in outcome.problems:
+            click.echo(api.error_line(finding, column, lang), err=True)
         click.echo(f"{len(outcome.findings)} problem(s); nothing written", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
     updated = None if no_write_back else api.text_with_identifiers(outcome)

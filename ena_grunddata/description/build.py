@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from ..namespaces import bind_prefixes
+from ..namespaces import PREFIXES, bind_prefixes
 from .model import (CATALOG, KINDS, MINTED_SECTIONS, ORGANISATION_BASE, PARENT, REFERENCE_SECTIONS, SECTION_ORDER,
                     SECTIONS, Kind)
 from .values import Vocab, expand_curie, is_iri, scalar_to_term, text_terms
@@ -91,7 +91,8 @@ class Builder:
                 continue
             self.nodes[section] = {}
             for key, entity in entries.items():
-                self.nodes[section][key] = self.node_for(entity, (section, key), section, key)
+                if isinstance(entity, dict):
+                    self.nodes[section][key] = self.node_for(entity, (section, key), section, key)
 
     def resolve(self, target: str, value, path):
         """A reference: a key of one of the target's sections, else an IRI."""
@@ -107,6 +108,11 @@ class Builder:
         keys = [k for s in REFERENCE_SECTIONS.get(target, ()) for k in self.nodes.get(s, {})]
         where = " or ".join(f"`{s}`" for s in REFERENCE_SECTIONS.get(target, ()))
         close = difflib.get_close_matches(value, keys, n=1, cutoff=0.6)
+        if not where:
+            self.result.problems.append(Problem(
+                "SCHEMA-REFERENCE", path, f"'{value}' is not an IRI (or write the object here as key: value)",
+                f"'{value}' är ingen IRI (eller skriv objektet här som nyckel: värde)", value=value))
+            return None
         self.result.problems.append(Problem(
             "SCHEMA-REFERENCE", path, f"'{value}' is neither a key under {where} nor an IRI",
             f"'{value}' är varken en nyckel under {where} eller en IRI", value=value,
@@ -126,7 +132,7 @@ class Builder:
         for section in SECTION_ORDER:
             for key, entity in (self.data.get(section) or {}).items() if isinstance(self.data.get(section),
                                                                                    dict) else ():
-                if isinstance(entity, dict):
+                if isinstance(entity, dict) and key in self.nodes.get(section, {}):
                     path = (section, key)
                     self.entity(SECTIONS[section], entity, self.nodes[section][key], path)
         self.extra(self.data.get("extra"))
@@ -221,12 +227,16 @@ class Builder:
                 part.parse(data=text, format=fmt, bnode_context=context)
                 self.bnodes.update(context)
             else:
-                from ..namespaces import PREFIXES
-
                 header = "".join(f"@prefix {p}: <{n}> .\n" for p, n in PREFIXES.items())
                 part.parse(data=header + text, format=fmt, publicID="https://relative.invalid/extra")
         except Exception as error:  # rdflib raises many types for bad syntax
             message = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
+            if context is None:  # Turtle: count lines from the start of the `extra` text, not our prefix header
+                message = re.sub(r"at line (\d+) of <[^>]*>:?", lambda m: f"at line "
+                                 f"{int(m.group(1)) - len(PREFIXES)} of `extra`", message)
+                message = message.rstrip(":")
+                if getattr(error, "_why", None):
+                    message += f" ({error._why})"
             self.result.problems.append(Problem(
                 "SCHEMA-EXTRA", ("extra",), f"the `extra` statements do not parse: {message}",
                 f"satserna i `extra` går inte att läsa: {message}"))

@@ -7,7 +7,7 @@ import difflib
 from jsonschema import Draft202012Validator
 
 from .build import Problem
-from .schema import full_schema
+from .schema import LANGUAGE_TAG, full_schema
 from .source import Source
 from .values import Vocab
 
@@ -42,7 +42,7 @@ def schema_problems(source: Source, vocab: Vocab) -> list[Problem]:
 
 def convert(error) -> list[Problem]:
     path = tuple(error.absolute_path)
-    key = next((p for p in reversed(path) if isinstance(p, str)), "")
+    key = next((p for p in reversed(path) if isinstance(p, str)), "the description")
     schema = error.schema if isinstance(error.schema, dict) else {}
     instance = error.instance
     if error.validator == "anyOf":
@@ -134,6 +134,8 @@ def pattern_problem(path, key, schema, instance) -> Problem:
 
 
 def pattern_meaning(pattern: str) -> tuple[str, str]:
+    if pattern == LANGUAGE_TAG:
+        return "a language tag such as sv or en", "en språktagg som sv eller en"
     if pattern.startswith("^-?\\d{4}"):
         return "a date (YYYY-MM-DD, a date-time or a year)", "ett datum (ÅÅÅÅ-MM-DD, datum och tid, eller ett år)"
     if "\\d{6}" in pattern:

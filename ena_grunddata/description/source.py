@@ -6,6 +6,7 @@ strings (YAML 1.1 would turn 2024-01-01 into a date object) and so duplicate key
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 import yaml
@@ -53,6 +54,23 @@ _Loader.yaml_implicit_resolvers = {
 def read_source(name: str, text: str) -> Source:
     """Parse YAML (JSON is a subset) or raise InputError with line and column."""
     try:
+        return _read_yaml(name, text)
+    except InputError as yaml_error:
+        if not text.lstrip().startswith(("{", "[")):
+            raise
+        try:  # JSON that PyYAML's YAML 1.1 reader refuses (tabs, some escapes): no positions, but readable
+            return Source(name=name, text=text, data=json.loads(text))
+        except json.JSONDecodeError as error:
+            if name.lower().endswith(".json"):
+                raise InputError(f"not valid JSON: {error.msg}", where=name, line=error.lineno,
+                                 column=error.colno) from None
+            raise yaml_error from None
+        except RecursionError:
+            raise InputError("nesting too deep to parse", where=name) from None
+
+
+def _read_yaml(name: str, text: str) -> Source:
+    try:
         loader = _Loader(text)
         try:
             node = loader.get_single_node()
@@ -63,8 +81,14 @@ def read_source(name: str, text: str) -> Source:
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         raise InputError(f"not valid YAML/JSON: {error.problem or error.context}", where=name, line=line,
                          column=column) from None
+    except yaml.reader.ReaderError as error:
+        line = text.count("\n", 0, error.position) + 1 if isinstance(error.position, int) else None
+        raise InputError(f"not valid YAML/JSON: character U+{error.character:04X} is not allowed"
+                         if isinstance(error.character, int) else "not valid YAML/JSON: a character is not allowed",
+                         where=name, line=line) from None
     except yaml.YAMLError as error:
-        raise InputError(f"not valid YAML/JSON: {error}", where=name) from None
+        first = (str(error).strip().splitlines() or ["syntax error"])[0]
+        raise InputError(f"not valid YAML/JSON: {first}", where=name) from None
     except RecursionError:
         raise InputError("nesting too deep to parse", where=name) from None
     source = Source(name=name, text=text, data=None)
