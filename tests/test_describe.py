@@ -299,3 +299,12 @@ def test_from_rdf_writes_yaml_or_json_that_builds_the_same_graph(run_cli, tmp_pa
         rdf = run_cli("describe", output, "--format", "turtle", "--no-write-back")
         assert isomorphic(Graph().parse(data=rdf.stdout, format="turtle"), load([str(source)]).graph)
     assert yaml.safe_load((tmp_path / "back.yaml").read_text(encoding="utf-8"))["datasets"]
+
+
+def test_the_readme_example_builds_without_problems():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("<!-- section: describe -->")[1]
+    example = section.split("```yaml\n")[1].split("```")[0]
+    outcome = api.build_text("README.md", example)
+    assert [api.error_line(f) for f in outcome.findings] == []
+    assert (None, None, None) != next(iter(outcome.built.graph))
