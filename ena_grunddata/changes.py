@@ -58,9 +58,9 @@ def entity_iris(graph: Graph) -> set[URIRef]:
     return found
 
 
-def entity_hashes(graph: Graph) -> dict[str, str]:
+def entity_hashes(graph: Graph, canon: Canon | None = None) -> dict[str, str]:
     """IRI -> canonical hash of the entity's description, for every standalone entity in `graph`."""
-    canon = _Canon(graph)
+    canon = canon or Canon(graph)
     return {str(iri): canon.entity_hash(iri) for iri in entity_iris(graph)}
 
 
@@ -87,24 +87,39 @@ def term_key(term) -> str:
     return term.n3()
 
 
-class _Canon:
-    """Blank-node-insensitive canonical forms of descriptions (a tree hash; cycles among blank nodes are cut)."""
+class Canon:
+    """Blank-node-insensitive canonical forms of descriptions (a tree hash; cycles among blank nodes are cut).
+
+    One pass over the graph builds plain dictionaries: rdflib's triple lookups are far too slow for 100 000s of calls.
+    """
 
     def __init__(self, graph: Graph):
-        self.graph = graph
+        self.outgoing: dict = {}
+        self.incoming: dict = {}
+        self.keys: dict = {}
+        for s, p, o in graph:
+            self.outgoing.setdefault(s, []).append((p, o))
+            if isinstance(o, BNode):
+                self.incoming.setdefault(o, []).append((s, p))
         self.memo: dict[BNode, str] = {}
+
+    def key(self, term) -> str:
+        cached = self.keys.get(term)
+        if cached is None:
+            cached = self.keys[term] = term_key(term)
+        return cached
 
     def entity_hash(self, subject) -> str:
         return hashlib.sha256(self.description(subject, frozenset()).encode("utf-8")).hexdigest()
 
     def description(self, subject, path: frozenset) -> str:
-        lines = sorted(f"{term_key(p)} {self.object_form(o, path | {subject})}"
-                       for p, o in self.graph.predicate_objects(subject))
+        inner = path | {subject}
+        lines = sorted(f"{self.key(p)} {self.object_form(o, inner)}" for p, o in self.outgoing.get(subject, ()))
         return "\n".join(lines)
 
     def object_form(self, obj, path: frozenset) -> str:
         if not isinstance(obj, BNode):
-            return term_key(obj)
+            return self.key(obj)
         if obj in path:
             return "[cycle]"
         cached = self.memo.get(obj)
@@ -119,40 +134,40 @@ class _Canon:
         seen, stack = set(), [node]
         while stack:
             current = stack.pop()
-            for obj in self.graph.objects(current):
+            for _, obj in self.outgoing.get(current, ()):
                 if isinstance(obj, BNode) and obj not in seen:
                     seen.add(obj)
                     stack.append(obj)
         return seen
 
 
-def canonical_ntriples(graph: Graph) -> bytes:
+def canonical_ntriples(graph: Graph, canon: Canon | None = None) -> bytes:
     """Deterministic N-Triples: blank nodes relabelled from their content and references, lines sorted.
 
     Two harvests of the same data give byte-identical snapshots (rdflib's own labels are random).
     """
-    canon = _Canon(graph)
-    labels: dict[BNode, str] = {}
+    canon = canon or Canon(graph)
     keyed = []
-    for node in {t for triple in graph for t in (triple[0], triple[2]) if isinstance(t, BNode)}:
-        inbound = sorted(f"{canon.object_form(s, frozenset()) if isinstance(s, BNode) else term_key(s)} "
-                         f"{term_key(p)}" for s, p in graph.subject_predicates(node))
+    for node in set(canon.incoming) | {s for s in canon.outgoing if isinstance(s, BNode)}:
+        inbound = sorted(f"{canon.object_form(s, frozenset()) if isinstance(s, BNode) else canon.key(s)} "
+                         f"{canon.key(p)}" for s, p in canon.incoming.get(node, ()))
         content = canon.description(node, frozenset())
         keyed.append((hashlib.sha256((content + "\n<-\n" + "\n".join(inbound)).encode()).hexdigest()[:24], node))
     keyed.sort(key=lambda item: item[0])
+    labels: dict[BNode, str] = {}
     counts: dict[str, int] = {}
     for digest, node in keyed:
         counts[digest] = counts.get(digest, 0) + 1
-        labels[node] = f"b{digest}" + (f"x{counts[digest]}" if counts[digest] > 1 else "")
+        labels[node] = f"_:b{digest}" + (f"x{counts[digest]}" if counts[digest] > 1 else "")
 
     def show(term) -> str:
         if isinstance(term, BNode):
-            return "_:" + labels[term]
+            return labels[term]
         if isinstance(term, Literal):
             return _literal_nt(term)
-        return term.n3()
+        return canon.key(term)
 
-    lines = sorted(f"{show(s)} {show(p)} {show(o)} .\n" for s, p, o in graph)
+    lines = sorted(f"{show(s)} {canon.key(p)} {show(o)} .\n" for s, outs in canon.outgoing.items() for p, o in outs)
     return "".join(lines).encode("utf-8")
 
 

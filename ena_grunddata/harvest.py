@@ -18,7 +18,7 @@ from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
 from . import http
-from .changes import ChangeReport, canonical_ntriples, compare, entity_hashes
+from .changes import Canon, ChangeReport, canonical_ntriples, compare, entity_hashes
 from .errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
 from .load import ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom
 from .namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_SCHEME, HYDRA
@@ -172,20 +172,20 @@ def harvest_source(spec: SourceSpec, store: Store, options: Options) -> SourceRe
 def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, options: Options) -> SourceResult:
     """Compare with the last good snapshot, guard against shrinking, then swap the snapshot in."""
     slug = spec.slug
-    previous_graph = store.snapshot_graph(slug) if previous_meta else None
-    before = entity_hashes(previous_graph) if previous_graph is not None else {}
+    before = store.entity_hashes(slug) if previous_meta else {}
     if fetched.not_modified:
-        if previous_graph is None:
-            raise RemoteError("the server answered 304 Not Modified but there is no stored snapshot",
+        if before is None or "counts" not in previous_meta:
+            raise RemoteError("the server answered 304 Not Modified but there is no usable stored snapshot",
                               where=spec.shown)
-        changes = compare(before, before)
-        result = SourceResult(spec, "not-modified", changes, counts=counts_of(previous_graph, before),
+        result = SourceResult(spec, "not-modified", compare(before, before), counts=dict(previous_meta["counts"]),
                               pages=fetched.pages, warnings=fetched.warnings)
-        _validate(result, previous_graph, options)
+        if options.validate:
+            _validate(result, store.snapshot_graph(slug) or Graph(), options)
         return result
     graph = fetched.graph
-    after = entity_hashes(graph)
-    changes = compare(before, after)
+    canon = Canon(graph)
+    after = entity_hashes(graph, canon)
+    changes = compare(before or {}, after)
     counts = counts_of(graph, after)
     result = SourceResult(spec, "new" if previous_meta is None else "updated", changes, counts=counts,
                           pages=fetched.pages, warnings=fetched.warnings)
@@ -200,7 +200,7 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
                         "--accept-shrink to apply it)")
         _validate(result, graph, options)
         return result
-    snapshot = canonical_ntriples(graph)
+    snapshot = canonical_ntriples(graph, canon)
     snapshot_hash = content_hash(snapshot)
     meta = {
         "source": spec.shown,
@@ -225,7 +225,7 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
                     (fetched.etag, fetched.last_modified):
                 store.write_meta(slug, meta)  # new validators, same data: keep the snapshot file as it is
         else:
-            store.write(slug, snapshot, meta)
+            store.write(slug, snapshot, meta, after)
     except OSError as error:
         raise StoreError(f"cannot write the store: {error.strerror or error}", where=str(store.root)) from None
     _validate(result, graph, options)

@@ -4,6 +4,7 @@
       store.json                  format marker {"format": "ena-grunddata-harvest-store", "version": 1}
       sources/<slug>/snapshot.nt  the last good harvest, canonical sorted N-Triples (byte-identical when unchanged)
       sources/<slug>/meta.json    URL, time, ETag/Last-Modified, hashes, counts, status, warnings
+      sources/<slug>/entities.json  IRI -> description hash of every standalone entity (for the next comparison)
       attempts/<slug>.json        the latest attempt, successful or not (status, time, error)
 
 A source folder is replaced in one rename (stage, then swap), so a failed fetch or parse, an interrupted run or
@@ -81,10 +82,27 @@ class Store:
                             base="https://relative.invalid/snapshot")
         return parse_document(document, Limits(max_input_bytes=1 << 62, timeout=None))
 
-    def write(self, slug: str, snapshot: bytes, meta: dict) -> None:
-        """Replace the source's folder with a new snapshot and meta in one rename."""
+    def entity_hashes(self, slug: str) -> dict | None:
+        """The stored entity hashes; recomputed from the snapshot when the file is missing or unreadable."""
+        path = self.source_dir(slug) / "entities.json"
+        try:
+            hashes = json.loads(path.read_text("utf-8"))
+            if isinstance(hashes, dict):
+                return hashes
+        except (OSError, ValueError):
+            pass
+        graph = self.snapshot_graph(slug)
+        if graph is None:
+            return None
+        from .changes import entity_hashes
+
+        return entity_hashes(graph)
+
+    def write(self, slug: str, snapshot: bytes, meta: dict, hashes: dict) -> None:
+        """Replace the source's folder with a new snapshot, its entity hashes and meta in one rename."""
         with atomic_directory(self.source_dir(slug)) as staging:
             (staging / "snapshot.nt").write_bytes(snapshot)
+            (staging / "entities.json").write_text(json.dumps(hashes, indent=0, sort_keys=True) + "\n", "utf-8")
             (staging / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
 
     def write_meta(self, slug: str, meta: dict) -> None:

@@ -356,7 +356,7 @@ def test_server_stopped_mid_harvest_keeps_earlier_snapshots(run_cli, tmp_path):
         first, _ = harvest_json(run_cli, "--store", store, stable.url("/catalog"), paged.url("/cat"))
         assert first.exit_code == 0, first.stderr
         before = snapshot_files(store)
-        assert len(before) == 4
+        assert len(before) == 6  # snapshot.nt, entities.json, meta.json per source
 
         def page_then_die(request):
             if request.query.get("page", ["1"])[0] == "1":
