@@ -446,6 +446,7 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
     digest = hashlib.sha256()
     lines: list[str] = []
     offset = 0
+    previous_page = None
     while True:
         if fetched.pages >= spec.max_pages:
             raise RemoteError(f"more than {spec.max_pages} pages (raise --max-pages)", where=spec.shown)
@@ -456,6 +457,11 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
         fetched.pages += 1
         digest.update(response.content)
         children, total = entrystore_children(response)
+        page_hash = hashlib.sha256(json.dumps(children, sort_keys=True).encode("utf-8")).hexdigest()
+        if children and page_hash == previous_page:
+            raise RemoteError(f"the search API answered offset {offset} with the same entries as the page before "
+                              "(it ignores offset?); stopped", where=spec.shown)
+        previous_page = page_hash
         for number, child in enumerate(children):
             metadata = child.get("metadata") if isinstance(child, dict) else None
             if not metadata:

@@ -223,6 +223,15 @@ def test_entrystore_grunddata_and_publisher_presets(server, run_cli, tmp_path):
     assert report["sources"][0]["counts"]["datasets"] == 5
 
 
+def test_entrystore_ignoring_offset_is_caught(server, run_cli, tmp_path):
+    page = {"results": 1000, "resource": {"children": [{"metadata": rdfjson_dataset(1)}]}}
+    server.add("/store/search", json.dumps(page), content_type="application/json")
+    result, _ = harvest_json(run_cli, "--store", tmp_path / "s", server.url("/store/search"))
+    assert result.exit_code == 3
+    assert "same entries" in result.stderr
+    assert server.count() == 2
+
+
 def test_entrystore_bad_iri_refused(server, run_cli, tmp_path):
     bad = {"https://example.se/a b": {"http://purl.org/dc/terms/title": [{"type": "literal", "value": "x"}]}}
     server.add_handler("/store/search", entrystore_handler([bad]))
