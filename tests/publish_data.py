@@ -90,6 +90,7 @@ class ThreadedServer:
 
     def __init__(self, handler_class):
         self.hits = []
+        self.bodies = []
         outer = self
 
         class Counting(handler_class):
@@ -130,13 +131,12 @@ def static_server(folder) -> ThreadedServer:
 
 
 def answering_server(status: int, body: bytes = b"", headers: dict | None = None) -> ThreadedServer:
-    """Answers every request with `status` (a fake store that fails, refuses or accepts)."""
+    """Answers every request with `status` (a fake store that fails, refuses or accepts); records the bodies."""
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self):
             length = int(self.headers.get("Content-Length") or 0)
-            if length:
-                self.rfile.read(length)
+            self.server.outer.bodies.append(self.rfile.read(length) if length else b"")
             self.send_response(status)
             for name, value in (headers or {}).items():
                 self.send_header(name, value)
