@@ -354,6 +354,8 @@ def fetch_document(spec: SourceSpec, previous_meta: dict | None, options: Option
     if fetched.pages > 1:  # validators of page 1 say nothing about the other pages
         fetched.etag = fetched.last_modified = None
     for sub in named_sub_catalogs(fetched.graph):
+        if _normal(str(sub)) in visited:
+            continue  # the sub-catalog's IRI is a page already read
         _progress(options, f"{spec.name or spec.shown}: sub-catalog {sub}")
         response = _get(str(sub), spec, options, accept=ACCEPT_HEADER)
         fetched.documents.append(http.redact(response.url))

@@ -110,7 +110,8 @@ class Response:
 
     def raise_for_status(self) -> None:
         if self.status >= 400:
-            raise RemoteError(f"HTTP {self.status} {status_reason(self.status)}", where=redact(self.url))
+            tries = f" (after {self.attempts} attempts)" if self.attempts > 1 else ""
+            raise RemoteError(f"HTTP {self.status} {status_reason(self.status)}{tries}", where=redact(self.url))
 
 
 # --------------------------------------------------------------------------------------------- redaction

@@ -71,6 +71,21 @@ def test_connect_time_guard_checks_the_socket_not_only_the_url(server):
     assert server.count() == 0
 
 
+def test_connect_time_guard_runs_before_tls():
+    import socket
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    try:
+        with pytest.raises(Exception) as caught:
+            http._session(False).get(f"https://127.0.0.1:{listener.getsockname()[1]}/", timeout=2)
+        assert http._find_cause(caught.value, http.AddressRefused) is not None or \
+            isinstance(caught.value, http.AddressRefused)
+    finally:
+        listener.close()
+
+
 def test_other_schemes_and_userinfo_refused(server):
     for url in ("file:///etc/passwd", "ftp://127.0.0.1/x", f"gopher://127.0.0.1:{server.port}/"):
         with pytest.raises(RemoteError, match="only http and https"):
@@ -214,7 +229,7 @@ def test_fails_twice_then_answers(server):
 
 def test_gives_up_after_retries_and_returns_last_status(server):
     server.add("/down", "no", status=503)
-    with pytest.raises(RemoteError, match="HTTP 503"):
+    with pytest.raises(RemoteError, match=r"HTTP 503 Service Unavailable \(after 4 attempts\)"):
         http.fetch(server.url("/down"), policy=FAST)
     assert server.count("/down") == 4
 
