@@ -138,3 +138,15 @@ def test_jsonld_keeps_lexical_forms_as_strings(exported):
     document = json.loads((exported / "datasets/dcat.jsonld").read_text(encoding="utf-8"))
     values = json.dumps(document)
     assert '"@value": "01"' in values and '"@value": "1.5E0"' in values and "Infinity" not in values
+
+
+def test_harvest_command_reads_the_export_back(tmp_path, run_cli, exported):
+    store = tmp_path / "store"
+    with static_server(exported) as server:
+        result = run_cli("harvest", f"{server.url}/datasets/dcat", "--store", store, "--allow-private",
+                         "--delay", "0", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    snapshots = list(store.glob("sources/*/snapshot.nt"))
+    assert len(snapshots) == 1
+    harvested = load([snapshots[0]]).graph
+    assert isomorphic(harvested, catalog_graph()) and swedish_title_in(harvested)

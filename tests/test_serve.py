@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import os
 import threading
 import time
@@ -207,3 +208,16 @@ def test_cli_binds_loopback_and_refuses_bad_input(tmp_path, run_cli):
 
     host = next(p for p in command.params if p.name == "host")
     assert host.default == "127.0.0.1"
+
+
+def test_harvest_command_reads_the_served_catalog_back(tmp_path, run_cli, served):
+    store = tmp_path / "store"
+    for _ in range(2):
+        result = run_cli("harvest", served.url + "/datasets/dcat", "--store", store, "--allow-private",
+                         "--delay", "0", "--format", "json")
+        assert result.exit_code == 0, result.stderr
+    snapshots = list(store.glob("sources/*/snapshot.nt"))
+    assert len(snapshots) == 1
+    assert isomorphic(load([snapshots[0]]).graph, catalog_graph())
+    second = json.loads(result.stdout)  # the second run asked conditionally and got 304
+    assert second["sources"][0]["status"] == "not-modified" and second["changes"]["unchanged"] == 6
