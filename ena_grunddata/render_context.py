@@ -258,11 +258,19 @@ def property_line(document: Document, subject_line: int, path: str) -> int | Non
         return None
     pattern = re.compile("|".join(spellings))
     block = block_lines(document.format, lines, subject_line)
+    own_keys = key_column(lines[block[1] - 1]) if document.format == "description" and len(block) > 1 else None
     for number in block:
         text = lines[number - 1]
+        if own_keys is not None and key_column(text) != own_keys and number != subject_line:
+            continue  # YAML: a key of a nested entry (a distribution's title is not the dataset's)
         if pattern.search(strip_strings(text, document.format)):
             return number
     return None
+
+
+def key_column(text: str) -> int:
+    stripped = text.lstrip()
+    return indent(text) + (2 if stripped.startswith("- ") else 0)
 
 
 def value_line(document: Document, property_line_number: int, value: str | None) -> int | None:
@@ -298,8 +306,9 @@ def property_spellings(document: Document, path: str) -> list[str]:
                 spellings.append(rf"<{re.escape(prefix)}:{escaped_local}[\s/>]")
     elif document.format == "jsonld":
         spellings += [rf'"{re.escape(path)}"\s*:', rf'"(?:[\w.-]+:)?{escaped_local}"\s*:']
-    elif document.format == "description":
-        spellings.append(rf"^\s*(?:-\s*)?{escaped_local}\s*:")
+    elif document.format == "description":  # keys are the local names in snake_case: contactPoint -> contact_point
+        snake = re.escape(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local).lower())
+        spellings.append(rf"^\s*(?:-\s*)?(?:{escaped_local}|{snake})\s*:")
     return spellings
 
 

@@ -195,6 +195,25 @@ def test_property_line_inside_the_resource_block(fmt, text, path, line):
     assert property_line(document, subject_line, path) == line
 
 
+def test_property_line_in_a_yaml_description_skips_nested_entries():
+    text = """datasets:
+  roads:
+    id: https://e.se/roads
+    contact_point: tv
+    distributions:
+    - id: https://e.se/roads/csv
+      title:
+        sv: CSV
+    keyword:
+      sv: väg
+"""
+    document = Document(name="d.yaml", data=text.encode(), format="description", base="https://relative.invalid/d")
+    assert property_line(document, 2, "http://purl.org/dc/terms/title") is None  # only the distribution has one
+    assert property_line(document, 2, "http://www.w3.org/ns/dcat#contactPoint") == 4
+    assert property_line(document, 2, "http://www.w3.org/ns/dcat#keyword") == 9
+    assert property_line(document, 6, "http://purl.org/dc/terms/title") == 7
+
+
 def test_property_line_is_none_for_a_missing_property():
     text = "@prefix dct: <http://purl.org/dc/terms/> .\n<https://e.se/b> dct:title \"B\" .\n" \
            "<https://e.se/c> dct:issued \"x\" .\n"
