@@ -454,3 +454,38 @@ def test_validate_summary_per_source_and_publisher(server, run_cli, tmp_path):
     publishers = {row["publisher"]: row for row in validation["publishers"]}
     assert publishers["https://example.se/org"]["name"] == "Myndigheten"
     assert sum(row["violation"] for row in publishers.values()) == validation["summary"]["violation"]
+
+
+def test_config_file_with_store_defaults_and_named_sources(server, run_cli, tmp_path, monkeypatch):
+    server.add("/catalog", catalog("a", "b"), content_type=TURTLE)
+    local = tmp_path / "local.ttl"
+    local.write_text(catalog("c", catalog_iri="ex:cat2"))
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"""store: {tmp_path / 'configured-store'}
+delay: 0
+defaults:
+  max_pages: 3
+sources:
+  - name: remote one
+    url: {server.url('/catalog')}
+  - name: local
+    path: {local}
+    type: file
+""")
+    monkeypatch.chdir(tmp_path)
+    result, report = harvest_json(run_cli, "--config", config)
+    assert result.exit_code == 0, result.stderr
+    assert [s["name"] for s in report["sources"]] == ["remote one", "local"]
+    folders = sorted(p.name for p in (tmp_path / "configured-store" / "sources").iterdir())
+    assert folders == ["local", "remote-one"]
+    assert report["changes"]["added"] == 7  # cat, org, a, b + cat2, org (again, its own source), c
+
+
+def test_store_refuses_a_folder_that_is_not_a_store(run_cli, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine")
+    catalog_file = tmp_path / "c.ttl"
+    catalog_file.write_text(catalog("a"))
+    result = run_cli("harvest", "--store", tmp_path, catalog_file)
+    assert result.exit_code == 2
+    assert "not a harvest store" in result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.ttl", "notes.txt"]
