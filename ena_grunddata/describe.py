@@ -27,6 +27,7 @@ from .description.schema import full_schema
 from .description.source import Source, json_path, read_source
 from .description.values import Vocab
 from .errors import InputError
+from .load import DEFAULT_MAX_INPUT_BYTES
 from .report import Finding
 
 SECTION_KEYS = ("catalog", "datasets", "services", "series")
@@ -99,16 +100,28 @@ def _outcome(name: str, text: str) -> Outcome:
     return build_text(name, text)
 
 
-def read_text(path) -> str:
-    path = Path(path)
+def read_text(path, max_bytes: int | None = None) -> str:
+    """A description file's text ("-" reads standard input), refusing more than `max_bytes`."""
+    import sys
+
+    limit = max_bytes or DEFAULT_MAX_INPUT_BYTES
     try:
-        data = path.read_bytes()
+        if str(path) == "-":
+            data = sys.stdin.buffer.read(limit + 1)
+        else:
+            with open(path, "rb") as handle:
+                data = handle.read(limit + 1)
     except FileNotFoundError:
         raise InputError("no such file", where=str(path)) from None
+    except PermissionError:
+        raise InputError("permission denied", where=str(path)) from None
     except IsADirectoryError:
         raise InputError("is a folder", where=str(path)) from None
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror or error}", where=str(path)) from None
+    if len(data) > limit:
+        raise InputError(f"input is over the limit of {limit:,} bytes (raise it with --max-input-bytes)",
+                         where=str(path))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -131,12 +144,14 @@ def build_text(name: str, text: str, *, vocab: Vocab | None = None, mint=None) -
     return Outcome(source=source, built=built, findings=[d[0] for d in details], lines=lines, problems=details)
 
 
-def build_description(path, *, vocabularies=(), write_ids=True) -> Outcome:
-    """Check and build a description file. New identifiers are random UUIDs when `write_ids` (the caller writes
-    them back with `text_with_identifiers`), else UUIDs derived from each resource's IRI."""
-    text = read_text(path)
+def build_description(path, *, vocabularies=(), write_ids=True, max_bytes=None) -> Outcome:
+    """Check and build a description file ("-": standard input). New identifiers are random UUIDs when
+    `write_ids` (the caller writes them back with `text_with_identifiers`), else UUIDs derived from each
+    resource's IRI."""
+    text = read_text(path, max_bytes)
     mint = random_identifier if write_ids else derived_identifier
-    return build_text(str(path), text, vocab=vocabulary(vocabularies), mint=mint)
+    name = "<stdin>" if str(path) == "-" else str(path)
+    return build_text(name, text, vocab=vocabulary(vocabularies), mint=mint)
 
 
 def text_with_identifiers(outcome: Outcome) -> str | None:

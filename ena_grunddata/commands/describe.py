@@ -14,7 +14,8 @@ from .options import emit, input_options, lang_option, limits_from, output_optio
 
 RDF_FORMATS = {"rdfxml": "pretty-xml", "turtle": "turtle", "jsonld": "json-ld"}
 YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata describe FILE` turns it into RDF).\n"
-               "# yaml-language-server: $schema=https://w3id.org/ena-grunddata/description.schema.json\n")
+               "# Editor help: ena-grunddata schema -o description.schema.json\n"
+               "# yaml-language-server: $schema=description.schema.json\n")
 
 
 @click.command("describe")
@@ -55,7 +56,9 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
             text = api.dump_yaml(data, YAML_HEADER)
         emit(text, output)
         raise click.exceptions.Exit(EXIT_OK)
-    outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back)
+    no_write_back = no_write_back or source == "-"  # standard input cannot be written back to
+    outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back,
+                                    max_bytes=max_input_bytes)
     if outcome.findings:
         for finding, column, _ in outcome.problems:
             click.echo(api.error_line(finding, column, lang), err=True)
@@ -65,7 +68,8 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
     if outcome.built.minted and not no_write_back and updated is None:
         click.echo(f"warning: {source}: cannot insert identifiers here (flow-style mapping?); using UUIDs derived "
                    "from the IRIs instead", err=True)
-        outcome = api.build_description(source, vocabularies=vocabularies, write_ids=False)
+        outcome = api.build_description(source, vocabularies=vocabularies, write_ids=False,
+                                        max_bytes=max_input_bytes)
     emit(outcome.built.graph.serialize(format=RDF_FORMATS[fmt]), output)
     if updated is not None:
         try:

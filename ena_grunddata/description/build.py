@@ -139,14 +139,15 @@ class Builder:
         return self.result
 
     def default_members(self, catalog: dict, node):
-        """Without `datasets:`/`services:` the catalogue lists every dataset/service of the file."""
+        """Without `datasets:`/`services:` the catalogue lists every dataset and series / service of the file."""
         from ..namespaces import DCAT
 
-        for key, section, predicate in (("datasets", "datasets", DCAT.dataset), ("services", "services",
-                                                                                 DCAT.service)):
+        for key, sections, predicate in (("datasets", ("datasets", "series"), DCAT.dataset),
+                                         ("services", ("services",), DCAT.service)):
             if key not in catalog:
-                for member in self.nodes.get(section, {}).values():
-                    self.graph.add((node, predicate, member))
+                for section in sections:
+                    for member in self.nodes.get(section, {}).values():
+                        self.graph.add((node, predicate, member))
 
     def entity(self, kind: Kind, entity: dict, node, path, parent=None):
         self.result.locations.setdefault(node, path)

@@ -244,8 +244,9 @@ CATALOG = Kind("Catalog", (DCAT.Catalog,), "The catalogue (dcat:Catalog).", "Kat
     F("license", DCTERMS.license, "code", "Licence of the catalogue metadata; DCAT-AP-SE requires CC0-1.0.",
       "Licens för katalogens metadata; DCAT-AP-SE kräver CC0-1.0.", schemes=LICENCES, level="M"),
     F("datasets", DCAT.dataset, "ref",
-      "Datasets in the catalogue (keys or IRIs). Default: every dataset in the file.",
-      "Datamängder i katalogen (nycklar eller IRI:er). Standard: alla datamängder i filen.", many=True,
+      "Datasets and series in the catalogue (keys or IRIs). Default: every dataset and series in the file.",
+      "Datamängder och serier i katalogen (nycklar eller IRI:er). Standard: alla datamängder och serier i filen.",
+      many=True,
       target="Dataset", level="M"),
     F("services", DCAT.service, "ref", "Data services in the catalogue (keys or IRIs). Default: every service in "
       "the file.", "Datatjänster i katalogen (nycklar eller IRI:er). Standard: alla datatjänster i filen.",

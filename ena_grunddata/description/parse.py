@@ -142,9 +142,9 @@ class Parser:
         return True
 
     def default_members(self, catalog, spec, members) -> bool:
-        section = "datasets" if spec.key == "datasets" else "services"
+        sections = ("datasets", "series") if spec.key == "datasets" else ("services",)
         values = set(self.graph.objects(catalog, spec.predicate))
-        if values != set(members.get(section, [])):
+        if values != {m for section in sections for m in members.get(section, [])}:
             return False
         for value in values:
             self.take((catalog, spec.predicate, value))
