@@ -328,8 +328,12 @@ def credentials_from_env(auth_env: str | None, header_env: dict | None) -> dict:
 
 
 def origin_of(url: str) -> tuple[str, str, int]:
-    parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
+    """(scheme, host, port); an unparsable URL gets port -1 so that it never matches a real origin."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return "", url, -1
     return parts.scheme, (parts.hostname or "").lower(), port
 
 

@@ -331,6 +331,12 @@ def test_proxy_and_netrc_from_environment_ignored(server, monkeypatch, tmp_path)
     assert server.requests_to("/x")[0].header("Authorization") is None
 
 
+@pytest.mark.parametrize("url", ["http://127.0.0.1:99999/x", "http://[::1/x", "http:///x", "https://"])
+def test_invalid_urls_are_one_line_errors(url):
+    with pytest.raises(RemoteError, match="invalid URL"):
+        http.fetch(url, policy=FAST)
+
+
 def test_redact():
     assert http.redact("https://u:p@h.se/x?token=a&q=1") == "https://***@h.se/x?token=***&q=1"
     assert http.redact("https://h.se/x?password=p&Secret=s") == "https://h.se/x?password=***&Secret=***"
