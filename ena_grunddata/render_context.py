@@ -226,7 +226,8 @@ def kind_of(graph: Graph | None, resource: str) -> str:
 
 def domains_of(graph: Graph | None, resource: str, domain: str | None) -> list[str]:
     """Base-data domains a resource is marked for (dcterms:subject in the grunddata scheme, or --domain)."""
-    found = [domain] if domain else []
+    marked = kind_of(graph, resource) in ("Dataset", "DataService", "DatasetSeries")
+    found = [domain] if domain and marked else []  # as validate --domain marks them
     if graph is not None:
         for subject in graph.objects(term_of(resource), DCTERMS.subject):
             text = str(subject)

@@ -75,8 +75,8 @@ padding:.25rem .5rem;text-align:left}footer{color:var(--muted);font-size:.8rem;p
 SCRIPT = """
 (function(){var f=document.getElementById('filters');if(!f||!f.querySelectorAll)return;f.hidden=false;
 function apply(){var sev={};Array.prototype.forEach.call(f.querySelectorAll('input[name=severity]'),function(c){
-sev[c.value]=c.checked});var p=f.querySelector('select[name=profile]').value,
-d=f.querySelector('select[name=domain]').value;
+sev[c.value]=c.checked});var ps=f.querySelector('select[name=profile]'),ds=f.querySelector('select[name=domain]'),
+p=ps?ps.value:'',d=ds?ds.value:'';
 Array.prototype.forEach.call(document.querySelectorAll('.card'),function(card){
 Array.prototype.forEach.call(card.querySelectorAll('.finding'),function(li){
 li.hidden=!(sev[li.getAttribute('data-severity')]&&(!p||li.getAttribute('data-profile')===p))});
@@ -203,6 +203,8 @@ def filters(report: Report, context: ReportContext, cards, lang: str, words: dic
 
 
 def select(name: str, label: str, values: list[str], words: dict) -> str:
+    if not values:
+        return ""
     options = f'<option value="">{escape(words["all"])}</option>' + "".join(
         f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
     return f'<label>{escape(label)} <select name="{name}">{options}</select></label>'

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -301,6 +302,19 @@ def test_html_has_one_card_per_resource_and_no_external_references(validated):
     # The distribution's finding is shown on its dataset's card.
     vag = result.stdout.split('data-resource="https://example.se/ds/vag"')[1].split("</article>")[0]
     assert "TEST-ACCESS-URL" in vag and "https://example.se/dist/vag-csv" in vag
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
+def test_html_filter_script_hides_by_severity_profile_and_domain(tmp_path):
+    from ena_grunddata.render_html import SCRIPT
+
+    script = tmp_path / "filters.js"
+    script.write_text(SCRIPT, encoding="utf-8")
+    done = subprocess.run(["node", str(Path(__file__).parent / "data" / "html-filter-mock.js"), str(script)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    # form shown; warning hidden (unchecked); card of another domain hidden; then profile filter, all domains
+    assert json.loads(done.stdout) == [False, False, True, False, True, True, False, False, False]
 
 
 def test_html_in_swedish(validated):
