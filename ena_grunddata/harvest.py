@@ -163,7 +163,8 @@ def harvest_source(spec: SourceSpec, store: Store, options: Options) -> SourceRe
         result = apply(spec, fetched, store, previous_meta, options)
     except EnaError as error:
         code = EXIT_REMOTE if spec.remote and not isinstance(error, StoreError) else error.exit_code
-        result = SourceResult(spec, "failed", error=str(error), exit_code=code)
+        message = str(error) if error.where else f"{spec.shown}: {error}"  # every error line names its source
+        result = SourceResult(spec, "failed", error=message, exit_code=code)
     store.record_attempt(slug, {"source": spec.shown, "started": started, "finished": _now(),
                                 "status": result.status, "error": result.error, "warnings": result.warnings})
     return result

@@ -321,7 +321,20 @@ def credentials_from_env(auth_env: str | None, header_env: dict | None) -> dict:
         value = os.environ.get(variable)
         if value:
             headers[name] = value
+    for name, value in headers.items():
+        if not _header_safe(name, value):  # never echo the value: it is a secret
+            raise RemoteError(f"the credential for the {name} header (from the environment) is not a valid HTTP "
+                              "header value (non-Latin-1 characters or line breaks)")
     return headers
+
+
+def _header_safe(name: str, value: str) -> bool:
+    try:
+        name.encode("ascii")
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return not any(ch in name + value for ch in "\r\n\0")
 
 
 # --------------------------------------------------------------------------------------------- the request

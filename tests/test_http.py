@@ -158,6 +158,15 @@ def test_credentials_not_forwarded_to_another_origin(server, monkeypatch):
     assert second.header("X-Custom") is None
 
 
+def test_bad_credential_value_is_a_clean_error_without_the_secret(server, monkeypatch):
+    monkeypatch.setenv("SRC_TOKEN", "SECRET\r\nX-Injected: 1")
+    server.add("/x", "ok")
+    with pytest.raises(RemoteError) as caught:
+        http.fetch(server.url("/x"), policy=FAST, auth_env="SRC")
+    assert "SECRET" not in str(caught.value) and "Authorization" in str(caught.value)
+    assert server.count() == 0
+
+
 def test_credentials_kept_on_same_origin_redirect(server, monkeypatch):
     monkeypatch.setenv("SRC_USER", "alice")
     monkeypatch.setenv("SRC_PASSWORD", "SECRET")
