@@ -54,7 +54,10 @@ def graph_from_document(document) -> Graph:
     """For the loader: the RDF of a description file. Raises InputError only when the YAML/JSON does not parse;
     schema problems become findings (see `schema_findings`) and whatever is valid is still built."""
     outcome = _outcome(document.name, document.text)
-    graph = outcome.built.graph
+    graph = Graph()  # a copy: the cached outcome must not change when a caller changes the graph
+    for prefix, namespace in outcome.built.graph.namespaces():
+        graph.bind(prefix, namespace)
+    graph += outcome.built.graph
     graph.ena_locations = outcome.lines
     return graph
 

@@ -308,3 +308,13 @@ def test_the_readme_example_builds_without_problems():
     outcome = api.build_text("README.md", example)
     assert [api.error_line(f) for f in outcome.findings] == []
     assert (None, None, None) != next(iter(outcome.built.graph))
+
+
+@pytest.mark.parametrize("fmt", ["rdfxml", "turtle", "jsonld"])
+def test_describe_writes_each_rdf_format_with_the_same_graph(run_cli, tmp_path, fmt):
+    source = EXAMPLES / "describe" / "person-navet.yaml"
+    output = tmp_path / "out"
+    result = run_cli("describe", source, "--format", fmt, "-o", output, "--no-write-back")
+    assert result.exit_code == 0, result.stderr
+    expected = load([str(EXAMPLES / "grunddata" / "valid" / "person-navet.ttl")]).graph
+    assert isomorphic(load([str(output)], input_format=fmt).graph, expected)
