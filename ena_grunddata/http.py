@@ -533,7 +533,10 @@ def _exchange(method, url, body, headers, policy, clock, shown) -> Response:
     left = clock.left()
     timeouts = (max(0.01, min(policy.connect_timeout, left)), max(0.01, min(policy.read_timeout, left)))
     adapter = _adapter(policy.allow_private)
-    prepared = requests.Request(method, url, data=body, headers=headers).prepare()
+    try:
+        prepared = requests.Request(method, url, data=body, headers=headers).prepare()
+    except (requests.RequestException, ValueError) as error:
+        raise RemoteError(f"cannot build the request: {type(error).__name__}", where=shown) from None
     try:
         # The adapter, not a Session: no cookies, no hooks, no redirect machinery that reads bodies uncapped.
         raw_response = adapter.send(prepared, stream=True, timeout=timeouts)
