@@ -489,3 +489,27 @@ def test_store_refuses_a_folder_that_is_not_a_store(run_cli, tmp_path):
     assert result.exit_code == 2
     assert "not a harvest store" in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.ttl", "notes.txt"]
+
+
+RDFXML = """<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dcat="http://www.w3.org/ns/dcat#">
+  <dcat:Dataset rdf:about="https://example.se/x"/>
+</rdf:RDF>"""
+JSONLD = json.dumps({"@context": {"dcat": "http://www.w3.org/ns/dcat#"}, "@id": "https://example.se/x",
+                     "@type": "dcat:Dataset"})
+NTRIPLES = "<https://example.se/x> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> " \
+           "<http://www.w3.org/ns/dcat#Dataset> .\n"
+
+
+@pytest.mark.parametrize("content_type, body", [
+    ("application/octet-stream", PREFIXES + "ex:x a dcat:Dataset .\n"),
+    (None, RDFXML),
+    ("application/ld+json", JSONLD),
+    ("text/plain", NTRIPLES),
+    ("application/rdf+xml; charset=utf-8", RDFXML),
+])
+def test_format_from_content_type_or_content(server, run_cli, tmp_path, content_type, body):
+    server.add("/catalog", body, content_type=content_type)
+    result, report = harvest_json(run_cli, "--store", tmp_path / "s", server.url("/catalog"))
+    assert result.exit_code == 0, result.stderr
+    assert report["changes"]["addedURIs"] == ["https://example.se/x"]
