@@ -341,19 +341,20 @@ def test_html_escapes_data():
     assert page.count("<script>") == 1  # ours only
 
 
-@pytest.mark.skipif(not (REPO / "examples" / "grunddata" / "valid").is_dir(),
+@pytest.mark.skipif(not list((REPO / "examples" / "grunddata").glob("valid/person-*.ttl")),
                     reason="examples/grunddata not written yet")
 def test_html_of_the_grunddata_examples_in_swedish(run_cli, tmp_path):
-    """The valid examples and one with findings (the whole folder takes too long for the suite)."""
+    """A valid example and one with findings (the whole folder takes too long for the suite)."""
     folder = REPO / "examples" / "grunddata"
-    sources = [folder / "valid", *sorted((folder / "invalid").glob("halsa-*.ttl"))[:1]]
+    sources = [*sorted((folder / "valid").glob("person-*.ttl"))[:1],
+               *sorted((folder / "invalid").glob("halsa-*.ttl"))[:1]]
     result = run_cli("validate", *sources, "--format", "html", "--lang", "sv",
                      "--report", f"json:{tmp_path / 'r.json'}")
     assert result.exit_code in (0, 1), result.stderr
     page = parse_page(result.stdout)
     findings = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["findings"]
     graph = Graph()
-    for path in sorted((folder / "valid").glob("*.ttl")) + sources[1:]:
+    for path in sources:
         graph.parse(path)
     datasets = {str(s) for s in graph.subjects(
         predicate=RDF.type, object=URIRef("http://www.w3.org/ns/dcat#Dataset"))}
