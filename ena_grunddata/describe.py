@@ -11,6 +11,8 @@ and `validate` adds `schema_findings(document)` to the report.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
 import re
 from dataclasses import dataclass, field
@@ -50,10 +52,23 @@ def looks_like_description_file(path) -> bool:
     return bool(_TOP_KEY.search(head))
 
 
+_active_vocabularies: contextvars.ContextVar = contextvars.ContextVar("ena_description_vocabularies", default=())
+
+
+@contextlib.contextmanager
+def vocabularies_in_use(vocabularies):
+    """While loading for `validate --vocabulary FILE`, description files accept the codes FILE defines."""
+    token = _active_vocabularies.set(tuple(str(v) for v in vocabularies or ()))
+    try:
+        yield
+    finally:
+        _active_vocabularies.reset(token)
+
+
 def graph_from_document(document) -> Graph:
     """For the loader: the RDF of a description file. Raises InputError only when the YAML/JSON does not parse;
     schema problems become findings (see `schema_findings`) and whatever is valid is still built."""
-    outcome = _outcome(document.name, document.text)
+    outcome = _outcome(document.name, document.text, _active_vocabularies.get())
     graph = Graph()  # a copy: the cached outcome must not change when a caller changes the graph
     for prefix, namespace in outcome.built.graph.namespaces():
         graph.bind(prefix, namespace)
@@ -64,7 +79,7 @@ def graph_from_document(document) -> Graph:
 
 def schema_findings(document) -> list[Finding]:
     """Schema findings of a description document already loaded (cached: the loader has just checked it)."""
-    return list(_outcome(document.name, document.text).findings)
+    return list(_outcome(document.name, document.text, _active_vocabularies.get()).findings)
 
 
 # ------------------------------------------------------------------------------------------------ library API
@@ -84,11 +99,18 @@ class Outcome:
 
 
 def vocabulary(vocabularies=()) -> Vocab:
-    from .profiles import builtin_vocabularies, load_vocabularies
+    from .profiles import builtin_vocabularies
 
     if not vocabularies:
         return _builtin_vocab(id(builtin_vocabularies()))
-    return Vocab(load_vocabularies(tuple(vocabularies)))
+    return _user_vocab(tuple(str(v) for v in vocabularies))
+
+
+@functools.lru_cache(maxsize=4)
+def _user_vocab(vocabularies: tuple) -> Vocab:
+    from .profiles import load_vocabularies
+
+    return Vocab(load_vocabularies(vocabularies))
 
 
 @functools.lru_cache(maxsize=2)
@@ -99,8 +121,8 @@ def _builtin_vocab(_key) -> Vocab:
 
 
 @functools.lru_cache(maxsize=16)
-def _outcome(name: str, text: str) -> Outcome:
-    return build_text(name, text)
+def _outcome(name: str, text: str, vocabularies: tuple = ()) -> Outcome:
+    return build_text(name, text, vocab=vocabulary(vocabularies))
 
 
 def read_text(path, max_bytes: int | None = None) -> str:

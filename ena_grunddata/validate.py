@@ -19,9 +19,12 @@ MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 def validate(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
              fail_on="violation", input_format=None, limits: Limits | None = None) -> Report:
     """Load `sources` (paths, folders, URLs, "-") and validate them against `profiles` (default: all)."""
-    loaded = load(sources, input_format=input_format, limits=limits)
-    return validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain,
-                           engine=engine, fail_on=fail_on, limits=limits)
+    from .describe import vocabularies_in_use
+
+    with vocabularies_in_use(vocabularies):  # description files know the codes of --vocabulary files too
+        loaded = load(sources, input_format=input_format, limits=limits)
+        return validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
+                               domain=domain, engine=engine, fail_on=fail_on, limits=limits)
 
 
 def validate_graph(graph: Graph, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",

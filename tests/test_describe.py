@@ -318,3 +318,19 @@ def test_describe_writes_each_rdf_format_with_the_same_graph(run_cli, tmp_path, 
     assert result.exit_code == 0, result.stderr
     expected = load([str(EXAMPLES / "grunddata" / "valid" / "person-navet.ttl")]).graph
     assert isomorphic(load([str(output)], input_format=fmt).graph, expected)
+
+
+def test_validate_vocabulary_adds_codes_that_description_files_may_use(tmp_path):
+    vocabulary = tmp_path / "domains.ttl"
+    vocabulary.write_text("""
+        @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+        <https://www.dataportal.se/terminology/grunddata/utbildning> a skos:Concept ;
+            skos:inScheme <https://www.dataportal.se/terminology/grunddata> ;
+            skos:prefLabel "Utbildning"@sv, "Education"@en ; skos:notation "utbildning" .
+        """, encoding="utf-8")
+    source = tmp_path / "k.yaml"
+    source.write_text(AUTHORED.replace("title: {sv: A}", "title: {sv: A}\n    domain: utbildning"), encoding="utf-8")
+    codes = lambda report: {f.code for f in report.findings}  # noqa: E731
+    assert "SCHEMA-VALUE" in codes(validate([str(source)], profiles=["dcat-ap-se"]))
+    with_vocabulary = validate([str(source)], profiles=["dcat-ap-se"], vocabularies=[str(vocabulary)])
+    assert "SCHEMA-VALUE" not in codes(with_vocabulary)
