@@ -9,6 +9,7 @@ Counts per severity are in each suite's <properties> (findings.violation, findin
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
@@ -56,7 +57,15 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
     root.set("failures", str(totals["failures"]))
     root.set("errors", "0")
     ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_safe(ET.tostring(root, encoding="unicode")) + "\n"
+
+
+# Characters XML 1.0 forbids even escaped; a literal in the data may hold them (Turtle "\u0001").
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("\ufffd", text)
 
 
 def add_case(suite, source, focus, code, found, report: Report, lang: str, context: ReportContext) -> int:

@@ -253,6 +253,12 @@ def test_junit_findings_below_fail_on_pass_with_output(validated):
     assert "The distribution has no access URL." in case.find("system-out").text
 
 
+def test_junit_stays_well_formed_with_control_characters_in_values():
+    finding = Finding("X", "violation", "https://e.se/a", "https://e.se/p", "bad\x01value\x0b", {"en": "m"})
+    root = ET.fromstring(render(Report([finding]), "junit"))
+    assert "bad\ufffdvalue\ufffd" in root.find(".//failure").text
+
+
 # --------------------------------------------------------------------------------------------- HTML
 
 
