@@ -30,7 +30,7 @@ WORDS = {
            "more_rules": "more rules", "checklist": "Also check by hand (metadata cannot show these):",
            "catalog_scores": "Catalog scores", "mean": "mean of {n} datasets", "missing": "Missing",
            "Catalog": "Catalog", "Dataset": "Dataset", "DatasetSeries": "Dataset series", "DataService": "Data service",
-           "Distribution": "Distribution", "": "Resource", "lang_name": "English"},
+           "Distribution": "Distribution", "": "Resource", "lang": "en"},
     "sv": {"title": "Valideringsrapport", "conforms": "Uppfyller kraven", "not": "Uppfyller inte kraven",
            "fail_on": "gräns", "violation": "Fel", "warning": "Varningar", "info": "Upplysningar",
            "resources": "Resurser med anmärkningar", "sources": "Källor", "profiles": "Profiler",
@@ -41,7 +41,7 @@ WORDS = {
            "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):",
            "catalog_scores": "Katalogernas poäng", "mean": "medel av {n} datamängder", "missing": "Saknas",
            "Catalog": "Katalog", "Dataset": "Datamängd", "DatasetSeries": "Dataserie", "DataService": "Datatjänst",
-           "Distribution": "Distribution", "": "Resurs", "lang_name": "svenska"},
+           "Distribution": "Distribution", "": "Resurs", "lang": "sv"},
 }
 
 CSS = """
@@ -143,9 +143,10 @@ def summary(report: Report, words: dict) -> str:
              f'{escape(words["resources"])}</li>'
     items += f'<li class="count-sources"><b>{len(report.sources)}</b>{escape(words["sources"])}</li>'
     sources = ", ".join(report.sources)
+    threshold = SEVERITY_WORD.get(words["lang"], SEVERITY_WORD["en"])[report.fail_on.label]
     return (f"<header><h1>{escape(words['title'])}</h1>"
             f'<p class="verdict {verdict_class}">{escape(verdict)} ({escape(words["fail_on"])}: '
-            f"{escape(report.fail_on.label)})</p>"
+            f"{escape(threshold)})</p>"
             f'<ul class="counts">{items}</ul>'
             f'<p class="meta">{escape(words["profiles"])}: {escape(", ".join(report.profiles))} · '
             f'{escape(words["sources"])}: {escape(sources)}</p></header>')

@@ -33,7 +33,7 @@ def render_markdown(report: Report, *, lang: str = "en", max_findings: int | Non
                     context: ReportContext | None = None) -> str:
     context = context or ReportContext()
     words = WORDS.get(lang, WORDS["en"])
-    lines = [heading(report, words), "", *counts_table(report, words), ""]
+    lines = [heading(report, lang, words), "", *counts_table(report, words), ""]
     if not report.findings:
         lines += [words["none"], ""]
     else:
@@ -45,10 +45,11 @@ def render_markdown(report: Report, *, lang: str = "en", max_findings: int | Non
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def heading(report: Report, words: dict) -> str:
+def heading(report: Report, lang: str, words: dict) -> str:
     mark = "✅" if report.conforms else "❌"
     verdict = words["conforms"] if report.conforms else words["not"]
-    return f"### {mark} {words['title']}: {verdict} ({words['fail_on']}: {report.fail_on.label})"
+    threshold = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])[report.fail_on.label]
+    return f"### {mark} {words['title']}: {verdict} ({words['fail_on']}: {threshold})"
 
 
 def counts_table(report: Report, words: dict) -> list[str]:
