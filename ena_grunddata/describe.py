@@ -15,8 +15,8 @@ import contextlib
 import contextvars
 import functools
 import re
+import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 from rdflib import Graph
@@ -127,8 +127,6 @@ def _outcome(name: str, text: str, vocabularies: tuple = ()) -> Outcome:
 
 def read_text(path, max_bytes: int | None = None) -> str:
     """A description file's text ("-" reads standard input), refusing more than `max_bytes`."""
-    import sys
-
     limit = max_bytes or DEFAULT_MAX_INPUT_BYTES
     try:
         if str(path) == "-":

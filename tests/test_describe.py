@@ -334,3 +334,10 @@ def test_validate_vocabulary_adds_codes_that_description_files_may_use(tmp_path)
     assert "SCHEMA-VALUE" in codes(validate([str(source)], profiles=["dcat-ap-se"]))
     with_vocabulary = validate([str(source)], profiles=["dcat-ap-se"], vocabularies=[str(vocabulary)])
     assert "SCHEMA-VALUE" not in codes(with_vocabulary)
+
+
+def test_every_key_has_a_swedish_title():
+    from ena_grunddata.description.model import KINDS
+    from ena_grunddata.description.schema import TITLES_SV
+
+    assert {f.key for kind in KINDS.values() for f in kind.fields} <= set(TITLES_SV)

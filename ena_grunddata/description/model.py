@@ -8,13 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rdflib import URIRef
-from rdflib.namespace import RDFS
+from rdflib import Namespace, URIRef
+from rdflib.namespace import OWL, RDFS
 
-from ..namespaces import (ADMS, DCAT, DCATAP, DCTERMS, DQV, FOAF, GSP, LOCN, ODRS, PROV, SCHEMA, SPDX, VCARD,
-                          GRUNDDATA_SCHEME)
-from rdflib import Namespace
-from rdflib.namespace import OWL
+from ..namespaces import (ADMS, DCAT, DCATAP, DCTERMS, DQV, FOAF, GRUNDDATA_SCHEME, LOCN, ODRS, PROV, SCHEMA, SPDX,
+                          VCARD)
 
 ORG = Namespace("https://www.w3.org/ns/org#")  # as in the DCAT-AP-SE 3.0.1 template bundle
 OA = Namespace("http://www.w3.org/ns/oa#")

@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 
 from ..namespaces import DCAT, DCTERMS, FOAF, VCARD
 from .model import CATALOG, KINDS, MINTED_SECTIONS, ORGANISATION_BASE, PARENT, REFERENCE_SECTIONS, SECTIONS
-from .values import NOPE, Vocab, curie, round_trips
+from .values import NOPE, Vocab, curie, is_iri, round_trips
 
 # Which rdf:type puts a node in which section (first match wins).
 SECTION_TYPES = (
@@ -194,10 +194,8 @@ class Parser:
         placed = self.section_of.get(term)
         if placed and placed[0] in REFERENCE_SECTIONS.get(target, ()):
             return placed[1]
-        if isinstance(term, URIRef) and ":" in str(term):
-            from .values import is_iri
-
-            return str(term) if is_iri(str(term)) else NOPE
+        if isinstance(term, URIRef) and is_iri(str(term)):
+            return str(term)
         return NOPE
 
     def object_value(self, spec, term, owner):

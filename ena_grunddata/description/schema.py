@@ -14,12 +14,43 @@ import json
 from importlib import resources
 
 from .model import CATALOG, KINDS, SECTIONS, TOP_LEVEL_KEYS
-from .values import DATE_PATTERN, IRI_PATTERN, Vocab
+from .values import DATE_PATTERN, IRI_PATTERN, Vocab, curie
 
 SCHEMA_ID = "https://w3id.org/ena-grunddata/description.schema.json"
 LEVELS = {"M": ("Mandatory in DCAT-AP-SE.", "Obligatorisk i DCAT-AP-SE."),
           "R": ("Recommended in DCAT-AP-SE.", "Rekommenderad i DCAT-AP-SE."),
           "O": ("Optional.", "Valfri.")}
+# Swedish titles of the keys (the English title is the key itself, spelled out).
+TITLES_SV = {
+    "access": "Åtkomsträttigheter", "access_service": "Åtkomsttjänst", "access_url": "Åtkomstadress",
+    "address": "Adress", "agent": "Aktör", "algorithm": "Algoritm", "attribution": "Tillskrivning",
+    "attribution_text": "Erkännandetext", "attribution_url": "Erkännandelänk", "availability": "Tillgänglighet",
+    "bbox": "Omslutande rektangel", "body": "Dokument", "byte_size": "Storlek i byte", "catalog": "Kataloger",
+    "centroid": "Mittpunkt", "checksum": "Kontrollsumma", "classification": "Klassificering",
+    "conforms_to": "Följer specifikation", "contact_point": "Kontaktpunkt", "copyright_holder": "Upphovsrättsinnehavare",
+    "copyright_notice": "Upphovsrättsmeddelande", "copyright_statement": "Upphovsrättsangivelse",
+    "copyright_year": "Upphovsrättsår", "country": "Land", "creator": "Skapare", "datasets": "Datamängder",
+    "description": "Beskrivning", "distributions": "Distributioner", "domain": "Grunddatadomän",
+    "download_url": "Nedladdningslänk", "email": "E-post", "end": "Slutdatum",
+    "endpoint_description": "Beskrivning av API", "endpoint_url": "API-adress", "format": "Format",
+    "frequency": "Uppdateringsfrekvens", "geometry": "Geometri", "has_part": "Underkataloger",
+    "has_version": "Har version", "homepage": "Webbplats", "hvd_category": "HVD-kategori",
+    "identifier": "Identifierare", "in_series": "Ingår i serie", "is_part_of": "Ingår i",
+    "is_referenced_by": "Refereras av", "issued": "Utgivningsdatum", "jurisdiction": "Jurisdiktion",
+    "keyword": "Nyckelord", "label": "Namn", "landing_page": "Landningssida", "language": "Språk",
+    "legislation": "Tillämplig lagstiftning", "license": "Licens", "locality": "Ort", "media_type": "Medietyp",
+    "modified": "Senast ändrad", "motivation": "Motivering", "name": "Namn", "offers": "Erbjudanden",
+    "orgnr": "Organisationsnummer", "other_identifier": "Annan identifierare", "page": "Dokumentation",
+    "phone": "Telefon", "postal_code": "Postnummer", "provenance": "Proveniens", "publisher": "Utgivare",
+    "qualified_relation": "Kvalificerad relation", "quality": "Kvalitet", "relation": "Relation",
+    "reuser_guidelines": "Riktlinjer för vidareutnyttjare", "rights": "Rättigheter", "role": "Roll",
+    "same_as": "Samma som", "serves_dataset": "Tillhandahåller datamängd", "services": "Datatjänster",
+    "source": "Källa", "spatial": "Geografiskt område", "spatial_resolution": "Rumslig upplösning",
+    "start": "Startdatum", "status": "Status", "street": "Gatuadress", "style": "Arkitekturstil",
+    "subject": "Ämne", "target": "Mål", "temporal": "Tidsperiod", "temporal_resolution": "Tidsupplösning",
+    "theme": "Tema", "theme_taxonomy": "Temataxonomi", "title": "Titel", "type": "Typ", "url": "Webbadress",
+    "value": "Värde", "version": "Version", "version_notes": "Versionsanteckningar",
+}
 LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
 
 
@@ -69,11 +100,8 @@ def field_schema(spec) -> dict:
         schema = item
     level = LEVELS.get(spec.level, ("", ""))
     label = spec.key.replace("_", " ").capitalize()
-    predicate = spec.predicate.n3().strip("<>")
-    from .values import curie
-
-    rdf = curie(spec.predicate) if spec.predicate else predicate
-    return {**helptext(label, label, spec.en, spec.sv, f"{level[0]} RDF: {rdf}.", f"{level[1]} RDF: {rdf}."),
+    rdf = curie(spec.predicate)
+    return {**helptext(label, TITLES_SV.get(spec.key, label), spec.en, spec.sv, f"{level[0]} RDF: {rdf}.", f"{level[1]} RDF: {rdf}."),
             **schema}
 
 
