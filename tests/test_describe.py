@@ -341,3 +341,13 @@ def test_every_key_has_a_swedish_title():
     from ena_grunddata.description.schema import TITLES_SV
 
     assert {f.key for kind in KINDS.values() for f in kind.fields} <= set(TITLES_SV)
+
+
+def test_write_back_keeps_windows_line_endings_and_refuses_shared_aliases(tmp_path):
+    crlf = AUTHORED.replace("\n", "\r\n")
+    outcome = api.build_text("k.yaml", crlf, mint=lambda path, node: "new-id")
+    updated = api.text_with_identifiers(outcome)
+    assert "    identifier: new-id\r\n" in updated and "\n" not in updated.replace("\r\n", "")
+    shared = "base: https://x.se/\ndatasets:\n  a: &same\n    title: {sv: A}\n  b: *same\n"
+    outcome = api.build_text("k.yaml", shared, mint=lambda path, node: "new-id")
+    assert len(outcome.built.minted) == 2 and api.text_with_identifiers(outcome) is None

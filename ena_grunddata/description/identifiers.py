@@ -19,10 +19,13 @@ def write_back(source: Source, minted: dict) -> str | None:
     for line in lines:
         offsets.append(offsets[-1] + len(line))
     is_json = source.text.lstrip().startswith("{")
+    newline = "\r\n" if "\r\n" in source.text else "\n"
+    seen = set()
     for path, identifier in minted.items():
         node = source.nodes.get(tuple(path))
-        if not isinstance(node, yaml.MappingNode):
-            return None
+        if not isinstance(node, yaml.MappingNode) or id(node) in seen:
+            return None  # not a mapping, or one mapping shared by several entries through a YAML alias
+        seen.add(id(node))
         if is_json or node.flow_style:
             if not node.value:
                 return None
@@ -30,7 +33,7 @@ def write_back(source: Source, minted: dict) -> str | None:
             start = node.start_mark.index + 1  # just after "{"
             indent = " " * first_key.start_mark.column
             same_line = first_key.start_mark.line == node.start_mark.line
-            separator = " " if same_line else "\n" + indent
+            separator = " " if same_line else newline + indent
             insertions.append((start, f'{separator}"identifier": {json.dumps(identifier)},'
                                if is_json else f" identifier: {identifier},"))
             continue
@@ -44,9 +47,9 @@ def write_back(source: Source, minted: dict) -> str | None:
             return None
         if prefix.strip().startswith("-"):  # "- key: …" in a list item: put the new key on its own line below
             insertions.append((offsets[line + 1] if line + 1 < len(offsets) else len(source.text),
-                               " " * column + f"identifier: {identifier}\n"))
+                               " " * column + f"identifier: {identifier}{newline}"))
         else:
-            insertions.append((offsets[line], " " * column + f"identifier: {identifier}\n"))
+            insertions.append((offsets[line], " " * column + f"identifier: {identifier}{newline}"))
     text = source.text
     for offset, addition in sorted(insertions, reverse=True):
         text = text[:offset] + addition + text[offset:]
