@@ -892,3 +892,45 @@ def load(sources, *, input_format=None, limits: Limits | None = None) -> Loaded:
         graph += part
     return Loaded(graph=graph, sources=[d.name for d in documents], origins=origins, documents=documents)
 
+
+
+# --------------------------------------------------------------------------------------------- fast parsing
+
+OXIGRAPH_FORMATS = {"rdfxml": "RDF_XML", "turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS",
+                    "trig": "TRIG"}
+
+
+class RefusedByOxigraph(Exception):
+    """pyoxigraph refused a document that rdflib reads: the caller takes rdflib's graph instead."""
+
+
+def parse_document_oxigraph(document: Document, limits: Limits | None = None, sink=None):
+    """Parse with pyoxigraph's native parser (for the fast engine) and hand the quads to `sink`.
+
+    The same safety rules as parse_document hold (check_safe, no network, time budget). JSON-LD and description
+    files go through parse_document and come back as an rdflib Graph (else None is returned). On a syntax error
+    rdflib parses again so the error names file and line; if rdflib accepts what pyoxigraph refused,
+    RefusedByOxigraph is raised and the caller reads the document with parse_document.
+    """
+    limits = limits or Limits()
+    if document.format not in OXIGRAPH_FORMATS:
+        return parse_document(document, limits)
+    if not document.data.strip():
+        raise InputError("empty input: no RDF to read", where=document.name)
+    check_safe(document, limits)
+    import pyoxigraph
+
+    fmt = getattr(pyoxigraph.RdfFormat, OXIGRAPH_FORMATS[document.format])
+    try:
+        with no_network(), time_budget(limits.timeout, document.name):
+            sink(pyoxigraph.parse(document.data, format=fmt, base_iri=document.base, rename_blank_nodes=True))
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("nesting too deep to parse", where=document.name) from None
+    except MemoryError:
+        raise InputError("out of memory while parsing", where=document.name) from None
+    except (SyntaxError, ValueError, OSError, UnicodeError):
+        parse_document(document, limits)  # raises InputError with rdflib's file:line message
+        raise RefusedByOxigraph(document.name) from None
+    return None

@@ -11,7 +11,7 @@ from .namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_SCHEME
 from .report import Finding, Report, Severity
 from .profiles import load_shapes, load_vocabularies
 
-ENGINES = ("auto", "pyshacl")
+ENGINES = ("auto", "fast", "pyshacl")  # auto: fast when it covers the shapes, else pyshacl
 GRUNDDATA_PREFIXES = (GRUNDDATA_SCHEME + "/", "https://dataportal.se/concepts/grunddata/")
 MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 
@@ -21,7 +21,16 @@ def validate(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None,
     """Load `sources` (paths, folders, URLs, "-") and validate them against `profiles` (default: all)."""
     from .describe import vocabularies_in_use
 
+    check_engine(engine)
     with vocabularies_in_use(vocabularies):  # description files know the codes of --vocabulary files too
+        if engine != "pyshacl":
+            from .engines.fast_validate import validate_sources
+
+            report = validate_sources(sources, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
+                                      domain=domain, engine=engine, fail_on=fail_on, input_format=input_format,
+                                      limits=limits)
+            if report is not None:  # None: the shapes need pyshacl
+                return report
         loaded = load(sources, input_format=input_format, limits=limits)
         return validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
                                domain=domain, engine=engine, fail_on=fail_on, limits=limits)
@@ -37,8 +46,7 @@ def validate_graph(graph: Graph, *, profiles=None, shapes=(), vocabularies=(), d
 
 def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
                     fail_on="violation", limits: Limits | None = None) -> Report:
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
+    check_engine(engine)
     vocabulary = load_vocabularies(vocabularies, limits)
     shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
     data = Graph()
@@ -46,12 +54,23 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
     data += vocabulary  # vocabularies are background knowledge for SPARQL constraints (never targeted)
     if domain:
         mark_intended_domain(data, domain, vocabulary)
-    from .engines import pyshacl_engine
+    from .engines import fast_validate, pyshacl_engine
 
-    findings = [locate(f, loaded) for f in pyshacl_engine.run(data, shapes_bundle)]
+    use_fast, note = fast_validate.choose(engine, shapes_bundle)
+    if use_fast:
+        found = fast_validate.run(fast_validate.data_from_graph(data), shapes_bundle)
+    else:
+        found = pyshacl_engine.run(data, shapes_bundle)
+    findings = [locate(f, loaded) for f in found]
     findings += description_findings(loaded)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources,
-                  fail_on=fail_on, guidance=has_grunddata_marker(loaded.graph) or bool(domain))
+                  fail_on=fail_on, guidance=has_grunddata_marker(loaded.graph) or bool(domain),
+                  notes=[note] if note else [])
+
+
+def check_engine(engine: str) -> None:
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
 
 
 def description_findings(loaded: Loaded) -> list[Finding]:

@@ -29,7 +29,8 @@ from .options import emit, input_options, lang_option, limits_from, output_optio
 @click.option("--max-findings", type=click.IntRange(min=0), default=None,
               help="Show at most this many findings in text output (counts stay exact).")
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
-              help="Validation engine.")
+              help="Validation engine: fast (shapes compiled to SPARQL on pyoxigraph), pyshacl (the reference), "
+                   "auto (fast when it covers the shapes, else pyshacl with a note).")
 @click.option("--score", is_flag=True,
               help="Add the metadata quality score (text, markdown; html always has it). See `score`.")
 @click.option("--changed-only", "changed_only", default=None, metavar="GIT_REF",
@@ -54,5 +55,7 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, 
         domain=domain, engine=engine, fail_on=fail_on, input_format=input_format,
         limits=limits_from(max_input_bytes, timeout, allow_private), fmt=fmt, lang=lang,
         max_findings=max_findings, score=score, changed_only=changed_only, reports=reports)
+    for note in report.notes:  # e.g. "pyshacl used for user shapes with sh:expression"
+        click.echo(f"note: {note}", err=True)
     emit(text, output)
     raise click.exceptions.Exit(EXIT_OK if report.conforms else EXIT_FINDINGS)

@@ -1,0 +1,212 @@
+"""The fast engine: our shapes compiled to SPARQL (fast_compile) and run on an in-memory pyoxigraph store
+(fast_data), producing the same Findings as the pyshacl engine (same code, severity, focus, path, value, shape and,
+where the shape has sh:message, the same messages).
+
+`supports(shapes)` names the features it cannot run; validate then falls back to pyshacl.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+
+import pyoxigraph as ox
+from rdflib import Graph, Literal
+from rdflib.namespace import SH
+
+from ..profiles import Shapes
+from ..report import Finding
+from ..report import term_text as rdflib_term_text
+from .fast_compile import COMPONENTS, Compiler, Program, Unsupported, compile_shapes
+from .fast_data import FastData, to_rdflib
+from .fast_data import term_text as ox_term_text
+from .pyshacl_engine import code_for, path_text
+
+NAME = "fast"
+_programs: "weakref.WeakKeyDictionary[Graph, tuple]" = weakref.WeakKeyDictionary()
+
+
+def compiled(shapes: Shapes) -> Program:
+    """The shapes graph compiled once (cached per graph object; raises Unsupported)."""
+    cached = _programs.get(shapes.graph)
+    if cached is None or cached[0] != len(shapes.graph):
+        try:
+            cached = (len(shapes.graph), compile_shapes(shapes.graph), None)
+        except Unsupported as error:
+            cached = (len(shapes.graph), None, str(error))
+        _programs[shapes.graph] = cached
+    if cached[1] is None:
+        raise Unsupported(cached[2])
+    return cached[1]
+
+
+def supports(shapes: Shapes) -> list[str]:
+    """The features of `shapes` this engine cannot run (empty: it runs them all)."""
+    try:
+        compiled(shapes)
+    except Unsupported as error:
+        return [str(error)]
+    return []
+
+
+def run(data: FastData, shapes: Shapes, progress=None) -> list[Finding]:
+    program = compiled(shapes)
+    for focus_set in program.focus_sets:
+        for update in focus_set.updates:
+            data.update(update)
+    describer = Describer(shapes, data)
+    findings: list[Finding] = []
+    total = len(program.checks)
+    for index, (_, check) in enumerate(program.checks):
+        if progress is not None:
+            progress(index, total)
+        if check.query is None:
+            continue
+        rows = data.query(check.query)
+        if check.kind == "sparql":
+            findings.extend(describer.sparql_findings(check, rows))
+        elif check.kind == "compare":
+            findings.extend(describer.compare_findings(check, rows))
+        else:
+            findings.extend(describer.findings(check, rows))
+    return findings
+
+
+def run_graph(graph: Graph, shapes: Shapes) -> list[Finding]:
+    """Validate an rdflib graph (converted to the store once)."""
+    data = FastData()
+    data.add_rdflib(graph)
+    return run(data, shapes)
+
+
+class Describer:
+    """Turns result rows into Findings, with everything pyshacl would say about the shape."""
+
+    def __init__(self, shapes: Shapes, data: FastData):
+        self.shapes = shapes
+        self.data = data
+        self.compiler = Compiler(shapes.graph)
+        self._about: dict = {}
+
+    def about(self, shape, component: str):
+        key = (shape, component)
+        if key not in self._about:
+            graph = self.shapes.graph
+            component_iri = SH[COMPONENTS[component] + "ConstraintComponent"]
+            path = graph.value(shape, SH.path)
+            self._about[key] = {
+                "code": code_for(self.shapes, shape, component_iri),
+                "severity": self.compiler.severity(shape),
+                "messages": messages_of(graph, shape),
+                "shape": rdflib_term_text(shape),
+                "component": str(component_iri),
+                "path": path_text(graph, path) if path is not None else None,
+                "generic": f"{COMPONENTS[component]} constraint not met",
+            }
+        return self._about[key]
+
+    def finding(self, about, focus, value, path=None, messages=None) -> Finding:
+        return Finding(code=about["code"], severity=about["severity"], focus=ox_term_text(focus),
+                       path=path if path is not None else about["path"],
+                       value=ox_term_text(self.data.original(value)) if value is not None else None,
+                       messages=messages or about["messages"] or {"": about["generic"]},
+                       shape=about["shape"], component=about["component"])
+
+    def findings(self, check, rows):
+        about = self.about(check.shape, check.component)
+        for row in rows:
+            focus = row["this"]
+            if check.kind == "self":
+                yield self.finding(about, focus, focus)
+            elif check.kind == "focus":
+                yield self.finding(about, focus, None)
+            elif check.kind == "closed":
+                yield self.finding(about, focus, row["value"], path=row["path"].value)
+            else:
+                yield self.finding(about, focus, row["value"])
+
+    def compare_findings(self, check, rows):
+        about = self.about(check.shape, check.component)
+        strict = check.component == "lessThan"
+        for row in rows:
+            value, other = row["value"], row["other"]
+            if value.__class__ is ox.BlankNode or other.__class__ is ox.BlankNode:
+                raise Unsupported("sh:lessThan on blank nodes")
+            if not in_order(to_rdflib(self.data.original(value)), to_rdflib(self.data.original(other)), strict):
+                yield self.finding(about, row["this"], value)
+
+    def sparql_findings(self, check, rows):
+        """pyshacl's rules for SELECT-based constraints: $this/?path/?value/?failure, de-duplicated per focus."""
+        info = check.sparql
+        about = self.about(check.shape, "sparql")
+        is_property = about["path"] is not None
+        extra = messages_from(info.messages)
+        seen = set()
+        this_projected = "*" in info.projected or "this" in info.projected
+        for row in rows:
+            focus = row["this"]
+            bound = {str(var)[1:]: row[var] for var in rows.variables if row[var] is not None}
+            bound.pop("this", None)
+            if "failure" in bound:
+                key = (focus, "failure")
+                t = p = v = None
+            else:
+                p, v = bound.pop("path", None), bound.pop("value", None)
+                t = focus if this_projected else None
+                if t is None and p is None and v is None:
+                    continue
+                key = (focus, t, p, v, tuple(sorted(bound.items(), key=lambda item: item[0])))
+            if key in seen:
+                continue
+            seen.add(key)
+            value = v if v is not None else (None if is_property else focus)
+            names = {"this": t, "path": p, "value": v, **bound}
+            messages = {lang: self.substitute(text, names) for lang, text in
+                        {**extra, **(about["messages"] or {})}.items()}
+            path = p.value if p is not None and p.__class__ is ox.NamedNode else (
+                ox_term_text(p) if p is not None else None)
+            yield self.finding(about, t or focus, value, path=path, messages=messages or None)
+
+    def substitute(self, text: str, names: dict) -> str:
+        for name, term in names.items():
+            if term is not None:
+                text = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _: plain(self.data.original(term)), text)
+        return text
+
+
+def plain(term) -> str:
+    """str() of the rdflib term (what pyshacl puts into messages)."""
+    return term.value
+
+
+def messages_of(graph: Graph, shape) -> dict:
+    return messages_from(graph.objects(shape, SH.message))
+
+
+def messages_from(literals) -> dict:
+    messages = {}
+    for message in sorted(literals, key=str):
+        lang = message.language if isinstance(message, Literal) and message.language else ""
+        messages.setdefault(lang, str(message))
+    return messages
+
+
+def in_order(value, other, strict: bool) -> bool:
+    """pyshacl's sh:lessThan comparison: strings with strings, typed values with typed values."""
+    from rdflib import URIRef
+
+    def comparable(term):
+        if isinstance(term, URIRef):
+            return str(term), True
+        if isinstance(term, Literal) and isinstance(term.value, str):
+            return term.value, True
+        return term, False
+
+    left, left_is_string = comparable(value)
+    right, right_is_string = comparable(other)
+    if left_is_string != right_is_string:
+        return False
+    try:
+        return bool(left < right) if strict else bool(left <= right)
+    except TypeError:
+        return False

@@ -1,0 +1,172 @@
+"""The fast engine's data graph: an in-memory pyoxigraph Store that keeps every literal exactly as written.
+
+pyoxigraph's Store canonicalises typed literals ("12"^^xsd:nonNegativeInteger becomes "12"^^xsd:integer,
+"2020-01-01T00:00:00+00:00" becomes "…Z"), while pyshacl (and our reports) see the lexical form and datatype the
+publisher wrote. So before quads enter the store, each typed literal the store would rewrite is replaced by a
+stand-in literal `"lexical"^^<urn:ena:fast:datatype:ORIGINAL>` that the store keeps as is, and literals rdflib
+calls ill-typed are listed in a side graph, so `sh:datatype` fails on them exactly as in pyshacl. The stand-ins
+lose numeric and date semantics inside SPARQL; that is the price of reporting what the data says.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import rdflib
+from rdflib import BNode, Literal, URIRef
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+META = ox.NamedNode("urn:ena:fast:meta")  # named graph for focus sets and ill-typed markers (never queried by users)
+MEMBER = ox.NamedNode("urn:ena:fast:member")
+ILL_TYPED = ox.NamedNode("urn:ena:fast:ill-typed")
+STAND_IN = "urn:ena:fast:datatype:"
+PROBE = ox.NamedNode("urn:ena:fast:probe")
+PLAIN_TYPES = {XSD + "string", RDF_LANGSTRING}
+# Datatypes whose values oxigraph stores natively (and may therefore rewrite).
+NATIVE_TYPES = {XSD + name for name in (
+    "boolean", "float", "double", "decimal", "integer", "nonPositiveInteger", "negativeInteger", "long", "int",
+    "short", "byte", "nonNegativeInteger", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+    "positiveInteger", "dateTime", "dateTimeStamp", "time", "date", "gYearMonth", "gYear", "gMonthDay", "gDay",
+    "gMonth", "duration", "yearMonthDuration", "dayTimeDuration")}
+
+
+class FastData:
+    """Quads for SPARQL, with literal fidelity and the source of every subject."""
+
+    def __init__(self):
+        self.store = ox.Store()
+        self.originals: dict = {}  # stand-in literal -> the literal as parsed
+        self._verdicts: dict = {}  # (lexical, datatype IRI) -> (ill_typed, stand_in or None)
+        self._scratch = ox.Store()
+        self.size = 0
+
+    # ---------------------------------------------------------------------------------------- loading
+
+    def add(self, quads) -> None:
+        """Add parsed quads (an iterable, consumed once; named graphs are merged into the default graph)."""
+        marks = []
+        self.store.extend(self._faithful(quads, marks))
+        if marks:
+            self.store.extend(marks)
+
+    def _faithful(self, quads, marks):
+        """Pass quads through, swapping in stand-ins for literals the store would rewrite (one pass: fast)."""
+        verdicts = self._verdicts
+        literal_type = ox.Literal
+        default = ox.DefaultGraph()
+        count = 0
+        for quad in quads:
+            count += 1
+            obj = quad.object
+            if obj.__class__ is literal_type:
+                datatype = obj.datatype.value
+                if datatype not in PLAIN_TYPES:
+                    key = (obj.value, datatype)
+                    verdict = verdicts.get(key)
+                    if verdict is None:
+                        verdict = verdicts[key] = self._judge(obj, datatype)
+                    ill_typed, stand_in = verdict
+                    if stand_in is not None:
+                        self.originals[stand_in] = obj
+                        quad = ox.Quad(quad.subject, quad.predicate, stand_in, default)
+                        obj = stand_in
+                    if ill_typed:
+                        marks.append(ox.Quad(ILL_TYPED, MEMBER, obj, META))
+            if quad.graph_name != default:
+                quad = ox.Quad(quad.subject, quad.predicate, quad.object, default)
+            yield quad
+        self.size += count
+
+    def _judge(self, literal, datatype: str):
+        """(ill-typed by rdflib's rules?, stand-in if the store would rewrite it else None)."""
+        ill_typed = Literal(literal.value, datatype=URIRef(datatype)).ill_typed is True
+        if datatype not in NATIVE_TYPES:
+            return ill_typed, None
+        # A round trip through a scratch store tells what the store would keep (clearing it is slow: new subjects).
+        subject = ox.NamedNode(f"urn:ena:fast:probe:{len(self._verdicts)}")
+        self._scratch.add(ox.Quad(subject, PROBE, literal))
+        stored = next(iter(self._scratch.quads_for_pattern(subject, PROBE, None))).object
+        if stored.value == literal.value and stored.datatype.value == datatype:
+            return ill_typed, None
+        return ill_typed, ox.Literal(literal.value, datatype=ox.NamedNode(STAND_IN + datatype))
+
+    def add_rdflib(self, graph: rdflib.Graph) -> None:
+        self.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+
+    # ---------------------------------------------------------------------------------------- reading
+
+    def original(self, term):
+        """The term as the publisher wrote it (undo a stand-in)."""
+        if term.__class__ is ox.Literal:
+            return self.originals.get(term, term)
+        return term
+
+    def query(self, text: str):
+        return self.store.query(text)
+
+    def update(self, text: str) -> None:
+        self.store.update(text)
+
+    def subjects_pointing_to(self, term):
+        """Subjects of triples whose object is `term` (rdflib terms), for Origins.locate on blank nodes."""
+        found = []
+        for quad in self.store.quads_for_pattern(None, None, to_ox(term), ox.DefaultGraph()):
+            found.append(to_rdflib(quad.subject))
+        return found
+
+
+class StoreGraphView:
+    """Just enough of rdflib.Graph for Origins.locate: `subjects(None, obj)`."""
+
+    def __init__(self, data: FastData):
+        self.data = data
+
+    def subjects(self, predicate=None, obj=None, unique=False):
+        return iter(self.data.subjects_pointing_to(obj)) if obj is not None else iter(())
+
+
+def to_ox(term):
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def to_rdflib(term):
+    cls = term.__class__
+    if cls is ox.NamedNode:
+        return URIRef(term.value)
+    if cls is ox.BlankNode:
+        return BNode(term.value)
+    if cls is ox.Literal:
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype.startswith(STAND_IN):
+            datatype = datatype[len(STAND_IN):]
+        return Literal(term.value, datatype=None if datatype == XSD + "string" else URIRef(datatype))
+    raise TypeError(f"not an RDF term: {term!r}")
+
+
+def term_text(term) -> str | None:
+    """Like report.term_text, for pyoxigraph terms: full IRI, `_:label`, or the lexical form."""
+    if term is None:
+        return None
+    if term.__class__ is ox.BlankNode:
+        return "_:" + term.value
+    return term.value
+
+
+def to_rdflib_graph(quads) -> rdflib.Graph:
+    """An rdflib Graph with the same terms (blank node labels included): feeds pyshacl in differential tests."""
+    graph = rdflib.Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph

@@ -1,0 +1,188 @@
+"""The fast path of `validate`: pyoxigraph parsers, the compiled shapes, no rdflib graph of the data."""
+
+from __future__ import annotations
+
+import sys
+import time
+import weakref
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph
+
+from ..errors import UsageError
+from ..load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
+                    read_documents)
+from ..namespaces import DCAT
+from . import fast
+from .fast_data import FastData, StoreGraphView, to_ox, to_rdflib
+
+GRUNDDATA_MARKER_QUERY = """ASK { ?s <http://purl.org/dc/terms/subject> ?o .
+  FILTER((STRSTARTS(STR(?o), "https://www.dataportal.se/terminology/grunddata/")
+                       || STRSTARTS(STR(?o), "https://dataportal.se/concepts/grunddata/"))) }"""
+_vocabulary_quads: "weakref.WeakKeyDictionary[Graph, list]" = weakref.WeakKeyDictionary()
+
+
+def choose(engine: str, shapes) -> tuple[bool, str | None]:
+    """(use the fast engine?, note for the report). `--engine fast` on unsupported shapes is a usage error."""
+    if engine == "pyshacl":
+        return False, None
+    missing = fast.supports(shapes)
+    if not missing:
+        return True, None
+    if engine == "fast":
+        raise UsageError(f"the fast engine cannot run these shapes ({missing[0]}); use --engine auto or pyshacl")
+    return False, f"pyshacl used for user shapes with {missing[0]}"
+
+
+class Progress:
+    """One line on standard error, only on a terminal and only once a run has taken a couple of seconds."""
+
+    def __init__(self, stream=None, after: float = 2.0):
+        self.stream = stream or sys.stderr
+        self.start = time.monotonic()
+        self.after = after
+        self.shown = False
+        self.active = bool(getattr(self.stream, "isatty", lambda: False)())
+
+    def __call__(self, what: str, done: int, total: int) -> None:
+        if not self.active or time.monotonic() - self.start < self.after:
+            return
+        self.stream.write(f"\r{what} {done}/{total} …   ")
+        self.stream.flush()
+        self.shown = True
+
+    def done(self) -> None:
+        if self.shown:
+            self.stream.write("\r" + " " * 60 + "\r")
+            self.stream.flush()
+
+
+class FastOrigins(Origins):
+    """Origins without a per-triple index: the source of a subject is looked up when a finding needs it."""
+
+    def __init__(self, data: FastData):
+        super().__init__()
+        self.data = data
+
+    def add_document(self, document: Document) -> None:
+        self._documents[document.name] = document
+
+    def source_of(self, term) -> str | None:
+        if term in self._source_of:
+            return self._source_of[term]
+        names = list(self._documents)
+        if len(names) == 1:
+            return names[0]
+        text = str(term)
+        for name in names:
+            if text in self._line_index(name):
+                return name
+        for name in names:
+            if text in self._documents[name].text:
+                return name
+        return None
+
+    def locate(self, term, graph=None, depth: int = 0):
+        if isinstance(term, BNode) and depth < 5:
+            parents = self.data.subjects_pointing_to(term)
+            if parents and parents[0] != term:
+                source, line = self.locate(parents[0], None, depth + 1)
+                return source or self.source_of(term), line
+        source = self.source_of(term)
+        if source is None:
+            return None, None
+        if term in self._explicit:
+            return source, self._explicit[term]
+        return source, self._line_index(source).get(str(term))
+
+
+def load_fast(sources, *, input_format=None, limits: Limits | None = None, progress=None) -> tuple[FastData, Loaded]:
+    """Read every source into a FastData store; the Loaded has no rdflib graph (origins work on the store)."""
+    from ..load import load  # noqa: F401  (same errors as load for empty input lists)
+    from ..errors import InputError
+
+    limits = limits or Limits()
+    sources = list(sources)
+    if not sources:
+        raise UsageError("no input given (name files, folders, URLs or - for standard input)")
+    documents = read_documents(sources, input_format=input_format, limits=limits)
+    if not documents:
+        raise InputError("no RDF or description files found", where=", ".join(map(str, sources)))
+    data = FastData()
+    origins = FastOrigins(data)
+    for index, document in enumerate(documents):
+        if progress:
+            progress("reading", index, len(documents))
+        origins.add_document(document)
+        try:
+            graph = parse_document_oxigraph(document, limits, data.add)
+        except RefusedByOxigraph:
+            graph = parse_document(document, limits)
+        if graph is not None:
+            data.add_rdflib(graph)
+            for term, line in (getattr(graph, "ena_locations", None) or {}).items():
+                origins.set_location(term, document.name, line)
+    loaded = Loaded(graph=None, sources=[d.name for d in documents], origins=origins, documents=documents)
+    return data, loaded
+
+
+def data_from_graph(graph: Graph) -> FastData:
+    data = FastData()
+    data.add_rdflib(graph)
+    return data
+
+
+def add_vocabulary(data: FastData, vocabulary: Graph) -> None:
+    quads = _vocabulary_quads.get(vocabulary)
+    if quads is None or len(quads) != len(vocabulary):
+        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in vocabulary]
+        _vocabulary_quads[vocabulary] = quads
+    data.add(iter(quads))
+
+
+def has_grunddata_marker(data: FastData) -> bool:
+    return bool(data.store.query(GRUNDDATA_MARKER_QUERY))
+
+
+def mark_intended_domain(data: FastData, concept) -> None:
+    """`--domain`: the same statements validate.mark_intended_domain adds to an rdflib graph."""
+    classes = " ".join(f"<{c}>" for c in (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries))
+    data.update(f"INSERT {{ ?r <https://w3id.org/ena-grunddata/ns#intendedDomain> <{concept}> }} "
+                f"WHERE {{ VALUES ?class {{ {classes} }} ?r a ?class }}")
+
+
+def run(data: FastData, shapes, progress=None):
+    return fast.run(data, shapes, progress=(lambda i, n: progress("checking", i, n)) if progress else None)
+
+
+__all__ = ["choose", "load_fast", "data_from_graph", "add_vocabulary", "has_grunddata_marker",
+           "mark_intended_domain", "run", "Progress", "FastOrigins", "StoreGraphView", "to_rdflib"]
+
+
+def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
+                     fail_on="violation", input_format=None, limits: Limits | None = None):
+    """The whole of `validate` on the fast path; None when the shapes need pyshacl (the caller runs it)."""
+    from ..profiles import load_shapes, load_vocabularies
+    from ..report import Report
+    from ..validate import description_findings, domain_concept, locate
+
+    vocabulary = load_vocabularies(vocabularies, limits)
+    shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
+    use_fast, _ = choose(engine, shapes_bundle)
+    if not use_fast:
+        return None
+    concept = domain_concept(vocabulary, domain) if domain else None
+    progress = Progress()
+    try:
+        data, loaded = load_fast(sources, input_format=input_format, limits=limits, progress=progress)
+        marked = has_grunddata_marker(data)
+        add_vocabulary(data, vocabulary)  # background knowledge for SPARQL constraints (never targeted)
+        if concept is not None:
+            mark_intended_domain(data, concept)
+        found = run(data, shapes_bundle, progress=progress)
+    finally:
+        progress.done()
+    findings = [locate(f, loaded) for f in found]
+    findings += description_findings(loaded)
+    return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources, fail_on=fail_on,
+                  guidance=marked or bool(domain))
