@@ -351,3 +351,18 @@ def test_write_back_keeps_windows_line_endings_and_refuses_shared_aliases(tmp_pa
     shared = "base: https://x.se/\ndatasets:\n  a: &same\n    title: {sv: A}\n  b: *same\n"
     outcome = api.build_text("k.yaml", shared, mint=lambda path, node: "new-id")
     assert len(outcome.built.minted) == 2 and api.text_with_identifiers(outcome) is None
+
+
+def test_values_the_schema_would_refuse_go_to_extra_so_the_yaml_stays_valid():
+    graph = Graph().parse(data="""
+        @prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://x.se/ds> a dcat:Dataset ; dcterms:title "T"@x-private ; dcterms:issued "2020-01-01Z"^^xsd:date ;
+            dcat:spatialResolutionInMeters "1e5"^^xsd:decimal ; dcat:distribution <https://x.se/d> .
+        <https://x.se/d> a dcat:Distribution ; dcterms:format "CSV" ; dcat:accessURL <https://x.se/a> ;
+            dcat:byteSize "+5"^^xsd:nonNegativeInteger .
+        """, format="turtle")
+    data = api.describe_graph(graph)
+    assert "format" not in data["datasets"]["ds"]["distributions"][0]
+    assert len(data["extra"]) == 4
+    assert isomorphic(round_trip(graph), graph)

@@ -55,6 +55,7 @@ class Field:
     strict: bool = False  # code: when reading RDF, take only values of the schemes (others go to the next field)
     default: object = None  # YAML value used when the key is absent (write [] / null to have none)
     level: str = ""  # M(andatory) / R(ecommended) / O(ptional) in DCAT-AP-SE 3.0.1, shown in help
+    pattern: str = ""  # literal: the form values must have (checked by the schema, and when reading RDF)
 
 
 @dataclass(frozen=True)
@@ -220,9 +221,14 @@ def rights():
              "Rättighetsangivelse: {description, attribution_text, …}.", target="Rights", level="O")
 
 
+# DCAT-AP-SE 3.0.1's pattern for a media type outside its lists (the bundle's dcterms:format template).
+MEDIA_TYPE_PATTERN = r"^\w+/[-.\w]+(?:\+[-.\w]+)?(\s*;\s*\w+=\w+)?$"
+
+
 def media_format():
     return F("format", DCTERMS["format"], "literal", "Media type, e.g. text/csv, application/json.",
-             "Medietyp, t.ex. text/csv, application/json.", schemes=MEDIA_TYPES, level="R")
+             "Medietyp, t.ex. text/csv, application/json.", schemes=MEDIA_TYPES, level="R",
+             pattern=MEDIA_TYPE_PATTERN)
 
 
 def temporal_resolution():

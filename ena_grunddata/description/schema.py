@@ -51,7 +51,7 @@ TITLES_SV = {
     "theme": "Tema", "theme_taxonomy": "Temataxonomi", "title": "Titel", "type": "Typ", "url": "Webbadress",
     "value": "Värde", "version": "Version", "version_notes": "Versionsanteckningar",
 }
-LANGUAGE_TAG = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$"
+LANGUAGE_TAG = r"^[A-Za-z]+(-[A-Za-z0-9]+)*$"  # what RDF (and rdflib) accept as a language tag
 
 
 def helptext(en_title, sv_title, en, sv, extra_en="", extra_sv=""):
@@ -71,7 +71,8 @@ def scalar_schema(spec) -> dict:
         schema = {"type": "string", "minLength": 1}
         if kind == "literal" and spec.schemes:
             schema["x-ena-suggest"] = list(spec.schemes)
-            schema["pattern"] = r"^\w+/[-.\w]+(?:\+[-.\w]+)?(\s*;\s*\w+=\w+)?$" if spec.key == "format" else ".*"
+        if spec.pattern:
+            schema["pattern"] = spec.pattern
         return schema
     if kind == "code":
         return {"type": "string", "minLength": 1, "x-ena-vocabulary": list(spec.schemes)}

@@ -185,4 +185,6 @@ def round_trips(kind, term, field, vocab) -> object:
     value = term_to_scalar(kind, term, field, vocab)
     if value is NOPE or scalar_to_term(kind, value, field, vocab) != term:
         return NOPE
+    if field.pattern and not re.search(field.pattern, str(value)):
+        return NOPE  # the schema would refuse it: keep it under `extra` instead
     return value
