@@ -49,6 +49,8 @@ class ReportContext:
     domain: str | None = None  # --domain, for the HTML domain filter
     origins: object | None = None  # load.Origins: which file describes a resource
     cwd: str = field(default_factory=os.getcwd)
+    _finders: dict = field(default_factory=dict, repr=False)  # source -> LineFinder, built on first use
+    _uris: dict = field(default_factory=dict, repr=False)  # source -> artifact URI
 
     def rule(self, finding: Finding) -> Rule:
         """The rule behind a finding; codes the shapes do not describe get one built from the finding."""
@@ -59,14 +61,21 @@ class ReportContext:
         """The line of the finding's property inside its resource's block, else the resource's line."""
         if finding.line is None or not finding.path or finding.source not in self.documents:
             return finding.line
-        document = self.documents[finding.source]
-        line = property_line(document, finding.line, finding.path)
+        if finding.source not in self._finders:
+            self._finders[finding.source] = LineFinder(self.documents[finding.source])
+        finder = self._finders[finding.source]
+        line = finder.property_line(finding.line, finding.path)
         if line is None:
             return finding.line
-        return value_line(document, line, finding.value) or line
+        return finder.value_line(line, finding.value) or line
 
     def uri_of(self, source: str | None) -> str | None:
         """A SARIF/JUnit artifact URI: relative to the working directory when the file is below it."""
+        if source not in self._uris:
+            self._uris[source] = self._uri_of(source)
+        return self._uris[source]
+
+    def _uri_of(self, source: str | None) -> str | None:
         if not source or source.startswith("<"):
             return None
         if is_url(source):
@@ -243,49 +252,66 @@ _PREFIX_XML = re.compile(r"""xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']""")
 
 
 def property_line(document: Document, subject_line: int, path: str) -> int | None:
-    """Best effort: the first line of the resource's block (from `subject_line`) that writes `path`.
+    return LineFinder(document).property_line(subject_line, path)
 
-    The block runs until the next resource starts (a line at the left margin in Turtle, a new rdf:about in
-    RDF/XML, a new "@id" in JSON-LD, a line indented no deeper in YAML). None when the property is not written
-    there (a missing property: the resource's own line is the right place then).
-    """
-    if path.startswith(("^", "(", "_:")) or "/<" in path:
+
+def value_line(document: Document, property_line_number: int, value: str | None) -> int | None:
+    return LineFinder(document).value_line(property_line_number, value)
+
+
+class LineFinder:
+    """Exact lines in one document. Lines and patterns are computed once: a catalog has many findings."""
+
+    def __init__(self, document: Document):
+        self.document = document
+        self.lines = document.text.splitlines()
+        self._patterns: dict = {}
+
+    def pattern(self, path: str):
+        if path not in self._patterns:
+            spellings = property_spellings(self.document, path)
+            self._patterns[path] = re.compile("|".join(spellings)) if spellings else None
+        return self._patterns[path]
+
+    def property_line(self, subject_line: int, path: str) -> int | None:
+        """Best effort: the first line of the resource's block (from `subject_line`) that writes `path`.
+
+        The block runs until the next resource starts (a line at the left margin in Turtle, a new rdf:about in
+        RDF/XML, a new "@id" in JSON-LD, a line indented no deeper in YAML). None when the property is not written
+        there (a missing property: the resource's own line is the right place then).
+        """
+        lines, fmt = self.lines, self.document.format
+        if path.startswith(("^", "(", "_:")) or "/<" in path or not 0 < subject_line <= len(lines):
+            return None
+        pattern = self.pattern(path)
+        if pattern is None:
+            return None
+        block = block_lines(fmt, lines, subject_line)
+        own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
+        for number in block:
+            text = lines[number - 1]
+            if own_keys is not None and key_column(text) != own_keys and number != subject_line:
+                continue  # YAML: a key of a nested entry (a distribution's title is not the dataset's)
+            if pattern.search(strip_strings(text, fmt)):
+                return number
         return None
-    lines = document.text.splitlines()
-    if not 0 < subject_line <= len(lines):
+
+    def value_line(self, property_line_number: int, value: str | None) -> int | None:
+        """Turtle lists values with commas over several lines: the line of the offending value, if it is there."""
+        if not value or self.document.format not in ("turtle", "trig"):
+            return None
+        for number in range(property_line_number, len(self.lines) + 1):
+            text = self.lines[number - 1]
+            if f'"{value}"' in text or f"<{value}>" in text:
+                return number
+            if text.rstrip().endswith((";", ".")):
+                return None
         return None
-    spellings = property_spellings(document, path)
-    if not spellings:
-        return None
-    pattern = re.compile("|".join(spellings))
-    block = block_lines(document.format, lines, subject_line)
-    own_keys = key_column(lines[block[1] - 1]) if document.format == "description" and len(block) > 1 else None
-    for number in block:
-        text = lines[number - 1]
-        if own_keys is not None and key_column(text) != own_keys and number != subject_line:
-            continue  # YAML: a key of a nested entry (a distribution's title is not the dataset's)
-        if pattern.search(strip_strings(text, document.format)):
-            return number
-    return None
 
 
 def key_column(text: str) -> int:
     stripped = text.lstrip()
     return indent(text) + (2 if stripped.startswith("- ") else 0)
-
-
-def value_line(document: Document, property_line_number: int, value: str | None) -> int | None:
-    """Turtle lists values with commas over several lines: the line of the offending value, if it is there."""
-    if not value or document.format not in ("turtle", "trig"):
-        return None
-    lines = document.text.splitlines()
-    for number in range(property_line_number, len(lines) + 1):
-        text = lines[number - 1]
-        if f'"{value}"' in text or f"<{value}>" in text:
-            return number
-        if text.rstrip().endswith((";", ".")):
-            return None
-    return None
 
 
 def property_spellings(document: Document, path: str) -> list[str]:

@@ -87,6 +87,8 @@ CHECKS = (
            "ändringsdatum (dcterms:modified)"),
 )
 MAX_POINTS = sum(c.points for c in CHECKS)  # 405, as in MQA
+DIMENSION_OF = {c.key: c.dimension for c in CHECKS}
+DIMENSION_MAX = {d: sum(c.points for c in CHECKS if c.dimension == d) for d in DIMENSIONS}
 
 DATASET_PROPERTY = {"keyword": DCAT.keyword, "theme": DCAT.theme, "spatial": DCTERMS.spatial,
                     "temporal": DCTERMS.temporal, "access_rights": DCTERMS.accessRights,
@@ -137,8 +139,8 @@ class DatasetScore:
         return rating(self.total)
 
     def dimension(self, name: str) -> tuple[float, int]:
-        got = sum(p for key, p in self.points.items() if check(key).dimension == name)
-        return round(got, 1), sum(c.points for c in CHECKS if c.dimension == name)
+        got = sum(p for key, p in self.points.items() if DIMENSION_OF[key] == name)
+        return round(got, 1), DIMENSION_MAX[name]
 
     def to_dict(self) -> dict:
         return {
@@ -178,10 +180,9 @@ class Scores:
     catalogs: list[CatalogScore]
 
     def of(self, resource: str) -> DatasetScore | CatalogScore | None:
-        for entry in (*self.datasets, *self.catalogs):
-            if entry.resource == resource:
-                return entry
-        return None
+        if getattr(self, "_index", None) is None:
+            self._index = {entry.resource: entry for entry in (*self.catalogs, *self.datasets)}
+        return self._index.get(resource)
 
     def to_dict(self) -> dict:
         return {"max": MAX_POINTS, "datasets": [d.to_dict() for d in self.datasets],
@@ -218,25 +219,35 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
 
 
 def score_dataset(graph: Graph, dataset, vocabularies: Graph, violated: set[str] | None) -> DatasetScore:
-    distributions = sorted(set(graph.objects(dataset, DCAT.distribution)), key=str)
+    own = properties_of(graph, dataset)
+    distributions = sorted(set(own.get(DCAT.distribution, ())), key=str)
+    described = [properties_of(graph, d) for d in distributions]
     points = {}
     for item in CHECKS:
         if item.level == "distribution":
-            share = (sum(passes(item.key, graph, d, vocabularies) for d in distributions) / len(distributions)
-                     if distributions else 0.0)
+            share = (sum(passes(item.key, d, vocabularies) for d in described) / len(described)
+                     if described else 0.0)
             points[item.key] = round(item.points * share, 1)
         elif item.key == "conformity":
             points[item.key] = float(item.points) if conforms(graph, dataset, distributions, violated) else 0.0
         else:
-            points[item.key] = float(item.points) if passes(item.key, graph, dataset, vocabularies) else 0.0
+            points[item.key] = float(item.points) if passes(item.key, own, vocabularies) else 0.0
     return DatasetScore(text_of(dataset), title(graph, dataset), points)
 
 
-def passes(key: str, graph: Graph, node, vocabularies: Graph) -> bool:
+def properties_of(graph: Graph, node) -> dict:
+    """predicate -> values, read once per node (many checks look at the same node)."""
+    found: dict = {}
+    for predicate, value in graph.predicate_objects(node):
+        found.setdefault(predicate, []).append(value)
+    return found
+
+
+def passes(key: str, properties: dict, vocabularies: Graph) -> bool:
     if key in DATASET_PROPERTY or key in DISTRIBUTION_PROPERTY:
         prop = DATASET_PROPERTY.get(key) or DISTRIBUTION_PROPERTY[key]
-        return any(has_content(v) for v in graph.objects(node, prop))
-    formats = [*graph.objects(node, DCTERMS["format"]), *graph.objects(node, DCAT.mediaType)]
+        return any(has_content(v) for v in properties.get(prop, ()))
+    formats = [*properties.get(DCTERMS["format"], ()), *properties.get(DCAT.mediaType, ())]
     if key == "format_vocabulary":
         return any(in_vocabulary(v, vocabularies) or str(v).startswith(FORMAT_AUTHORITIES) for v in formats)
     if key == "non_proprietary":
@@ -244,9 +255,9 @@ def passes(key: str, graph: Graph, node, vocabularies: Graph) -> bool:
     if key == "machine_readable":
         return any(format_code(v) in MACHINE_READABLE for v in formats)
     if key == "license_vocabulary":
-        return any(in_vocabulary(v, vocabularies) for v in graph.objects(node, DCTERMS.license))
+        return any(in_vocabulary(v, vocabularies) for v in properties.get(DCTERMS.license, ()))
     if key == "access_rights_vocabulary":
-        return any(in_vocabulary(v, vocabularies) for v in graph.objects(node, DCTERMS.accessRights))
+        return any(in_vocabulary(v, vocabularies) for v in properties.get(DCTERMS.accessRights, ()))
     raise KeyError(key)
 
 
