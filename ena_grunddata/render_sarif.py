@@ -82,11 +82,9 @@ def location(finding: Finding, context: ReportContext) -> dict:
     place = {"logicalLocations": [{"fullyQualifiedName": finding.focus, "kind": "resource"}]}
     uri = context.uri_of(finding.source)
     if uri:
-        physical = {"artifactLocation": {"uri": uri}}
-        line = context.line_of(finding)
-        if line:
-            physical["region"] = {"startLine": line}
-        place["physicalLocation"] = physical
+        # Code hosts want a line; when the resource's line is unknown, the file's first line stands in.
+        line = context.line_of(finding) or 1
+        place["physicalLocation"] = {"artifactLocation": {"uri": uri}, "region": {"startLine": line}}
     return place
 
 
