@@ -30,7 +30,7 @@ WORDS = {
            "more_rules": "more rules", "checklist": "Also check by hand (metadata cannot show these):",
            "catalog_scores": "Catalog scores", "mean": "mean of {n} datasets", "missing": "Missing",
            "Catalog": "Catalog", "Dataset": "Dataset", "DatasetSeries": "Dataset series", "DataService": "Data service",
-           "Distribution": "Distribution", "": "Resource", "lang": "en"},
+           "Distribution": "Distribution", "": "Resource", "lang": "en", "profile:user": "your shapes (--shapes)"},
     "sv": {"title": "Valideringsrapport", "conforms": "Uppfyller kraven", "not": "Uppfyller inte kraven",
            "fail_on": "gräns", "violation": "Fel", "warning": "Varningar", "info": "Upplysningar",
            "resources": "Resurser med anmärkningar", "sources": "Källor", "profiles": "Profiler",
@@ -41,7 +41,7 @@ WORDS = {
            "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):",
            "catalog_scores": "Katalogernas poäng", "mean": "medel av {n} datamängder", "missing": "Saknas",
            "Catalog": "Katalog", "Dataset": "Datamängd", "DatasetSeries": "Dataserie", "DataService": "Datatjänst",
-           "Distribution": "Distribution", "": "Resurs", "lang": "sv"},
+           "Distribution": "Distribution", "": "Resurs", "lang": "sv", "profile:user": "egna regler (--shapes)"},
 }
 
 CSS = """
@@ -176,8 +176,8 @@ def bar_chart(rows: list[tuple[str, int, str]], title: str) -> str:
     label_width, bar_width, row_height = 260, 300, 22
     top = max((count for _, count, _ in rows), default=0) or 1
     height = row_height * len(rows) + 4
-    parts = [f'<svg role="img" viewBox="0 0 {label_width + bar_width + 60} {height}" '
-             f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    parts = [f'<svg role="img" viewBox="0 0 {label_width + bar_width + 60} {height}">'
+             f"<title>{escape(title)}</title>"]
     for index, (label, count, severity) in enumerate(rows):
         y = index * row_height + 2
         width = max(1, round(bar_width * count / top)) if count else 0
@@ -207,7 +207,7 @@ def select(name: str, label: str, values: list[str], words: dict) -> str:
     if not values:
         return ""
     options = f'<option value="">{escape(words["all"])}</option>' + "".join(
-        f'<option value="{escape(v)}">{escape(v)}</option>' for v in values)
+        f'<option value="{escape(v)}">{escape(words.get("profile:" + v, v))}</option>' for v in values)
     return f'<label>{escape(label)} <select name="{name}">{options}</select></label>'
 
 
