@@ -212,3 +212,31 @@ def snapshot(folder: Path) -> dict:
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# ------------------------------------------------------------------ an audit hook that records what the tool touches
+_events: list | None = None
+
+
+def _record(event, args):
+    if _events is not None and event in ("open", "socket.connect", "urllib.Request"):
+        _events.append((event, args[0] if args else None))
+
+
+sys.addaudithook(_record)  # audit hooks cannot be removed; it records only while a test switches it on
+
+
+@pytest.fixture
+def audit():
+    global _events
+    _events = []
+    yield _events
+    _events = None
+
+
+def opened(events, needle: str) -> list:
+    return [arg for event, arg in events if event == "open" and needle in str(arg)]
+
+
+def connects(events) -> list:
+    return [arg for event, arg in events if event in ("socket.connect", "urllib.Request")]

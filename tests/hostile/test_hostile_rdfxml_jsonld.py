@@ -6,43 +6,14 @@ exit 2, and with no network access (the loopback server records no request; an a
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from rdflib.compare import isomorphic
 
 from ena_grunddata.load import load
-from hostile_support import RDF_HEADER, assert_error, write
+from hostile_support import RDF_HEADER, assert_error, connects, opened, write
 from httpserver import LocalServer, drip
-
-# ------------------------------------------------------------------ an audit hook that records what the tool touches
-_events: list | None = None
-
-
-def _record(event, args):
-    if _events is not None and event in ("open", "socket.connect", "urllib.Request"):
-        _events.append((event, args[0] if args else None))
-
-
-sys.addaudithook(_record)  # audit hooks cannot be removed; it records only while a test switches it on
-
-
-@pytest.fixture
-def audit():
-    global _events
-    _events = []
-    yield _events
-    _events = None
-
-
-def opened(events, needle: str) -> list:
-    return [arg for event, arg in events if event == "open" and needle in str(arg)]
-
-
-def connects(events) -> list:
-    return [arg for event, arg in events if event in ("socket.connect", "urllib.Request")]
-
 
 @pytest.fixture
 def server():
