@@ -1,7 +1,8 @@
 """Glue for `validate`: choose the sources (--changed-only), validate, build what rich formats need, render.
 
-text/json/turtle without --score or --changed-only go through `validate()` exactly as before; the other formats
-load once and keep the loaded graph and documents for the renderers (cards, scores, exact lines).
+text/json/turtle without --score or --report go through `validate()` exactly as before (its fast path included);
+the other formats load once into an rdflib graph and keep it, with the documents, for the renderers (cards,
+scores, exact lines), then validate that with `validate_loaded()`, which picks the same engine.
 """
 
 from __future__ import annotations
@@ -42,8 +43,12 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         report = validate(sources, engine=engine, fail_on=fail_on, input_format=input_format, limits=limits,
                           **options)
         return report, render(report, fmt, lang=lang, max_findings=max_findings)
-    loaded = load(sources, input_format=input_format, limits=limits)
-    report = validate_loaded(loaded, engine=engine, fail_on=fail_on, limits=limits, **options)
+    from .describe import vocabularies_in_use
+
+    with vocabularies_in_use(vocabularies):  # as validate(): description files know --vocabulary codes
+        # The rdflib graph is kept: cards, scores and exact lines need it (validate() may not build one).
+        loaded = load(sources, input_format=input_format, limits=limits)
+        report = validate_loaded(loaded, engine=engine, fail_on=fail_on, limits=limits, **options)
     wants_score = score or fmt == "html" or any(name == "html" for name, _ in extra)
     context = build_context(loaded, limits=limits, report=report, with_score=wants_score, **options)
     write_reports(report, extra, lang, max_findings, context)

@@ -38,9 +38,12 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, min_scor
         ena-grunddata score --format json --min-score 221 examples/
     """
     limits = limits_from(max_input_bytes, timeout, allow_private)
-    loaded = load(list(sources), input_format=input_format, limits=limits)
-    report = validate_loaded(loaded, profiles=list(profiles) or None, shapes=extra_shapes,
-                             vocabularies=vocabularies, domain=domain, limits=limits)
+    from ..describe import vocabularies_in_use
+
+    with vocabularies_in_use(vocabularies):  # as validate: description files know --vocabulary codes
+        loaded = load(list(sources), input_format=input_format, limits=limits)
+        report = validate_loaded(loaded, profiles=list(profiles) or None, shapes=extra_shapes,
+                                 vocabularies=vocabularies, domain=domain, limits=limits)
     scores = score(loaded.graph, report, load_vocabularies(vocabularies, limits))
     emit(render_score_json(scores) if fmt == "json" else render_score_text(scores, lang), output)
     below = min_score is not None and any(d.total < min_score for d in scores.datasets)
