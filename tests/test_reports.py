@@ -147,6 +147,28 @@ def test_sarif_is_valid_against_the_schema_and_points_at_the_right_lines(run_cli
         assert run["tool"]["driver"]["rules"][item["ruleIndex"]]["id"] == item["ruleId"]
 
 
+def test_sarif_points_into_a_yaml_description(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("shapes.ttl").write_text(SHAPES + """ena:TestNoKeyword a sh:NodeShape ; sh:targetClass dcat:Dataset ;
+    sh:property [ sh:path dcat:keyword ; sh:maxCount 0 ; sh:severity sh:Info ; ena:code "TEST-NO-KEYWORD" ;
+                  sh:message "Keywords are not allowed here (test rule)."@en ] .
+""", encoding="utf-8")
+    Path("roads.yaml").write_text("""datasets:
+  roads:
+    id: https://example.se/ds/roads
+    title:
+      sv: Vägar
+    keyword:
+      sv: väg
+""", encoding="utf-8")
+    sarif = json.loads(run_cli("validate", "--shapes", "shapes.ttl", "roads.yaml", "--format", "sarif").stdout)
+    lines = {r["ruleId"]: r["locations"][0]["physicalLocation"]["region"]["startLine"]
+             for r in sarif["runs"][0]["results"] if r["ruleId"].startswith("TEST-")}
+    assert lines == {"TEST-NO-KEYWORD": 6}
+    assert sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == \
+        "roads.yaml"
+
+
 def test_sarif_messages_follow_lang(validated):
     sarif = json.loads(rendered(validated, "sarif", "sv"))
     texts = {r["ruleId"]: r["message"]["text"] for r in sarif["runs"][0]["results"]}
