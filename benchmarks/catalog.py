@@ -26,7 +26,7 @@ AGENCIES = [("2021005448", "Skatteverket"), ("2021005489", "Bolagsverket"), ("20
 THEMES = ["AGRI", "ECON", "EDUC", "ENVI", "GOVE", "REGI", "SOCI", "TECH", "TRAN"]
 FREQUENCIES = ["DAILY", "WEEKLY", "MONTHLY", "ANNUAL", "IRREG"]
 DEFECTS = ("no-description", "bad-bytesize", "literal-accessurl", "two-licences", "theme-unknown",
-           "bad-date", "title-no-lang")
+           "bad-date", "title-no-lang", "odd-datetime", "contact-no-email", "publisher-unnamed")
 
 
 def agency_turtle() -> str:
@@ -40,9 +40,12 @@ def agency_turtle() -> str:
     return "\n".join(parts)
 
 
-def dataset_turtle(i: int, defect: str | None) -> str:
+def dataset_turtle(i: int, defect: str | None, marked: bool | None = None) -> str:
     number, name = AGENCIES[i % len(AGENCIES)]
     publisher = f"<http://dataportal.se/organisation/SE{number}>"
+    if defect == "publisher-unnamed":
+        publisher = f'[ a foaf:Organization ; dcterms:type <http://purl.org/adms/publishertype/NationalAuthority> ]'
+    marked = (i % 10 == 0) if marked is None else marked
     ds = f"ex:dataset-{i}"
     description = "" if defect == "no-description" else (
         f'    dcterms:description "Beskrivning av datamängd {i} från {name}."@sv, '
@@ -50,11 +53,13 @@ def dataset_turtle(i: int, defect: str | None) -> str:
     title = f'"Datamängd {i}"' if defect == "title-no-lang" else f'"Datamängd {i}"@sv, "Dataset {i}"@en'
     theme = f"<{EU}data-theme/NOPE>" if defect == "theme-unknown" else f"<{EU}data-theme/{THEMES[i % len(THEMES)]}>"
     issued = '"2020-13-45"^^xsd:date' if defect == "bad-date" else f'"20{10 + i % 14}-0{1 + i % 9}-15"^^xsd:date'
-    contact = (f"ex:contact-{i % 50}" if i % 2 else
-               f'[ a vcard:Organization ; vcard:fn "Kundtjänst {name}" ; '
-               f'vcard:hasEmail <mailto:info{i}@example.se> ]')
+    email = "" if defect == "contact-no-email" else f"vcard:hasEmail <mailto:info{i}@example.se> "
+    contact = (f"ex:contact-{i % 50}" if i % 2 and defect != "contact-no-email" else
+               f'[ a vcard:Organization ; vcard:fn "Kundtjänst {name}" ; {email}]')
     marker = (f"    dcterms:subject <https://www.dataportal.se/terminology/grunddata/person> ;\n"
-              if i % 10 == 0 else "")
+              if marked else "")
+    modified = '"2024-01-01T10:00:00.000+00:00"' if defect == "odd-datetime" else \
+        f'"2024-0{1 + i % 9}-0{1 + i % 9}T10:00:00+01:00"'
     byte_size = '"12 MB"^^xsd:nonNegativeInteger' if defect == "bad-bytesize" else \
         f'"{1000 + i}"^^xsd:nonNegativeInteger'
     access_url = f'"https://data.example.se/files/{i}"' if defect == "literal-accessurl" else \
@@ -69,7 +74,7 @@ def dataset_turtle(i: int, defect: str | None) -> str:
     dcat:theme {theme} ;
 {marker}    dcat:keyword "nyckelord {i % 97}"@sv, "keyword {i % 97}"@en ;
     dcterms:issued {issued} ;
-    dcterms:modified "2024-0{1 + i % 9}-0{1 + i % 9}T10:00:00+01:00"^^xsd:dateTime ;
+    dcterms:modified {modified}^^xsd:dateTime ;
     dcterms:accrualPeriodicity <{EU}frequency/{FREQUENCIES[i % len(FREQUENCIES)]}> ;
     dcterms:accessRights <{EU}access-right/PUBLIC> ;
     dcterms:language <{EU}language/SWE> ;

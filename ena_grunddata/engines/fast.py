@@ -65,6 +65,8 @@ def run(data: FastData, shapes: Shapes, progress=None) -> list[Finding]:
         rows = data.query(check.query)
         if check.kind == "sparql":
             findings.extend(describer.sparql_findings(check, rows))
+        elif check.kind == "range":
+            findings.extend(describer.range_findings(check, rows))
         elif check.kind == "compare":
             findings.extend(describer.compare_findings(check, rows))
         else:
@@ -125,6 +127,14 @@ class Describer:
             else:
                 yield self.finding(about, focus, row["value"])
 
+    def range_findings(self, check, rows):
+        about = self.about(check.shape, check.component)
+        for row in rows:
+            focus = row["this"]
+            value = row["value"] if "value" in check.query.split("WHERE")[0] else focus
+            if not in_range(to_rdflib(self.data.original(value)), check.argument, check.component):
+                yield self.finding(about, focus, value)
+
     def compare_findings(self, check, rows):
         about = self.about(check.shape, check.component)
         strict = check.component == "lessThan"
@@ -140,7 +150,7 @@ class Describer:
         info = check.sparql
         about = self.about(check.shape, "sparql")
         is_property = about["path"] is not None
-        extra = messages_from(info.messages)
+        extra = [str(m) for m in sorted(info.messages, key=str)]
         seen = set()
         this_projected = "*" in info.projected or "this" in info.projected
         for row in rows:
@@ -161,8 +171,11 @@ class Describer:
             seen.add(key)
             value = v if v is not None else (None if is_property else focus)
             names = {"this": t, "path": p, "value": v, **bound}
-            messages = {lang: self.substitute(text, names) for lang, text in
-                        {**extra, **(about["messages"] or {})}.items()}
+            # As pyshacl does: the shape's sh:message as written; the constraint's own sh:message with {?var}
+            # filled in (and, like pyshacl, without its language tag).
+            messages = dict(about["messages"] or {})
+            for text in extra:
+                messages.setdefault("", self.substitute(text, names))
             path = p.value if p is not None and p.__class__ is ox.NamedNode else (
                 ox_term_text(p) if p is not None else None)
             yield self.finding(about, t or focus, value, path=path, messages=messages or None)
@@ -189,6 +202,23 @@ def messages_from(literals) -> dict:
         lang = message.language if isinstance(message, Literal) and message.language else ""
         messages.setdefault(lang, str(message))
     return messages
+
+
+def in_range(value, bound, component: str) -> bool:
+    """pyshacl's sh:min/maxInclusive/Exclusive test, with its own literal comparison."""
+    from pyshacl.rdfutil.compare import compare_literal
+    from rdflib import Literal as RdflibLiteral
+
+    if not isinstance(value, RdflibLiteral):
+        return False
+    if isinstance(bound.value, str) != isinstance(value.value, str):
+        return False
+    try:
+        order = compare_literal(value, bound)
+    except (TypeError, NotImplementedError):
+        return False
+    return {"minInclusive": order >= 0, "minExclusive": order > 0, "maxInclusive": order <= 0,
+            "maxExclusive": order < 0}[component]
 
 
 def in_order(value, other, strict: bool) -> bool:

@@ -27,6 +27,7 @@ ALLOWED_SEVERITIES = (SH.Warning, SH.Info)  # pyshacl runs with allow_warnings a
 TARGET_PREDICATES = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 PER_VALUE = ("datatype", "nodeKind", "class", "in", "pattern", "minLength", "maxLength", "languageIn",
              "minInclusive", "maxInclusive", "minExclusive", "maxExclusive", "node", "not", "and", "or", "xone")
+RANGES = ("minInclusive", "maxInclusive", "minExclusive", "maxExclusive")
 COMPONENTS = {
     "minCount": "MinCount", "maxCount": "MaxCount", "datatype": "Datatype", "nodeKind": "NodeKind", "class": "Class",
     "in": "In", "hasValue": "HasValue", "pattern": "Pattern", "minLength": "MinLength", "maxLength": "MaxLength",
@@ -63,6 +64,7 @@ class Check:
     query: str
     kind: str = "value"  # value | focus (no value) | sparql | closed
     sparql: object = None  # SparqlConstraint for kind == "sparql"
+    argument: object = None  # the bound of a range check
 
 
 @dataclass
@@ -211,7 +213,10 @@ class Compiler:
             string_bound = isinstance(arg.value, str)
             kind = f"(DATATYPE({v}) = <{XSD.string}> || LANG({v}) != \"\")"
             same_kind = kind if string_bound else f"!{kind}"
-            return f"(isLiteral({v}) && {same_kind} && COALESCE({v} {op} {as_sparql(arg)}, false))"
+            # A stand-in (fast_data) is compared as the literal it stands for.
+            value = (f"IF(STRSTARTS(STR(DATATYPE({v})), \"{STAND_IN}\"), "
+                     f"STRDT(STR({v}), IRI(STRAFTER(STR(DATATYPE({v})), \"{STAND_IN}\"))), {v})")
+            return f"(isLiteral({v}) && {same_kind} && COALESCE({value} {op} {as_sparql(arg)}, false))"
         if name == "node":
             return self.shape_condition(arg, v, "clean")
         if name == "not":
@@ -452,6 +457,11 @@ class Compiler:
             self.compile_checks(child, key)
 
     def check(self, shape, name, arg, focus, path) -> Check:
+        if name in RANGES:  # compared in Python with pyshacl's own comparison (ill-typed values included)
+            if path is None:
+                return Check(shape, name, f"SELECT ?this WHERE {{ {focus} }}", kind="range", argument=arg)
+            return Check(shape, name, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value }}",
+                         kind="range", argument=arg)
         if name in PER_VALUE:
             if path is None:
                 ok = self.value_ok(name, arg, shape, "?this")

@@ -166,6 +166,7 @@ def term_text(term) -> str | None:
 
 def to_rdflib_graph(quads) -> rdflib.Graph:
     """An rdflib Graph with the same terms (blank node labels included): feeds pyshacl in differential tests."""
+    rdflib.NORMALIZE_LITERALS = False  # as load._parse: keep lexical forms (pyshacl turns it back on)
     graph = rdflib.Graph()
     for quad in quads:
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
