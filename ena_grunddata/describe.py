@@ -203,7 +203,7 @@ def json_schema(vocabularies=()) -> dict:
     return full_schema(vocabulary(vocabularies))
 
 
-class _Dumper(yaml.SafeDumper):
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):
     """Block style, and strings that a YAML 1.1 reader would take for something else stay quoted."""
 
 

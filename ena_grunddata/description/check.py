@@ -71,18 +71,11 @@ def convert(error) -> list[Problem]:
     if error.validator == "propertyNames":
         return [Problem("SCHEMA-LANGUAGE", path, f"'{instance}' is not a language tag (use sv, en, …)",
                         f"'{instance}' är ingen språktagg (använd sv, en, …)", value=shown(instance))]
-    if error.validator == "required" or (error.validator == "anyOf" and not path):
-        return [Problem("SCHEMA-REQUIRED", path, "a description needs `catalog` or `datasets`",
-                        "en beskrivning behöver `catalog` eller `datasets`")]
     return [Problem("SCHEMA-INVALID", path, error.message[:200], error.message[:200], value=shown(instance))]
 
 
 def convert_any_of(error, path, key, schema, instance) -> list[Problem]:
     branches = schema.get("anyOf", [])
-    if not path and all("required" in b for b in branches):
-        return [Problem("SCHEMA-REQUIRED", path, "a description needs at least one of `catalog`, `datasets`, "
-                        "`services` or `series`", "en beskrivning behöver minst en av `catalog`, `datasets`, "
-                        "`services` eller `series`")]
     codes = next((b["enum"] for b in branches if isinstance(b, dict) and "enum" in b), None)
     if codes is not None:
         if isinstance(instance, str):

@@ -167,8 +167,6 @@ def base_schema() -> dict:
         "type": "object",
         "properties": properties,
         "additionalProperties": False,
-        "anyOf": [{"required": ["catalog"]}, {"required": ["datasets"]}, {"required": ["services"]},
-                  {"required": ["series"]}],
         "$defs": defs,
     }
 

@@ -40,7 +40,8 @@ class Source:
         return self.keys.get(tuple(path)) or self.position(path)
 
 
-class _Loader(yaml.SafeLoader):
+# libyaml's parser is about ten times faster and gives the same marks (line, column, character index).
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
     pass
 
 
