@@ -414,6 +414,41 @@ def check_safe(document: Document, limits: Limits | None = None) -> None:
         check_jsonld_contexts(document, limits.max_nesting)
     elif document.format in ("turtle", "trig"):
         check_turtle_nesting(document, limits.max_nesting)
+    check_control_characters(document)
+
+
+# A raw C0 control (other than tab, LF, CR), or an escape of one that is not itself an escaped backslash.
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ESCAPED_CONTROL = re.compile(rb"\\(?:u|U0000)(?:000[0-8bBcCeEfF]|001[0-9a-fA-F])")
+
+
+def _escaped_control(data: bytes):
+    """The first \\u escape of a control character that is not itself escaped (`\\\\u0000` is text)."""
+    if b"\\u00" not in data and b"\\U0000" not in data:
+        return None
+    for match in _ESCAPED_CONTROL.finditer(data):
+        start = match.start()
+        while start > 0 and data[start - 1] == 0x5C:  # backslashes before this one
+            start -= 1
+        if (match.start() - start) % 2 == 0:
+            return match
+    return None
+
+
+def check_control_characters(document: Document) -> None:
+    """Refuse C0 control characters before any parser (rdflib or pyoxigraph) sees them: XML 1.0 cannot carry
+    them, so an export to RDF/XML would be corrupt, and a NUL was written raw into N-Triples."""
+    if document.format == "rdfxml":
+        return  # XML 1.0 forbids them itself: the XML parser reports them with line and column
+    match = _RAW_CONTROL.search(document.data) or _escaped_control(document.data)
+    if match is not None:
+        decode_utf8(document)  # not UTF-8 (UTF-16 is full of NUL bytes) is the better message
+    if match is None:
+        return
+    code = document.data[match.start()] if len(match.group(0)) == 1 else int(match.group(0)[-4:], 16)
+    line = document.data.count(b"\n", 0, match.start()) + 1
+    raise InputError(f"a literal contains the control character U+{code:04X}, which RDF/XML and most tools "
+                     "cannot carry; remove it", where=document.name, line=line)
 
 
 def check_jsonld_contexts(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> None:
@@ -687,8 +722,8 @@ def syntax_error(document: Document, error: Exception) -> InputError:
         line = first_bad_line(document)
         message = "invalid " + ("N-Triples" if document.format == "ntriples" else "N-Quads") + " statement"
     if document.format in _TURTLE_FAMILY:
-        bad_tag = _first_bad_language_tag(document.text)
-        if bad_tag is not None and (line is None or line == bad_tag[0]):
+        bad_tag = _first_bad_language_tag(document.text, line)
+        if bad_tag is not None:
             line, column = bad_tag[0], None
             message = f"invalid language tag '@{bad_tag[1]}' (use a BCP 47 tag such as sv or en-GB)"
     return InputError(message[:300] + _format_hint(document), where=document.name, line=line, column=column)
@@ -698,10 +733,16 @@ _TURTLE_FAMILY = ("turtle", "trig", "ntriples", "nquads")
 _TURTLE_LANGUAGE = re.compile(r"""["']@([^\s.;,\])}]+)""")
 
 
-def _first_bad_language_tag(text: str) -> tuple[int, str] | None:
+def _first_bad_language_tag(text: str, line: int | None) -> tuple[int, str] | None:
+    """The invalid language tag on the error's line (or anywhere, when the parser gave no line)."""
+    if line is not None:
+        lines = text.split("\n", line)
+        text, first = (lines[line - 1] if len(lines) >= line else ""), line
+    else:
+        first = 1
     for match in _TURTLE_LANGUAGE.finditer(text):
         if not _LANGUAGE_TAG.match(match.group(1)):
-            return text.count("\n", 0, match.start()) + 1, match.group(1)
+            return first + text.count("\n", 0, match.start()), match.group(1)
     return None
 
 
@@ -928,8 +969,8 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
         raise
     except RecursionError:
         raise InputError("nesting too deep to parse", where=document.name) from None
-    except MemoryError:
-        raise InputError("out of memory while parsing", where=document.name) from None
+    except MemoryError:  # pyoxigraph caps one token at 16 MiB ("buffer maximal size"); rdflib reads it
+        raise RefusedByOxigraph(document.name) from None
     except (SyntaxError, ValueError, OSError, UnicodeError):
         parse_document(document, limits)  # raises InputError with rdflib's file:line message
         raise RefusedByOxigraph(document.name) from None

@@ -6,12 +6,14 @@ exit 2, and with no network access (the loopback server records no request; an a
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
 from rdflib.compare import isomorphic
 
-from ena_grunddata.load import load
+from ena_grunddata.errors import InputError
+from ena_grunddata.load import Limits, load
 from hostile_support import RDF_HEADER, assert_error, connects, opened, write
 from httpserver import LocalServer, drip
 
@@ -49,7 +51,7 @@ def test_case_23_billion_laughs_is_refused_within_a_second(tmp_path, cli_run, au
     assert len(BILLION_LAUGHS) < 1500
     run = cli_run("validate", path)
     assert_error(run, 2, "entity declarations are not allowed", where=f"{path}:3: ")
-    assert run.seconds < 1, run.seconds
+    assert run.cpu_seconds < 1, run.cpu_seconds
     assert connects(audit) == []
 
 
@@ -70,7 +72,7 @@ def test_case_24_xxe_is_refused_without_reading_or_fetching(tmp_path, cli_run, a
     path = write(tmp_path, f"xxe-{kind}.rdf", xxe(kind, target))
     run = cli_run("validate", path)
     assert_error(run, 2, "entity declarations are not allowed", where=f"{path}:3: ")
-    assert run.seconds < 1, run.seconds
+    assert run.cpu_seconds < 1, run.cpu_seconds
     assert server.count() == 0 and connects(audit) == []
     assert opened(audit, "/etc/hostname") == []
     hostname = Path("/etc/hostname").read_text().strip() if Path("/etc/hostname").exists() else ""
@@ -91,8 +93,16 @@ def test_case_25_quadratic_character_references_hit_the_time_budget(tmp_path, cl
     path = write(tmp_path, "amp.rdf", RDF_HEADER + f'<rdf:Description rdf:about="https://e.se/a"><dcterms:title>'
                                                    f"{body}</dcterms:title></rdf:Description></rdf:RDF>\n")
     run = cli_run("validate", "--timeout", 2, path)
-    assert_error(run, 2, "time budget exceeded (2 s)", "--timeout", where=f"{path}: ")
-    assert run.seconds < 3, run.seconds
+    if run.exit_code == 2:  # rdflib's parser: stopped by the budget
+        assert_error(run, 2, "time budget exceeded (2 s)", "--timeout", where=f"{path}: ")
+    else:  # the fast engine's parser (pyoxigraph) is linear here and simply finishes
+        assert run.exit_code in (0, 1) and run.stderr == "", run.stderr
+    assert run.cpu_seconds < 3.5, run.cpu_seconds  # (CPU time: other work may be slowing this machine)
+    # the rdflib loader (library API, describe, export) is stopped by the same budget
+    started = time.monotonic()
+    with pytest.raises(InputError, match=r"time budget exceeded \(2 s\)"):
+        load([path], limits=Limits(timeout=2))
+    assert 2 <= time.monotonic() - started < 4.5  # the budget is wall clock; slack for a busy machine
 
 
 def jsonld_with_context(context) -> str:
@@ -106,7 +116,7 @@ def test_case_26_remote_context_is_refused_without_a_request(tmp_path, cli_run, 
     path = write(tmp_path, "remote.jsonld", jsonld_with_context(url))
     run = cli_run("validate", path)
     assert_error(run, 2, f"remote JSON-LD context not allowed: {url}", where=f"{path}:2: ")
-    assert run.seconds < 1, run.seconds
+    assert run.cpu_seconds < 1, run.cpu_seconds
     assert server.count() == 0 and connects(audit) == []
 
 
@@ -161,5 +171,5 @@ def test_case_30_an_endless_context_is_never_fetched(tmp_path, cli_run, audit, s
         path = write(tmp_path, "endless.jsonld", jsonld_with_context(reference))
         run = cli_run("validate", path)
         assert_error(run, 2, "remote JSON-LD context not allowed", where=f"{path}:2: ")
-        assert run.seconds < 1
+        assert run.cpu_seconds < 1
     assert server.count() == 0 and connects(audit) == [] and opened(audit, "/dev/zero") == []
