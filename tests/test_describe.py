@@ -366,3 +366,18 @@ def test_values_the_schema_would_refuse_go_to_extra_so_the_yaml_stays_valid():
     assert "format" not in data["datasets"]["ds"]["distributions"][0]
     assert len(data["extra"]) == 4
     assert isomorphic(round_trip(graph), graph)
+
+
+REAL_WORLD = ["arbetsformedlingen-jobtechdev-af_dcat.rdf", "civictechsweden-civictech.se-dcat-ap.rdf",
+              "civictechsweden-oppna-luftfartygsregistret-dcat-ap.rdf", "mansmeg-swedishpolls-dcat-ap.rdf",
+              "openumea-rdftohtml-dcat.rdf", "openumea-rdftohtml-opennorth.rdf", "openumea-rdftohtml-sgu.rdf",
+              "raa-soch-dcat-ap-maquette.ttl", "sambruk-open-meal-dataprovider-dcat-ap-example.rdf",
+              "sambruk-open-meal-datasets-dcat.rdf", "scb-dataportalxml-dcat-ap20240403.xml",
+              "scb-dataportalxml-demo-dcat-ap.xml"]
+
+
+def test_real_swedish_catalogs_survive_rdf_yaml_rdf(shared_dir):
+    for name in REAL_WORLD:
+        path = shared_dir / "reference" / "realworld" / name
+        graph = load([str(path)], input_format="rdfxml" if name.endswith(".xml") else None).graph
+        assert isomorphic(round_trip(graph), graph), name
