@@ -13,8 +13,8 @@ from pathlib import Path
 import pyoxigraph
 import pytest
 import yaml
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, RDFS, SH, SKOS
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
 
 from ena_grunddata import UsageError, validate, validate_graph
 from ena_grunddata.domains import guidance, list_domains, luhn_ok
@@ -33,6 +33,7 @@ BOLAGSVERKET = URIRef("http://dataportal.se/organisation/SE2021005489")
 SCB = URIRef("http://dataportal.se/organisation/SE2021000837")
 PERSON = URIRef(GRUNDDATA_SCHEME + "/person")
 FORETAG = URIRef(GRUNDDATA_SCHEME + "/foretag")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")  # a plain Namespace: pytest probes module globals, rdflib's warns
 LEGACY_PERSON = URIRef("https://dataportal.se/concepts/grunddata/person")
 MARKER_DEPENDENT = {"GD-PUBLISHER-AUTHORISED", "GD-CONFORMS-TO", "GD-DOMAIN-KNOWN"}
 
