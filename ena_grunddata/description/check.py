@@ -66,6 +66,13 @@ def convert(error) -> list[Problem]:
                         f"'{key}' ska vara {expected}, inte {type_name(instance)}{hint_sv}", value=shown(instance))]
     if error.validator == "pattern":
         return [pattern_problem(path, key, schema, instance)]
+    if error.validator in ("minimum", "maximum"):
+        if key == "orgnr":
+            return [Problem("SCHEMA-PATTERN", path, f"'orgnr': {instance} is not an organisation number (ten digits, "
+                            "e.g. 202100-5489)", f"'orgnr': {instance} är inget organisationsnummer (tio siffror, "
+                            "t.ex. 202100-5489)", value=shown(instance))]
+        return [Problem("SCHEMA-VALUE", path, f"'{key}': {instance} is out of range", f"'{key}': {instance} är "
+                        "utanför tillåtet intervall", value=shown(instance))]
     if error.validator == "enum":
         return [value_problem(path, key, instance, error.validator_value)]
     if error.validator == "propertyNames":

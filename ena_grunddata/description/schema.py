@@ -82,8 +82,9 @@ def scalar_schema(spec) -> dict:
         return {"type": ["number", "string"], "pattern": r"^[+-]?(\d+\.?\d*|\.\d+)$"}
     if kind == "integer":
         return {"type": ["integer", "string"], "minimum": 0, "pattern": r"^\d+$"}
-    if kind == "orgnr":
-        return {"type": "string", "pattern": r"^\d{6}-?\d{4}$"}
+    if kind == "orgnr":  # "202100-5489", or the ten digits, quoted or not
+        return {"type": ["string", "integer"], "pattern": r"^\d{6}-?\d{4}$", "minimum": 1000000000,
+                "maximum": 9999999999}
     if kind == "object":
         target = KINDS[spec.target]
         options = [{"$ref": f"#/$defs/{target.name}"}, {"type": "string", "minLength": 1}]
