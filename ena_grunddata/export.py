@@ -123,8 +123,12 @@ class FaithfulTurtleSerializer(TurtleSerializer):
         return super().label(node, position)
 
 
-def serialise(graph: Graph, fmt: str) -> bytes:
-    """The graph as bytes (UTF-8) in one of SERIALISATIONS. Call check_publishable first."""
+def serialise(graph: Graph, fmt: str, *, flat: bool = False) -> bytes:
+    """The graph as bytes (UTF-8) in one of SERIALISATIONS. Call check_publishable first.
+
+    RDF/XML is nested (easier to read) unless `flat`: rdflib's nested writer loses statements about blank nodes
+    in some graphs, which serialise_checked notices and answers by writing flat RDF/XML instead.
+    """
     graph = _with_prefixes(graph)
     try:
         if fmt == "turtle":
@@ -132,7 +136,7 @@ def serialise(graph: Graph, fmt: str) -> bytes:
             FaithfulTurtleSerializer(graph).serialize(stream, encoding="utf-8")
             return stream.getvalue()
         if fmt == "rdfxml":
-            return graph.serialize(format="pretty-xml", encoding="utf-8")
+            return graph.serialize(format="xml" if flat else "pretty-xml", encoding="utf-8")
         if fmt == "jsonld":
             return _jsonld(graph)
         if fmt == "ntriples":
@@ -221,18 +225,24 @@ _OXIGRAPH_FORMATS = {"rdfxml": "RDF_XML", "turtle": "TURTLE", "jsonld": "JSON_LD
 def serialise_checked(graph: Graph, fmt: str) -> bytes:
     """Serialise, then read the bytes back with an independent parser (Oxigraph's) and insist on the same
     statements, lexical forms included. Linear time, so even large catalogs are checked every time."""
+    expected = _blurred(graph, _rdflib_key)
     data = serialise(graph, fmt)
-    try:
-        quads = pyoxigraph.parse(data, format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt]),
-                                 base_iri="https://relative.invalid/check")
-        back = _blurred(((q.subject, q.predicate, q.object) for q in quads), _oxigraph_key)
-    except (SyntaxError, ValueError) as error:
-        raise InputError(f"the {fmt} serialisation does not parse back ({error}); refusing to publish it",
-                         where="catalog") from None
-    if back != _blurred(graph, _rdflib_key):
+    if fmt == "rdfxml" and _read_back(data, fmt) != expected:
+        data = serialise(graph, fmt, flat=True)
+    if _read_back(data, fmt) != expected:
         raise InputError(f"the {fmt} serialisation does not read back as the same statements; refusing to "
                          "publish a changed catalog", where="catalog")
     return data
+
+
+def _read_back(data: bytes, fmt: str) -> Counter:
+    try:
+        quads = pyoxigraph.parse(data, format=getattr(pyoxigraph.RdfFormat, _OXIGRAPH_FORMATS[fmt]),
+                                 base_iri="https://relative.invalid/check")
+        return _blurred(((q.subject, q.predicate, q.object) for q in quads), _oxigraph_key)
+    except (SyntaxError, ValueError) as error:
+        raise InputError(f"the {fmt} serialisation does not parse back ({error}); refusing to publish it",
+                         where="catalog") from None
 
 
 # --------------------------------------------------------------------------------------------- the page for people
