@@ -148,12 +148,13 @@ def test_unknown_input_format_in_content(run_cli, tmp_path):
 
 
 def test_internal_errors_are_one_line_unless_debug(run_cli, files, monkeypatch):
-    from ena_grunddata.engines import pyshacl_engine
+    from ena_grunddata.engines import fast, pyshacl_engine
 
     def explode(*args, **kwargs):
         raise RuntimeError("injected failure\nsecond line")
 
     monkeypatch.setattr(pyshacl_engine, "run", explode)
+    monkeypatch.setattr(fast, "run", explode)  # the default engine is the fast one (issue 10)
     result = run_cli("validate", files[1])
     assert result.exit_code == 70
     assert result.stderr == ("internal error: RuntimeError: injected failure (rerun with --debug for details)\n")
@@ -162,12 +163,13 @@ def test_internal_errors_are_one_line_unless_debug(run_cli, files, monkeypatch):
 
 
 def test_interrupt_exits_130(run_cli, files, monkeypatch):
-    from ena_grunddata.engines import pyshacl_engine
+    from ena_grunddata.engines import fast, pyshacl_engine
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pyshacl_engine, "run", interrupt)
+    monkeypatch.setattr(fast, "run", interrupt)
     result = run_cli("validate", files[1])
     assert (result.exit_code, result.stderr) == (130, "error: interrupted\n")
 

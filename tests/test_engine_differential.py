@@ -95,9 +95,9 @@ def test_every_example_gives_identical_findings():
     assert_same_messages(fast_findings, reference)
 
 
-@pytest.mark.parametrize("name", ["dcat-ap-se/invalid/smhi-values.ttl", "dcat-ap-se/invalid/trafikverket-2x.rdf",
-                                  "grunddata/invalid/fastighet-series-inconsistent.ttl"])
+@pytest.mark.parametrize("name", ["grunddata/invalid/fastighet-series-inconsistent.ttl"])
 def test_single_examples_give_identical_findings(name):
+    """On its own too: this one needs rdflib's left-to-right joins in a SPARQL constraint (fast_compile.correlate)."""
     path = ROOT / "examples" / name
     if not path.exists():
         pytest.skip(f"example {name} is gone")
