@@ -93,3 +93,44 @@ def test_any_text_gives_a_result_or_one_input_error(text):
         api.build_text("fuzz.yaml", text)
     except InputError as error:
         assert "\n" not in str(error)
+
+
+# RDF -> description -> RDF on random graphs built from the format's own predicates and classes: whatever the shape
+# of the graph (shared blank nodes, odd literals, several catalogs), nothing is lost or added.
+def _graph_strategy():
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, XSD
+
+    from ena_grunddata.description.model import KINDS
+
+    predicates = sorted({f.predicate for kind in KINDS.values() for f in kind.fields}) + [RDF.type]
+    classes = sorted({t for kind in KINDS.values() for t in kind.types})
+    iris = [URIRef(f"https://x.se/{name}") for name in ("a", "b", "c", "d")] + [
+        URIRef("http://dataportal.se/organisation/SE2021005489"),
+        URIRef("http://publications.europa.eu/resource/authority/data-theme/TRAN"), URIRef("mailto:a@x.se")]
+    bnodes = [BNode(f"n{i}") for i in range(3)]
+    literals = [Literal("text"), Literal("text", lang="sv"), Literal("2021005489"), Literal("text/csv"),
+                Literal("2020-01-01", datatype=XSD.date), Literal("2020", datatype=XSD.gYear),
+                Literal("1.5", datatype=XSD.decimal), Literal("7", datatype=XSD.nonNegativeInteger),
+                Literal("P1D", datatype=XSD.duration), Literal("x", datatype=XSD.string), Literal("CSV")]
+    subject = st.sampled_from(iris + bnodes)
+    triple = st.one_of(
+        st.tuples(subject, st.just(RDF.type), st.sampled_from(classes)),
+        st.tuples(subject, st.sampled_from(predicates), st.sampled_from(iris + bnodes + literals)))
+
+    def to_graph(triples):
+        graph = Graph()
+        for t in triples:
+            graph.add(t)
+        return graph
+
+    return st.lists(triple, min_size=1, max_size=25).map(to_graph)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_graph_strategy())
+def test_random_graphs_survive_rdf_description_rdf(graph):
+    text = api.dump_yaml(api.describe_graph(graph))
+    outcome = api.build_text("back.yaml", text)
+    assert outcome.findings == [], [api.error_line(f) for f in outcome.findings]
+    assert isomorphic(outcome.built.graph, graph), text
