@@ -430,6 +430,14 @@ def test_markdown_golden(lang, max_findings, name):
     assert rendered == expected, f"update tests/golden/{name} after reviewing:\n{rendered}"
 
 
+def test_markdown_shows_the_score_when_asked(validated):
+    report, context = validated
+    with_score = render(report, "markdown", lang="sv", context=context)
+    assert "**Kvalitetspoäng** (max 405)" in with_score and "| Vägnät |" in with_score
+    without = render(report, "markdown", lang="sv", context=ReportContext(documents=context.documents))
+    assert "Kvalitetspoäng" not in without
+
+
 # --------------------------------------------------------------------------------------------- all formats
 
 
