@@ -122,8 +122,13 @@ class CatalogApp:
                         loaded_at=now, sources=loaded.sources)
 
     def reload_if_changed(self) -> bool:
-        """Load again when a source changed; keep the last good version when the new one fails. True = reloaded."""
-        with self._reload_lock:
+        """Load again when a source changed; keep the last good version when the new one fails. True = reloaded.
+
+        Requests arriving while a reload runs are answered from the current version rather than kept waiting.
+        """
+        if not self._reload_lock.acquire(blocking=False):
+            return False
+        try:
             self._last_poll = time.monotonic()
             signature = self._signature()
             if signature == self.snapshot.signature or signature == self._failed_signature:
@@ -138,6 +143,8 @@ class CatalogApp:
             self.snapshot, self._failed_signature, self.last_error = snapshot, None, None
             self.log(f"reloaded: {len(snapshot.graph)} triples from {len(snapshot.sources)} sources")
             return True
+        finally:
+            self._reload_lock.release()
 
     def _poll(self) -> None:
         if time.monotonic() - self._last_poll >= self.poll_interval:

@@ -145,11 +145,17 @@ def test_unsafe_graph_names_are_refused_before_any_request(tmp_path, run_cli, ar
     assert result.exit_code == 2 and message in result.stderr and server.hits == []
 
 
-def test_unsafe_data_is_refused_before_any_request(tmp_path, run_cli):
-    bad = write_catalog(tmp_path, "<https://x.se/a> <https://x.se/p> <rel/ative> .", name="bad.ttl")
+@pytest.mark.parametrize("text, message", [
+    ("<https://x.se/a> <https://x.se/p> <rel/ative> .", "relative IRI"),
+    ("<https://x.se/a> <https://x.se/p> <https://x.se/a}b> .", "invalid IRI"),
+    ('<https://x.se/a> <https://x.se/p> <https://x.se/a\\u003Eb> .', "invalid IRI"),
+    ('<https://x.se/a> <https://x.se/p> <https://x.se/a\\u000Ab> .', "invalid IRI"),
+])
+def test_unsafe_data_is_refused_before_any_request(tmp_path, run_cli, text, message):
+    bad = write_catalog(tmp_path, text, name="bad.ttl")
     with answering_server(204) as server:
         result = run_publish(run_cli, bad, "--to", server.url, "--graph", "https://x.se/g")
-    assert result.exit_code == 2 and "relative IRI" in result.stderr and server.hits == []
+    assert result.exit_code == 2 and message in result.stderr and server.hits == []
 
 
 def test_loopback_needs_allow_private(tmp_path, run_cli):

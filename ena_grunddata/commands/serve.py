@@ -39,6 +39,8 @@ def command(sources, host, port, page_size, poll_interval, skip_validation, lang
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"serving {len(app.snapshot.graph)} triples at http://{shown_host}:{server.server_port}/datasets/dcat "
                "(Ctrl-C to stop)", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"note: listening on {host}: reachable from other machines", err=True)
     poller = Poller(app, poll_interval)
     poller.start()
     try:
