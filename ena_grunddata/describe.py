@@ -95,7 +95,8 @@ class Outcome:
 
     @property
     def ok(self) -> bool:
-        return not self.findings
+        """No problem that stops `describe` (warnings, such as placeholders left, do not)."""
+        return not any(f.severity.label == "violation" for f in self.findings)
 
 
 def vocabulary(vocabularies=()) -> Vocab:
@@ -229,7 +230,7 @@ def problem_finding(problem, source: Source) -> tuple[Finding, int | None, str |
     if problem.suggestion:
         en += MESSAGES_SUGGEST[0].format(problem.suggestion)
         sv += MESSAGES_SUGGEST[1].format(problem.suggestion)
-    finding = Finding(code=problem.code, severity="violation", focus=location, path=None, value=problem.value,
+    finding = Finding(code=problem.code, severity=problem.severity, focus=location, path=None, value=problem.value,
                       messages={"en": en, "sv": sv}, shape=None, source=source.name, line=line)
     return finding, column, problem.suggestion
 

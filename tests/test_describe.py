@@ -381,3 +381,14 @@ def test_real_swedish_catalogs_survive_rdf_yaml_rdf(shared_dir):
         path = shared_dir / "reference" / "realworld" / name
         graph = load([str(path)], input_format="rdfxml" if name.endswith(".xml") else None).graph
         assert isomorphic(round_trip(graph), graph), name
+
+
+def test_placeholders_left_from_init_are_warnings_at_their_lines(run_cli, tmp_path):
+    starter = tmp_path / "katalog.yaml"
+    run_cli("init", "--domain", "foretag", "-o", starter)
+    lines = starter.read_text(encoding="utf-8").splitlines()
+    outcome = api.build_text("katalog.yaml", "\n".join(lines) + "\n")
+    placeholders = [f for f in outcome.findings if f.code == "SCHEMA-PLACEHOLDER"]
+    assert placeholders and all(f.severity.label == "warning" for f in placeholders)
+    assert all("TODO" in lines[f.line - 1] for f in placeholders)
+    assert [f.code for f in outcome.findings if f.severity.label == "violation"] == ["SCHEMA-PATTERN"]  # the date

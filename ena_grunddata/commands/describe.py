@@ -59,10 +59,12 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
     no_write_back = no_write_back or source == "-"  # standard input cannot be written back to
     outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back,
                                     max_bytes=max_input_bytes)
-    if outcome.findings:
-        for finding, column, _ in outcome.problems:
-            click.echo(api.error_line(finding, column, lang), err=True)
-        click.echo(f"{len(outcome.findings)} problem(s); nothing written", err=True)
+    for finding, column, _ in outcome.problems:
+        prefix = "" if finding.severity.label == "violation" else f"{finding.severity.label}: "
+        click.echo(prefix + api.error_line(finding, column, lang), err=True)
+    if not outcome.ok:
+        errors = sum(1 for f in outcome.findings if f.severity.label == "violation")
+        click.echo(f"{errors} problem(s); nothing written", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
     updated = None if no_write_back else api.text_with_identifiers(outcome)
     if outcome.built.minted and not no_write_back and updated is None:

@@ -31,6 +31,7 @@ class Problem:
     value: str | None = None
     suggestion: str | None = None
     at_key: bool = False
+    severity: str = "violation"
 
 
 @dataclass

@@ -34,6 +34,7 @@ def schema_problems(source: Source, vocab: Vocab) -> list[Problem]:
         return problems
     for error in validator_for(vocab).iter_errors(source.data):
         problems.extend(convert(error))
+    problems.extend(placeholders(source.data, ()))
     unique = {}
     for problem in problems:
         unique.setdefault((problem.code, problem.path, problem.value), problem)
@@ -173,3 +174,16 @@ def shown(value) -> str | None:
     return str(value)
 
 
+PLACEHOLDER = "TODO"  # what `ena-grunddata init` writes where the author must fill in
+
+
+def placeholders(data, path) -> list[Problem]:
+    """Values still holding the starter's placeholder: a Warning each, so nothing half-filled gets published."""
+    if isinstance(data, dict):
+        return [p for key, value in data.items() for p in placeholders(value, path + (key,))]
+    if isinstance(data, list):
+        return [p for index, value in enumerate(data) for p in placeholders(value, path + (index,))]
+    if isinstance(data, str) and PLACEHOLDER in data:
+        return [Problem("SCHEMA-PLACEHOLDER", path, f"replace the placeholder {PLACEHOLDER} in '{data}'",
+                        f"ersätt platshållaren {PLACEHOLDER} i '{data}'", value=data, severity="warning")]
+    return []
