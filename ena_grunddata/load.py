@@ -786,7 +786,7 @@ def check_terms(document: Document, graph: Graph) -> None:
             if isinstance(term, URIRef) and _BAD_IRI_CHARACTER.search(term):
                 shown = str(term).encode("unicode_escape").decode("ascii")
                 raise InputError(f"invalid IRI <{shown}> (characters such as spaces, quotes and angle brackets must "
-                                 "be percent-encoded)", where=document.name, line=_line_of(document.text, str(term)))
+                                 "be percent-encoded)", where=document.name, line=_line_of_iri(document, str(term)))
             if isinstance(term, Literal) and _SURROGATE.search(term):
                 raise InputError("a literal contains a lone surrogate code point (not valid Unicode)",
                                  where=document.name, line=_line_of_pattern(document.text, _SURROGATE_ESCAPE))
@@ -807,6 +807,19 @@ _CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\\(?:u|U0000)(?:000[
 def _line_of_pattern(text: str, pattern: re.Pattern) -> int | None:
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _line_of_iri(document: Document, iri: str) -> int | None:
+    """The line of an IRI as written: whole, or (escaped or relative in the source) up to its first bad character."""
+    line = _line_of(document.text, iri)
+    if line is not None:
+        return line
+    written = iri[len(document.base):] if iri.startswith(document.base) and len(iri) > len(document.base) else iri
+    prefix = written[:_BAD_IRI_CHARACTER.search(written).start()] if _BAD_IRI_CHARACTER.search(written) else written
+    if not prefix:
+        return None
+    match = re.search(re.escape(prefix) + r"(?![\w>])", document.text)
+    return document.text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _line_of(text: str, needle: str) -> int | None:
