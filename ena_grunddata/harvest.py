@@ -60,7 +60,7 @@ class SourceSpec:
 
     @property
     def slug(self) -> str:
-        return slug_for(self.location if self.remote else _absolute(self.location), self.name)
+        return slug_for(http.redact(self.location) if self.remote else _absolute(self.location), self.name)
 
     @property
     def shown(self) -> str:
