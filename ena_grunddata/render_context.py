@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from . import resources
 from .load import Document, is_url
-from .namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_SCHEME
+from .namespaces import DCAT, DCTERMS, ENA
 from .report import Finding, Report, Severity
 
 CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)

@@ -6,7 +6,7 @@ from collections import Counter
 
 from .render import SEVERITY_WORD, short
 from .render_context import ReportContext
-from .report import Report, Severity
+from .report import Report
 
 DEFAULT_MAX_ROWS = 50  # a PR comment stays readable; counts above the table are always exact
 TOP_RULES = 10
@@ -122,5 +122,3 @@ def cell(text: str | None) -> str:
         text = text.replace(char, entity)
     return text
 
-
-__all__ = ["render_markdown", "Severity"]

@@ -24,7 +24,6 @@ import pytest
 import yaml
 from rdflib import RDF, SH, Graph, URIRef
 
-from ena_grunddata import validate
 from ena_grunddata.load import Document, load
 from ena_grunddata.render import FORMATS, render
 from ena_grunddata.render_context import ReportContext, Rule, build_context, property_line
