@@ -540,6 +540,6 @@ def test_the_action_validate_script_runs(files, tmp_path):
     done = subprocess.run(["bash", "-euo", "pipefail", "-c", script], env=env, capture_output=True, text=True,
                           cwd=Path.cwd())
     assert done.returncode == 0, done.stderr
-    assert output.read_text() == "exit-code=1\n"
+    assert output.read_text() == "exit-code=1\nsarif=true\n"
     assert "uppfyller inte kraven" in summary.read_text(encoding="utf-8")
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads((tmp_path / "out.sarif").read_text()))
