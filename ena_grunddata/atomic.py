@@ -7,6 +7,13 @@ import tempfile
 from pathlib import Path
 
 
+def _default_mode(kind: int) -> int:
+    """What a plain open()/mkdir() would give under the current umask (mkstemp/mkdtemp use 0600/0700)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return kind & ~umask
+
+
 def atomic_write(path, data, *, encoding="utf-8"):
     """Write `data` (str or bytes) to `path` through a temporary file in the same folder."""
     path = Path(path)
@@ -19,6 +26,7 @@ def atomic_write(path, data, *, encoding="utf-8"):
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
+        os.chmod(temporary, _default_mode(0o666))
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -36,6 +44,7 @@ def atomic_directory(path):
     parent = path.parent if str(path.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=parent))
+    os.chmod(staging, _default_mode(0o777))  # a published folder must be readable by the web server
     try:
         yield staging
     except BaseException:

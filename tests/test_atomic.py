@@ -1,0 +1,58 @@
+"""Atomic outputs: whole or not at all, and with the permissions a plain write would give."""
+
+import os
+
+import pytest
+
+from ena_grunddata.atomic import atomic_directory, atomic_write
+
+
+def test_written_file_has_umask_permissions(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        atomic_write(tmp_path / "report.txt", "hej")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "report.txt").read_text() == "hej"
+    assert oct((tmp_path / "report.txt").stat().st_mode & 0o777) == oct(0o644)
+
+
+def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "out.ttl"
+    target.write_text("old")
+
+    class Exploding(str):
+        def encode(self, *args):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, Exploding("new"))
+    assert target.read_text() == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
+
+
+def test_directory_is_swapped_in_whole_and_readable(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.txt").write_text("old")
+    previous = os.umask(0o022)
+    try:
+        with atomic_directory(site) as staging:
+            (staging / "new.txt").write_text("new")
+    finally:
+        os.umask(previous)
+    assert sorted(p.name for p in site.iterdir()) == ["new.txt"]
+    assert oct(site.stat().st_mode & 0o777) == oct(0o755)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_failure_inside_directory_keeps_the_previous_folder(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "old.txt").write_text("old")
+    with pytest.raises(RuntimeError):
+        with atomic_directory(site) as staging:
+            (staging / "half.txt").write_text("half")
+            raise RuntimeError("boom")
+    assert sorted(p.name for p in site.iterdir()) == ["old.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
