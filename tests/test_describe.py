@@ -392,3 +392,15 @@ def test_placeholders_left_from_init_are_warnings_at_their_lines(run_cli, tmp_pa
     assert placeholders and all(f.severity.label == "warning" for f in placeholders)
     assert all("TODO" in lines[f.line - 1] for f in placeholders)
     assert [f.code for f in outcome.findings if f.severity.label == "violation"] == ["SCHEMA-PATTERN"]  # the date
+
+
+def test_an_agent_with_more_identifiers_than_its_orgnr_keeps_them_all():
+    graph = Graph().parse(data="""
+        @prefix foaf: <http://xmlns.com/foaf/0.1/> . @prefix dcterms: <http://purl.org/dc/terms/> .
+        <http://dataportal.se/organisation/SE2021005489> a foaf:Organization ;
+            dcterms:identifier "2021005489", "SE2021005489" .
+        <http://dataportal.se/organisation/SE2021005448> a foaf:Organization ; dcterms:identifier "2021005448" .
+        """, format="turtle")
+    agents = api.describe_graph(graph)["agents"]
+    assert sorted(a.get("orgnr", "-") for a in agents.values()) == ["-", "2021005448"]
+    assert isomorphic(round_trip(graph), graph)

@@ -135,8 +135,8 @@ class Parser:
         if not isinstance(node, URIRef) or not match:
             return False
         triple = (node, DCTERMS.identifier, Literal(match.group(1)))
-        if triple not in self.graph:
-            return False
+        if set(self.graph.objects(node, DCTERMS.identifier)) != {triple[2]}:
+            return False  # `orgnr` writes exactly this one identifier
         data["orgnr"] = match.group(1)
         self.take(triple)
         return True
