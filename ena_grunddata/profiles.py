@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import SH, SKOS
+from rdflib.namespace import SH, SKOS, XSD
 
 from . import resources
 from .errors import UsageError
@@ -121,8 +121,9 @@ def concepts_in(vocabularies: Graph, scheme) -> list[URIRef]:
 
 
 def notations_in(vocabularies: Graph, scheme) -> list[Literal]:
-    values = {Literal(str(n)) for c in concepts_in(vocabularies, scheme) for n in vocabularies.objects(c, SKOS.notation)}
-    return sorted(values)
+    """Each notation as a plain literal and as ^^xsd:string: the same RDF term, but not to rdflib (and so pyshacl)."""
+    texts = {str(n) for c in concepts_in(vocabularies, scheme) for n in vocabularies.objects(c, SKOS.notation)}
+    return sorted({Literal(t) for t in texts} | {Literal(t, datatype=XSD.string) for t in texts})
 
 
 def expand_allowed_values(shapes: Graph, vocabularies: Graph) -> None:

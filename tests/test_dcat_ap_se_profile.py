@@ -415,3 +415,32 @@ def test_cli_lang_sv_prints_swedish_messages(run_cli, profile: Graph):
         sv = {str(m) for m in profile.objects(ENA[finding["code"]], SH.message) if m.language == "sv"}
         assert finding["message"] in sv, finding["code"]
 
+
+
+# --- both engines -----------------------------------------------------------------------------------------------------
+
+def finding_keys(report) -> "Counter":
+    from collections import Counter
+
+    return Counter((f.code, f.severity.label, "_:" if f.focus.startswith("_:") else f.focus, f.path,
+                    None if (f.value or "").startswith("_:") else f.value) for f in report.findings)
+
+
+@pytest.mark.parametrize("example", sorted(str(p.relative_to(EXAMPLES)) for p in EXAMPLES.rglob("*")
+                                           if p.suffix in (".ttl", ".rdf")))
+def test_the_reference_engine_gives_the_same_findings_on_the_examples(example: str):
+    path = str(EXAMPLES / example)
+    assert finding_keys(validate([path], profiles=["dcat-ap-se"], engine="pyshacl")) == finding_keys(
+        validate([path], profiles=["dcat-ap-se"]))
+
+
+@pytest.mark.parametrize("engine", ["pyshacl", "auto"])
+def test_a_listed_media_type_typed_xsd_string_is_listed(engine: str):
+    """"text/csv"^^xsd:string and "text/csv" are one RDF term (RDF 1.1); rdflib tells them apart."""
+    turtle = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://example.se/d1> a dcat:Distribution ; dcterms:format "text/csv"^^xsd:string .
+        <https://example.se/d2> a dcat:Distribution ; dcterms:format "application/x-unlisted"^^xsd:string ."""
+    report = validate_graph(Graph().parse(data=turtle, format="turtle"), profiles=["dcat-ap-se"], engine=engine)
+    listed = {f.focus for f in report.findings if f.code == "SE-DISTRIBUTION-FORMAT-LISTED"}
+    assert listed == {"https://example.se/d2"}
