@@ -112,7 +112,9 @@ def _graph_strategy():
     literals = [Literal("text"), Literal("text", lang="sv"), Literal("2021005489"), Literal("text/csv"),
                 Literal("2020-01-01", datatype=XSD.date), Literal("2020", datatype=XSD.gYear),
                 Literal("1.5", datatype=XSD.decimal), Literal("7", datatype=XSD.nonNegativeInteger),
-                Literal("P1D", datatype=XSD.duration), Literal("x", datatype=XSD.string), Literal("CSV")]
+                Literal("P1D", datatype=XSD.duration), Literal("x", datatype=XSD.string), Literal("CSV"),
+                Literal("SE2021005489"), Literal("POINT(1 2)", datatype=URIRef(
+                    "http://www.opengis.net/ont/geosparql#wktLiteral"))]
     subject = st.sampled_from(iris + bnodes)
     triple = st.one_of(
         st.tuples(subject, st.just(RDF.type), st.sampled_from(classes)),
