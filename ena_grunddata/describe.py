@@ -159,6 +159,8 @@ def build_text(name: str, text: str, *, vocab: Vocab | None = None, mint=None) -
     """Check and build one description. `mint(path, node)` gives identifiers to entities that lack one."""
     vocab = vocab or vocabulary()
     source = read_source(name, text)
+    if isinstance(source.data, dict) and {"@context", "@graph", "@id"} & set(source.data):
+        raise InputError("this is JSON-LD, not a description: read it with `describe --from-rdf`", where=name)
     problems = schema_problems(source, vocab)
     built = build(source.data if isinstance(source.data, dict) else {}, vocab, mint)
     problems += built.problems

@@ -404,3 +404,11 @@ def test_an_agent_with_more_identifiers_than_its_orgnr_keeps_them_all():
     agents = api.describe_graph(graph)["agents"]
     assert sorted(a.get("orgnr", "-") for a in agents.values()) == ["-", "2021005448"]
     assert isomorphic(round_trip(graph), graph)
+
+
+def test_json_ld_given_to_describe_points_to_from_rdf(run_cli, tmp_path):
+    source = tmp_path / "catalog.json"
+    source.write_text('{"@context": {}, "@graph": []}', encoding="utf-8")
+    result = run_cli("describe", source)
+    assert (result.exit_code, result.stderr) == (
+        2, f"error: {source}: this is JSON-LD, not a description: read it with `describe --from-rdf`\n")
