@@ -211,6 +211,12 @@ def registry() -> Graph:
     return Graph().parse(VOCABULARY)
 
 
+def sparql_prefixes(shapes: Graph) -> str:
+    """The PREFIX lines that sh:prefixes ena:GrunddataPrefixes declares."""
+    return "".join(f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
+                   for d in shapes.objects(ENA.GrunddataPrefixes, SH.declare))
+
+
 def coded_shapes(shapes: Graph) -> dict:
     return {str(code): shape for shape, code in shapes.subject_objects(ENA.code)}
 
@@ -244,8 +250,7 @@ def test_every_sparql_query_runs_on_pyoxigraph_as_on_rdflib(shapes):
     data += Graph().parse(VOCABULARY)
     store = pyoxigraph.Store()
     store.load(data.serialize(format="nt", encoding="utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
-    prefixes = "".join(f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
-                       for d in shapes.objects(ENA.GrunddataPrefixes, SH.declare))
+    prefixes = sparql_prefixes(shapes)
     queries = list(shapes.objects(None, SH.select))
     assert len(queries) >= 30
     for query in queries:
@@ -276,8 +281,7 @@ def test_sparql_luhn_agrees_with_python_luhn(shapes):
         graph.add((URIRef(f"urn:ds:{index}"), DCTERMS.publisher,
                    URIRef(f"http://dataportal.se/organisation/SE{number}")))
     luhn_query = next(shapes.objects(ENA["GD-PUBLISHER-LUHN"], SH.sparql))
-    prefixes = "".join(f"PREFIX {shapes.value(d, SH.prefix)}: <{shapes.value(d, SH.namespace)}>\n"
-                       for d in shapes.objects(ENA.GrunddataPrefixes, SH.declare))
+    prefixes = sparql_prefixes(shapes)
     flagged = {str(row.value)[-10:] for row in graph.query(prefixes + str(shapes.value(luhn_query, SH.select)))}
     assert flagged == {n for n in numbers if not luhn_ok(n)}
     assert "2021005449" in flagged and "2021005448" not in flagged
@@ -302,3 +306,20 @@ def test_the_registry_types_nothing_that_a_shape_targets(registry):
     types = {str(t) for t in registry.objects(None, RDF.type)}
     assert not [t for t in types if t.startswith(forbidden)]
     assert {str(t) for t in types} <= {str(SKOS.Concept), str(SKOS.ConceptScheme), str(SKOS.Collection)}
+
+
+def test_a_publisher_sub_unit_counts_as_its_organisation(shapes, registry):
+    """`…/SE2021005448-navet` is Skatteverket; `…/SE2021005449` is not, however alike it looks."""
+    graph = Graph() + registry
+    publishers = {"unit": f"{SKATTEVERKET}-navet", "agency": str(SKATTEVERKET),
+                  "other": "http://dataportal.se/organisation/SE2021005449",
+                  "prefix-only": "http://dataportal.se/organisation/SE202100544"}
+    for name, publisher in publishers.items():
+        dataset = URIRef(f"urn:ds:{name}")
+        graph.add((dataset, RDF.type, DCAT.Dataset))
+        graph.add((dataset, DCTERMS.subject, PERSON))
+        graph.add((dataset, DCTERMS.publisher, URIRef(publisher)))
+    query = shapes.value(next(shapes.objects(ENA["GD-PUBLISHER-AUTHORISED"], SH.sparql)), SH.select)
+    prefixes = sparql_prefixes(shapes)
+    flagged = {str(row[0]) for row in graph.query(prefixes + str(query))}
+    assert flagged == {"urn:ds:other", "urn:ds:prefix-only"}
