@@ -67,6 +67,13 @@ class Representation:
     body: bytes
     media_type: str
     etag: str
+    _gzipped: bytes | None = None
+
+    @property
+    def gzipped(self) -> bytes:
+        if self._gzipped is None:  # compressed once, on the first request that accepts gzip
+            self._gzipped = gzip.compress(self.body, compresslevel=6, mtime=0)
+        return self._gzipped
 
 
 class CatalogApp:
@@ -118,8 +125,19 @@ class CatalogApp:
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         mtimes = [entry[1] for entry in signature if isinstance(entry[1], int)]
         modified = (dt.datetime.fromtimestamp(max(mtimes) // 10**9, dt.timezone.utc) if mtimes else now)
-        return Snapshot(graph=loaded.graph, report=report, signature=signature, last_modified=min(modified, now),
-                        loaded_at=now, sources=loaded.sources)
+        snapshot = Snapshot(graph=loaded.graph, report=report, signature=signature,
+                            last_modified=min(modified, now), loaded_at=now, sources=loaded.sources)
+        self._representation(snapshot, DEFAULT_FORMAT)  # ready before a harvester asks (large catalogs take seconds)
+        return snapshot
+
+    @staticmethod
+    def _representation(snapshot: Snapshot, fmt: str) -> Representation:
+        key = ("catalog", fmt)
+        representation = snapshot.cache.get(key)
+        if representation is None:
+            representation = snapshot.cache[key] = make_representation(
+                serialise_checked(snapshot.graph, fmt), SERIALISATIONS[fmt].media_type)
+        return representation
 
     def reload_if_changed(self) -> bool:
         """Load again when a source changed; keep the last good version when the new one fails. True = reloaded.
@@ -169,13 +187,12 @@ class CatalogApp:
         fmt = negotiate(request, SUFFIXES.get(suffix) if suffix else None)
         page = page_number(request)
         if page is None:
-            key = ("catalog", fmt)
-            representation = snapshot.cache.get(key)
-            if representation is None:
-                representation = snapshot.cache[key] = make_representation(
-                    serialise_checked(snapshot.graph, fmt), SERIALISATIONS[fmt].media_type)
+            representation = self._representation(snapshot, fmt)
         else:
-            part = page_graph(snapshot.graph, page, self.page_size, page_url_maker(request))
+            paging = snapshot.cache.get("paging")
+            if paging is None:
+                paging = snapshot.cache["paging"] = Paging.of(snapshot.graph)
+            part = page_graph(snapshot.graph, page, self.page_size, page_url_maker(request), paging)
             if part is None:
                 raise NotFound(f"no page {page}")
             representation = make_representation(serialise(part, fmt), SERIALISATIONS[fmt].media_type)
@@ -250,7 +267,7 @@ def respond(request: Request, representation: Representation, snapshot: Snapshot
     body, etag = representation.body, representation.etag
     gzipped = len(body) >= GZIP_MIN_BYTES and request.accept_encodings["gzip"] > 0
     if gzipped:
-        body = gzip.compress(body, compresslevel=6, mtime=0)
+        body = representation.gzipped
         etag += "-gzip"  # a different byte sequence needs its own strong validator
     response = Response(body, content_type=f"{representation.media_type}; charset=utf-8")
     if gzipped:
@@ -276,33 +293,53 @@ def page_url_maker(request: Request):
 # --------------------------------------------------------------------------------------------- Hydra paging
 
 
-def page_graph(graph: Graph, page: int, size: int, url_of) -> Graph | None:
+@dataclass
+class Paging:
+    """What every page needs, computed once per loaded version: datasets in order and who owns which subject."""
+
+    datasets: list
+    owner: dict  # subject -> datasets that own it
+    members: dict  # dataset -> subjects it owns
+    catalogs: set
+
+    @classmethod
+    def of(cls, graph: Graph) -> Paging:
+        datasets = sorted({d for d in graph.subjects(RDF.type, DCAT.Dataset)}, key=str)
+        owner = ownership(graph, datasets)
+        members: dict = {}
+        for subject, owners in owner.items():
+            for dataset in owners:
+                members.setdefault(dataset, []).append(subject)
+        return cls(datasets, owner, members, set(graph.subjects(RDF.type, DCAT.Catalog)))
+
+
+def page_graph(graph: Graph, page: int, size: int, url_of, paging: Paging | None = None) -> Graph | None:
     """Page `page` of the catalog: its datasets with what they own, the catalog itself, everything else on page 1.
 
     A dataset owns itself, its distributions and the blank nodes reachable from them, so the pages together hold
     every statement of the catalog. Paging metadata follows both Hydra styles harvesters read (ckanext-dcat's
     PagedCollection with nextPage, and PartialCollectionView with next).
     """
-    datasets = sorted({d for d in graph.subjects(RDF.type, DCAT.Dataset)}, key=str)
+    paging = paging or Paging.of(graph)
+    datasets, owner, catalogs = paging.datasets, paging.owner, paging.catalogs
     last = max(1, math.ceil(len(datasets) / size))
     if page > last:
         return None
-    chosen = set(datasets[(page - 1) * size: page * size])
-    owner = ownership(graph, datasets)
-    catalogs = set(graph.subjects(RDF.type, DCAT.Catalog))
+    chosen = datasets[(page - 1) * size: page * size]
     part = Graph()
     for prefix, namespace in graph.namespaces():
         part.bind(prefix, namespace)
-    for triple in graph:
-        subject, predicate, obj = triple
-        if subject in owner:
-            keep = bool(owner[subject] & chosen)
-        elif subject in catalogs:
-            keep = predicate != DCAT.dataset or obj in chosen or obj not in owner
-        else:
-            keep = page == 1
-        if keep:
+    for subject in {subject for dataset in chosen for subject in paging.members[dataset]}:
+        for triple in graph.triples((subject, None, None)):
             part.add(triple)
+    for catalog in catalogs - owner.keys():
+        for triple in graph.triples((catalog, None, None)):
+            if triple[1] != DCAT.dataset or triple[2] in chosen or triple[2] not in owner:
+                part.add(triple)
+    if page == 1:
+        for triple in graph:
+            if triple[0] not in owner and triple[0] not in catalogs:
+                part.add(triple)
     add_hydra(part, page, last, size, len(datasets), url_of)
     return part
 
