@@ -28,6 +28,7 @@ from .namespaces import DCAT
 
 AUTH_ENV = "ENA_GRUNDDATA"  # ENA_GRUNDDATA_TOKEN, or ENA_GRUNDDATA_USER + ENA_GRUNDDATA_PASSWORD
 METHODS = ("auto", "gsp", "update")
+VERIFY = ("count", "content")
 # Answers from a GSP endpoint that mean "no Graph Store Protocol here": try SPARQL Update instead.
 GSP_MISSING = frozenset({404, 405, 415, 501})
 _BAD_IRI = re.compile(r'[\x00-\x20<>"{}|\\^`]')
@@ -152,11 +153,13 @@ def count_query(graph_iri: URIRef) -> str:
 
 
 def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigraph", method: str = "auto",
-            dry_run: bool = False, allow_private: bool = False, retries: int | None = None,
+            dry_run: bool = False, verify: str = "count", allow_private: bool = False, retries: int | None = None,
             timeout: float | None = None, input_format=None, limits: Limits | None = None) -> Published:
     """Replace one named graph in the store at `to` with the catalog in `sources`, then verify by counting."""
     if method not in METHODS:
         raise UsageError(f"unknown method '{method}' (known: {', '.join(METHODS)})")
+    if verify not in VERIFY:
+        raise UsageError(f"unknown verification '{verify}' (known: {', '.join(VERIFY)})")
     endpoints = endpoints_for(to, layout)
     loaded = load(sources, input_format=input_format, limits=limits)
     check_publishable(loaded.graph, where=", ".join(loaded.sources))
@@ -180,10 +183,13 @@ def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigra
         response = send("POST", url, body, "application/sparql-update", options)
     check_answer(response, url, len(body))
     counted = count_triples(endpoints, graph_iri, options)
+    if verify == "content" and counted == len(loaded.graph):
+        compare_content(loaded.graph, endpoints, graph_iri, options)
     seconds = time.monotonic() - start
     if counted != len(loaded.graph):
         raise RemoteError(f"verification failed: graph <{graph_iri}> holds {counted} triples after publishing, "
-                          f"expected {len(loaded.graph)}", where=http.redact(endpoints.query))
+                          f"expected {len(loaded.graph)} (a store that keeps literals by value merges forms such "
+                          'as "1" and "01")', where=http.redact(endpoints.query))
     return Published(graph=str(graph_iri), endpoint=http.redact(url), method=first, status=response.status,
                      sent_triples=len(loaded.graph), body_bytes=len(body), counted_triples=counted, seconds=seconds)
 
@@ -203,6 +209,42 @@ def count_triples(endpoints: Endpoints, graph_iri: URIRef, options: dict) -> int
     except (ValueError, KeyError, IndexError, TypeError):
         raise RemoteError("the count query did not return SPARQL JSON results with ?n",
                           where=http.redact(endpoints.query)) from None
+
+
+def compare_content(graph: Graph, endpoints: Endpoints, graph_iri: URIRef, options: dict) -> None:
+    """Read the graph back (CONSTRUCT, N-Triples) and insist on the same statements, lexical forms included:
+    catches a store that rewrites literals ("01"^^xsd:integer stored as "1") or mangles characters."""
+    import pyoxigraph
+
+    from .export import _blurred, _oxigraph_key, _rdflib_key
+
+    query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph_iri.n3()} {{ ?s ?p ?o }} }}"
+    url = f"{endpoints.query}?{urlencode({'query': query})}"
+    response = http.request("GET", url, accept="application/n-triples", auth_env=AUTH_ENV, **options)
+    check_answer(response, endpoints.query, 0)
+    try:  # N-Triples is UTF-8 by definition, whatever the Content-Type says
+        stored = _blurred(((t.subject, t.predicate, t.object) for t in
+                           pyoxigraph.parse(response.content, format=pyoxigraph.RdfFormat.N_TRIPLES)), _oxigraph_key)
+    except (SyntaxError, ValueError) as error:
+        raise RemoteError(f"cannot read the graph back as N-Triples: {error}", where=http.redact(endpoints.query)) \
+            from None
+    missing = _blurred(graph, _rdflib_key) - stored
+    if missing:
+        example = next(iter(missing))
+        raise RemoteError(f"verification failed: {sum(missing.values())} statements came back different from what "
+                          f"was sent, e.g. {describe_statement(example)}", where=http.redact(endpoints.query))
+
+
+def describe_statement(key: tuple) -> str:
+    def term(part):
+        if part is None:
+            return "[]"
+        if isinstance(part, tuple):
+            _, value, language, datatype = part
+            return f'"{value}"' + (f"@{language}" if language else f"^^<{datatype}>")
+        return f"<{part}>"
+
+    return " ".join(term(part) for part in key)
 
 
 def check_answer(response: http.Response, url: str, body_bytes: int) -> None:

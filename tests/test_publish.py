@@ -192,3 +192,17 @@ def test_a_few_thousand_triples(tmp_path, run_cli, oxigraph_url):  # noqa: F811
     assert json.loads(result.stdout)["counted_triples"] == len(graph) == 4001
     assert elapsed < 30
     assert isomorphic(graph_in_store(oxigraph_url, str(catalog)), graph)
+
+
+def test_verify_content_catches_a_store_that_rewrites_literals(tmp_path, run_cli, oxigraph_url):  # noqa: F811
+    graph_iri = "https://data.example.se/graf/innehall"
+    canonical = write_catalog(tmp_path, CANONICAL_TTL, name="canonical.ttl")
+    result = run_publish(run_cli, canonical, "--to", oxigraph_url, "--graph", graph_iri, "--verify", "content")
+    assert result.exit_code == 0, result.stderr  # Swedish text and everything else came back exactly
+    # Oxigraph stores "01"^^xsd:integer by value and gives back "1": counts agree, content does not.
+    written = write_catalog(tmp_path)
+    assert run_publish(run_cli, written, "--to", oxigraph_url, "--graph", graph_iri).exit_code == 0
+    result = run_publish(run_cli, written, "--to", oxigraph_url, "--graph", graph_iri, "--verify", "content")
+    assert result.exit_code == 3
+    line = result.stderr.strip()
+    assert "verification failed:" in line and "came back different" in line and "\n" not in line

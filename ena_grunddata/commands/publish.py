@@ -23,6 +23,9 @@ from .options import input_options, limits_from
                    "update when the store has no Graph Store endpoint (404/405/415/501).")
 @click.option("--dry-run", is_flag=True, help="Load, check and build the request, print what would be sent; "
                                               "send nothing.")
+@click.option("--verify", type=click.Choice(["count", "content"]), default="count", show_default=True,
+              help="After writing: count the graph's triples (count), or also read every statement back and "
+                   "compare, lexical forms included (content).")
 @click.option("--retries", type=click.IntRange(min=0), default=None,
               help="Extra attempts after a connection error or 5xx (default 3 for PUT and the count query; "
                    "a SPARQL Update POST is never retried).")
@@ -31,7 +34,7 @@ from .options import input_options, limits_from
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format of the result line.")
 @input_options
-def command(sources, to, graph, layout, method, dry_run, retries, request_timeout, fmt, input_format,
+def command(sources, to, graph, layout, method, dry_run, verify, retries, request_timeout, fmt, input_format,
             max_input_bytes, timeout, allow_private):
     """Replace one named graph in a SPARQL 1.1 store with the catalog, then count its triples in the store.
 
@@ -43,7 +46,7 @@ def command(sources, to, graph, layout, method, dry_run, retries, request_timeou
         ena-grunddata publish catalog.ttl --to http://localhost:7878 --allow-private
         ena-grunddata publish catalog.ttl --to https://store.example.se/ds --store-layout fuseki --dry-run
     """
-    result = publish(list(sources), to, graph=graph, layout=layout, method=method, dry_run=dry_run,
+    result = publish(list(sources), to, graph=graph, layout=layout, method=method, dry_run=dry_run, verify=verify,
                      allow_private=allow_private, retries=retries, timeout=request_timeout, input_format=input_format,
                      limits=limits_from(max_input_bytes, timeout, allow_private))
     if fmt == "json":
