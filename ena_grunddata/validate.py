@@ -50,7 +50,8 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
     vocabulary = load_vocabularies(vocabularies, limits)
     shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
     data = Graph()
-    data += loaded.graph
+    # registry facts (ena:…) come only from vocabularies: a catalog must not register its own publisher
+    data += (triple for triple in loaded.graph if not str(triple[1]).startswith(str(ENA)))
     data += vocabulary  # vocabularies are background knowledge for SPARQL constraints (never targeted)
     if domain:
         mark_intended_domain(data, domain, vocabulary)

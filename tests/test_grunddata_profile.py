@@ -323,3 +323,11 @@ def test_a_publisher_sub_unit_counts_as_its_organisation(shapes, registry):
     prefixes = sparql_prefixes(shapes)
     flagged = {str(row[0]) for row in graph.query(prefixes + str(query))}
     assert flagged == {"urn:ds:other", "urn:ds:prefix-only"}
+
+
+def test_a_catalog_cannot_register_its_own_publisher():
+    """Registry facts count only from vocabularies (built in or --vocabulary), never from the data validated."""
+    graph = navet_variant(publisher=BOLAGSVERKET)
+    graph.add((PERSON, ENA.registeredProducer, BOLAGSVERKET))
+    graph.add((PERSON, ENA.responsibleAgency, BOLAGSVERKET))
+    assert codes_for(validate_graph(graph), NAVET).get("GD-PUBLISHER-AUTHORISED") == "violation"
