@@ -548,7 +548,7 @@ def check_xml_nesting(document: Document, limit: int) -> None:
 
 
 def json_depth_exceeds(tree, limit: int) -> bool:
-    stack = [(tree, 1)]
+    stack = [(tree, 1)] if isinstance(tree, (dict, list)) else []
     while stack:
         node, depth = stack.pop()
         if depth > limit:
