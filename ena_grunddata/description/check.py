@@ -53,7 +53,7 @@ def convert(error) -> list[Problem]:
         problems = []
         for unknown in sorted(set(instance) - set(known)):
             close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
-            problems.append(Problem("SCHEMA-UNKNOWN-KEY", path + (unknown,), f"unknown key '{unknown}'",
+            problems.append(Problem("SCHEMA-UNKNOWN-KEY", path + (unknown,), f"unknown key {str(unknown)!r}",
                                     f"okänd nyckel '{unknown}'", value=unknown, suggestion=close[0] if close else None,
                                     at_key=True))
         return problems
