@@ -1,8 +1,8 @@
 """Export a catalog for static hosting: the RDF files dataportal.se harvests, and a page for people.
 
 The same serialisation and page are used by `serve`. Output is checked before anything is written: every IRI must be
-absolute and not a local path, and every file must parse back (through our own loader) into exactly the statements
-it was written from, so no serialiser can silently rewrite a lexical form.
+absolute and not a local path, and every file must parse back (with an independent parser, Oxigraph's) into exactly
+the statements it was written from, so no serialiser can silently drop a statement or rewrite a lexical form.
 """
 
 from __future__ import annotations
@@ -55,31 +55,38 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def check_publishable(graph: Graph, where: str) -> None:
-    """Refuse data that would publish relative or local-path IRIs, or that XML cannot represent."""
+def check_publishable(loaded: Loaded) -> None:
+    """Refuse data that would publish relative or local-path IRIs, or that XML cannot represent.
+
+    The error names the file (and line, when known) that describes the offending statement's subject.
+    """
+    graph = loaded.graph
     for triple in graph:
         for term in triple:
+            problem = None
             if isinstance(term, URIRef):
-                _check_iri(term, where)
+                problem = _iri_problem(term)
             elif isinstance(term, Literal):
-                if term.datatype is not None:
-                    _check_iri(term.datatype, where)
-                if _NOT_XML.search(term):
-                    raise InputError(f"a literal of <{triple[0]}> contains a control character that RDF/XML "
-                                     "cannot carry", where=where)
+                problem = _iri_problem(term.datatype) if term.datatype is not None else None
+                if problem is None and _NOT_XML.search(term):
+                    problem = f"a literal of <{triple[0]}> contains a control character that RDF/XML cannot carry"
+            if problem:
+                source, line = loaded.origins.locate(triple[0], graph)
+                raise InputError(problem, where=source or ", ".join(loaded.sources), line=line)
 
 
-def _check_iri(iri: URIRef, where: str) -> None:
+def _iri_problem(iri: URIRef) -> str | None:
     text = str(iri)
     if text.startswith(PLACEHOLDER_BASE):
-        raise InputError(f"relative IRI <{text[len(PLACEHOLDER_BASE):]}> has no base; give an absolute IRI "
-                         "(or @base) before publishing", where=where)
+        return (f"relative IRI <{text[len(PLACEHOLDER_BASE):]}> has no base; give an absolute IRI (or @base) "
+                "before publishing")
     if not _SCHEME.match(text):
-        raise InputError(f"relative IRI <{text}> cannot be published; give an absolute IRI", where=where)
+        return f"relative IRI <{text}> cannot be published; give an absolute IRI"
     if text.lower().startswith("file:"):
-        raise InputError(f"local file IRI <{text}> cannot be published", where=where)
+        return f"local file IRI <{text}> cannot be published"
     if _NOT_XML.search(text):
-        raise InputError("an IRI contains a control character", where=where)
+        return "an IRI contains a control character"
+    return None
 
 
 class FaithfulTurtleSerializer(TurtleSerializer):
@@ -468,7 +475,7 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
     loaded = load(sources, input_format=input_format, limits=limits)
-    check_publishable(loaded.graph, where=", ".join(loaded.sources))
+    check_publishable(loaded)
     check_target(Path(to))
     report = None
     if validate:

@@ -162,7 +162,7 @@ def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigra
         raise UsageError(f"unknown verification '{verify}' (known: {', '.join(VERIFY)})")
     endpoints = endpoints_for(to, layout)
     loaded = load(sources, input_format=input_format, limits=limits)
-    check_publishable(loaded.graph, where=", ".join(loaded.sources))
+    check_publishable(loaded)
     graph_iri = check_graph_iri(graph or default_graph_iri(loaded.graph))
     body = ntriples(loaded.graph)
     options = {"allow_private": allow_private, "retries": retries, "timeout": timeout}

@@ -116,7 +116,7 @@ class CatalogApp:
 
     def _load(self, signature: tuple) -> Snapshot:
         loaded = load(self.sources, input_format=self.input_format, limits=self.limits)
-        check_publishable(loaded.graph, where=", ".join(loaded.sources))
+        check_publishable(loaded)
         report = None
         if self.validate:
             from .validate import validate_loaded
