@@ -80,7 +80,8 @@ class CatalogApp:
     """The WSGI application. Thread-safe: a reload swaps in a whole new Snapshot."""
 
     def __init__(self, sources, *, input_format=None, limits: Limits | None = None, page_size=DEFAULT_PAGE_SIZE,
-                 poll_interval: float = 2.0, lang: str = "en", validate: bool = True, log=None):
+                 poll_interval: float = 2.0, lang: str = "en", validate: bool = True, log=None,
+                 poll_on_request: bool = True):
         if lang not in LANGUAGES:
             raise UsageError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
         if page_size < 1:
@@ -90,6 +91,7 @@ class CatalogApp:
         self.limits = limits or Limits()
         self.page_size = page_size
         self.poll_interval = poll_interval
+        self.poll_on_request = poll_on_request  # off when a Poller thread does it (a request never waits)
         self.lang = lang
         self.validate = validate
         self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
@@ -165,7 +167,7 @@ class CatalogApp:
             self._reload_lock.release()
 
     def _poll(self) -> None:
-        if time.monotonic() - self._last_poll >= self.poll_interval:
+        if self.poll_on_request and time.monotonic() - self._last_poll >= self.poll_interval:
             self.reload_if_changed()
 
     # ----------------------------------------------------------------------------------------- WSGI

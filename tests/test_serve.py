@@ -221,3 +221,41 @@ def test_harvest_command_reads_the_served_catalog_back(tmp_path, run_cli, served
     assert isomorphic(load([snapshots[0]]).graph, catalog_graph())
     second = json.loads(result.stdout)  # the second run asked conditionally and got 304
     assert second["sources"][0]["status"] == "not-modified" and second["changes"]["unchanged"] == 6
+
+
+def test_serve_command_end_to_end(tmp_path):
+    import queue
+    import re
+    import subprocess
+    import sys
+
+    source = write_catalog(tmp_path)
+    process = subprocess.Popen([sys.executable, "-m", "ena_grunddata", "serve", str(source), "--port", "0",
+                                "--no-validate", "--poll-interval", "0.1"], stderr=subprocess.PIPE, text=True)
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stderr], daemon=True).start()
+
+    def wait_for(prefix: str) -> str:
+        end = time.monotonic() + 60
+        while time.monotonic() < end:
+            try:
+                line = lines.get(timeout=1)
+            except queue.Empty:
+                continue
+            if line.startswith(prefix):
+                return line
+        raise AssertionError(f"no line starting with {prefix!r}")
+
+    try:
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/datasets/dcat", wait_for("serving "))
+        url = f"http://127.0.0.1:{match.group(1)}"
+        answer = http.request("GET", url + "/datasets/dcat", accept="text/turtle", allow_private=True, retries=0)
+        assert answer.status == 200 and TITLE_SV in answer.content.decode("utf-8")
+        source.write_text(CATALOG_TTL.replace("Badplatser", "Friluftsbad"), encoding="utf-8")
+        os.utime(source, ns=(time.time_ns(), time.time_ns() + 2 * 10**9))
+        wait_for("reloaded:")
+        again = http.request("GET", url + "/datasets/dcat", accept="text/turtle", allow_private=True, retries=0)
+        assert "Friluftsbad" in again.content.decode("utf-8")
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

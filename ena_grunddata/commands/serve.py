@@ -34,7 +34,7 @@ def command(sources, host, port, page_size, poll_interval, skip_validation, lang
     """
     app = make_app(list(sources), input_format=input_format, limits=limits_from(max_input_bytes, timeout, allow_private),
                    page_size=page_size, poll_interval=poll_interval, lang=lang, validate=not skip_validation,
-                   log=lambda line: click.echo(line, err=True))
+                   log=lambda line: click.echo(line, err=True), poll_on_request=False)
     server = make_server(app, host, port)
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"serving {len(app.snapshot.graph)} triples at http://{shown_host}:{server.server_port}/datasets/dcat "
