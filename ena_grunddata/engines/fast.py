@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 import weakref
+from types import MappingProxyType
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal
 from rdflib.namespace import SH
 
 from ..profiles import Shapes
-from ..report import Finding
+from ..report import Finding, Severity
 from ..report import term_text as rdflib_term_text
 from .fast_compile import COMPONENTS, Compiler, Program, Unsupported, compile_shapes
 from .fast_data import FastData, to_rdflib
@@ -49,18 +50,22 @@ def supports(shapes: Shapes) -> list[str]:
     return []
 
 
-def run(data: FastData, shapes: Shapes, progress=None) -> list[Finding]:
+def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Finding]:
+    """Findings of `shapes` on `data`; `where(focus)` -> (source, line) names files (cached per focus)."""
     program = compiled(shapes)
+    empty = set()
     for focus_set in program.focus_sets:
         for update in focus_set.updates:
             data.update(update)
-    describer = Describer(shapes, data)
+        if not data.store.query(f"ASK {{ GRAPH <urn:ena:fast:meta> {{ <urn:ena:fast:set:{focus_set.key}> ?m ?x }} }}"):
+            empty.add(focus_set.key)  # no focus nodes: every check on this set is silent
+    describer = Describer(shapes, data, where)
     findings: list[Finding] = []
     total = len(program.checks)
-    for index, (_, check) in enumerate(program.checks):
+    for index, (key, check) in enumerate(program.checks):
         if progress is not None:
             progress(index, total)
-        if check.query is None:
+        if check.query is None or key in empty:
             continue
         rows = data.query(check.query)
         if check.kind == "sparql":
@@ -84,11 +89,13 @@ def run_graph(graph: Graph, shapes: Shapes) -> list[Finding]:
 class Describer:
     """Turns result rows into Findings, with everything pyshacl would say about the shape."""
 
-    def __init__(self, shapes: Shapes, data: FastData):
+    def __init__(self, shapes: Shapes, data: FastData, where=None):
         self.shapes = shapes
         self.data = data
         self.compiler = Compiler(shapes.graph)
         self._about: dict = {}
+        self._where = where
+        self._places: dict = {}
 
     def about(self, shape, component: str):
         key = (shape, component)
@@ -96,10 +103,12 @@ class Describer:
             graph = self.shapes.graph
             component_iri = SH[COMPONENTS[component] + "ConstraintComponent"]
             path = graph.value(shape, SH.path)
+            messages = messages_of(graph, shape)
             self._about[key] = {
                 "code": code_for(self.shapes, shape, component_iri),
-                "severity": self.compiler.severity(shape),
-                "messages": messages_of(graph, shape),
+                "severity": Severity.parse(self.compiler.severity(shape)),
+                "messages": messages,
+                "frozen": MappingProxyType(messages or {"": f"{COMPONENTS[component]} constraint not met"}),
                 "shape": rdflib_term_text(shape),
                 "component": str(component_iri),
                 "path": path_text(graph, path) if path is not None else None,
@@ -108,11 +117,20 @@ class Describer:
         return self._about[key]
 
     def finding(self, about, focus, value, path=None, messages=None) -> Finding:
-        return Finding(code=about["code"], severity=about["severity"], focus=ox_term_text(focus),
+        focus_text = ox_term_text(focus)
+        source, line = self.place(focus, focus_text)
+        return Finding(code=about["code"], severity=about["severity"], focus=focus_text,
                        path=path if path is not None else about["path"],
                        value=ox_term_text(self.data.original(value)) if value is not None else None,
-                       messages=messages or about["messages"] or {"": about["generic"]},
-                       shape=about["shape"], component=about["component"])
+                       messages=messages or about["frozen"], shape=about["shape"], component=about["component"],
+                       source=source, line=line)
+
+    def place(self, focus, focus_text):
+        if self._where is None:
+            return None, None
+        if focus_text not in self._places:
+            self._places[focus_text] = self._where(to_rdflib(focus))
+        return self._places[focus_text]
 
     def findings(self, check, rows):
         about = self.about(check.shape, check.component)

@@ -151,8 +151,10 @@ def mark_intended_domain(data: FastData, concept) -> None:
                 f"WHERE {{ VALUES ?class {{ {classes} }} ?r a ?class }}")
 
 
-def run(data: FastData, shapes, progress=None):
-    return fast.run(data, shapes, progress=(lambda i, n: progress("checking", i, n)) if progress else None)
+def run(data: FastData, shapes, progress=None, origins=None):
+    """Findings, located in their files when `origins` is given (one lookup per focus node)."""
+    return fast.run(data, shapes, progress=(lambda i, n: progress("checking", i, n)) if progress else None,
+                    where=origins.locate if origins is not None else None)
 
 
 __all__ = ["choose", "load_fast", "data_from_graph", "add_vocabulary", "has_grunddata_marker",
@@ -164,7 +166,7 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
     """The whole of `validate` on the fast path; None when the shapes need pyshacl (the caller runs it)."""
     from ..profiles import load_shapes, load_vocabularies
     from ..report import Report
-    from ..validate import description_findings, domain_concept, locate
+    from ..validate import description_findings, domain_concept
 
     vocabulary = load_vocabularies(vocabularies, limits)
     shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
@@ -179,10 +181,9 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
         add_vocabulary(data, vocabulary)  # background knowledge for SPARQL constraints (never targeted)
         if concept is not None:
             mark_intended_domain(data, concept)
-        found = run(data, shapes_bundle, progress=progress)
+        findings = run(data, shapes_bundle, progress=progress, origins=loaded.origins)
     finally:
         progress.done()
-    findings = [locate(f, loaded) for f in found]
     findings += description_findings(loaded)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources, fail_on=fail_on,
                   guidance=marked or bool(domain))

@@ -1,0 +1,143 @@
+"""The fast engine inside `validate`: engine choice, fallback note, loading, origins, progress, literal fidelity."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from rdflib import Graph
+
+from ena_grunddata import validate
+from ena_grunddata.engines import fast_validate
+from ena_grunddata.engines.fast_data import FastData
+from ena_grunddata.errors import InputError, UsageError
+from ena_grunddata.load import Document, Limits, parse_document_oxigraph
+from ena_grunddata.validate import validate_graph
+
+EXPRESSION_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:expression [ ex:f 1 ] ."""
+CATALOG = """@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.org/catalog> a dcat:Catalog ; dcterms:title "Katalog"@sv .
+"""
+
+
+@pytest.fixture
+def catalog_file(tmp_path):
+    path = tmp_path / "catalog.ttl"
+    path.write_text(CATALOG, encoding="utf-8")
+    return path
+
+
+def keys(report):
+    return sorted(f.key() for f in report.findings)
+
+
+def test_auto_and_pyshacl_agree_with_file_and_line(catalog_file):
+    ours = validate([str(catalog_file)])
+    reference = validate([str(catalog_file)], engine="pyshacl")
+    assert keys(ours) == keys(reference) and ours.findings
+    assert [(f.source, f.line) for f in ours.findings] == [(f.source, f.line) for f in reference.findings]
+    assert {f.line for f in ours.findings} == {2}
+
+
+def test_user_shapes_the_fast_engine_cannot_run_fall_back_to_pyshacl_with_a_note(catalog_file, tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(EXPRESSION_SHAPES, encoding="utf-8")
+    report = validate([str(catalog_file)], shapes=[str(shapes)])
+    assert report.notes == ["pyshacl used for user shapes with sh:expression"]
+    with pytest.raises(UsageError, match="fast engine cannot run"):
+        validate([str(catalog_file)], shapes=[str(shapes)], engine="fast")
+
+
+def test_the_note_is_printed_once_on_stderr(run_cli, catalog_file, tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text(EXPRESSION_SHAPES, encoding="utf-8")
+    result = run_cli("validate", "--shapes", str(shapes), str(catalog_file))
+    assert result.stderr.count("note: pyshacl used for user shapes with sh:expression") == 1
+
+
+def test_engine_option_accepts_fast_and_refuses_unknown(run_cli, catalog_file):
+    assert run_cli("validate", "--engine", "fast", "-f", "json", str(catalog_file)).exit_code == 1
+    assert run_cli("validate", "--engine", "nope", str(catalog_file)).exit_code == 2
+
+
+def test_validate_graph_uses_the_fast_engine_on_rdflib_graphs():
+    graph = Graph().parse(data=CATALOG, format="turtle")
+    assert keys(validate_graph(graph)) == keys(validate_graph(graph, engine="pyshacl"))
+
+
+def test_domain_marking_works_on_the_fast_path(tmp_path):
+    path = tmp_path / "dataset.ttl"
+    path.write_text("""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.org/ds> a dcat:Dataset ; dcterms:title "Data"@sv .""", encoding="utf-8")
+    ours = validate([str(path)], domain="person")
+    assert keys(ours) == keys(validate([str(path)], domain="person", engine="pyshacl"))
+    assert any(f.code.startswith("GD-") for f in ours.findings) and ours.guidance
+
+
+def test_findings_name_the_right_file_among_several(tmp_path, catalog_file):
+    other = tmp_path / "other.ttl"
+    other.write_text(CATALOG.replace("catalog>", "catalog2>"), encoding="utf-8")
+    report = validate([str(catalog_file), str(other)])
+    sources = {f.focus: f.source for f in report.findings}
+    assert sources["https://example.org/catalog"] == str(catalog_file)
+    assert sources["https://example.org/catalog2"] == str(other)
+
+
+def test_syntax_errors_name_file_and_line_as_before(tmp_path):
+    path = tmp_path / "bad.ttl"
+    path.write_text("@prefix ex: <https://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b .\n", encoding="utf-8")
+    with pytest.raises(InputError) as fast_error:
+        validate([str(path)])
+    with pytest.raises(InputError) as reference_error:
+        validate([str(path)], engine="pyshacl")
+    assert str(fast_error.value) == str(reference_error.value) and ":3" in str(fast_error.value)
+
+
+def test_entity_declarations_are_refused_before_pyoxigraph_parses():
+    data = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "x">]><rdf:RDF ' \
+           b'xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"/>'
+    document = Document(name="e.rdf", data=data, format="rdfxml", base="https://relative.invalid/e.rdf")
+    with pytest.raises(InputError, match="entity declarations"):
+        parse_document_oxigraph(document, Limits(), lambda quads: list(quads))
+
+
+def test_literals_keep_their_datatype_and_lexical_form():
+    data = FastData()
+    document = Document(name="l.ttl", format="turtle", base="https://relative.invalid/l.ttl", data=b"""
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://e.org/s> <https://e.org/p> "12"^^xsd:nonNegativeInteger, "0012"^^xsd:integer,
+            "2024-01-01T10:00:00.000+00:00"^^xsd:dateTime, "12 MB"^^xsd:nonNegativeInteger, "7"^^xsd:integer .""")
+    parse_document_oxigraph(document, Limits(), data.add)
+    values = sorted((data.original(row["o"]).value, data.original(row["o"]).datatype.value[33:])
+                    for row in data.query("SELECT ?o WHERE { ?s ?p ?o }"))
+    assert values == [("0012", "integer"), ("12", "nonNegativeInteger"), ("12 MB", "nonNegativeInteger"),
+                      ("2024-01-01T10:00:00.000+00:00", "dateTime"), ("7", "integer")]
+    ill_typed = [row["o"].value for row in data.query(
+        "SELECT ?o WHERE { GRAPH <urn:ena:fast:meta> { <urn:ena:fast:ill-typed> ?m ?o } }")]
+    assert ill_typed == ["12 MB"]
+
+
+def test_progress_shows_only_on_a_terminal_after_a_while():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    quiet = io.StringIO()
+    fast_validate.Progress(quiet, after=0)("checking", 1, 10)
+    assert quiet.getvalue() == ""
+    terminal = Terminal()
+    progress = fast_validate.Progress(terminal, after=0)
+    progress("checking", 3, 10)
+    progress.done()
+    assert "checking 3/10" in terminal.getvalue() and terminal.getvalue().endswith("\r")
+    late = Terminal()
+    fast_validate.Progress(late, after=60)("checking", 3, 10)
+    assert late.getvalue() == ""
+
+
+def test_json_output_is_the_same_for_both_engines(run_cli, catalog_file):
+    ours = json.loads(run_cli("validate", "-f", "json", str(catalog_file)).stdout)
+    reference = json.loads(run_cli("validate", "--engine", "pyshacl", "-f", "json", str(catalog_file)).stdout)
+    assert ours == reference
