@@ -1,18 +1,16 @@
-"""Helpers for the hostile-input suite: run the CLI, check the one-line error, count loopback requests.
+"""Helpers for the hostile-input suite: run the CLI, check the one-line error, record what the tool touches.
 
 Cases are numbered as in ../shared/docs/security.md section 4 ("case N" in each test's name and docstring).
 """
 
 from __future__ import annotations
 
-import http.server
 import os
 import resource
 import subprocess
 import sys
-import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -100,87 +98,6 @@ def assert_no_traceback(run: Run) -> None:
     for stream in (run.stdout, run.stderr):
         for marker in TRACEBACK_MARKERS:
             assert marker not in stream, f"{marker!r} in output: {stream[:2000]!r}"
-
-
-# --------------------------------------------------------------------------------------------- loopback server
-
-
-@dataclass
-class Hit:
-    method: str
-    path: str
-    headers: dict
-    body: bytes
-
-
-@dataclass
-class Loopback:
-    """A threaded HTTP server on 127.0.0.1 that records every request; routes map a path to a handler."""
-
-    port: int = 0
-    hits: list = field(default_factory=list)
-    routes: dict = field(default_factory=dict)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def paths(self) -> list[str]:
-        return [hit.path for hit in self.hits]
-
-
-def _handler_class(state: Loopback):
-    class Handler(http.server.BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):  # keep the test output clean
-            pass
-
-        def _serve(self):
-            length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length) if length else b""
-            state.hits.append(Hit(self.command, self.path, dict(self.headers), body))
-            route = state.routes.get(self.path.split("?")[0])
-            if route is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            try:
-                route(self)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        do_GET = do_POST = do_PUT = do_HEAD = do_DELETE = _serve
-
-    return Handler
-
-
-def reply(handler, status=200, body=b"", content_type="text/turtle", headers=None):
-    """Answer a request in a route."""
-    if isinstance(body, str):
-        body = body.encode("utf-8")
-    handler.send_response(status)
-    handler.send_header("Content-Type", content_type)
-    handler.send_header("Content-Length", str(len(body)))
-    for name, value in (headers or {}).items():
-        handler.send_header(name, value)
-    handler.end_headers()
-    if handler.command != "HEAD":
-        handler.wfile.write(body)
-
-
-@pytest.fixture
-def loopback():
-    state = Loopback()
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _handler_class(state))
-    server.daemon_threads = True
-    state.port = server.server_address[1]
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield state
-    server.shutdown()
-    server.server_close()
 
 
 # --------------------------------------------------------------------------------------------- documents

@@ -4,6 +4,7 @@ one-line error, never an uncaught exception. Bounded: a few hundred examples per
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 import yaml
@@ -13,7 +14,9 @@ from hypothesis import strategies as st
 from ena_grunddata.errors import InputError
 
 describe = pytest.importorskip("ena_grunddata.describe", reason="the describe module is not built yet")
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# ENA_FUZZ_EXAMPLES raises the bound for a longer hunt (CI keeps the default: a few seconds).
+FUZZ = settings(max_examples=int(os.environ.get("ENA_FUZZ_EXAMPLES", 100)), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow])
 
 # Keys the format knows, so that the fuzzer gets past the first level often; plus arbitrary ones.
 KNOWN_KEYS = ["catalog", "datasets", "services", "series", "id", "title", "description", "publisher", "keywords",

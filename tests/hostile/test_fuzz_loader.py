@@ -7,6 +7,7 @@ access, and a refusal is always one line naming the document. Bounded: a few hun
 from __future__ import annotations
 
 import importlib
+import os
 
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
@@ -16,7 +17,9 @@ from ena_grunddata.errors import InputError
 from ena_grunddata.load import FORMATS, Document, Limits, parse_document
 
 loader = importlib.import_module("ena_grunddata.load")
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+# ENA_FUZZ_EXAMPLES raises the bound for a longer hunt (CI keeps the default: a few seconds).
+FUZZ = settings(max_examples=int(os.environ.get("ENA_FUZZ_EXAMPLES", 200)), deadline=None,
+                suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 LIMITS = Limits(timeout=5, max_nesting=100)
 
 VALID = {

@@ -8,11 +8,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from rdflib import Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.namespace import XSD
 
 from ena_grunddata.errors import InputError
-from ena_grunddata.load import Limits, load
+from ena_grunddata.load import load
 from hostile_support import RDF_HEADER, TURTLE, assert_error, assert_no_traceback, write
 
 P = "<https://e.se/p>"

@@ -6,7 +6,6 @@ The fake store is a loopback server that records every request (method, path, he
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 
 import pytest
