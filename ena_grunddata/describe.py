@@ -240,4 +240,4 @@ def problem_finding(problem, source: Source) -> tuple[Finding, int | None, str |
 def error_line(finding: Finding, column: int | None = None, lang: str = "en") -> str:
     """`file:line:column: $.json.path: message` (the format editors and CI annotations understand)."""
     where = f"{finding.source}:{finding.line}" + (f":{column}" if column else "")
-    return f"{where}: {finding.focus}: {finding.message(lang)}"
+    return f"{where}: {finding.focus}: {finding.message(lang)}".replace("\r", "\\r").replace("\n", "\\n")
