@@ -70,6 +70,8 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
         rows = data.query(check.query)
         if check.kind == "sparql":
             findings.extend(describer.sparql_findings(check, rows))
+        elif check.kind.startswith("batch:"):
+            findings.extend(describer.batch_findings(check, rows))
         elif check.kind == "range":
             findings.extend(describer.range_findings(check, rows))
         elif check.kind == "compare":
@@ -144,6 +146,17 @@ class Describer:
                 yield self.finding(about, focus, row["value"], path=row["path"].value)
             else:
                 yield self.finding(about, focus, row["value"])
+
+    def batch_findings(self, check, rows):
+        kind = check.kind[len("batch:"):]
+        abouts = [self.about(part.shape, part.component) for part in check.parts]
+        flags = [f"_g{i}" for i in range(len(check.parts))]
+        for row in rows:
+            focus = row["this"]
+            value = focus if kind == "self" else (None if kind == "focus" else row["value"])
+            for flag, about in zip(flags, abouts):
+                if row[flag].value == "true":
+                    yield self.finding(about, focus, value)
 
     def range_findings(self, check, rows):
         about = self.about(check.shape, check.component)

@@ -65,6 +65,10 @@ class Check:
     kind: str = "value"  # value | focus (no value) | sparql | closed
     sparql: object = None  # SparqlConstraint for kind == "sparql"
     argument: object = None  # the bound of a range check
+    condition: str | None = None  # SPARQL "no violation" expression, for batching checks into one query
+    focus: str | None = None
+    path: str | None = None
+    parts: list = field(default_factory=list)  # the checks a batch stands for
 
 
 @dataclass
@@ -465,10 +469,12 @@ class Compiler:
         if name in PER_VALUE:
             if path is None:
                 ok = self.value_ok(name, arg, shape, "?this")
-                return Check(shape, name, f"SELECT ?this WHERE {{ {focus} FILTER(!({ok})) }}", kind="self")
+                return Check(shape, name, f"SELECT ?this WHERE {{ {focus} FILTER(!({ok})) }}", kind="self",
+                             condition=ok, focus=focus)
             ok = self.value_ok(name, arg, shape, "?value")
             return Check(shape, name,
-                         f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value . FILTER(!({ok})) }}")
+                         f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value . FILTER(!({ok})) }}",
+                         condition=ok, focus=focus, path=path)
         if name == "uniqueLang":
             query = (f"SELECT ?this ?lang WHERE {{ {{ SELECT DISTINCT ?this (LCASE(LANG(?a)) AS ?lang) WHERE {{ "
                      f"{focus} ?this {path} ?a . ?this {path} ?b . FILTER(!sameTerm(?a, ?b) && isLiteral(?a) && "
@@ -496,7 +502,8 @@ class Compiler:
         if name == "sparql":
             return self.sparql_check(shape, arg, focus)
         ok = self.constraint_ok(shape, name, arg, "?this")
-        return Check(shape, name, f"SELECT ?this WHERE {{ {focus} FILTER(!({ok})) }}", kind="focus")
+        return Check(shape, name, f"SELECT ?this WHERE {{ {focus} FILTER(!({ok})) }}", kind="focus", condition=ok,
+                     focus=focus)
 
     # ------------------------------------------------------------------------------------------ SHACL-SPARQL
 
@@ -645,4 +652,35 @@ def compile_shapes(graph: Graph) -> Program:
     compiler = Compiler(graph)
     for shape in all_shapes(graph):
         compiler.compile_top(shape)
+    compiler.program.checks = batched(compiler.program.checks)
     return compiler.program
+
+
+BATCH = 40  # checks per query: one pass over the focus set instead of one per check
+
+
+def batched(checks: list) -> list:
+    """Run checks that share a focus set (and a path, for value checks) in one query: each row carries one flag
+    per check. A failing condition (a SPARQL error) counts as no violation, exactly as in the single query."""
+    groups: dict = {}
+    rest = []
+    for key, check in checks:
+        if check.condition is None:
+            rest.append((key, check))
+            continue
+        groups.setdefault((key, check.kind, check.path), []).append(check)
+    out = []
+    for (key, kind, path), members in groups.items():
+        for start in range(0, len(members), BATCH):
+            part = members[start:start + BATCH]
+            if len(part) == 1:
+                out.append((key, part[0]))
+                continue
+            flags = " ".join(f"?_g{i}" for i in range(len(part)))
+            binds = " ".join(f"BIND(COALESCE(!({c.condition}), false) AS ?_g{i})" for i, c in enumerate(part))
+            any_flag = " || ".join(f"?_g{i}" for i in range(len(part)))
+            values = f"?this {path} ?value ." if path else ""
+            head = "SELECT DISTINCT ?this ?value" if path else "SELECT ?this"
+            query = f"{head} {flags} WHERE {{ {part[0].focus} {values} {binds} FILTER({any_flag}) }}"
+            out.append((key, Check(part[0].shape, part[0].component, query, kind="batch:" + kind, parts=part)))
+    return out + rest

@@ -43,7 +43,7 @@ class FastData:
     # ---------------------------------------------------------------------------------------- loading
 
     def add(self, quads) -> None:
-        """Add parsed quads (an iterable, consumed once; named graphs are merged into the default graph)."""
+        """Add parsed quads (an iterable, consumed once) to the default graph (callers merge named graphs)."""
         marks = []
         self.store.extend(self._faithful(quads, marks))
         if marks:
@@ -54,13 +54,12 @@ class FastData:
         verdicts = self._verdicts
         literal_type = ox.Literal
         default = ox.DefaultGraph()
-        count = 0
+        string = XSD + "string"
         for quad in quads:
-            count += 1
             obj = quad.object
-            if obj.__class__ is literal_type:
+            if obj.__class__ is literal_type and obj.language is None:
                 datatype = obj.datatype.value
-                if datatype not in PLAIN_TYPES:
+                if datatype != string:
                     key = (obj.value, datatype)
                     verdict = verdicts.get(key)
                     if verdict is None:
@@ -72,10 +71,7 @@ class FastData:
                         obj = stand_in
                     if ill_typed:
                         marks.append(ox.Quad(ILL_TYPED, MEMBER, obj, META))
-            if quad.graph_name != default:
-                quad = ox.Quad(quad.subject, quad.predicate, quad.object, default)
             yield quad
-        self.size += count
 
     def _judge(self, literal, datatype: str):
         """(ill-typed by rdflib's rules?, stand-in if the store would rewrite it else None)."""
