@@ -195,8 +195,10 @@ def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigra
 
 
 def send(method: str, url: str, body: bytes, content_type: str, options: dict) -> http.Response:
+    if method == "POST":
+        options = dict(options, retries=0)  # a SPARQL Update is never sent twice, whatever --retries says
     return http.request(method, url, body=body, headers={"Content-Type": f"{content_type}; charset=utf-8"},
-                        accept="*/*", auth_env=AUTH_ENV, **(dict(options, retries=0) if method == "POST" else options))
+                        accept="*/*", auth_env=AUTH_ENV, **options)
 
 
 def count_triples(endpoints: Endpoints, graph_iri: URIRef, options: dict) -> int:

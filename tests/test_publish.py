@@ -134,6 +134,15 @@ def test_server_errors_are_retried_for_put(tmp_path, run_cli):
     assert len(server.hits) == 2 and time.monotonic() - started < 10
 
 
+def test_a_sparql_update_is_never_retried(tmp_path, run_cli):
+    with answering_server(503) as server:
+        result = run_publish(run_cli, write_catalog(tmp_path), "--to", server.url, "--method", "update",
+                             "--retries", "2")
+    assert result.exit_code == 3 and "HTTP 503" in result.stderr
+    assert server.hits == [("POST", "/update")]
+    assert server.bodies[0].startswith(b"DROP SILENT GRAPH <https://data.example.se/katalog> ;\nINSERT DATA {")
+
+
 @pytest.mark.parametrize("args, message", [
     (["--graph", "https://x.se/a>b"], "--graph must be an absolute IRI"),
     (["--graph", "https://x.se/a}b"], "--graph must be an absolute IRI"),
