@@ -222,6 +222,7 @@ class CatalogApp:
         body = {"status": "ok", "triples": len(snapshot.graph),
                 "datasets": len(set(snapshot.graph.subjects(RDF.type, DCAT.Dataset))),
                 "loaded_at": snapshot.loaded_at.isoformat(), "sources": snapshot.sources,
+                "findings": snapshot.report.summary if snapshot.report is not None else None,
                 "last_reload_error": self.last_error}
         response = Response(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")
         response.headers["Cache-Control"] = "no-store"

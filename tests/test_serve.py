@@ -198,6 +198,8 @@ def test_validation_status_on_the_page(tmp_path):
     app = make_app([write_catalog(tmp_path)], validate=True)
     text = Client(app).get("/").get_data(as_text=True)
     assert "not validated" not in text and "Validation" in text
+    health = json.loads(Client(app).get("/healthz").get_data(as_text=True))
+    assert set(health["findings"]) == {"violation", "warning", "info"}
 
 
 def test_cli_binds_loopback_and_refuses_bad_input(tmp_path, run_cli):
