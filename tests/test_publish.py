@@ -215,3 +215,12 @@ def test_verify_content_catches_a_store_that_rewrites_literals(tmp_path, run_cli
     assert result.exit_code == 3
     line = result.stderr.strip()
     assert "verification failed:" in line and "came back different" in line and "\n" not in line
+
+
+@pytest.mark.parametrize("target, message", [
+    ("ftp://127.0.0.1/store", "--to must be an http(s) URL"),
+    ("http://127.0.0.1:1/store?graph=https://x.se/g", "without ?query"),
+])
+def test_the_store_url_is_checked(tmp_path, run_cli, target, message):
+    result = run_publish(run_cli, write_catalog(tmp_path), "--to", target)
+    assert result.exit_code == 2 and message in result.stderr
