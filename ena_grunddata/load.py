@@ -989,9 +989,12 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
         return parse_document(document, limits)
     if not document.data.strip():
         raise InputError("empty input: no RDF to read", where=document.name)
-    if document.format not in ("turtle", "trig"):
-        # For Turtle and TriG check_safe only bounds nesting, which protects rdflib's recursive parser; pyoxigraph
-        # parses nesting iteratively (200,000 levels parse fine), and a fallback to rdflib checks again.
+    if document.format in ("turtle", "trig"):
+        # Only the nesting bound is left out: it protects rdflib's recursive parser, pyoxigraph parses nesting
+        # iteratively (200,000 levels parse fine), and a fallback to rdflib checks again. Control characters
+        # would still corrupt every output.
+        check_control_characters(document)
+    else:
         check_safe(document, limits)
     import pyoxigraph
 

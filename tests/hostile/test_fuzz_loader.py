@@ -115,3 +115,27 @@ def test_any_nesting_depth_is_a_graph_or_a_clean_refusal(depth, kind):
         close = " ]" if kind.startswith("[") else " )"
         data, fmt = "<https://e.se/a> <https://e.se/p> " + kind * depth + '"x"' + close * depth + " .", "turtle"
     check(Document(name="deep", data=data.encode(), format=fmt, base="https://relative.invalid/d"))
+
+
+EXTENSIONS = {"turtle": ".ttl", "ntriples": ".nt", "nquads": ".nq", "trig": ".trig", "rdfxml": ".rdf",
+              "jsonld": ".jsonld"}
+
+
+@settings(max_examples=int(os.environ.get("ENA_FUZZ_EXAMPLES", 30)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(case=mutated())
+def test_the_cli_gives_a_report_or_one_error_line(case, tmp_path_factory):
+    """End to end: `validate` on a mutated file exits 0, 1 or 2, never 70, and never prints a traceback."""
+    from click.testing import CliRunner
+
+    from ena_grunddata.cli import cli
+
+    fmt, data = case
+    path = tmp_path_factory.mktemp("fuzz") / ("fuzz" + EXTENSIONS[fmt])
+    path.write_bytes(data)
+    result = CliRunner().invoke(cli, ["validate", "--timeout", "10", str(path)], catch_exceptions=False)
+    assert result.exit_code in (0, 1, 2), result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {path}"), result.stderr
