@@ -342,7 +342,9 @@ def parse_document(document: Document, limits: Limits | None = None) -> Graph:
     """Parse one document into a fresh graph, or raise InputError with file and line."""
     limits = limits or Limits()
     if document.format == "description":
-        return _description_module().graph_from_document(document)
+        graph = _description_module().graph_from_document(document)
+        check_terms(document, graph)  # the same IRI and literal rules as RDF input (a store refuses the rest)
+        return graph
     if not document.data.strip():  # rdflib: Turtle gives 0 triples, JSON-LD and RDF/XML a parse error
         raise InputError("empty input: no RDF to read", where=document.name)
     check_safe(document, limits)
@@ -791,6 +793,19 @@ def iri_problem(iri: str) -> str | None:
     return None
 
 
+def language_problem(tag: str) -> str | None:
+    """rdflib accepts tags such as `v` that BCP 47, RDF stores and the fast engine refuse."""
+    try:
+        import pyoxigraph
+    except ImportError:  # pragma: no cover - a dependency
+        return None
+    try:
+        pyoxigraph.Literal("x", language=tag)
+    except ValueError as error:
+        return str(error).strip().rstrip(".").lower() or "rejected"
+    return None
+
+
 def check_terms(document: Document, graph: Graph) -> None:
     """Refuse terms that would corrupt any output later: bad IRIs and lone surrogates."""
     seen = set()
@@ -805,6 +820,10 @@ def check_terms(document: Document, graph: Graph) -> None:
                 shown = str(iri).encode("unicode_escape").decode("ascii")
                 raise InputError(f"invalid IRI <{shown}> ({problem})", where=document.name,
                                  line=_line_of_iri(document, str(iri)))
+            if isinstance(term, Literal) and term.language and language_problem(term.language):
+                raise InputError(f"invalid language tag '@{term.language}' ({language_problem(term.language)}; use a "
+                                 "BCP 47 tag such as sv or en-GB)", where=document.name,
+                                 line=_line_of(document.text, "@" + term.language))
             if isinstance(term, Literal) and _SURROGATE.search(term):
                 raise InputError("a literal contains a lone surrogate code point (not valid Unicode)",
                                  where=document.name, line=_line_of_pattern(document.text, _SURROGATE_ESCAPE))

@@ -70,3 +70,50 @@ def test_random_json_structures(document):
     "datasets: [" + ", ".join(["{title: x}"] * 300) + "]", "--- a\n--- b\n"])))
 def test_random_text(text):
     outcome_or_clean_error("fuzz.yaml", text)
+
+
+EXAMPLE = __import__("pathlib").Path(__file__).resolve().parents[2] / "examples" / "describe" / "person-navet.yaml"
+LANGUAGE_KEYS = st.sampled_from(["sv", "en", "v", "x", "en_US", "123", "sv-SE", "", "zz-9999999999"])
+
+
+@st.composite
+def mutated_example(draw):
+    """The real example with a few values or keys replaced: deep enough to reach the RDF and the engine."""
+    document = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    for _ in range(draw(st.integers(1, 3))):
+        node, parents = document, []
+        while isinstance(node, (dict, list)) and node and draw(st.booleans()):
+            key = draw(st.sampled_from(sorted(node, key=str) if isinstance(node, dict) else range(len(node))))
+            parents.append((node, key))
+            node = node[key]
+        if not parents:
+            continue
+        parent, key = parents[-1]
+        if isinstance(parent, dict) and draw(st.booleans()):
+            parent[draw(st.one_of(LANGUAGE_KEYS, keys))] = parent.pop(key)
+        else:
+            parent[key] = draw(scalars)
+    return document
+
+
+@settings(max_examples=int(os.environ.get("ENA_FUZZ_EXAMPLES", 25)), deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(document=mutated_example())
+def test_validate_on_mutated_descriptions_never_fails_internally(document, tmp_path_factory):
+    """End to end through `validate` (the description goes into the engine): exit 0, 1 or 2, never 70."""
+    from click.testing import CliRunner
+
+    from ena_grunddata.cli import cli
+
+    try:
+        text = yaml.safe_dump(document, allow_unicode=True)
+    except (yaml.YAMLError, UnicodeEncodeError):
+        return
+    path = tmp_path_factory.mktemp("fuzz") / "description.yaml"
+    path.write_text(text, encoding="utf-8", errors="surrogateescape")
+    result = CliRunner().invoke(cli, ["validate", str(path)], catch_exceptions=False)
+    assert result.exit_code in (0, 1, 2), result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    if result.exit_code == 2:
+        lines = result.stderr.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"error: {path}"), result.stderr

@@ -300,3 +300,9 @@ def test_iris_that_stores_and_the_fast_engine_refuse_are_input_errors(tmp_path, 
     """Found by the CLI fuzzer: rdflib accepted `<0ttps://…>`, then the fast engine failed with exit 70."""
     path = write(tmp_path, name, text)
     assert_error(cli_run("validate", path), 2, "invalid IRI", where=f"{path}:1: ")
+
+
+def test_language_tags_that_stores_refuse_are_input_errors(tmp_path, cli_run):
+    """Found by the CLI fuzzer: rdflib accepted `@v`, then the fast engine failed with exit 70."""
+    path = write(tmp_path, "one-letter.nt", '<https://e.se/a> <http://purl.org/dc/terms/title> "V"@v .\n')
+    assert_error(cli_run("validate", path), 2, "invalid language tag '@v'", where=f"{path}:1: ")
