@@ -151,6 +151,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=1200, help="seconds per measurement")
     parser.add_argument("--workdir", default=None, help="where catalogs are written (default: a temporary folder)")
     parser.add_argument("--json", default=None, help="also write all results to this file")
+    parser.add_argument("--tasks", default="oxigraph,rdflib,fast,pyshacl", help="which measurements to run")
+    parser.add_argument("--reuse", default=None, help="take the other measurements from this earlier --json file")
     parser.add_argument("--task", choices=sorted(TASKS), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -171,9 +173,14 @@ def main() -> None:
         paths[size] = path = workdir / f"catalog-{size}.ttl"
         path.write_text(catalog.generate(size), encoding="utf-8")
         results[size] = {"size": size, "bytes": path.stat().st_size}
+    earlier = json.loads(Path(args.reuse).read_text(encoding="utf-8")) if args.reuse else {}
+    wanted = [t.strip() for t in args.tasks.split(",") if t.strip()]
     # The quick measurements first, pyshacl (minutes) last.
     for name in ("oxigraph", "rdflib", "fast", "pyshacl"):
         for size in sizes:
+            if name not in wanted:
+                results[size][name] = earlier.get(str(size), {}).get(name, {"error": "not run"})
+                continue
             if name == "pyshacl" and size > args.pyshacl_max:
                 results[size][name] = {"error": f"skipped (over --pyshacl-max {args.pyshacl_max})"}
                 continue
