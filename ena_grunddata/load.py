@@ -807,23 +807,27 @@ def language_problem(tag: str) -> str | None:
 
 
 def check_terms(document: Document, graph: Graph) -> None:
-    """Refuse terms that would corrupt any output later: bad IRIs and lone surrogates."""
+    """Refuse terms that would corrupt any output later: bad IRIs and language tags, surrogates, controls."""
     seen = set()
+    checked = set()  # datatype IRIs and language tags repeat across literals: check each once
     for triple in graph:
         for term in triple:
             if term in seen or isinstance(term, BNode):
                 continue
             seen.add(term)
             iri = term if isinstance(term, URIRef) else getattr(term, "datatype", None)
-            problem = iri_problem(str(iri)) if iri is not None else None
+            problem = iri_problem(str(iri)) if iri is not None and iri not in checked else None
+            checked.add(iri)
             if problem:
                 shown = str(iri).encode("unicode_escape").decode("ascii")
                 raise InputError(f"invalid IRI <{shown}> ({problem})", where=document.name,
                                  line=_line_of_iri(document, str(iri)))
-            if isinstance(term, Literal) and term.language and language_problem(term.language):
+            if isinstance(term, Literal) and term.language and term.language not in checked \
+                    and language_problem(term.language):
                 raise InputError(f"invalid language tag '@{term.language}' ({language_problem(term.language)}; use a "
                                  "BCP 47 tag such as sv or en-GB)", where=document.name,
                                  line=_line_of(document.text, "@" + term.language))
+            checked.add(getattr(term, "language", None))
             if isinstance(term, Literal) and _SURROGATE.search(term):
                 raise InputError("a literal contains a lone surrogate code point (not valid Unicode)",
                                  where=document.name, line=_line_of_pattern(document.text, _SURROGATE_ESCAPE))
