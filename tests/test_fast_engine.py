@@ -141,3 +141,15 @@ def test_json_output_is_the_same_for_both_engines(run_cli, catalog_file):
     ours = json.loads(run_cli("validate", "-f", "json", str(catalog_file)).stdout)
     reference = json.loads(run_cli("validate", "--engine", "pyshacl", "-f", "json", str(catalog_file)).stdout)
     assert ours == reference
+
+
+def test_user_sparql_oxigraph_cannot_parse_falls_back_to_pyshacl(catalog_file, tmp_path):
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
+<https://example.org/S> a sh:NodeShape ; sh:targetClass dcat:Catalog ;
+    sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o . FILTER(?o = ) }" ] .""", encoding="utf-8")
+    with pytest.raises(Exception) as error:  # auto fell back: pyshacl (rdflib) cannot parse it either
+        validate([str(catalog_file)], shapes=[str(shapes)])
+    assert not isinstance(error.value, UsageError) and "pyparsing" in type(error.value).__module__
+    with pytest.raises(UsageError, match="fast engine cannot run"):
+        validate([str(catalog_file)], shapes=[str(shapes)], engine="fast")

@@ -653,7 +653,27 @@ def compile_shapes(graph: Graph) -> Program:
     for shape in all_shapes(graph):
         compiler.compile_top(shape)
     compiler.program.checks = batched(compiler.program.checks)
+    check_syntax(compiler.program)
     return compiler.program
+
+
+def check_syntax(program: Program) -> None:
+    """SHACL-SPARQL text comes from the shapes: make sure oxigraph can parse it (on an empty store: instant)."""
+    import pyoxigraph
+
+    empty = pyoxigraph.Store()
+    for _, check in program.checks:
+        if check.kind == "sparql" and check.query is not None:
+            try:
+                empty.query(check.query)
+            except SyntaxError as error:
+                raise Unsupported(f"SPARQL that pyoxigraph cannot parse in {check.shape} ({error})") from None
+    for focus_set in program.focus_sets:
+        for update in focus_set.updates:
+            try:
+                empty.update(update)
+            except SyntaxError as error:
+                raise Unsupported(f"a SPARQL target pyoxigraph cannot parse ({error})") from None
 
 
 BATCH = 40  # checks per query: one pass over the focus set instead of one per check

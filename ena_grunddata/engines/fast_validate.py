@@ -181,7 +181,13 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
         add_vocabulary(data, vocabulary)  # background knowledge for SPARQL constraints (never targeted)
         if concept is not None:
             mark_intended_domain(data, concept)
-        findings = run(data, shapes_bundle, progress=progress, origins=loaded.origins)
+        try:
+            findings = run(data, shapes_bundle, progress=progress, origins=loaded.origins)
+        except (fast.Unsupported, SyntaxError) as error:  # e.g. user SPARQL that oxigraph cannot parse
+            if engine == "fast":
+                raise UsageError(f"the fast engine cannot run these shapes ({error}); use --engine auto or "
+                                 "pyshacl") from None
+            return None  # the caller runs pyshacl
     finally:
         progress.done()
     findings += description_findings(loaded)
