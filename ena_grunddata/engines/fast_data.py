@@ -31,7 +31,7 @@ NATIVE_TYPES = {XSD + name for name in (
 
 
 class FastData:
-    """Quads for SPARQL, with literal fidelity and the source of every subject."""
+    """Quads for SPARQL, with every literal as the publisher wrote it."""
 
     def __init__(self):
         self.store = ox.Store()
@@ -109,16 +109,6 @@ class FastData:
         for quad in self.store.quads_for_pattern(None, None, to_ox(term), ox.DefaultGraph()):
             found.append(to_rdflib(quad.subject))
         return found
-
-
-class StoreGraphView:
-    """Just enough of rdflib.Graph for Origins.locate: `subjects(None, obj)`."""
-
-    def __init__(self, data: FastData):
-        self.data = data
-
-    def subjects(self, predicate=None, obj=None, unique=False):
-        return iter(self.data.subjects_pointing_to(obj)) if obj is not None else iter(())
 
 
 def to_ox(term):

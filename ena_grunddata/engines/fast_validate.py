@@ -14,7 +14,7 @@ from ..load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_
                     read_documents)
 from ..namespaces import DCAT
 from . import fast
-from .fast_data import FastData, StoreGraphView, to_ox, to_rdflib
+from .fast_data import FastData, to_ox
 
 GRUNDDATA_MARKER_QUERY = """ASK { ?s <http://purl.org/dc/terms/subject> ?o .
   FILTER((STRSTARTS(STR(?o), "https://www.dataportal.se/terminology/grunddata/")
@@ -98,7 +98,6 @@ class FastOrigins(Origins):
 
 def load_fast(sources, *, input_format=None, limits: Limits | None = None, progress=None) -> tuple[FastData, Loaded]:
     """Read every source into a FastData store; the Loaded has no rdflib graph (origins work on the store)."""
-    from ..load import load  # noqa: F401  (same errors as load for empty input lists)
     from ..errors import InputError
 
     limits = limits or Limits()
@@ -158,7 +157,7 @@ def run(data: FastData, shapes, progress=None, origins=None):
 
 
 __all__ = ["choose", "load_fast", "data_from_graph", "add_vocabulary", "has_grunddata_marker",
-           "mark_intended_domain", "run", "Progress", "FastOrigins", "StoreGraphView", "to_rdflib"]
+           "mark_intended_domain", "run", "validate_sources", "Progress", "FastOrigins"]
 
 
 def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
