@@ -70,6 +70,8 @@ class FastOrigins(Origins):
     def source_of(self, term) -> str | None:
         if term in self._source_of:
             return self._source_of[term]
+        if not self.is_subject(term):  # as Origins: only resources described in the data have a source
+            return None
         names = list(self._documents)
         if len(names) == 1:
             return names[0]
@@ -82,11 +84,18 @@ class FastOrigins(Origins):
                 return name
         return None
 
+    def is_subject(self, term) -> bool:
+        return next(iter(self.data.store.quads_for_pattern(to_ox(term), None, None, ox.DefaultGraph())), None) \
+            is not None
+
     def locate(self, term, graph=None, depth: int = 0):
         if isinstance(term, BNode) and depth < 5:
-            parents = self.data.subjects_pointing_to(term)
-            if parents and parents[0] != term:
-                source, line = self.locate(parents[0], None, depth + 1)
+            # A blank node is where the resource that refers to it is; of several, the first in the file (rdflib
+            # meets that one first on the other path).
+            parents = [p for p in self.data.subjects_pointing_to(term)[:20] if p != term]
+            if parents:
+                places = [self.locate(parent, None, depth + 1) for parent in parents]
+                source, line = min(places, key=lambda place: (place[1] is None, place[1] or 0))
                 return source or self.source_of(term), line
         source = self.source_of(term)
         if source is None:
