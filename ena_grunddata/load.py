@@ -966,15 +966,21 @@ def subject_lines(document: Document) -> dict[str, int]:
 # --------------------------------------------------------------------------------------------- entry point
 
 
-def load(sources, *, input_format=None, limits: Limits | None = None) -> Loaded:
-    """Read and parse every source into one graph; the first bad document stops everything (exit 2)."""
-    limits = limits or Limits()
+def read_inputs(sources, *, input_format=None, limits: Limits | None = None) -> list[Document]:
+    """The documents behind the user's sources; none at all is a usage or input error."""
     sources = list(sources)
     if not sources:
         raise UsageError("no input given (name files, folders, URLs or - for standard input)")
-    documents = read_documents(sources, input_format=input_format, limits=limits)
+    documents = read_documents(sources, input_format=input_format, limits=limits or Limits())
     if not documents:
         raise InputError("no RDF or description files found", where=", ".join(map(str, sources)))
+    return documents
+
+
+def load(sources, *, input_format=None, limits: Limits | None = None) -> Loaded:
+    """Read and parse every source into one graph; the first bad document stops everything (exit 2)."""
+    limits = limits or Limits()
+    documents = read_inputs(sources, input_format=input_format, limits=limits)
     graph = Graph()
     origins = Origins()
     for document in documents:

@@ -11,7 +11,7 @@ from rdflib import BNode, Graph
 
 from ..errors import UsageError
 from ..load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
-                    read_documents)
+                    read_inputs)
 from ..namespaces import DCAT
 from . import fast
 from .fast_data import FastData, to_ox
@@ -107,15 +107,8 @@ class FastOrigins(Origins):
 
 def load_fast(sources, *, input_format=None, limits: Limits | None = None, progress=None) -> tuple[FastData, Loaded]:
     """Read every source into a FastData store; the Loaded has no rdflib graph (origins work on the store)."""
-    from ..errors import InputError
-
     limits = limits or Limits()
-    sources = list(sources)
-    if not sources:
-        raise UsageError("no input given (name files, folders, URLs or - for standard input)")
-    documents = read_documents(sources, input_format=input_format, limits=limits)
-    if not documents:
-        raise InputError("no RDF or description files found", where=", ".join(map(str, sources)))
+    documents = read_inputs(sources, input_format=input_format, limits=limits)
     data = FastData()
     origins = FastOrigins(data)
     for index, document in enumerate(documents):
