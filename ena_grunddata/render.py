@@ -113,10 +113,10 @@ def summary_line(report: Report, lang: str = "en") -> str:
     parts = ", ".join(f"{counts[key]} {words[key]}" for key in ("violation", "warning", "info"))
     resources = len({f.focus for f in report.findings})
     verdict = words["conforms"] if report.conforms else words["not"]
-    return (f"{parts} in {resources} {words['resources']} from {len(report.sources)} {words['sources']}: "
-            f"{verdict} ({words['fail_on']}: {report.fail_on.label})") if lang == "en" else \
-        (f"{parts} i {resources} {words['resources']} från {len(report.sources)} {words['sources']}: "
-         f"{verdict} ({words['fail_on']}: {report.fail_on.label})")
+    threshold = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])[report.fail_on.label]
+    in_, from_ = ("i", "från") if lang == "sv" else ("in", "from")
+    return (f"{parts} {in_} {resources} {words['resources']} {from_} {len(report.sources)} {words['sources']}: "
+            f"{verdict} ({words['fail_on']}: {threshold})")
 
 
 def _lazy(module: str, function: str):

@@ -70,6 +70,7 @@ def test_text_output_groups_by_resource_and_ends_with_a_summary(run_cli, files):
     assert "https://example.se/ds/untitled" in result.stdout
     assert "Datamängden saknar titel.  [TEST-TITLE]" in result.stdout
     assert "dcterms:title" in result.stdout
+    assert result.stdout.rstrip().endswith("uppfyller inte kraven (gräns: fel)")
     assert result.stdout.rstrip().splitlines()[-1].startswith(
         f"{validate([str(data)], shapes=[str(shapes)]).summary['violation']} fel")
 
