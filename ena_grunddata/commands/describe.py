@@ -10,7 +10,7 @@ from .. import describe as api
 from ..atomic import atomic_write
 from ..errors import EXIT_FINDINGS, EXIT_OK, InputError
 from ..load import load
-from .options import emit, input_options, lang_option, limits_from, output_option
+from .options import emit, input_options, lang_option, limits_from, output_option, vocabulary_option
 
 RDF_FORMATS = {"rdfxml": "pretty-xml", "turtle": "turtle", "jsonld": "json-ld"}
 YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata describe FILE` turns it into RDF).\n"
@@ -21,6 +21,7 @@ YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata descr
 @click.command("describe")
 @click.argument("source")
 @output_option
+@vocabulary_option
 @click.option("-f", "--format", "fmt", type=click.Choice(list(RDF_FORMATS)), default="rdfxml", show_default=True,
               help="RDF format to write (RDF/XML is what dataportal.se harvests).")
 @click.option("--from-rdf", is_flag=True,
@@ -28,8 +29,6 @@ YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata descr
                    "(YAML, or JSON when --output ends in .json).")
 @click.option("--no-write-back", is_flag=True,
               help="Do not write new identifiers into SOURCE; use UUIDs derived from each resource's IRI instead.")
-@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SKOS vocabulary file: more friendly codes, e.g. base-data domains (repeatable).")
 @lang_option
 @input_options
 def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, input_format, max_input_bytes,

@@ -7,14 +7,13 @@ import json
 import click
 
 from ..domains import list_domains, render_text
-from .options import emit, lang_option, output_option
+from .options import emit, lang_option, output_option, vocabulary_option
 
 
 @click.command("domains")
+@vocabulary_option
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
-@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SKOS vocabulary file that adds or overrides domains (repeatable).")
 @output_option
 @lang_option
 def command(fmt, vocabularies, output, lang):

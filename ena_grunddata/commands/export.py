@@ -6,25 +6,18 @@ import click
 
 from ..errors import EXIT_FINDINGS
 from ..export import HARVEST_PATH, InvalidCatalog, export
-from ..profiles import DEFAULT_PROFILES, PROFILES
 from ..render import render
-from .options import input_options, lang_option, limits_from
+from .options import input_options, lang_option, limits_from, rules_options
 
 
 @click.command("export")
 @click.argument("sources", nargs=-1, required=True)
+@rules_options
 @click.option("--to", "to", required=True, type=click.Path(file_okay=False),
               help="Folder to write (replaced as a whole: empty, new, or an earlier export).")
 @click.option("--allow-invalid", is_flag=True, help="Export even when validation finds violations.")
 @click.option("--no-validate", "skip_validation", is_flag=True,
               help="Do not validate (faster for very large catalogs; index.html then says 'not validated').")
-@click.option("-p", "--profile", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
-              help=f"Profile to validate against (repeatable; default: {', '.join(DEFAULT_PROFILES)}).")
-@click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SHACL shapes file of your own (repeatable).")
-@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SKOS vocabulary file (repeatable).")
-@click.option("--domain", default=None, metavar="SLUG", help="Validate every dataset as meant for this domain.")
 @lang_option
 @input_options
 def command(sources, to, allow_invalid, skip_validation, profiles, extra_shapes, vocabularies, domain, lang, input_format,

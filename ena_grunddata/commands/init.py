@@ -6,17 +6,16 @@ import click
 
 from ..description.starter import starter_text
 from ..profiles import load_vocabularies
-from .options import emit, output_option
+from .options import emit, output_option, vocabulary_option
 
 
 @click.command("init")
+@vocabulary_option
 @click.option("--domain", default=None, metavar="SLUG",
               help="Base-data domain (see `ena-grunddata domains`), e.g. foretag: fills in the responsible "
                    "agency, the suggested theme and HVD category, and marks the dataset.")
 @output_option
 @click.option("--force", is_flag=True, help="Overwrite --output if it exists.")
-@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SKOS vocabulary file (e.g. your own domains).")
 def command(domain, output, force, vocabularies):
     """Write a starter description: fill in every TODO, then `validate` and `describe` it.
 

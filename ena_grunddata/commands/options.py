@@ -28,6 +28,28 @@ def limits_from(max_input_bytes, timeout, allow_private=False) -> Limits:
     return Limits(max_input_bytes=max_input_bytes, timeout=timeout, allow_private=allow_private)
 
 
+def vocabulary_option(function):
+    return click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
+                        help="Extra SKOS vocabulary file: adds or overrides concepts, e.g. base-data domains "
+                             "(repeatable).")(function)
+
+
+def rules_options(function):
+    """Which rules apply: profiles, user shapes, vocabularies and an intended base-data domain."""
+    from ..profiles import DEFAULT_PROFILES, PROFILES
+
+    function = click.option("--domain", default=None, metavar="SLUG",
+                            help="Treat every dataset, service and series as meant for this base-data domain "
+                                 "(see `domains`).")(function)
+    function = vocabulary_option(function)
+    function = click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(dir_okay=False),
+                            help="Extra SHACL shapes file of your own (repeatable).")(function)
+    function = click.option("-p", "--profile", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
+                            help=f"Profile to check against (repeatable; default: "
+                                 f"{', '.join(DEFAULT_PROFILES)}).")(function)
+    return function
+
+
 def lang_option(function):
     return click.option("--lang", type=click.Choice(LANGUAGES), default="en", show_default=True,
                         help="Language of messages.")(function)

@@ -6,13 +6,12 @@ import click
 
 from .. import describe as api
 from ..description.schema import schema_text
-from .options import emit, output_option
+from .options import emit, output_option, vocabulary_option
 
 
 @click.command("schema")
 @output_option
-@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SKOS vocabulary file whose codes become allowed values (repeatable).")
+@vocabulary_option
 def command(output, vocabularies):
     """Print the JSON Schema (draft 2020-12) of the YAML/JSON description format, code lists included.
 

@@ -6,21 +6,15 @@ import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..load import load
-from ..profiles import PROFILES, load_vocabularies
+from ..profiles import load_vocabularies
 from ..score import MAX_POINTS, render_score_json, render_score_text, score
 from ..validate import validate_loaded
-from .options import emit, input_options, lang_option, limits_from, output_option
+from .options import emit, input_options, lang_option, limits_from, output_option, rules_options
 
 
 @click.command("score")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("-p", "--profile", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
-              help="Profiles whose violations cost the conformity points (repeatable; default: all).")
-@click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SHACL shapes file of your own (repeatable).")
-@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SKOS vocabulary file (repeatable): counts for the \"from a vocabulary\" points too.")
-@click.option("--domain", default=None, metavar="SLUG", help="As for validate.")
+@rules_options
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format.")
 @click.option("--min-score", type=click.IntRange(0, MAX_POINTS), default=None,

@@ -6,21 +6,13 @@ import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..render import FORMATS
-from ..profiles import DEFAULT_PROFILES, PROFILES
 from ..validate import ENGINES
-from .options import emit, input_options, lang_option, limits_from, output_option
+from .options import emit, input_options, lang_option, limits_from, output_option, rules_options
 
 
 @click.command("validate")
 @click.argument("sources", nargs=-1, required=True)
-@click.option("-p", "--profile", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
-              help=f"Profile to check against (repeatable; default: {', '.join(DEFAULT_PROFILES)}).")
-@click.option("--shapes", "extra_shapes", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SHACL shapes file of your own (repeatable).")
-@click.option("--vocabulary", "vocabularies", multiple=True, type=click.Path(dir_okay=False),
-              help="Extra SKOS vocabulary file: adds or overrides concepts, e.g. base-data domains (repeatable).")
-@click.option("--domain", default=None, metavar="SLUG",
-              help="Treat every dataset, service and series as meant for this base-data domain (see `domains`).")
+@rules_options
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format.")
 @output_option
