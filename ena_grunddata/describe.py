@@ -28,7 +28,7 @@ from .description.parse import parse
 from .description.schema import full_schema
 from .description.source import Source, json_path, read_source
 from .description.values import Vocab
-from .errors import InputError
+from .errors import InputError, file_error
 from .load import DEFAULT_MAX_INPUT_BYTES
 from .report import Finding
 
@@ -135,14 +135,8 @@ def read_text(path, max_bytes: int | None = None) -> str:
         else:
             with open(path, "rb") as handle:
                 data = handle.read(limit + 1)
-    except FileNotFoundError:
-        raise InputError("no such file", where=str(path)) from None
-    except PermissionError:
-        raise InputError("permission denied", where=str(path)) from None
-    except IsADirectoryError:
-        raise InputError("is a folder", where=str(path)) from None
     except OSError as error:
-        raise InputError(f"cannot read: {error.strerror or error}", where=str(path)) from None
+        raise file_error(error, path) from None
     if len(data) > limit:
         raise InputError(f"input is over the limit of {limit:,} bytes (raise it with --max-input-bytes)",
                          where=str(path))

@@ -52,3 +52,20 @@ class RemoteError(EnaError):
     """A network or server failure (harvest, publish, URL inputs)."""
 
     exit_code = EXIT_REMOTE
+
+
+# How a file-system failure reads to the user: (when reading, when writing).
+_FILE_PROBLEMS = (
+    (FileNotFoundError, "no such file", "cannot write: the folder does not exist"),
+    (PermissionError, "permission denied", "cannot write: permission denied"),
+    (IsADirectoryError, "is a folder", "cannot write: is a folder"),
+)
+
+
+def file_error(error: OSError, where, *, writing: bool = False) -> InputError:
+    """One wording for every command's file-system failures."""
+    for kind, reading_text, writing_text in _FILE_PROBLEMS:
+        if isinstance(error, kind):
+            return InputError(writing_text if writing else reading_text, where=str(where))
+    verb = "write" if writing else "read"
+    return InputError(f"cannot {verb}: {error.strerror or error}", where=str(where))

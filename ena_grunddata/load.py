@@ -21,7 +21,7 @@ from pathlib import Path
 import rdflib
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from .errors import InputError, UsageError
+from .errors import InputError, UsageError, file_error
 
 # rdflib logs a full traceback for every ill-typed literal; such literals become findings instead.
 logging.getLogger("rdflib").setLevel(logging.CRITICAL)
@@ -174,14 +174,8 @@ def read_document(source: str, *, forced=None, limits: Limits) -> Document:
                 raise InputError(too_large(size, limits.max_input_bytes), where=name)
             with path.open("rb") as handle:
                 data = _read_capped(handle, name, limits.max_input_bytes)
-        except FileNotFoundError:
-            raise InputError("no such file", where=name) from None
-        except PermissionError:
-            raise InputError("permission denied", where=name) from None
-        except IsADirectoryError:
-            raise InputError("is a folder", where=name) from None
         except OSError as error:
-            raise InputError(f"cannot read: {error.strerror or error}", where=name) from None
+            raise file_error(error, name) from None
     data = strip_bom(data)
     fmt = forced or choose_format(name, content_type, data)
     return Document(name=name, data=data, format=fmt, base=base or base_for(name))

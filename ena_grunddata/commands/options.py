@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..atomic import atomic_write
-from ..errors import InputError
+from ..errors import file_error
 from ..load import DEFAULT_MAX_INPUT_BYTES, DEFAULT_TIMEOUT, FORMATS, Limits
 from ..report import LANGUAGES
 
@@ -67,11 +67,5 @@ def emit(text: str, output: str | None) -> None:
         return
     try:
         atomic_write(output, text)
-    except FileNotFoundError:
-        raise InputError("cannot write: the folder does not exist", where=output) from None
-    except PermissionError:
-        raise InputError("cannot write: permission denied", where=output) from None
-    except IsADirectoryError:
-        raise InputError("cannot write: is a folder", where=output) from None
     except OSError as error:
-        raise InputError(f"cannot write: {error.strerror or error}", where=output) from None
+        raise file_error(error, output, writing=True) from None
