@@ -7,6 +7,27 @@ from .load import Limits, load  # noqa: E402
 from .report import Finding, Report, Severity  # noqa: E402
 from .validate import validate, validate_graph  # noqa: E402
 
+# Imported on first use, so `import ena_grunddata` stays light (no HTTP or server stack). The verbs whose module has
+# the same name are reached through their module: `from ena_grunddata.harvest import harvest` (likewise publish,
+# export, score), because importing a submodule would rebind the package attribute to the module.
+_LAZY = {
+    "build_description": "describe",
+    "describe_graph": "describe",
+    "description_graph": "describe",
+    "json_schema": "describe",
+    "make_app": "serve",
+    "list_domains": "domains",
+}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+    raise AttributeError(f"module 'ena_grunddata' has no attribute {name!r}")
+
+
 __all__ = [
     "__version__",
     "validate",
@@ -20,4 +41,5 @@ __all__ = [
     "InputError",
     "RemoteError",
     "UsageError",
+    *_LAZY,
 ]
