@@ -23,7 +23,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from .atomic import atomic_directory
 from .errors import InputError, UsageError
 from .load import Limits, Loaded, load
-from .namespaces import DCAT, DCTERMS, PREFIXES, VCARD, bind_prefixes
+from .namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
 from .report import LANGUAGES, Report
 
 # --------------------------------------------------------------------------------------------- formats
@@ -274,7 +274,6 @@ TEXT = {
         "generated": "Skapad med ena-grunddata", "none": "saknas",
     },
 }
-GRUNDDATA_PREFIXES = ("https://www.dataportal.se/terminology/grunddata/", "https://dataportal.se/concepts/grunddata/")
 CSS = """body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
 h1{margin-bottom:.2rem}h2{border-bottom:2px solid #ddd;padding-bottom:.2rem;margin-top:2rem}
 article{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}

@@ -21,7 +21,7 @@ from . import http
 from .changes import Canon, ChangeReport, canonical_ntriples, compare, entity_hashes
 from .errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
 from .load import ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom
-from .namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_SCHEME, HYDRA
+from .namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from .store import Store, content_hash, slug_for
 
 KINDS = ("auto", "document", "entrystore", "file")
@@ -30,7 +30,6 @@ ENTRYSTORE_PAGE = 100
 DEFAULT_MAX_PAGES = 1000
 DEFAULT_SHRINK_THRESHOLD = 0.5
 PAGING_TYPES = (HYDRA.PartialCollectionView, HYDRA.PagedCollection)
-GRUNDDATA_PREFIXES = (GRUNDDATA_SCHEME + "/", "https://dataportal.se/concepts/grunddata/")
 
 
 class StoreError(InputError):

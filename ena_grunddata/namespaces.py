@@ -21,6 +21,8 @@ HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
 
 GRUNDDATA_SCHEME = "https://www.dataportal.se/terminology/grunddata"
+# The national base-data marker: a dcterms:subject concept IRI, canonical form first, then the legacy alias form.
+GRUNDDATA_PREFIXES = (GRUNDDATA_SCHEME + "/", "https://dataportal.se/concepts/grunddata/")
 
 PREFIXES = {
     "rdf": RDF,

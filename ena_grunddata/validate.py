@@ -7,12 +7,11 @@ from rdflib.namespace import RDF, SKOS
 
 from .errors import UsageError
 from .load import Limits, Loaded, Origins, load
-from .namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_SCHEME
+from .namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
 from .report import Finding, Report, Severity
 from .profiles import load_shapes, load_vocabularies
 
 ENGINES = ("auto", "fast", "pyshacl")  # auto: fast when it covers the shapes, else pyshacl
-GRUNDDATA_PREFIXES = (GRUNDDATA_SCHEME + "/", "https://dataportal.se/concepts/grunddata/")
 MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 
 
