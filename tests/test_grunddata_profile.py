@@ -6,6 +6,7 @@ exact findings are covered by tests/test_examples_manifest.py.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 from pathlib import Path
@@ -331,3 +332,19 @@ def test_a_catalog_cannot_register_its_own_publisher():
     graph.add((PERSON, ENA.registeredProducer, BOLAGSVERKET))
     graph.add((PERSON, ENA.responsibleAgency, BOLAGSVERKET))
     assert codes_for(validate_graph(graph), NAVET).get("GD-PUBLISHER-AUTHORISED") == "violation"
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_a_catalog_file_cannot_register_its_own_publisher(tmp_path, run_cli, engine):
+    """The same rule on the default path, which loads files straight into the fast engine's store."""
+    example = (EXAMPLES / "valid" / "person-navet.ttl").read_text(encoding="utf-8")
+    company = "http://dataportal.se/organisation/SE5560360793"
+    text = example.replace("<http://dataportal.se/organisation/SE2021005448>", f"<{company}>") + f"""
+<{company}> a <http://xmlns.com/foaf/0.1/Organization> ; <http://xmlns.com/foaf/0.1/name> "Ett bolag AB"@sv .
+<{PERSON}> <{ENA.registeredProducer}> <{company}> .
+"""
+    path = tmp_path / "navet-self-registered.ttl"
+    path.write_text(text, encoding="utf-8")
+    result = run_cli("validate", "--engine", engine, "--format", "json", path)
+    codes = {f["code"] for f in json.loads(result.stdout)["findings"]}
+    assert "GD-PUBLISHER-AUTHORISED" in codes

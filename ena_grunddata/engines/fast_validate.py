@@ -12,13 +12,15 @@ from rdflib import BNode, Graph
 from ..errors import UsageError
 from ..load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
                     read_inputs)
-from ..namespaces import DCAT
+from ..namespaces import DCAT, ENA, GRUNDDATA_PREFIXES
 from . import fast
 from .fast_data import FastData, to_ox
 
-GRUNDDATA_MARKER_QUERY = """ASK { ?s <http://purl.org/dc/terms/subject> ?o .
-  FILTER((STRSTARTS(STR(?o), "https://www.dataportal.se/terminology/grunddata/")
-                       || STRSTARTS(STR(?o), "https://dataportal.se/concepts/grunddata/"))) }"""
+GRUNDDATA_MARKER_QUERY = ("ASK { ?s <http://purl.org/dc/terms/subject> ?o . FILTER("
+                          + " || ".join(f'STRSTARTS(STR(?o), "{prefix}")' for prefix in GRUNDDATA_PREFIXES) + ") }")
+# Registry facts (ena:…) count only from vocabularies, never from the data validated (as validate_loaded does).
+DROP_REGISTRY_STATEMENTS = ("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o "
+                            f'FILTER(STRSTARTS(STR(?p), "{ENA}")) }}')
 _vocabulary_quads: "weakref.WeakKeyDictionary[Graph, list]" = weakref.WeakKeyDictionary()
 
 
@@ -179,6 +181,7 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
     try:
         data, loaded = load_fast(sources, input_format=input_format, limits=limits, progress=progress)
         marked = has_grunddata_marker(data)
+        data.update(DROP_REGISTRY_STATEMENTS)  # a catalog must not register its own publisher
         add_vocabulary(data, vocabulary)  # background knowledge for SPARQL constraints (never targeted)
         if concept is not None:
             mark_intended_domain(data, concept)
