@@ -46,8 +46,8 @@ def normalised_keys(findings) -> list:
 
 
 def task_fast(path: str) -> dict:
-    from ena_grunddata.engines import fast_validate
-    from ena_grunddata.profiles import load_shapes, load_vocabularies
+    from ena_grunddata.validation.engines import fast_validate
+    from ena_grunddata.validation.profiles import load_shapes, load_vocabularies
 
     started = time.perf_counter()
     vocabulary = load_vocabularies(())
@@ -66,9 +66,9 @@ def task_fast(path: str) -> dict:
 def task_pyshacl(path: str) -> dict:
     from rdflib import Graph
 
-    from ena_grunddata.engines import pyshacl_engine
+    from ena_grunddata.validation.engines import pyshacl_engine
     from ena_grunddata.load import Limits, parse_document, read_document
-    from ena_grunddata.profiles import load_shapes, load_vocabularies
+    from ena_grunddata.validation.profiles import load_shapes, load_vocabularies
 
     started = time.perf_counter()
     vocabulary = load_vocabularies(())

@@ -5,18 +5,18 @@ __version__ = "0.1.0"
 from .errors import EnaError, InputError, RemoteError, UsageError  # noqa: E402
 from .load import Limits, load  # noqa: E402
 from .report import Finding, Report, Severity  # noqa: E402
-from .validate import validate, validate_graph  # noqa: E402
+from .validation.pipeline import validate, validate_graph  # noqa: E402
 
 # Imported on first use, so `import ena_grunddata` stays light (no HTTP or server stack). The verbs whose module has
-# the same name are reached through their module: `from ena_grunddata.harvest import harvest` (likewise publish,
+# the same name are reached through their module: `from ena_grunddata.harvest.run import harvest` (likewise publish,
 # export, score), because importing a submodule would rebind the package attribute to the module.
 _LAZY = {
-    "build_description": "describe",
-    "describe_graph": "describe",
-    "description_graph": "describe",
-    "json_schema": "describe",
-    "make_app": "serve",
-    "list_domains": "domains",
+    "build_description": "description.api",
+    "describe_graph": "description.api",
+    "description_graph": "description.api",
+    "json_schema": "description.api",
+    "make_app": "publish.serve",
+    "list_domains": "validation.domains",
 }
 
 

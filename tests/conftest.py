@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ena_grunddata.cli import cli
+from ena_grunddata.commands.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

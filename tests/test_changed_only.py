@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ena_grunddata.changed import changed_sources
+from ena_grunddata.load.changed import changed_sources
 from ena_grunddata.errors import UsageError
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

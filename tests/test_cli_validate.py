@@ -149,7 +149,7 @@ def test_unknown_input_format_in_content(run_cli, tmp_path):
 
 
 def test_internal_errors_are_one_line_unless_debug(run_cli, files, monkeypatch):
-    from ena_grunddata.engines import fast, pyshacl_engine
+    from ena_grunddata.validation.engines import fast, pyshacl_engine
 
     def explode(*args, **kwargs):
         raise RuntimeError("injected failure\nsecond line")
@@ -164,7 +164,7 @@ def test_internal_errors_are_one_line_unless_debug(run_cli, files, monkeypatch):
 
 
 def test_interrupt_exits_130(run_cli, files, monkeypatch):
-    from ena_grunddata.engines import fast, pyshacl_engine
+    from ena_grunddata.validation.engines import fast, pyshacl_engine
 
     def interrupt(*args, **kwargs):
         raise KeyboardInterrupt

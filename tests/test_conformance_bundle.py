@@ -30,7 +30,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from ena_grunddata.namespaces import ENA, PREFIXES
-from ena_grunddata.profiles import builtin_vocabularies, load_shapes
+from ena_grunddata.validation.profiles import builtin_vocabularies, load_shapes
 
 BUNDLE = Path("reference/dcat-ap-se/spec/bundle-3.0.1.json")
 

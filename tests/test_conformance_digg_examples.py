@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from ena_grunddata.validate import validate, validate_graph
+from ena_grunddata.validation.pipeline import validate, validate_graph
 
 EXAMPLES = Path("reference/dcat-ap-se/examples")
 EX = "https://example.com/"

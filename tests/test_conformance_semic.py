@@ -19,7 +19,7 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDF, SH
 
-from ena_grunddata.validate import validate
+from ena_grunddata.validation.pipeline import validate
 
 TESTS = Path("reference/dcat-ap/semic-dcat-ap_shacl-tests")
 DASH = Namespace("http://datashapes.org/dash#")

@@ -14,8 +14,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH, SKOS
 
 from ena_grunddata.namespaces import ENA, PREFIXES
-from ena_grunddata.profiles import builtin_vocabularies, load_shapes
-from ena_grunddata.validate import validate, validate_graph
+from ena_grunddata.validation.profiles import builtin_vocabularies, load_shapes
+from ena_grunddata.validation.pipeline import validate, validate_graph
 
 REPO = Path(__file__).resolve().parent.parent
 SHAPES_DIR = REPO / "shapes"

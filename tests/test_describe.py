@@ -12,10 +12,10 @@ from jsonschema import Draft202012Validator
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
-from ena_grunddata import describe as api
+from ena_grunddata.description import api
 from ena_grunddata.description.schema import base_schema, shipped_schema
 from ena_grunddata.load import load
-from ena_grunddata.validate import validate
+from ena_grunddata.validation.pipeline import validate
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
-from ena_grunddata import describe as api
+from ena_grunddata.description import api
 from ena_grunddata.description.model import ACCESS, FREQUENCY, LICENCES, MEDIA_TYPES, THEMES
 
 VOCAB = api.vocabulary()

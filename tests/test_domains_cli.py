@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from ena_grunddata.domains import list_domains, rule_count
+from ena_grunddata.validation.domains import list_domains, rule_count
 
 FIVE = {
     "person": ("Person", "Skatteverket", "2021005448"),

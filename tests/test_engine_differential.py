@@ -16,10 +16,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rdflib import Graph
 
-from ena_grunddata.engines import fast, pyshacl_engine
-from ena_grunddata.engines.fast_data import FastData, to_rdflib_graph
+from ena_grunddata.validation.engines import fast, pyshacl_engine
+from ena_grunddata.validation.engines.fast_data import FastData, to_rdflib_graph
 from ena_grunddata.load import Document, Limits, parse_document_oxigraph, read_document
-from ena_grunddata.profiles import Shapes, builtin_vocabularies, load_shapes
+from ena_grunddata.validation.profiles import Shapes, builtin_vocabularies, load_shapes
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "tests" / "data" / "fast_engine"

@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from ena_grunddata.namespaces import PREFIXES
-from ena_grunddata.validate import validate
+from ena_grunddata.validation.pipeline import validate
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 NOT_EXAMPLES = {"manifest.yaml", "README.md"}

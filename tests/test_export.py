@@ -8,7 +8,7 @@ import re
 import pytest
 from rdflib.compare import isomorphic
 
-from ena_grunddata.export import same_statements, serialise_checked
+from ena_grunddata.publish.export import same_statements, serialise_checked
 from ena_grunddata.load import Limits, load
 from publish_data import (CATALOG_TTL, INVALID_TTL, TITLE_SV, catalog_graph, static_server, swedish_title_in,
                           write_catalog)

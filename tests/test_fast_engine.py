@@ -9,11 +9,11 @@ import pytest
 from rdflib import Graph
 
 from ena_grunddata import validate
-from ena_grunddata.engines import fast_validate
-from ena_grunddata.engines.fast_data import FastData
+from ena_grunddata.validation.engines import fast_validate
+from ena_grunddata.validation.engines.fast_data import FastData
 from ena_grunddata.errors import InputError, UsageError
 from ena_grunddata.load import Document, Limits, parse_document_oxigraph
-from ena_grunddata.validate import validate_graph
+from ena_grunddata.validation.pipeline import validate_graph
 
 EXPRESSION_SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
 ex:S a sh:NodeShape ; sh:targetClass ex:T ; sh:expression [ ex:f 1 ] ."""

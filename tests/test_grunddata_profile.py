@@ -17,10 +17,11 @@ import yaml
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, SH, SKOS
 
-from ena_grunddata import UsageError, validate, validate_graph
-from ena_grunddata.domains import guidance, list_domains, luhn_ok
+from ena_grunddata import UsageError, validate_graph
+from ena_grunddata import validate
+from ena_grunddata.validation.domains import guidance, list_domains, luhn_ok
 from ena_grunddata.namespaces import ENA, GRUNDDATA_SCHEME
-from ena_grunddata.render import render
+from ena_grunddata.render.formats import render
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples" / "grunddata"

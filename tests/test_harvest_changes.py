@@ -8,8 +8,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from ena_grunddata.changes import canonical_ntriples, compare_graphs, entity_hashes
-from ena_grunddata.harvest import rdfjson_to_ntriples
+from ena_grunddata.harvest.changes import canonical_ntriples, compare_graphs, entity_hashes
+from ena_grunddata.harvest.run import rdfjson_to_ntriples
 from ena_grunddata.load import Document, parse_document
 from ena_grunddata.namespaces import DCAT, DCTERMS, VCARD
 

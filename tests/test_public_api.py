@@ -12,8 +12,8 @@ def test_every_public_name_resolves(name):
     assert getattr(ena_grunddata, name) is not None
 
 
-@pytest.mark.parametrize("name,module", [("make_app", "serve"), ("build_description", "describe"),
-                                         ("list_domains", "domains"), ("json_schema", "describe")])
+@pytest.mark.parametrize("name,module", [("make_app", "publish.serve"), ("build_description", "description.api"),
+                                         ("list_domains", "validation.domains"), ("json_schema", "description.api")])
 def test_lazy_names_are_the_module_functions(name, module):
     assert getattr(ena_grunddata, name) is getattr(importlib.import_module(f"ena_grunddata.{module}"), name)
 

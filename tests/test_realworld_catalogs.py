@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from ena_grunddata.errors import InputError
-from ena_grunddata.validate import validate
+from ena_grunddata.validation.pipeline import validate
 
 REALWORLD = Path("reference/realworld")
 SEMIC_EXAMPLES = Path("reference/dcat-ap/semic-3.0.1/examples")

@@ -25,10 +25,10 @@ import yaml
 from rdflib import RDF, SH, Graph, URIRef
 
 from ena_grunddata.load import Document, load
-from ena_grunddata.render import FORMATS, render
-from ena_grunddata.render_context import ReportContext, Rule, build_context, property_line
-from ena_grunddata.render_sarif import fingerprint
-from ena_grunddata.validate import validate_loaded
+from ena_grunddata.render.formats import FORMATS, render
+from ena_grunddata.render.context import ReportContext, Rule, build_context, property_line
+from ena_grunddata.render.sarif import fingerprint
+from ena_grunddata.validation.pipeline import validate_loaded
 from ena_grunddata.report import Finding, Report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -333,7 +333,7 @@ def test_html_has_one_card_per_resource_and_no_external_references(validated):
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 def test_html_filter_script_hides_by_severity_profile_and_domain(tmp_path):
-    from ena_grunddata.render_html import SCRIPT
+    from ena_grunddata.render.html import SCRIPT
 
     script = tmp_path / "filters.js"
     script.write_text(SCRIPT, encoding="utf-8")

@@ -7,7 +7,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from ena_grunddata.namespaces import ENA
-from ena_grunddata.rules import render_rules_markdown
+from ena_grunddata.validation.rules import render_rules_markdown
 
 REPO = Path(__file__).resolve().parent.parent
 DOC = REPO / "docs" / "rules.md"
@@ -15,7 +15,7 @@ DOC = REPO / "docs" / "rules.md"
 
 def test_rules_doc_is_up_to_date():
     assert DOC.read_text(encoding="utf-8") == render_rules_markdown(), (
-        "docs/rules.md is out of date: run `python -m ena_grunddata.rules > docs/rules.md`")
+        "docs/rules.md is out of date: run `python -m ena_grunddata.validation.rules > docs/rules.md`")
 
 
 def test_rules_doc_has_a_row_for_every_code_of_every_shapes_file():

@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 
 from ena_grunddata.report import Finding, Report
-from ena_grunddata.score import CHECKS, DIMENSIONS, MAX_POINTS, format_code, rating, render_score_text, score
+from ena_grunddata.validation.score import CHECKS, DIMENSIONS, MAX_POINTS, format_code, rating, render_score_text, score
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "quality-score.md"
 PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .

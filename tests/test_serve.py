@@ -17,7 +17,7 @@ from werkzeug.test import Client
 from ena_grunddata import http
 from ena_grunddata.load import Document, Limits, load, parse_document
 from ena_grunddata.namespaces import DCAT, HYDRA
-from ena_grunddata.serve import Poller, make_app, make_server
+from ena_grunddata.publish.serve import Poller, make_app, make_server
 from publish_data import CATALOG_TTL, TITLE_SV, catalog_graph, swedish_title_in, write_catalog
 
 

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from .. import describe as api
+from ..description import api
 from ..atomic import atomic_write
 from ..errors import EXIT_FINDINGS, EXIT_OK, InputError
 from ..load import load

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..domains import list_domains, render_text
+from ..validation.domains import list_domains, render_text
 from .options import emit, lang_option, output_option, vocabulary_option
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_FINDINGS
-from ..export import HARVEST_PATH, InvalidCatalog, export
-from ..render import render
+from ..publish.export import HARVEST_PATH, InvalidCatalog, export
+from ..render.formats import render
 from .options import input_options, lang_option, limits_from, rules_options
 
 

@@ -10,10 +10,10 @@ import click
 
 from .. import http
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, UsageError
-from ..harvest import (DEFAULT_MAX_PAGES, DEFAULT_SHRINK_THRESHOLD, KINDS, Options, SourceSpec, harvest,
+from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_SHRINK_THRESHOLD, KINDS, Options, SourceSpec, harvest,
                        parse_query_option, specs_from_config, total_changes)
-from ..profiles import PROFILES
-from ..store import Store
+from ..validation.profiles import PROFILES
+from ..harvest.store import Store
 from .options import emit, input_options, limits_from, output_option
 
 DEFAULT_STORE = "harvest-store"

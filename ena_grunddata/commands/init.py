@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..description.starter import starter_text
-from ..profiles import load_vocabularies
+from ..validation.profiles import load_vocabularies
 from .options import emit, output_option, vocabulary_option
 
 

@@ -36,7 +36,7 @@ def vocabulary_option(function):
 
 def rules_options(function):
     """Which rules apply: profiles, user shapes, vocabularies and an intended base-data domain."""
-    from ..profiles import DEFAULT_PROFILES, PROFILES
+    from ..validation.profiles import DEFAULT_PROFILES, PROFILES
 
     function = click.option("--domain", default=None, metavar="SLUG",
                             help="Treat every dataset, service and series as meant for this base-data domain "

@@ -6,7 +6,7 @@ import json
 
 import click
 
-from ..publish import LAYOUTS, METHODS, publish
+from ..publish.store import LAYOUTS, METHODS, publish
 from .options import input_options, limits_from
 
 

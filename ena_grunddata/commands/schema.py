@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .. import describe as api
+from ..description import api
 from ..description.schema import schema_text
 from .options import emit, output_option, vocabulary_option
 

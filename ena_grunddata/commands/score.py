@@ -6,9 +6,9 @@ import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
 from ..load import load
-from ..profiles import load_vocabularies
-from ..score import MAX_POINTS, render_score_json, render_score_text, score
-from ..validate import validate_loaded
+from ..validation.profiles import load_vocabularies
+from ..validation.score import MAX_POINTS, render_score_json, render_score_text, score
+from ..validation.pipeline import validate_loaded
 from .options import emit, input_options, lang_option, limits_from, output_option, rules_options
 
 
@@ -32,7 +32,7 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, min_scor
         ena-grunddata score --format json --min-score 221 examples/
     """
     limits = limits_from(max_input_bytes, timeout, allow_private)
-    from ..describe import vocabularies_in_use
+    from ..description.api import vocabularies_in_use
 
     with vocabularies_in_use(vocabularies):  # as validate: description files know --vocabulary codes
         loaded = load(list(sources), input_format=input_format, limits=limits)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..serve import DEFAULT_PAGE_SIZE, Poller, make_app, make_server
+from ..publish.serve import DEFAULT_PAGE_SIZE, Poller, make_app, make_server
 from .options import input_options, lang_option, limits_from
 
 

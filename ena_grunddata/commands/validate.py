@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from ..render import FORMATS
-from ..validate import ENGINES
+from ..render.formats import FORMATS
+from ..validation.pipeline import ENGINES
 from .options import emit, input_options, lang_option, limits_from, output_option, rules_options
 
 
@@ -40,7 +40,7 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, 
         ena-grunddata validate catalog.rdf
         ena-grunddata validate --profile grunddata --lang sv --format json -o report.json examples/
     """
-    from .. import reporting  # html/markdown/junit/sarif, --score and --changed-only live there
+    from ..render import reporting  # html/markdown/junit/sarif, --score and --changed-only live there
 
     report, text = reporting.validate_and_render(
         list(sources), profiles=list(profiles) or None, shapes=extra_shapes, vocabularies=vocabularies,

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ena_grunddata.cli import cli
+from ena_grunddata.commands.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "', "RecursionError", "SAXParseException")
@@ -53,7 +53,7 @@ def cli_run():
 
 _RSS_PROBE = """
 import resource, sys
-from ena_grunddata.cli import main
+from ena_grunddata.commands.cli import main
 try:
     main(sys.argv[1:])
 finally:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from ena_grunddata.errors import InputError
 
-describe = pytest.importorskip("ena_grunddata.describe", reason="the describe module is not built yet")
+describe = pytest.importorskip("ena_grunddata.description.api", reason="the describe module is not built yet")
 # ENA_FUZZ_EXAMPLES raises the bound for a longer hunt (CI keeps the default: a few seconds).
 FUZZ = settings(max_examples=int(os.environ.get("ENA_FUZZ_EXAMPLES", 100)), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -103,7 +103,7 @@ def test_validate_on_mutated_descriptions_never_fails_internally(document, tmp_p
     """End to end through `validate` (the description goes into the engine): exit 0, 1 or 2, never 70."""
     from click.testing import CliRunner
 
-    from ena_grunddata.cli import cli
+    from ena_grunddata.commands.cli import cli
 
     try:
         text = yaml.safe_dump(document, allow_unicode=True)

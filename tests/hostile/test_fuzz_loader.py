@@ -128,7 +128,7 @@ def test_the_cli_gives_a_report_or_one_error_line(case, tmp_path_factory):
     """End to end: `validate` on a mutated file exits 0, 1 or 2, never 70, and never prints a traceback."""
     from click.testing import CliRunner
 
-    from ena_grunddata.cli import cli
+    from ena_grunddata.commands.cli import cli
 
     fmt, data = case
     path = tmp_path_factory.mktemp("fuzz") / ("fuzz" + EXTENSIONS[fmt])

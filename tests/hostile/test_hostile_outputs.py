@@ -126,7 +126,7 @@ def test_case_38_unwritable_output_is_one_line_and_nothing_elsewhere(tmp_path, c
 
 READY_PROBE = """
 import pathlib, sys
-from ena_grunddata.cli import main
+from ena_grunddata.commands.cli import main
 pathlib.Path(sys.argv[1]).write_text("ready")
 main(sys.argv[2:])
 """

@@ -15,7 +15,7 @@ from rdflib.namespace import OWL, SH
 
 from ena_grunddata import validate
 from ena_grunddata.namespaces import ENA
-from ena_grunddata.profiles import load_shapes
+from ena_grunddata.validation.profiles import load_shapes
 from hostile_support import TURTLE, assert_no_traceback, connects, write
 from httpserver import LocalServer
 

@@ -26,11 +26,11 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from .errors import EnaError, UsageError
+from ..errors import EnaError, UsageError
 from .export import SERIALISATIONS, catalog_page, check_publishable, serialise, serialise_checked
-from .load import Limits, expand_sources, is_url, load
-from .namespaces import DCAT, HYDRA
-from .report import LANGUAGES, Report
+from ..load import Limits, expand_sources, is_url, load
+from ..namespaces import DCAT, HYDRA
+from ..report import LANGUAGES, Report
 
 FORMAT_NAMES = {"rdfxml": "rdfxml", "xml": "rdfxml", "rdf": "rdfxml", "turtle": "turtle", "ttl": "turtle",
                 "jsonld": "jsonld", "json-ld": "jsonld", "ntriples": "ntriples", "nt": "ntriples"}
@@ -121,7 +121,7 @@ class CatalogApp:
         check_publishable(loaded)
         report = None
         if self.validate:
-            from .validate import validate_loaded
+            from ..validation.pipeline import validate_loaded
 
             report = validate_loaded(loaded, limits=self.limits)
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
@@ -208,7 +208,7 @@ class CatalogApp:
         key = ("page", lang)
         representation = snapshot.cache.get(key)
         if representation is None:
-            from .profiles import load_vocabularies
+            from ..validation.profiles import load_vocabularies
 
             downloads = [("RDF/XML", "/datasets/dcat"), ("Turtle", "/datasets/dcat?format=turtle"),
                          ("JSON-LD", "/datasets/dcat?format=jsonld"), ("N-Triples", "/datasets/dcat?format=nt")]

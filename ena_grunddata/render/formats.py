@@ -7,8 +7,8 @@ from collections import defaultdict
 
 from rdflib import Graph, URIRef
 
-from .namespaces import bind_prefixes
-from .report import Report
+from ..namespaces import bind_prefixes
+from ..report import Report
 
 
 _NAMES = bind_prefixes(Graph()).namespace_manager
@@ -98,7 +98,7 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
 
 def guidance_lines(lang: str, words: dict) -> list[str]:
     try:
-        from .domains import guidance
+        from ..validation.domains import guidance
     except ImportError:
         return []
     items = guidance(lang)
@@ -124,7 +124,7 @@ def _lazy(module: str, function: str):
     def run(report, **options):
         import importlib
 
-        return getattr(importlib.import_module(f"ena_grunddata.{module}"), function)(report, **options)
+        return getattr(importlib.import_module(f"ena_grunddata.render.{module}"), function)(report, **options)
     return run
 
 
@@ -133,9 +133,9 @@ RENDERERS = {
     "text": lambda report, lang, max_findings, context: render_text(report, lang, max_findings=max_findings),
     "json": lambda report, lang, max_findings, context: render_json(report, lang),
     "turtle": lambda report, lang, max_findings, context: render_turtle(report),
-    "html": _lazy("render_html", "render_html"),
-    "markdown": _lazy("render_markdown", "render_markdown"),
-    "junit": _lazy("render_junit", "render_junit"),
-    "sarif": _lazy("render_sarif", "render_sarif"),
+    "html": _lazy("html", "render_html"),
+    "markdown": _lazy("markdown", "render_markdown"),
+    "junit": _lazy("junit", "render_junit"),
+    "sarif": _lazy("sarif", "render_sarif"),
 }
 FORMATS = tuple(RENDERERS)

@@ -21,16 +21,16 @@ from dataclasses import dataclass, field
 import yaml
 from rdflib import Graph
 
-from .description.build import Built, build, derived_identifier, random_identifier
-from .description.check import schema_problems
-from .description.identifiers import write_back
-from .description.parse import parse
-from .description.schema import full_schema
-from .description.source import Source, json_path, read_source
-from .description.values import Vocab
-from .errors import InputError, file_error
-from .load import DEFAULT_MAX_INPUT_BYTES
-from .report import Finding
+from .build import Built, build, derived_identifier, random_identifier
+from .check import schema_problems
+from .identifiers import write_back
+from .parse import parse
+from .schema import full_schema
+from .source import Source, json_path, read_source
+from .values import Vocab
+from ..errors import InputError, file_error
+from ..load import DEFAULT_MAX_INPUT_BYTES
+from ..report import Finding
 
 SECTION_KEYS = ("catalog", "datasets", "services", "series")
 _TOP_KEY = re.compile(r'^(?:catalog|datasets|services|series)\s*:|^\s*"(?:catalog|datasets|services|series)"\s*:',
@@ -100,7 +100,7 @@ class Outcome:
 
 
 def vocabulary(vocabularies=()) -> Vocab:
-    from .profiles import builtin_vocabularies
+    from ..validation.profiles import builtin_vocabularies
 
     if not vocabularies:
         return _builtin_vocab(id(builtin_vocabularies()))
@@ -109,14 +109,14 @@ def vocabulary(vocabularies=()) -> Vocab:
 
 @functools.lru_cache(maxsize=4)
 def _user_vocab(vocabularies: tuple) -> Vocab:
-    from .profiles import load_vocabularies
+    from ..validation.profiles import load_vocabularies
 
     return Vocab(load_vocabularies(vocabularies))
 
 
 @functools.lru_cache(maxsize=2)
 def _builtin_vocab(_key) -> Vocab:
-    from .profiles import builtin_vocabularies
+    from ..validation.profiles import builtin_vocabularies
 
     return Vocab(builtin_vocabularies())
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import click
 
-from .errors import UsageError
-from .load import load
-from .profiles import resolve_profiles
-from .render import render
-from .render_context import ReportContext, build_context
-from .report import Report
-from .validate import validate, validate_loaded
+from ..errors import UsageError
+from ..load import load
+from ..validation.profiles import resolve_profiles
+from .formats import render
+from .context import ReportContext, build_context
+from ..report import Report
+from ..validation.pipeline import validate, validate_loaded
 
 NEEDS_CONTEXT = ("html", "markdown", "junit", "sarif")
 SCORE_FORMATS = ("text", "markdown", "html")
@@ -29,7 +29,7 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         raise UsageError(f"--score works with --format {'|'.join(SCORE_FORMATS)}; for JSON use "
                          "`ena-grunddata score --format json` (the validate JSON keeps its documented keys)")
     if changed_only:
-        from .changed import changed_sources
+        from ..load.changed import changed_sources
 
         sources = changed_sources(sources, changed_only, limits=limits)
         if not sources:
@@ -43,7 +43,7 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         report = validate(sources, engine=engine, fail_on=fail_on, input_format=input_format, limits=limits,
                           **options)
         return report, render(report, fmt, lang=lang, max_findings=max_findings)
-    from .describe import vocabularies_in_use
+    from ..description.api import vocabularies_in_use
 
     with vocabularies_in_use(vocabularies):  # as validate(): description files know --vocabulary codes
         # The rdflib graph is kept: cards, scores and exact lines need it (validate() may not build one).
@@ -54,7 +54,7 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
     write_reports(report, extra, lang, max_findings, context)
     text = render(report, fmt, lang=lang, max_findings=max_findings, context=context)
     if score and fmt == "text":
-        from .score import render_score_text
+        from ..validation.score import render_score_text
 
         text += "\n" + render_score_text(context.scores, lang)
     return report, text
@@ -62,7 +62,7 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
 
 def parse_report_option(option: str) -> tuple[str, str]:
     """`--report FORMAT:FILE` -> (format, file)."""
-    from .render import FORMATS
+    from .formats import FORMATS
 
     name, colon, path = option.partition(":")
     if not colon or not path or name not in FORMATS:
@@ -72,7 +72,7 @@ def parse_report_option(option: str) -> tuple[str, str]:
 
 def write_reports(report: Report, extra, lang: str, max_findings, context: ReportContext) -> None:
     """Each extra format rendered from the same report and written whole (atomically)."""
-    from .commands.options import emit
+    from ..commands.options import emit
 
     for name, path in extra:
         emit(render(report, name, lang=lang, max_findings=max_findings, context=context), path)

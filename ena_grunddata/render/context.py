@@ -16,10 +16,10 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from . import resources
-from .load import Document, is_url
-from .namespaces import DCAT, DCTERMS, ENA
-from .report import Finding, Report, Severity
+from .. import resources
+from ..load import Document, is_url
+from ..namespaces import DCAT, DCTERMS, ENA
+from ..report import Finding, Report, Severity
 
 CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 USER_PROFILE = "user"
@@ -94,8 +94,8 @@ def build_context(loaded, *, profiles=None, shapes=(), vocabularies=(), domain=N
     context = ReportContext(graph=loaded.graph, documents={d.name: d for d in loaded.documents},
                             rules=rules_for(profiles, shapes, limits), domain=domain, origins=loaded.origins)
     if with_score:
-        from .profiles import load_vocabularies
-        from .score import score
+        from ..validation.profiles import load_vocabularies
+        from ..validation.score import score
 
         context.scores = score(loaded.graph, report, load_vocabularies(vocabularies, limits))
     return context
@@ -103,8 +103,8 @@ def build_context(loaded, *, profiles=None, shapes=(), vocabularies=(), domain=N
 
 def rules_for(profiles, shapes=(), limits=None) -> dict[str, Rule]:
     """Rules of the built-in profiles (shapes cached from validation) and of the user's shapes files."""
-    from .load import parse_document, read_document
-    from .profiles import builtin_vocabularies, load_shapes
+    from ..load import parse_document, read_document
+    from ..validation.profiles import builtin_vocabularies, load_shapes
 
     rules = dict(_builtin_rules(tuple(load_shapes(profiles, (), builtin_vocabularies()).profiles)))
     for source in shapes:
@@ -116,13 +116,13 @@ def rules_for(profiles, shapes=(), limits=None) -> dict[str, Rule]:
 
 @functools.lru_cache(maxsize=None)
 def _builtin_rules(profiles: tuple[str, ...]) -> dict[str, Rule]:
-    from .profiles import builtin_vocabularies, load_shapes
+    from ..validation.profiles import builtin_vocabularies, load_shapes
 
     return rule_catalog(load_shapes(list(profiles), (), builtin_vocabularies()).graph)
 
 
 def _limits():
-    from .load import Limits
+    from ..load import Limits
 
     return Limits()
 
@@ -166,7 +166,7 @@ def sparql_messages(graph: Graph, shape) -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def profile_of_codes() -> dict[str, str]:
     """Which built-in profile defines each code: the profile's own (last) shapes file."""
-    from .profiles import PROFILES
+    from ..validation.profiles import PROFILES
 
     owners: dict[str, str] = {}
     for name, files in PROFILES.items():

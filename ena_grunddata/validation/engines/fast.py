@@ -16,8 +16,8 @@ from rdflib import Graph, Literal
 from rdflib.namespace import SH
 
 from ..profiles import Shapes
-from ..report import Finding, Severity
-from ..report import term_text as rdflib_term_text
+from ...report import Finding, Severity
+from ...report import term_text as rdflib_term_text
 from .fast_compile import COMPONENTS, Compiler, Program, Unsupported, compile_shapes
 from .fast_data import FastData, to_rdflib
 from .fast_data import term_text as ox_term_text

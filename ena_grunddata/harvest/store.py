@@ -20,9 +20,9 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from .atomic import atomic_directory, atomic_write
-from .errors import InputError
-from .load import Document, Limits, parse_document
+from ..atomic import atomic_directory, atomic_write
+from ..errors import InputError
+from ..load import Document, Limits, parse_document
 
 STORE_FORMAT = {"format": "ena-grunddata-harvest-store", "version": 1}
 

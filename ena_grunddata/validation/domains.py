@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
-from . import resources
-from .namespaces import ENA, GRUNDDATA_SCHEME
+from .. import resources
+from ..namespaces import ENA, GRUNDDATA_SCHEME
 from .profiles import builtin_vocabularies, load_vocabularies
 
 ORGANISATION_PREFIX = "http://dataportal.se/organisation/SE"

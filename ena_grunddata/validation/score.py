@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .namespaces import DCAT, DCTERMS
-from .report import Report, Severity
+from ..namespaces import DCAT, DCTERMS
+from ..report import Report, Severity
 
 DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability", "contextuality")
 DIMENSION_WORDS = {

@@ -20,11 +20,11 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS, XSD
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
-from .atomic import atomic_directory
-from .errors import InputError, UsageError
-from .load import Limits, Loaded, load
-from .namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
-from .report import LANGUAGES, Report
+from ..atomic import atomic_directory
+from ..errors import InputError, UsageError
+from ..load import Limits, Loaded, load
+from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
+from ..report import LANGUAGES, Report
 
 # --------------------------------------------------------------------------------------------- formats
 
@@ -468,8 +468,8 @@ class Export:
 def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, lang: str = "en", profiles=None,
            shapes=(), vocabularies=(), domain=None, input_format=None, limits: Limits | None = None) -> Export:
     """Load, validate and write `to` as a new folder swapped in whole; nothing is written when anything fails."""
-    from .profiles import load_vocabularies
-    from .validate import validate_loaded
+    from ..validation.profiles import load_vocabularies
+    from ..validation.pipeline import validate_loaded
 
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")

@@ -20,11 +20,11 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
-from . import http
-from .errors import RemoteError, UsageError
+from .. import http
+from ..errors import RemoteError, UsageError
 from .export import check_publishable
-from .load import Limits, load
-from .namespaces import DCAT
+from ..load import Limits, load
+from ..namespaces import DCAT
 
 AUTH_ENV = "ENA_GRUNDDATA"  # ENA_GRUNDDATA_TOKEN, or ENA_GRUNDDATA_USER + ENA_GRUNDDATA_PASSWORD
 METHODS = ("auto", "gsp", "update")

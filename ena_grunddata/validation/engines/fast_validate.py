@@ -9,10 +9,10 @@ import weakref
 import pyoxigraph as ox
 from rdflib import BNode, Graph
 
-from ..errors import UsageError
-from ..load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
+from ...errors import UsageError
+from ...load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
                     read_inputs)
-from ..namespaces import DCAT, ENA, GRUNDDATA_PREFIXES
+from ...namespaces import DCAT, ENA, GRUNDDATA_PREFIXES
 from . import fast
 from .fast_data import FastData, to_ox
 
@@ -168,8 +168,8 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
                      fail_on="violation", input_format=None, limits: Limits | None = None):
     """The whole of `validate` on the fast path; None when the shapes need pyshacl (the caller runs it)."""
     from ..profiles import load_shapes, load_vocabularies
-    from ..report import Report
-    from ..validate import description_findings, domain_concept
+    from ...report import Report
+    from ..pipeline import description_findings, domain_concept
 
     vocabulary = load_vocabularies(vocabularies, limits)
     shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)

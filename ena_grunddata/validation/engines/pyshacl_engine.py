@@ -7,8 +7,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
-from ..load import no_network
-from ..report import Finding, term_text
+from ...load import no_network
+from ...report import Finding, term_text
 from ..profiles import Shapes
 
 NAME = "pyshacl"

@@ -17,11 +17,11 @@ from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import RDF
 
-from . import http
+from .. import http
 from .changes import Canon, ChangeReport, canonical_ntriples, compare, entity_hashes
-from .errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
-from .load import ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom
-from .namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
+from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
+from ..load import ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom
+from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from .store import Store, content_hash, slug_for
 
 KINDS = ("auto", "document", "entrystore", "file")
@@ -576,7 +576,7 @@ def _rdfjson_object(obj, scope: str, where: str) -> str:
 def _validate(result: SourceResult, graph: Graph, options: Options) -> None:
     if not options.validate:
         return
-    from .validate import validate_graph
+    from ..validation.pipeline import validate_graph
 
     report = validate_graph(graph, profiles=options.profiles, sources=[result.spec.shown])
     result.validation = {"summary": report.summary, "conforms": report.conforms,

@@ -14,8 +14,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from .errors import UsageError
-from .load import Limits, expand_sources, is_url, read_document, subject_lines
+from ..errors import UsageError
+from . import Limits, expand_sources, is_url, read_document, subject_lines
 
 
 def changed_sources(sources, ref: str, *, cwd: str | None = None, limits: Limits | None = None) -> list[str]:

@@ -21,7 +21,7 @@ from pathlib import Path
 import rdflib
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 
-from .errors import InputError, UsageError, file_error
+from ..errors import InputError, UsageError, file_error
 
 # rdflib logs a full traceback for every ill-typed literal; such literals become findings instead.
 logging.getLogger("rdflib").setLevel(logging.CRITICAL)
@@ -158,7 +158,7 @@ def read_document(source: str, *, forced=None, limits: Limits) -> Document:
         name = "<stdin>"
         data = _read_capped(sys.stdin.buffer, name, limits.max_input_bytes)
     elif is_url(source):
-        from . import http  # only when the user gave a URL: offline by default
+        from .. import http  # only when the user gave a URL: offline by default
 
         response = http.fetch(source, accept=ACCEPT_HEADER, max_bytes=limits.max_input_bytes,
                               allow_private=limits.allow_private)
@@ -865,7 +865,7 @@ def _line_of(text: str, needle: str) -> int | None:
 
 
 def _description_module():
-    from . import describe  # the YAML/JSON description format
+    from ..description import api as describe  # the YAML/JSON description format
 
     return describe
 

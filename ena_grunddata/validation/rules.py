@@ -2,7 +2,7 @@
 
 Every shape that carries an `ena:code` becomes one row: code, severity, what it applies to, the property, the check,
 the message in English and Swedish, and the rationale (`rdfs:comment`). Regenerate with
-`python -m ena_grunddata.rules > docs/rules.md`; tests/test_rules_doc.py fails when the file is out of date.
+`python -m ena_grunddata.validation.rules > docs/rules.md`; tests/test_rules_doc.py fails when the file is out of date.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from . import resources
-from .namespaces import ENA, bind_prefixes
+from .. import resources
+from ..namespaces import ENA, bind_prefixes
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 TARGET_PREDICATES = {SH.targetClass, SH.targetObjectsOf, SH.targetSubjectsOf, SH.targetNode, SH.target}
@@ -216,7 +216,7 @@ def render_rules_markdown() -> str:
     files = load_rules()
     lines = ["# Rules reference", "",
              "Every rule the validator checks, one row per finding code, generated from the shapes in `shapes/` by",
-             "`ena_grunddata.rules` (`python -m ena_grunddata.rules > docs/rules.md`). Do not edit by hand:",
+             "`ena_grunddata.validation.rules` (`python -m ena_grunddata.validation.rules > docs/rules.md`). Do not edit by hand:",
              "tests/test_rules_doc.py fails when this file and the shapes differ.", "",
              "Severity: **violation** = the metadata breaks the specification (dataportal.se may reject or misread",
              "it); **warning** = a recommended property is missing or a deprecated form is used; **info** = advice.",

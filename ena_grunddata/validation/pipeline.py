@@ -5,10 +5,10 @@ from __future__ import annotations
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from .errors import UsageError
-from .load import Limits, Loaded, Origins, load
-from .namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
-from .report import Finding, Report, Severity
+from ..errors import UsageError
+from ..load import Limits, Loaded, Origins, load
+from ..namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
+from ..report import Finding, Report, Severity
 from .profiles import load_shapes, load_vocabularies
 
 ENGINES = ("auto", "fast", "pyshacl")  # auto: fast when it covers the shapes, else pyshacl
@@ -18,7 +18,7 @@ MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 def validate(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
              fail_on="violation", input_format=None, limits: Limits | None = None) -> Report:
     """Load `sources` (paths, folders, URLs, "-") and validate them against `profiles` (default: all)."""
-    from .describe import vocabularies_in_use
+    from ..description.api import vocabularies_in_use
 
     check_engine(engine)
     with vocabularies_in_use(vocabularies):  # description files know the codes of --vocabulary files too
@@ -75,7 +75,7 @@ def check_engine(engine: str) -> None:
 
 def description_findings(loaded: Loaded) -> list[Finding]:
     """Schema findings of YAML/JSON description files (their SHACL findings are located like any other)."""
-    from .describe import schema_findings
+    from ..description.api import schema_findings
 
     return [f for d in loaded.documents if d.format == "description" for f in schema_findings(d)]
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from html import escape
 
-from . import __version__
-from .render import SEVERITY_WORD, short
-from .render_context import ReportContext, card_resources, domains_of, kind_of, label_of, owner_of
-from .report import Report, Severity
+from .. import __version__
+from .formats import SEVERITY_WORD, short
+from .context import ReportContext, card_resources, domains_of, kind_of, label_of, owner_of
+from ..report import Report, Severity
 
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
 COLOURS = {"violation": "#b3261e", "warning": "#9a6700", "info": "#1f5f99"}
@@ -250,7 +250,7 @@ def score_html(resource: str, context: ReportContext, lang: str, words: dict) ->
     entry = context.scores.of(resource)
     if entry is None or entry.total is None:
         return ""
-    from .score import CHECKS, DIMENSION_WORDS, DIMENSIONS, MAX_POINTS, RATING_WORDS, number
+    from ..validation.score import CHECKS, DIMENSION_WORDS, DIMENSIONS, MAX_POINTS, RATING_WORDS, number
 
     ratings = RATING_WORDS.get(lang, RATING_WORDS["en"])
     text = f"{escape(words['score'])}: <b>{number(entry.total)}/{MAX_POINTS}</b> {escape(ratings[entry.rating])}"
@@ -269,7 +269,7 @@ def score_html(resource: str, context: ReportContext, lang: str, words: dict) ->
 def catalog_scores(context: ReportContext, lang: str, words: dict) -> str:
     if context.scores is None or not context.scores.catalogs:
         return ""
-    from .score import MAX_POINTS, RATING_WORDS, number
+    from ..validation.score import MAX_POINTS, RATING_WORDS, number
 
     ratings = RATING_WORDS.get(lang, RATING_WORDS["en"])
     rows = "".join(f"<tr><td>{escape(c.title or c.resource)}</td><td>{number(c.total)}/{MAX_POINTS}</td>"
@@ -285,7 +285,7 @@ def checklist(report: Report, lang: str, words: dict) -> str:
     if not report.guidance:
         return ""
     try:
-        from .domains import guidance
+        from ..validation.domains import guidance
     except ImportError:
         return ""
     items = guidance(lang) or []

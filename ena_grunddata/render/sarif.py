@@ -11,9 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from . import __version__
-from .render_context import ReportContext
-from .report import Finding, Report, Severity
+from .. import __version__
+from .context import ReportContext
+from ..report import Finding, Report, Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://w3id.org/ena-grunddata"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .render import SEVERITY_WORD, short
-from .render_context import ReportContext
-from .report import Report
+from .formats import SEVERITY_WORD, short
+from .context import ReportContext
+from ..report import Report
 
 DEFAULT_MAX_ROWS = 50  # a PR comment stays readable; counts above the table are always exact
 TOP_RULES = 10
@@ -99,7 +99,7 @@ def findings_table(report: Report, lang: str, words: dict, context: ReportContex
 
 
 def score_table(scores, lang: str, words: dict) -> list[str]:
-    from .score import MAX_POINTS, RATING_WORDS, number
+    from ..validation.score import MAX_POINTS, RATING_WORDS, number
 
     ratings = RATING_WORDS.get(lang, RATING_WORDS["en"])
     lines = [f"**{words['score']}** (max {MAX_POINTS})", "",

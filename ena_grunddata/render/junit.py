@@ -13,9 +13,9 @@ import re
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from .render import SEVERITY_WORD
-from .render_context import ReportContext, card_resources, term_of
-from .report import Report, Severity
+from .formats import SEVERITY_WORD
+from .context import ReportContext, card_resources, term_of
+from ..report import Report, Severity
 
 NO_SOURCE = "ena-grunddata"
 

@@ -14,10 +14,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS, XSD
 
-from . import resources
-from .errors import UsageError
-from .load import Document, Limits, parse_document, read_document
-from .namespaces import ENA, bind_prefixes
+from .. import resources
+from ..errors import UsageError
+from ..load import Document, Limits, parse_document, read_document
+from ..namespaces import ENA, bind_prefixes
 
 # name -> shapes files, in order; a profile brings the profiles it builds on.
 PROFILES = {

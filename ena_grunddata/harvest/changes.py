@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from .namespaces import DCAT, DCTERMS, FOAF, VCARD
+from ..namespaces import DCAT, DCTERMS, FOAF, VCARD
 
 ENTITY_CLASSES = (
     DCAT.Catalog, DCAT.Dataset, DCAT.DatasetSeries, DCAT.Distribution, DCAT.DataService,

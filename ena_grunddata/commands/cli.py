@@ -13,8 +13,8 @@ import traceback
 
 import click
 
-from . import __version__
-from .errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, EnaError
+from .. import __version__
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, EnaError
 
 # module name in ena_grunddata.commands -> the click command object in it is called `command`
 COMMANDS = ("validate", "score", "domains", "describe", "init", "schema", "harvest", "export", "serve", "publish")
