@@ -169,6 +169,10 @@ def defect_values(shapes: Graph, shape, code: str) -> list:
         return [Literal("application/x-not-listed")]
     if code.endswith("-LEGACY"):
         return [URIRef("https://dataportal.se/concepts/grunddata/person")]
+    if code.endswith("-FILETYPE"):
+        return [URIRef("http://publications.europa.eu/resource/authority/file-type/CSV")]
+    if code.endswith("-CC0-HTTPS"):
+        return [URIRef("https://creativecommons.org/publicdomain/zero/1.0/")]
     if code.endswith("-CC-CANONICAL"):
         return [URIRef("https://creativecommons.org/licenses/by/4.0/deed.sv")]
     if code == "SE-DATASET-FREQUENCY-DEPRECATED":
