@@ -104,3 +104,32 @@ def test_the_rules_doc_shows_the_source_of_every_rule():
             assert f"bundle `{item}`" in row, code
         for source in graph.objects(shape, ENA.diggSource):
             assert str(source) in row, code
+
+
+PROSE = REPO / "docs" / "digg-prose.md"
+
+
+def test_every_code_named_in_the_digg_prose_page_exists():
+    import re
+
+    codes = {code for _, _, code in coded_shapes()}
+    named = {token for token in re.findall(r"`((?:SE|GD)-[A-Z0-9-]+)`", PROSE.read_text("utf-8"))
+             if not token.endswith("-")}
+    assert len(named) > 50
+    assert named <= codes, sorted(named - codes)
+
+
+def test_every_digg_section_a_rule_cites_is_read_on_the_prose_page():
+    import re
+
+    text = PROSE.read_text("utf-8")
+    listed = set()
+    document = None
+    for line in text.splitlines():
+        if line.startswith("## "):
+            document = line[3:].strip()
+        elif line.startswith("| ") and document and not line.startswith(("| Section", "|---")):
+            listed.add(f"{document} § {line.split(' | ')[0][2:].strip()}")
+    for graph, shape, code in coded_shapes():
+        for source in graph.objects(shape, ENA.diggSource):
+            assert re.sub(r", \d+$", "", str(source)) in listed, f"{code}: {source} is not on docs/digg-prose.md"
