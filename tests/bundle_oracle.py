@@ -317,7 +317,8 @@ class Oracle:
             g.remove((focus, item.prop, None))
 
     def accepted_values(self):
-        """(item, graph) with every listed value of every choice list, closed or open, in place of the first."""
+        """(item, focus, values) for every listed value of every choice list, closed or open: all values at once
+        where the item has no maximum, else one value at a time."""
         done = set()
         for item in self.items:
             if item.deprecated or not item.choices:
@@ -327,14 +328,22 @@ class Oracle:
                 continue
             done.add(key)
             focus = self.node(item.container)[0]
-            for choice in item.choices[1:]:
-                yield item, focus, choice
+            if item.max is None:
+                yield item, focus, tuple(item.choices)
+            else:
+                for choice in item.choices:
+                    yield item, focus, (choice,)
 
-    def graph_with(self, item: Item, focus, choice: str) -> Graph:
+    def graph_with(self, item: Item, focus, values) -> Graph:
         g = Graph()
         g += self.graph
         self.remove(g, focus, item)
         self.add_dependency(g, focus, item)
-        g.add((focus, item.prop, Literal(choice) if item.nodetype in ("LITERAL", "ONLY_LITERAL") else URIRef(choice)))
+        for value in values:
+            g.add((focus, item.prop, Literal(value) if item.nodetype in ("LITERAL", "ONLY_LITERAL") else URIRef(value)))
+        for other in self.items:  # a value that makes another item apply (deps) brings that item along
+            if (other.container == item.container and other.deps and expand(other.deps[0]) == item.prop
+                    and other.deps[1] in values and (focus, other.prop, None) not in g):
+                g.add((focus, other.prop, URIRef(other.choices[0])))
         return g
 
