@@ -27,7 +27,7 @@ import pytest
 from rdflib import Graph
 
 from bundle_oracle import AGENT, EX, Oracle, renamed, variant_prefix
-from ena_grunddata.validate import validate_graph
+from ena_grunddata.validation.pipeline import validate_graph
 
 BUNDLE = Path("reference/dcat-ap-se/spec/bundle-3.0.1.json")
 PYSHACL_SAMPLE = 12  # variants run on pyshacl too (spread over the whole sweep)
