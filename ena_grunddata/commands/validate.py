@@ -27,12 +27,15 @@ from .options import emit, input_options, lang_option, limits_from, output_optio
               help="Add the metadata quality score (text, markdown; html always has it). See `score`.")
 @click.option("--changed-only", "changed_only", default=None, metavar="GIT_REF",
               help="Validate only the files changed since this git ref, plus the files beside them that they refer to.")
+@click.option("--merge/--no-merge", default=False,
+              help="Validate all sources as one graph (for a catalog spread over several files). Default: every "
+                   "file on its own.")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
               help="Also write the same report in another format to a file, e.g. markdown:summary.md (repeatable).")
 @lang_option
 @input_options
 def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, fail_on, max_findings, engine,
-            score, changed_only, reports, lang, input_format, max_input_bytes, timeout, allow_private):
+            score, changed_only, merge, reports, lang, input_format, max_input_bytes, timeout, allow_private):
     """Validate DCAT-AP-SE metadata (files, folders, URLs or - for standard input).
 
     \b
@@ -46,8 +49,12 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, 
         list(sources), profiles=list(profiles) or None, shapes=extra_shapes, vocabularies=vocabularies,
         domain=domain, engine=engine, fail_on=fail_on, input_format=input_format,
         limits=limits_from(max_input_bytes, timeout, allow_private), fmt=fmt, lang=lang,
-        max_findings=max_findings, score=score, changed_only=changed_only, reports=reports)
+        max_findings=max_findings, score=score, changed_only=changed_only, reports=reports, merge=merge)
     for note in report.notes:  # e.g. "pyshacl used for user shapes with sh:expression"
         click.echo(f"note: {note}", err=True)
     emit(text, output)
+    for error in report.input_errors:  # per source: the others were validated and reported; this one could not be
+        click.echo(f"error: {error}", err=True)
+    if report.input_errors:
+        raise click.exceptions.Exit(max(error.exit_code for error in report.input_errors))
     raise click.exceptions.Exit(EXIT_OK if report.conforms else EXIT_FINDINGS)
