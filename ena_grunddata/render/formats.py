@@ -90,6 +90,9 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
     if hidden > 0:
         lines.append(f"… {hidden} {words['more']}")
         lines.append("")
+    from .suppressed import text_lines
+
+    lines.extend(text_lines(report, lang))
     if report.guidance:
         lines.extend(guidance_lines(lang, words))
     lines.append(summary_line(report, lang))
