@@ -118,7 +118,7 @@ def load_config(path: str | os.PathLike | None = None, *, search: bool = True) -
         found = find_config() if search else None
         if found is None:
             return ProjectConfig()
-        path = found
+        path = shown(found)
     name = str(path)
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -140,6 +140,14 @@ def load_config(path: str | os.PathLike | None = None, *, search: bool = True) -
     check(table, name, label)
     return ProjectConfig(path=name, values=table, ignore=[ignore_entry(e) for e in table.get("ignore", [])],
                          severity=dict(table.get("severity", {})))
+
+
+def shown(path: Path) -> str:
+    """A found configuration as the user would name it from here."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
 
 
 def ignore_entry(entry) -> Ignore:
@@ -180,6 +188,10 @@ def describe_error(error, table) -> str:
         expected = {"array": "a list", "string": "a string", "boolean": "true or false", "object": "a table"}
         return f"{where}: must be {expected.get(error.validator_value, error.validator_value)}, " \
                f"not {toml_type(error.instance)}"
+    if error.validator == "oneOf" and isinstance(error.instance, dict):
+        branch = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == 1]
+        if branch:
+            return describe_error(sorted(branch, key=lambda e: list(map(str, e.absolute_path)))[0], table)
     if error.validator == "oneOf":
         return f"{where}: must be a finding code or a table with code (and optionally files, focus, reason)"
     if error.validator == "pattern":
