@@ -144,3 +144,43 @@ def test_harvest_reads_the_configuration_as_project_config(run_cli, project):
     assert result.exit_code == 2
     assert "unknown key 'fail_on'" in result.stderr
     assert "--project-config" in run_cli("harvest", "--help").stdout
+
+
+def test_the_action_reads_the_configuration(project):
+    """The action's validate step with empty fail-on and lang inputs: the configuration decides."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    write(project, "ena-grunddata.toml", 'shapes = ["shapes.ttl"]\nfail-on = "warning"\n')
+    action = yaml.safe_load((Path(__file__).resolve().parent.parent / "action.yml").read_text(encoding="utf-8"))
+    step = next(s for s in action["runs"]["steps"] if s.get("id") == "validate")
+    output = project / "output.txt"
+    env = {**os.environ, "ENA_PATHS": "data/things.ttl", "ENA_PROFILE": "", "ENA_DOMAIN": "", "ENA_LANG": "",
+           "ENA_FAIL_ON": "", "ENA_CHANGED": "", "ENA_BASELINE": "", "ENA_CONFIG": "",
+           "ENA_SARIF": str(project / "out.sarif"), "GITHUB_STEP_SUMMARY": str(project / "summary.md"),
+           "GITHUB_OUTPUT": str(output), "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
+    done = subprocess.run(["bash", "-euo", "pipefail", "-c", step["run"]], env=env, capture_output=True, text=True,
+                          cwd=project)
+    assert done.returncode == 0, done.stderr
+    assert output.read_text().startswith("exit-code=1\n")  # only warnings: fails because of fail-on = "warning"
+
+
+def test_the_pre_commit_hooks_read_the_configuration(run_cli, project):
+    import shlex
+    from pathlib import Path
+
+    import yaml
+
+    write(project, "ena-grunddata.toml", 'shapes = ["shapes.ttl"]\nfail-on = "warning"\nmerge = true\n')
+    hooks = yaml.safe_load((Path(__file__).resolve().parent.parent / ".pre-commit-hooks.yaml").read_text())
+    files_hook = next(h for h in hooks if h["id"] == "ena-grunddata-validate-files")
+    arguments = shlex.split(files_hook["entry"])[1:]
+    write(project / "data", "more.ttl", '<https://example.se/a> <http://purl.org/dc/terms/description> "A" .\n')
+    result = run_cli(*arguments, "--format", "json", "data/things.ttl", "data/more.ttl")
+    assert result.exit_code == 1  # fail-on from the configuration
+    # each file on its own despite merge = true: a's description in more.ttl does not count for things.ttl
+    assert ("EX-DESCRIPTION", "warning", "https://example.se/a") in findings(result)
