@@ -106,9 +106,13 @@ def find_config(start: Path | None = None) -> Path | None:
 
 def has_tool_table(path: Path) -> bool:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return "[tool.ena-grunddata" in path.read_text(encoding="utf-8", errors="replace")  # broken: say so later
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return False  # unreadable: not ours to judge (a pyproject.toml of another tool)
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return "[tool.ena-grunddata" in text  # ours but broken: load_config says so, with the line
     return isinstance(data.get("tool"), dict) and TOOL_KEY in data["tool"]
 
 
