@@ -174,3 +174,14 @@ def test_a_prefixed_reference_is_found_too(run_cli, tmp_path):
     printed = json.loads(run_cli("validate", "--shapes", shapes, "--format", "json", data).stdout)
     page = [f for f in printed["findings"] if f["focus"] == "https://example.se/pages/start"]
     assert [f["line"] for f in page] == [5]
+
+
+def test_when_no_source_can_be_read_there_is_no_report_only_one_line_each(run_cli, tmp_path):
+    one, two = tmp_path / "a.ttl", tmp_path / "b.ttl"
+    one.write_text("<https://example.se/x> a \n", encoding="utf-8")
+    two.write_text("not turtle at all {\n", encoding="utf-8")
+    result = run_cli("validate", one, two)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert [line.split(":")[1].strip() for line in lines] == [str(one), str(two)]

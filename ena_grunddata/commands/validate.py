@@ -62,7 +62,8 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, 
         policy=policy)
     for note in report.notes:  # e.g. "pyshacl used for user shapes with sh:expression"
         click.echo(f"note: {note}", err=True)
-    emit(text, output)
+    if report.sources or not report.input_errors:  # nothing could be read: the error lines alone say it
+        emit(text, output)
     for error in report.input_errors:  # per source: the others were validated and reported; this one could not be
         click.echo(f"error: {error}", err=True)
     if report.input_errors:
