@@ -185,3 +185,16 @@ def test_when_no_source_can_be_read_there_is_no_report_only_one_line_each(run_cl
     assert result.stdout == ""
     lines = result.stderr.splitlines()
     assert [line.split(":")[1].strip() for line in lines] == [str(one), str(two)]
+
+
+def test_every_sarif_result_of_the_examples_and_the_starter_has_a_file_and_line(run_cli, tmp_path):
+    """Point 2 of issue 14 as a family: every example, and the `init` starter (whose foaf:page documents are only
+    referred to), give SARIF results that all carry a physical location with a line."""
+    starter = tmp_path / "starter.yaml"
+    assert run_cli("init", "--domain", "foretag", "-o", starter).exit_code == 0
+    sarif = json.loads(run_cli("validate", "--no-config", "--format", "sarif", EXAMPLES, starter).stdout)
+    results = sarif["runs"][0]["results"]
+    assert len(results) > 100
+    for result in results:
+        physical = result["locations"][0].get("physicalLocation")
+        assert physical and physical["artifactLocation"]["uri"] and physical["region"]["startLine"] >= 1, result
