@@ -10,6 +10,7 @@ from ..description import api
 from ..atomic import atomic_write
 from ..errors import EXIT_FINDINGS, EXIT_OK, InputError
 from ..load import load
+from ..publish.stable import serialize_stable, stable_graph
 from .options import emit, input_options, lang_option, limits_from, output_option, vocabulary_option
 
 RDF_FORMATS = {"rdfxml": "pretty-xml", "turtle": "turtle", "jsonld": "json-ld"}
@@ -48,7 +49,7 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
     if from_rdf:
         loaded = load([source], input_format=input_format,
                       limits=limits_from(max_input_bytes, timeout, allow_private))
-        data = api.describe_graph(loaded.graph, vocabularies=vocabularies)
+        data = api.describe_graph(stable_graph(loaded.graph), vocabularies=vocabularies)  # same input, same bytes
         if output and output.lower().endswith(".json"):
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         else:
@@ -71,7 +72,7 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
                    "from the IRIs instead", err=True)
         outcome = api.build_description(source, vocabularies=vocabularies, write_ids=False,
                                         max_bytes=max_input_bytes)
-    emit(outcome.built.graph.serialize(format=RDF_FORMATS[fmt]), output)
+    emit(serialize_stable(outcome.built.graph, RDF_FORMATS[fmt]), output)  # same input, same bytes
     if updated is not None:
         try:
             atomic_write(source, updated)

@@ -7,7 +7,7 @@ import click
 from ..errors import EXIT_FINDINGS
 from ..publish.export import HARVEST_PATH, InvalidCatalog, export
 from ..render.formats import render
-from .options import input_options, lang_option, limits_from, rules_options
+from .options import config_options, input_options, lang_option, limits_from, rules_options
 
 
 @click.command("export")
@@ -20,6 +20,7 @@ from .options import input_options, lang_option, limits_from, rules_options
               help="Do not validate (faster for very large catalogs; index.html then says 'not validated').")
 @lang_option
 @input_options
+@config_options
 def command(sources, to, allow_invalid, skip_validation, profiles, extra_shapes, vocabularies, domain, lang, input_format,
             max_input_bytes, timeout, allow_private):
     """Export a catalog as datasets/dcat (RDF/XML), datasets/dcat.ttl, datasets/dcat.jsonld and index.html.

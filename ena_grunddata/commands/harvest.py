@@ -14,7 +14,7 @@ from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_SHRINK_THRESHOLD, KINDS, O
                        parse_query_option, specs_from_config, total_changes)
 from ..validation.profiles import PROFILES
 from ..harvest.store import Store
-from .options import emit, input_options, limits_from, output_option
+from .options import config_options, emit, input_options, limits_from, output_option
 
 DEFAULT_STORE = "harvest-store"
 DEFAULT_DELAY = 0.5
@@ -54,6 +54,7 @@ DEFAULT_DELAY = 0.5
 @click.option("--http-deadline", type=click.FloatRange(min=0.1), default=http.DEFAULT_DEADLINE, show_default=True,
               help="Seconds one request may take in total (retries, redirects and the whole body).")
 @input_options
+@config_options(flag="--project-config")
 def command(sources, store_dir, config, fmt, output, run_validation, profiles, kind, query, accept_shrink,
             shrink_threshold, max_pages, delay, retries, connect_timeout, read_timeout, http_deadline,
             input_format, max_input_bytes, timeout, allow_private):

@@ -58,3 +58,58 @@ def output_option(function):
     return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False), default=None,
                         help="Write to this file (atomically) instead of standard output.")(function)
 
+
+def config_options(function=None, *, flag: str = "--config"):
+    """`--config FILE` / `--no-config`: the project configuration (commands/config.py) gives this command's
+    option defaults (profiles, domain, vocabularies, shapes, fail-on, merge, lang); the command line wins.
+    Rule settings (ignore, severity) are read by `project_config()`. `harvest` names it --project-config, as its
+    --config is the list of sources to harvest."""
+    def decorate(function):
+        function = click.option("--no-config", "no_config", is_flag=True, is_eager=True, expose_value=False,
+                                callback=_config_seen,
+                                help="Ignore any ena-grunddata.toml / [tool.ena-grunddata] found.")(function)
+        function = click.option(flag, "project_config_file", type=click.Path(dir_okay=False), default=None,
+                                is_eager=True, expose_value=False, callback=_config_seen, metavar="FILE",
+                                help="Project configuration to use (default: ena-grunddata.toml or a pyproject.toml "
+                                     "with [tool.ena-grunddata], searched from the current folder upwards).")(function)
+        return function
+    return decorate(function) if function is not None else decorate
+
+
+def _config_seen(ctx, param, value):
+    """Both options are eager; once both are known, read the configuration and set this command's defaults."""
+    seen = ctx.meta.setdefault("ena_grunddata.config_options", {})
+    seen[param.name] = value
+    if len(seen) < 2:
+        return value
+    from .config import load_config
+
+    config = load_config(seen["project_config_file"], search=not seen["no_config"]) \
+        if not seen["no_config"] else load_config(None, search=False)
+    ctx.meta["ena_grunddata.project_config"] = config
+    names = {p.name for p in ctx.command.params}
+    defaults = {name: value for name, value in config.defaults().items() if name in names}
+    if defaults:
+        ctx.default_map = {**(ctx.default_map or {}), **defaults}
+    return value
+
+
+def project_config():
+    """The project configuration of the running command (an empty one outside a command or with --no-config)."""
+    from .config import ProjectConfig
+
+    ctx = click.get_current_context(silent=True)
+    while ctx is not None:
+        if "ena_grunddata.project_config" in ctx.meta:
+            return ctx.meta["ena_grunddata.project_config"]
+        ctx = ctx.parent
+    return ProjectConfig()
+
+
+def policy_from(config, *, baseline=None, write_baseline=None, limits=None):
+    """The validation policy (suppression comments, the configuration's ignore and severity, a baseline)."""
+    from ..validation.policy import IgnoreRule, Policy
+
+    return Policy(ignore=[IgnoreRule(i.code, i.files, i.focus, i.reason) for i in config.ignore],
+                  severity=dict(config.severity), folder=str(config.folder) if config.path else None,
+                  config_name=config.path, baseline=baseline, write_baseline=write_baseline, limits=limits)

@@ -7,7 +7,7 @@ import json
 import click
 
 from ..publish.store import LAYOUTS, METHODS, publish
-from .options import input_options, limits_from
+from .options import config_options, input_options, limits_from
 
 
 @click.command("publish")
@@ -34,6 +34,7 @@ from .options import input_options, limits_from
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format of the result line.")
 @input_options
+@config_options
 def command(sources, to, graph, layout, method, dry_run, verify, retries, request_timeout, fmt, input_format,
             max_input_bytes, timeout, allow_private):
     """Replace one named graph in a SPARQL 1.1 store with the catalog, then count its triples in the store.

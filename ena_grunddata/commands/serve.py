@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..publish.serve import DEFAULT_PAGE_SIZE, Poller, make_app, make_server
-from .options import input_options, lang_option, limits_from
+from .options import config_options, input_options, lang_option, limits_from
 
 
 @click.command("serve")
@@ -23,6 +23,7 @@ from .options import input_options, lang_option, limits_from
               help="Do not validate on load (faster for very large catalogs; the page then says 'not validated').")
 @lang_option
 @input_options
+@config_options
 def command(sources, host, port, page_size, poll_interval, skip_validation, lang, input_format, max_input_bytes,
             timeout, allow_private):
     """Serve a catalog: /datasets/dcat (RDF/XML; Turtle, JSON-LD and N-Triples by Accept or ?format=),
