@@ -69,3 +69,46 @@ def emit(text: str, output: str | None) -> None:
         atomic_write(output, text)
     except OSError as error:
         raise file_error(error, output, writing=True) from None
+
+
+def rules_from(profiles=(), extra_shapes=(), vocabularies=(), domain=None):
+    """The options of `rules_options` as one value: every validating command reads its rules here."""
+    from ..validation.ruleset import Rules
+
+    return Rules(profiles=tuple(profiles) or None, shapes=tuple(extra_shapes), vocabularies=tuple(vocabularies),
+                 domain=domain)
+
+
+def gate_options(action: str):
+    """--allow-invalid and --no-validate for a command that sends a catalog out (publish.gate)."""
+
+    def decorate(function):
+        function = click.option("--no-validate", "skip_validation", is_flag=True,
+                                help=f"Do not validate before you {action} (faster for very large catalogs; "
+                                     "violations and placeholders are not checked).")(function)
+        function = click.option("--allow-invalid", is_flag=True,
+                                help=f"{action.capitalize()} even when validation finds violations or "
+                                     "placeholders left from `init` (said in the output).")(function)
+        return function
+
+    return decorate
+
+
+def refused(error, action: str, where: str, lang: str = "en"):
+    """The gate said no: the findings (text report, at most 20), then one `error:` line; exit 1."""
+    from ..errors import EXIT_FINDINGS
+    from ..publish.gate import refusal
+    from ..render.formats import render
+
+    click.echo(render(error.report, "text", lang=lang, max_findings=20), err=True, nl=False)
+    click.echo(f"error: {where}: {refusal(error.verdict, action, lang)}", err=True)
+    return click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def say_override(verdict, action: str, lang: str = "en") -> None:
+    """One line on standard error when the gate was overridden (--allow-invalid) or skipped (--no-validate)."""
+    from ..publish.gate import override_note
+
+    note = override_note(verdict, action, lang) if verdict is not None else None
+    if note:
+        click.echo(f"{'note' if not verdict.validated else 'warning'}: {note}", err=True)
