@@ -112,3 +112,24 @@ def say_override(verdict, action: str, lang: str = "en") -> None:
     note = override_note(verdict, action, lang) if verdict is not None else None
     if note:
         click.echo(f"{'note' if not verdict.validated else 'warning'}: {note}", err=True)
+
+
+def http_deadline_option(function):
+    """The total time of one HTTP request, one name in every command that talks to a server."""
+    from ..http import DEFAULT_DEADLINE
+
+    return click.option("--http-deadline", type=click.FloatRange(min=0.1), default=None,
+                        help=f"Seconds one request may take in total, retries, redirects and the whole body "
+                             f"included (default {DEFAULT_DEADLINE:g}).")(function)
+
+
+def deprecated_alias(old, param: str, new: str, **kwargs):
+    """A hidden option kept under its old name(s): still works, and says which name to use instead."""
+    names = (old,) if isinstance(old, str) else tuple(old)
+
+    def warn(ctx, option, value):
+        if value is not None and value is not False:
+            click.echo(f"warning: {names[-1]} is deprecated here; use {new}", err=True)
+        return value
+
+    return click.option(*names, param, hidden=True, default=None, callback=warn, **kwargs)
