@@ -7,7 +7,7 @@ import signal
 import click
 
 from ..publish.gate import InvalidCatalog
-from ..publish.serve import DEFAULT_PAGE_SIZE, Poller, make_app, make_server, serve_until_interrupted
+from ..publish.serve import DEFAULT_PAGE_SIZE, Poller, listen, make_app, make_server, serve_until_interrupted
 from .options import (gate_options, input_options, lang_option, limits_from, refused, rules_from, rules_options,
                       say_override)
 
@@ -46,6 +46,7 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, host, port, p
     """
     # Ctrl-C stops the server even when the shell that started it ignored SIGINT (a background job).
     signal.signal(signal.SIGINT, signal.default_int_handler)
+    listener = listen(host, port)  # a busy port is said before a long first load
     try:
         app = make_app(list(sources), input_format=input_format,
                        limits=limits_from(max_input_bytes, timeout, allow_private), page_size=page_size,
@@ -53,9 +54,13 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, host, port, p
                        rules=rules_from(profiles, extra_shapes, vocabularies, domain), allow_invalid=allow_invalid,
                        public_url=public_url, log=lambda line: click.echo(line, err=True), poll_on_request=False)
     except InvalidCatalog as error:
+        listener.close()
         raise refused(error, "serve", ", ".join(sources), lang) from None
+    except BaseException:
+        listener.close()
+        raise
     say_override(app.snapshot.verdict, "serve", lang)
-    server = make_server(app, host, port)
+    server = make_server(app, host, port, listener=listener)
     shown_host = f"[{host}]" if ":" in host else host
     click.echo(f"serving {len(app.snapshot.graph)} triples at http://{shown_host}:{server.server_port}/datasets/dcat "
                "(Ctrl-C to stop)", err=True)

@@ -482,14 +482,10 @@ class Poller(threading.Thread):
                 self.app.log(f"warning: reload failed: {type(error).__name__}: {error}")
 
 
-def make_server(app: CatalogApp, host: str = "127.0.0.1", port: int = 8000):
-    """A threaded Werkzeug server for `app` (port 0 = any free port: read it from server.server_port).
-
-    An address it cannot listen on (in use, not on this machine, unknown, not allowed) is a UsageError with one
-    line. Access-log lines are plain text through `app.log`; a connection that sends no complete request head within
-    REQUEST_HEAD_SECONDS (idle keep-alive, or a slow sender) is closed.
-    """
-    from werkzeug.serving import make_server as werkzeug_server, select_address_family
+def listen(host: str = "127.0.0.1", port: int = 8000) -> socket.socket:
+    """A listening socket, or a UsageError with one line for an address that cannot be used (in use, not on this
+    machine, unknown, not allowed). Done before a long first load, so a busy port is said at once."""
+    from werkzeug.serving import select_address_family
 
     shown = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
     family = select_address_family(host, port)
@@ -505,9 +501,24 @@ def make_server(app: CatalogApp, host: str = "127.0.0.1", port: int = 8000):
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(address)
         listener.listen(128)
-        server = werkzeug_server(host, port, app, threaded=True, fd=listener.fileno(), request_handler=Handler)
     except OSError as error:
+        listener.close()
         raise UsageError(f"cannot listen on {shown}: {_listen_problem(error)}") from None
+    return listener
+
+
+def make_server(app: CatalogApp, host: str = "127.0.0.1", port: int = 8000, listener: socket.socket | None = None):
+    """A threaded Werkzeug server for `app` (port 0 = any free port: read it from server.server_port).
+
+    `listener` is a socket from `listen` (made here when not given). Access-log lines are plain text through
+    `app.log`; a connection that sends no complete request head within REQUEST_HEAD_SECONDS (idle, or a slow
+    sender) is closed.
+    """
+    from werkzeug.serving import make_server as werkzeug_server
+
+    listener = listener or listen(host, port)
+    try:
+        server = werkzeug_server(host, port, app, threaded=True, fd=listener.fileno(), request_handler=Handler)
     finally:
         listener.close()  # the server holds its own duplicate of the socket
     server.log = lambda kind, message, *args: app.log((message % args if args else message).splitlines()[0])
@@ -584,6 +595,7 @@ class Handler(_WerkzeugHandler):
 
     def log_request(self, code="-", size="-"):
         line = getattr(self, "requestline", "") or "-"
+        line = line if len(line) <= 300 else line[:300] + "…"
         self.log("info", '"%s" %s %s', line, code, size)
 
     def log(self, type, message, *args):
