@@ -173,14 +173,14 @@ def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigra
     endpoints = endpoints_for(to, layout)
     loaded = gate.load_for_publishing(sources, rules, input_format=input_format, limits=limits)
     graph_iri = check_graph_iri(graph or default_graph_iri(loaded.graph))
+    first = "update" if method == "update" else "gsp"
+    url = endpoints.update if first == "update" else endpoints.graph_store(str(graph_iri))
+    http.check_url(url, allow_private)  # a refused target is said before the (long) validation; nothing is sent
     verdict = gate.enforce(gate.check(loaded, rules, validate=validate, limits=limits), allow_invalid)
     body = ntriples(loaded.graph)
     options = {"allow_private": allow_private, "retries": retries, "timeout": timeout}
     start = time.monotonic()
-    first = "update" if method == "update" else "gsp"
-    url = endpoints.update if first == "update" else endpoints.graph_store(str(graph_iri))
     if dry_run:
-        http.check_url(url, allow_private)  # say now if the target would be refused; nothing is sent
         return Published(graph=str(graph_iri), endpoint=http.redact(url), method=first, status=None,
                          sent_triples=len(loaded.graph), body_bytes=len(body), counted_triples=None,
                          seconds=time.monotonic() - start, dry_run=True, verdict=verdict)
