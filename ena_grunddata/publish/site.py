@@ -25,12 +25,15 @@ def target_folder(to) -> Path:
     """The folder to write into, symbolic links followed; odd targets are an input error (exit 2), never a crash."""
     shown = str(to)
     path = Path(to)
-    if path.is_symlink() and not path.exists():
-        raise InputError(f"is a symbolic link to {os.readlink(path)}, which does not exist", where=shown)
     try:
+        if path.is_symlink():
+            path.resolve(strict=True)
         real = path.resolve()
-    except (OSError, RuntimeError) as error:  # a loop of symbolic links
-        raise InputError(f"cannot follow the path: {getattr(error, 'strerror', None) or error}", where=shown) from None
+    except FileNotFoundError:
+        raise InputError(f"is a symbolic link to {os.readlink(path)}, which does not exist", where=shown) from None
+    except (OSError, RuntimeError):  # RuntimeError: Python's word for a loop of symbolic links
+        raise InputError("cannot follow the path: a loop of symbolic links, or a part that cannot be read",
+                         where=shown) from None
     if real.exists() and not real.is_dir():
         raise InputError("exists and is not a folder", where=shown)
     for ancestor in real.parents:  # --to FILE/site: a regular file on the way
