@@ -258,3 +258,19 @@ def test_healthz_is_failing_when_nothing_valid_was_ever_loaded(tmp_path):
     os.utime(source, ns=(later, later))
     assert Client(app).get("/datasets/dcat").status_code == 200
     assert health(app)["status"] == "ok"
+
+
+@pytest.mark.parametrize("name, data", [
+    ("t.ttl", '<https://data.example.se/a> <http://purl.org/dc/terms/title> "\\u0054ODO: titel"@sv .'),
+    ("t.nt", '<https://data.example.se/a> <http://purl.org/dc/terms/title> "\\U00000054ODO: titel"@sv .'),
+    ("t.rdf", '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+              'xmlns:dcterms="http://purl.org/dc/terms/"><rdf:Description rdf:about="https://data.example.se/a">'
+              '<dcterms:title>&#84;ODO: titel</dcterms:title></rdf:Description></rdf:RDF>'),
+    ("t.jsonld", '{"@id": "https://data.example.se/a", "http://purl.org/dc/terms/title": "\\u0054ODO: titel"}'),
+])
+def test_placeholders_written_with_escapes_are_found_too(tmp_path, name, data):
+    path = tmp_path / name
+    path.write_text(data, encoding="utf-8")
+    assert "TODO" not in data
+    assert [f.value for f in placeholder_findings(load([path]))] == ["TODO: titel"]
+
