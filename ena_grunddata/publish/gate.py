@@ -13,11 +13,11 @@ from dataclasses import dataclass
 
 from rdflib import BNode, Literal
 
+from ..description.starter import PLACEHOLDER  # what `ena-grunddata init` writes where the author must fill in
 from ..load import Limits, Loaded, load
 from ..report import Finding, Report, term_text
 from ..validation.ruleset import Rules
 
-PLACEHOLDER = "TODO"  # what `ena-grunddata init` writes where the author must fill in (description.starter)
 PLACEHOLDER_CODES = ("SCHEMA-PLACEHOLDER", "PUBLISH-PLACEHOLDER")
 # The placeholder as a word of its own: "TODO: titel", https://data.TODO.se/, TODO@TODO.se; not "TODOS" or "ATODO".
 _PLACEHOLDER_WORD = re.compile(rf"(?<![A-Za-z0-9]){PLACEHOLDER}(?![A-Za-z0-9])")
