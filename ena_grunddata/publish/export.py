@@ -74,6 +74,19 @@ def check_publishable(loaded: Loaded) -> None:
                 raise InputError(problem, where=source or ", ".join(loaded.sources), line=line)
 
 
+def load_for_publishing(sources, rules=None, *, input_format=None, limits: Limits | None = None) -> Loaded:
+    """Load as `validate` does (description files know the codes of --vocabulary files), then refuse data that
+    cannot be published at all (relative or file: IRIs, characters XML cannot carry): exit 2. The gate
+    (publish.gate) comes after."""
+    from ..description.api import vocabularies_in_use
+    from ..load import load
+
+    with vocabularies_in_use(rules.vocabularies if rules is not None else ()):
+        loaded = load(sources, input_format=input_format, limits=limits)
+    check_publishable(loaded)
+    return loaded
+
+
 def _iri_problem(iri: URIRef) -> str | None:
     text = str(iri)
     if text.startswith(PLACEHOLDER_BASE):
@@ -476,7 +489,7 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
     if rules is None:
         rules = Rules(profiles=tuple(profiles) if profiles else None, shapes=tuple(shapes),
                       vocabularies=tuple(vocabularies), domain=domain)
-    loaded = gate.load_for_publishing(sources, rules, input_format=input_format, limits=limits)
+    loaded = load_for_publishing(sources, rules, input_format=input_format, limits=limits)
     site.target_folder(to)  # an odd target fails before the (long) validation
     verdict = gate.enforce(gate.check(loaded, rules, validate=validate, limits=limits), allow_invalid)
     files = render_files(loaded, verdict.report, load_vocabularies(rules.vocabularies, limits), lang)

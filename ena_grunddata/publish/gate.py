@@ -14,27 +14,13 @@ from dataclasses import dataclass
 from rdflib import BNode, Literal
 
 from ..description.starter import PLACEHOLDER  # what `ena-grunddata init` writes where the author must fill in
-from ..load import Limits, Loaded, load
+from ..load import Limits, Loaded
 from ..report import Finding, Report, term_text
 from ..validation.ruleset import Rules
 
 PLACEHOLDER_CODES = ("SCHEMA-PLACEHOLDER", "PUBLISH-PLACEHOLDER")
 # The placeholder as a word of its own: "TODO: titel", https://data.TODO.se/, TODO@TODO.se; not "TODOS" or "ATODO".
 _PLACEHOLDER_WORD = re.compile(rf"(?<![A-Za-z0-9]){PLACEHOLDER}(?![A-Za-z0-9])")
-
-
-def load_for_publishing(sources, rules: Rules | None = None, *, input_format=None,
-                        limits: Limits | None = None) -> Loaded:
-    """Load as `validate` does (description files know the codes of --vocabulary files), then refuse data that
-    cannot be published at all (relative or file: IRIs, characters XML cannot carry): exit 2."""
-    from ..description.api import vocabularies_in_use
-    from .export import check_publishable
-
-    rules = rules or Rules()
-    with vocabularies_in_use(rules.vocabularies):
-        loaded = load(sources, input_format=input_format, limits=limits)
-    check_publishable(loaded)
-    return loaded
 
 
 @dataclass

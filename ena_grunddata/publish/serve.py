@@ -33,8 +33,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from ..errors import EnaError, UsageError
-from .export import SERIALISATIONS, catalog_page, serialise, serialise_checked
-from .gate import InvalidCatalog, Verdict, check, enforce, load_for_publishing, refusal
+from .export import SERIALISATIONS, catalog_page, load_for_publishing, serialise, serialise_checked
+from .gate import InvalidCatalog, Verdict, check, enforce, refusal
 from ..load import Limits, expand_sources, is_url
 from ..namespaces import DCAT, HYDRA
 from ..report import LANGUAGES, Report

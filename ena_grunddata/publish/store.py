@@ -23,6 +23,8 @@ from rdflib.namespace import RDF
 from .. import http
 from ..errors import RemoteError, UsageError
 from ..load import Limits
+from . import gate
+from .export import load_for_publishing
 from ..namespaces import DCAT
 
 AUTH_ENV = "ENA_GRUNDDATA"  # ENA_GRUNDDATA_TOKEN, or ENA_GRUNDDATA_USER + ENA_GRUNDDATA_PASSWORD
@@ -164,14 +166,12 @@ def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigra
     The catalog passes the gate first (publish.gate: no violation, no placeholder left from `init`, unless
     `allow_invalid`; `validate=False` skips it); a refused catalog raises gate.InvalidCatalog and nothing is sent.
     """
-    from . import gate
-
     if method not in METHODS:
         raise UsageError(f"unknown method '{method}' (known: {', '.join(METHODS)})")
     if verify not in VERIFY:
         raise UsageError(f"unknown verification '{verify}' (known: {', '.join(VERIFY)})")
     endpoints = endpoints_for(to, layout)
-    loaded = gate.load_for_publishing(sources, rules, input_format=input_format, limits=limits)
+    loaded = load_for_publishing(sources, rules, input_format=input_format, limits=limits)
     graph_iri = check_graph_iri(graph or default_graph_iri(loaded.graph))
     first = "update" if method == "update" else "gsp"
     url = endpoints.update if first == "update" else endpoints.graph_store(str(graph_iri))

@@ -163,7 +163,7 @@ def test_case_61_proxy_variables_and_netrc_are_ignored(store, cli_run, tmp_path)
 def test_case_62_an_internal_error_is_one_line_and_exit_70(tmp_path, cli_run, monkeypatch):
     import importlib
 
-    loader = importlib.import_module("ena_grunddata.load")
+    loader = importlib.import_module("ena_grunddata.load.sources")
 
     def explode(*args, **kwargs):
         raise RuntimeError("injected failure\nsecond line")

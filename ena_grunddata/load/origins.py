@@ -1,0 +1,95 @@
+"""Where each resource came from: the source, and (computed on demand) the line that describes it."""
+
+from __future__ import annotations
+
+import re
+
+from rdflib import BNode, Graph
+
+from .model import Document
+
+# --------------------------------------------------------------------------------------------- origins
+
+
+class Origins:
+    """Which source each subject came from, and (computed on demand) on which line it is described."""
+
+    def __init__(self):
+        self._source_of: dict = {}
+        self._documents: dict[str, Document] = {}
+        self._lines: dict[str, dict[str, int]] = {}
+        self._explicit: dict = {}
+
+    def add(self, document: Document, graph: Graph) -> None:
+        self._documents[document.name] = document
+        for subject in graph.subjects(unique=True):
+            self._source_of.setdefault(subject, document.name)
+
+    def set_location(self, term, source: str, line: int | None) -> None:
+        """For sources that know exact positions (the description format's source map)."""
+        self._source_of[term] = source
+        self._explicit[term] = line
+
+    def source_of(self, term) -> str | None:
+        return self._source_of.get(term)
+
+    def locate(self, term, graph: Graph | None = None) -> tuple[str | None, int | None]:
+        """(source, line) of a subject; a blank node borrows the place of the resource that refers to it."""
+        source = self._source_of.get(term)
+        if isinstance(term, BNode) and graph is not None:
+            parent = next(graph.subjects(None, term), None)
+            if parent is not None and parent != term:
+                parent_source, parent_line = self.locate(parent, None)
+                return parent_source or source, parent_line
+        if source is None:
+            return None, None
+        if term in self._explicit:
+            return source, self._explicit[term]
+        return source, self._line_index(source).get(str(term))
+
+    def _line_index(self, source: str) -> dict[str, int]:
+        if source not in self._lines:
+            document = self._documents.get(source)
+            self._lines[source] = subject_lines(document) if document else {}
+        return self._lines[source]
+
+
+_TURTLE_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
+_TURTLE_SUBJECT = re.compile(r"^\s*(?:<([^>]*)>|([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*))")
+_XML_SUBJECT = re.compile(r"""\b(?:rdf:)?about\s*=\s*["']([^"']*)["']""")
+_JSONLD_ID = re.compile(r'"@id"\s*:\s*"([^"]*)"')
+
+
+def subject_lines(document: Document) -> dict[str, int]:
+    """Best-effort map from subject IRI to the first line that describes it."""
+    lines: dict[str, int] = {}
+    text = document.text
+    if document.format in ("turtle", "trig", "ntriples", "nquads", "description"):
+        prefixes: dict[str, str] = {}
+        for number, line in enumerate(text.splitlines(), start=1):
+            prefix = _TURTLE_PREFIX.match(line)
+            if prefix:
+                prefixes[prefix.group(1)] = prefix.group(2)
+                continue
+            match = _TURTLE_SUBJECT.match(line)
+            if not match:
+                continue
+            if match.group(1) is not None:
+                iri = match.group(1)
+            elif match.group(2) is not None or line.lstrip().startswith(":"):
+                namespace = prefixes.get(match.group(2) or "")
+                if namespace is None:
+                    continue
+                iri = namespace + match.group(3)
+            else:
+                continue
+            lines.setdefault(iri, number)
+    elif document.format == "rdfxml":
+        for number, line in enumerate(text.splitlines(), start=1):
+            for iri in _XML_SUBJECT.findall(line):
+                lines.setdefault(iri, number)
+    elif document.format == "jsonld":
+        for number, line in enumerate(text.splitlines(), start=1):
+            for iri in _JSONLD_ID.findall(line):
+                lines.setdefault(iri, number)
+    return lines

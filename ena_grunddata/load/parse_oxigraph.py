@@ -1,0 +1,58 @@
+"""pyoxigraph's native parser for the fast engine, under the same safety rules as the rdflib path."""
+
+from __future__ import annotations
+
+from ..errors import InputError
+from .model import Document, Limits
+from .parse_rdflib import no_network, parse_document, time_budget
+from .safety import check_control_characters, check_safe
+
+# --------------------------------------------------------------------------------------------- fast parsing
+
+OXIGRAPH_FORMATS = {"rdfxml": "RDF_XML", "turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS",
+                    "trig": "TRIG"}
+
+
+class RefusedByOxigraph(Exception):
+    """pyoxigraph refused a document that rdflib reads: the caller takes rdflib's graph instead."""
+
+
+def parse_document_oxigraph(document: Document, limits: Limits | None = None, sink=None):
+    """Parse with pyoxigraph's native parser (for the fast engine) and hand the quads to `sink`.
+
+    The same safety rules as parse_document hold (check_safe, no network, time budget). JSON-LD and description
+    files go through parse_document and come back as an rdflib Graph (else None is returned). On a syntax error
+    rdflib parses again so the error names file and line; if rdflib accepts what pyoxigraph refused,
+    RefusedByOxigraph is raised and the caller reads the document with parse_document.
+    """
+    limits = limits or Limits()
+    if document.format not in OXIGRAPH_FORMATS:
+        return parse_document(document, limits)
+    if not document.data.strip():
+        raise InputError("empty input: no RDF to read", where=document.name)
+    if document.format in ("turtle", "trig"):
+        # Only the nesting bound is left out: it protects rdflib's recursive parser, pyoxigraph parses nesting
+        # iteratively (200,000 levels parse fine), and a fallback to rdflib checks again. Control characters
+        # would still corrupt every output.
+        check_control_characters(document)
+    else:
+        check_safe(document, limits)
+    import pyoxigraph
+
+    fmt = getattr(pyoxigraph.RdfFormat, OXIGRAPH_FORMATS[document.format])
+    try:
+        with no_network(), time_budget(limits.timeout, document.name):
+            quads = pyoxigraph.parse(document.data, format=fmt, base_iri=document.base, rename_blank_nodes=True)
+            if document.format in ("nquads", "trig"):  # named graphs are merged, as in parse_document
+                quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads)
+            sink(quads)
+    except InputError:
+        raise
+    except RecursionError:
+        raise InputError("nesting too deep to parse", where=document.name) from None
+    except MemoryError:  # pyoxigraph caps one token at 16 MiB ("buffer maximal size"); rdflib reads it
+        raise RefusedByOxigraph(document.name) from None
+    except (SyntaxError, ValueError, OSError, UnicodeError):
+        parse_document(document, limits)  # raises InputError with rdflib's file:line message
+        raise RefusedByOxigraph(document.name) from None
+    return None

@@ -1,0 +1,322 @@
+"""Safety scans before any parser runs: encoding, entity declarations, control characters, nesting, JSON-LD contexts
+and JSON-LD values that a parser would silently drop."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from ..errors import InputError
+from .model import DEFAULT_MAX_NESTING, Document, Limits
+from .terms import _BAD_IRI_CHARACTER, _escaped, _line_of
+
+_LONG_LINE = re.compile(rb"[^\n]{16384}")
+
+
+def decode_utf8(document: Document) -> str:
+    try:
+        return document.data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = document.data.count(b"\n", 0, error.start) + 1
+        raise InputError(f"not valid UTF-8 at byte {error.start}", where=document.name, line=line) from None
+
+
+_ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+_EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
+
+
+def check_safe(document: Document, limits: Limits | None = None) -> None:
+    """Refuse what would make a parser expand entities, fetch anything, recurse too deep or drop data silently."""
+    limits = limits or Limits()
+    if document.format == "rdfxml":
+        match = _ENTITY_DECLARATION.search(document.data) or _EXTERNAL_DTD.search(document.data)
+        if match:
+            line = document.data.count(b"\n", 0, match.start()) + 1
+            what = "entity declarations" if b"ENTITY" in match.group(0).upper() else "external DTDs"
+            raise InputError(f"{what} are not allowed in RDF/XML (they can expand without bound or read "
+                             "local files)", where=document.name, line=line)
+        check_xml_nesting(document, limits.max_nesting)
+    elif document.format == "jsonld":
+        check_jsonld_contexts(document, limits.max_nesting)
+    elif document.format in ("turtle", "trig"):
+        check_turtle_nesting(document, limits.max_nesting)
+    check_control_characters(document)
+
+
+# A raw C0 control (other than tab, LF, CR), or an escape of one that is not itself an escaped backslash.
+_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ESCAPED_CONTROL = re.compile(rb"\\(?:u|U0000)(?:000[0-8bBcCeEfF]|001[0-9a-fA-F])")
+
+
+def _escaped_control(data: bytes):
+    """The first \\u escape of a control character that is not itself escaped (`\\\\u0000` is text)."""
+    if b"\\u00" not in data and b"\\U0000" not in data:
+        return None
+    for match in _ESCAPED_CONTROL.finditer(data):
+        start = match.start()
+        while start > 0 and data[start - 1] == 0x5C:  # backslashes before this one
+            start -= 1
+        if (match.start() - start) % 2 == 0:
+            return match
+    return None
+
+
+def check_control_characters(document: Document) -> None:
+    """Refuse C0 control characters before any parser (rdflib or pyoxigraph) sees them: XML 1.0 cannot carry
+    them, so an export to RDF/XML would be corrupt, and a NUL was written raw into N-Triples."""
+    if document.format == "rdfxml":
+        return  # XML 1.0 forbids them itself: the XML parser reports them with line and column
+    match = _RAW_CONTROL.search(document.data) or _escaped_control(document.data)
+    if match is not None:
+        decode_utf8(document)  # not UTF-8 (UTF-16 is full of NUL bytes) is the better message
+    if match is None:
+        return
+    code = document.data[match.start()] if len(match.group(0)) == 1 else int(match.group(0)[-4:], 16)
+    line = document.data.count(b"\n", 0, match.start()) + 1
+    raise InputError(f"a literal contains the control character U+{code:04X}, which RDF/XML and most tools "
+                     "cannot carry; remove it", where=document.name, line=line)
+
+
+def check_jsonld_contexts(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> None:
+    try:
+        tree = json.loads(decode_utf8(document))
+    except json.JSONDecodeError as error:
+        raise InputError(error.msg, where=document.name, line=error.lineno, column=error.colno) from None
+    except RecursionError:
+        raise too_deep(document.name, max_nesting) from None
+    if json_depth_exceeds(tree, max_nesting):
+        raise too_deep(document.name, max_nesting)
+    for reference in remote_contexts(tree):
+        if reference in KNOWN_CONTEXTS:
+            continue
+        raise InputError(f"remote JSON-LD context not allowed: {reference} (put the context inline)",
+                         where=document.name, line=_line_of(document.text, reference))
+    check_jsonld_values(document, tree)
+
+
+def remote_contexts(node):
+    """Every @context or @import given by reference rather than inline."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, value in item.items():
+                if key in ("@context", "@import"):
+                    values = value if isinstance(value, list) else [value]
+                    for entry in values:
+                        if isinstance(entry, str):
+                            yield entry
+                        else:
+                            stack.append(entry)
+                else:
+                    stack.append(value)
+        elif isinstance(item, list):
+            stack.extend(item)
+
+
+# ----------------------------------------------------------------- nesting, JSON-LD contexts and dropped values
+
+
+def too_deep(name: str, limit: int, line: int | None = None) -> InputError:
+    return InputError(f"nesting too deep (more than {limit} levels)", where=name, line=line)
+
+
+# Strings, IRIs and comments are skipped so that brackets inside them do not count.
+_TURTLE_NESTING_TOKENS = re.compile(
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"'
+    r"|'(?:[^'\\\n]|\\.)*'|<[^<>\s]*>|#[^\n]*|[\[\]()]", re.DOTALL)
+
+
+def check_turtle_nesting(document: Document, limit: int) -> None:
+    """rdflib's Turtle parser recurses once per [ ] or ( ) level: refuse deep nesting before it does."""
+    text = document.text
+    if text.count("[") + text.count("(") <= limit:
+        return
+    depth = 0
+    for token in _TURTLE_NESTING_TOKENS.finditer(text):
+        bracket = token.group(0)
+        if bracket in ("[", "("):
+            depth += 1
+            if depth > limit:
+                raise too_deep(document.name, limit, text.count("\n", 0, token.start()) + 1)
+        elif bracket in ("]", ")"):
+            depth = max(depth - 1, 0)
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def check_xml_nesting(document: Document, limit: int) -> None:
+    """A quick expat pass (entities are already refused): deep RDF/XML breaks rdflib's serialisers later."""
+    import xml.parsers.expat
+
+    parser = xml.parsers.expat.ParserCreate()
+    depth = 0
+
+    def start(name, attributes):
+        nonlocal depth
+        depth += 1
+        if depth > limit:
+            raise _TooDeep(parser.CurrentLineNumber)
+
+    def end(name):
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        parser.Parse(document.data, True)
+    except _TooDeep as deep:
+        raise too_deep(document.name, limit, deep.args[0]) from None
+    except xml.parsers.expat.ExpatError:
+        return  # rdflib's parser reports syntax errors with their position
+
+
+def json_depth_exceeds(tree, limit: int) -> bool:
+    stack = [(tree, 1)] if isinstance(tree, (dict, list)) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
+
+
+# Context IRIs we know, served from the copies shipped in ena_grunddata/data (never fetched).
+KNOWN_CONTEXTS = {
+    "https://w3id.org/ena-grunddata/context.jsonld": "context-ena-grunddata.jsonld",
+    "http://w3id.org/ena-grunddata/context.jsonld": "context-ena-grunddata.jsonld",
+}
+
+
+def known_context(iri: str) -> dict:
+    from importlib import resources
+
+    text = resources.files("ena_grunddata.data").joinpath(KNOWN_CONTEXTS[iri]).read_text(encoding="utf-8")
+    return json.loads(text)["@context"]
+
+
+def with_known_contexts(text: str) -> str:
+    """Replace every known context IRI by the shipped copy, so rdflib never looks it up."""
+    if not any(iri in text for iri in KNOWN_CONTEXTS):
+        return text
+
+    def substitute(node):
+        if isinstance(node, list):
+            return [substitute(item) for item in node]
+        if not isinstance(node, dict):
+            return node
+        result = {}
+        for key, value in node.items():
+            if key in ("@context", "@import"):
+                entries = value if isinstance(value, list) else [value]
+                entries = [known_context(e) if isinstance(e, str) and e in KNOWN_CONTEXTS else substitute(e)
+                           for e in entries]
+                value = entries if isinstance(value, list) else entries[0]
+                if key == "@import":  # an imported context is merged into the one that imports it
+                    result.update({k: v for k, v in value.items() if k not in node})
+                    continue
+            elif key != "@value":
+                value = substitute(value)
+            result[key] = value
+        return result
+
+    return json.dumps(substitute(json.loads(text)), ensure_ascii=False)
+
+
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{1,8}(-[A-Za-z0-9]{1,8})*$")
+
+
+@dataclass
+class _JsonLdTerms:
+    defined: set = field(default_factory=set)
+    json_literals: set = field(default_factory=set)  # terms whose values are JSON literals (@type @json)
+    vocab: bool = False
+    languages: list = field(default_factory=list)
+
+
+def _context_terms(tree) -> _JsonLdTerms:
+    """Every term any context in the document defines (scoping is ignored: this only finds keys nothing maps)."""
+    terms = _JsonLdTerms()
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                if key == "@context":
+                    entries = value if isinstance(value, list) else [value]
+                    for entry in entries:
+                        if isinstance(entry, str) and entry in KNOWN_CONTEXTS:
+                            entry = known_context(entry)
+                        if isinstance(entry, dict):
+                            _add_context(entry, terms, stack)
+                elif key != "@value":
+                    stack.append(value)
+    return terms
+
+
+def _add_context(context: dict, terms: _JsonLdTerms, stack: list) -> None:
+    for key, value in context.items():
+        if key == "@vocab" and value is not None:
+            terms.vocab = True
+        elif key == "@language" and value is not None:
+            terms.languages.append(value)
+        elif key == "@import" or key.startswith("@"):
+            continue
+        else:
+            terms.defined.add(key)
+            if isinstance(value, dict):
+                if value.get("@type") == "@json":
+                    terms.json_literals.add(key)
+                if value.get("@language") is not None:
+                    terms.languages.append(value["@language"])
+                if "@context" in value:  # a scoped context
+                    stack.append({"@context": value["@context"]})
+
+
+def check_jsonld_values(document: Document, tree) -> None:
+    """rdflib drops, without a word, values under unmapped keys, @ids that are not IRIs and bad language tags."""
+    terms = _context_terms(tree)
+    for tag in terms.languages:
+        _check_language_tag(document, tag)
+    ignored: dict[str, int] = {}
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+            continue
+        if not isinstance(node, dict):
+            continue
+        for key, value in node.items():
+            if key == "@id" and isinstance(value, str) and _BAD_IRI_CHARACTER.search(value):
+                raise InputError(f"invalid IRI <{_escaped(value)}> in @id (characters such as spaces, quotes and "
+                                 "angle brackets must be percent-encoded)", where=document.name,
+                                 line=_line_of(document.text, json.dumps(value)[1:-1]))
+            if key == "@language":
+                _check_language_tag(document, value)
+            if key in ("@context", "@value") or key in terms.json_literals:
+                continue
+            if not (key.startswith("@") or key in terms.defined or ":" in key or terms.vocab):
+                ignored[key] = ignored.get(key, 0) + (len(value) if isinstance(value, list) else 1)
+            stack.append(value)
+    if ignored:
+        key, count = next(iter(ignored.items()))
+        others = f" (and {len(ignored) - 1} other keys)" if len(ignored) > 1 else ""
+        raise InputError(f"JSON-LD key '{key}'{others} is not mapped to an IRI by any @context, @vocab or prefix: "
+                         f"{sum(ignored.values())} value{'s' if sum(ignored.values()) != 1 else ''} would be "
+                         "ignored (define the term in @context or use a full IRI)", where=document.name,
+                         line=_line_of(document.text, f'"{key}"'))
+
+
+def _check_language_tag(document: Document, tag) -> None:
+    if tag is None or (isinstance(tag, str) and _LANGUAGE_TAG.match(tag)):
+        return
+    raise InputError(f"invalid language tag {json.dumps(tag, ensure_ascii=False)} (use a BCP 47 tag such as "
+                     "sv or en-GB); the values would be ignored", where=document.name,
+                     line=_line_of(document.text, json.dumps(tag, ensure_ascii=False)))

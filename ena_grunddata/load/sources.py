@@ -1,0 +1,116 @@
+"""Reading bytes: files, folders, standard input and URLs become Documents (never parsed here)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import InputError, UsageError, file_error
+from .formats import choose_format, format_from_extension, looks_like_description_file
+from .model import ACCEPT_HEADER, DESCRIPTION_EXTENSIONS, Document, Limits, is_url, normalise_format
+
+# --------------------------------------------------------------------------------------------- reading bytes
+
+
+def expand_sources(sources) -> list[str]:
+    """Turn folders into the RDF and description files below them (sorted, hidden folders skipped)."""
+    expanded = []
+    for source in sources:
+        source = str(source)
+        if source == "-" or is_url(source):
+            expanded.append(source)
+            continue
+        path = Path(source)
+        if path.is_dir():
+            found = sorted(p for p in path.rglob("*") if p.is_file() and is_loadable_name(p, path))
+            expanded.extend(str(p) for p in found)
+        else:
+            expanded.append(source)
+    return expanded
+
+
+def is_loadable_name(path: Path, root: Path) -> bool:
+    relative = path.relative_to(root).parts
+    if any(part.startswith(".") for part in relative):
+        return False
+    suffix = path.suffix.lower()
+    if suffix in DESCRIPTION_EXTENSIONS:
+        return looks_like_description_file(path)
+    return format_from_extension(path.name) is not None
+
+
+def read_documents(sources, *, input_format=None, limits: Limits | None = None) -> list[Document]:
+    limits = limits or Limits()
+    forced = normalise_format(input_format)
+    documents = []
+    for source in expand_sources(sources):
+        documents.append(read_document(source, forced=forced, limits=limits))
+    return documents
+
+
+def read_document(source: str, *, forced=None, limits: Limits) -> Document:
+    content_type = None
+    base = None
+    if source == "-":
+        name = "<stdin>"
+        data = _read_capped(sys.stdin.buffer, name, limits.max_input_bytes)
+    elif is_url(source):
+        from .. import http  # only when the user gave a URL: offline by default
+
+        response = http.fetch(source, accept=ACCEPT_HEADER, max_bytes=limits.max_input_bytes,
+                              allow_private=limits.allow_private)
+        name, data, content_type, base = source, response.content, response.content_type, response.url
+    else:
+        name = source
+        path = Path(source)
+        if path.is_dir():
+            raise InputError("is a folder with no RDF or description files", where=name)
+        try:
+            size = path.stat().st_size
+            if size > limits.max_input_bytes:
+                raise InputError(too_large(size, limits.max_input_bytes), where=name)
+            with path.open("rb") as handle:
+                data = _read_capped(handle, name, limits.max_input_bytes)
+        except OSError as error:
+            raise file_error(error, name) from None
+    data = strip_bom(data)
+    fmt = forced or choose_format(name, content_type, data)
+    return Document(name=name, data=data, format=fmt, base=base or base_for(name))
+
+
+def too_large(size, limit) -> str:
+    return f"input is {size:,} bytes, over the limit of {limit:,} bytes (raise it with --max-input-bytes)"
+
+
+def _read_capped(stream, name, limit) -> bytes:
+    data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise InputError(f"input is over the limit of {limit:,} bytes (raise it with --max-input-bytes)",
+                         where=name)
+    return data
+
+
+def strip_bom(data: bytes) -> bytes:
+    # Windows editors write a UTF-8 byte-order mark that rdflib's Turtle parser rejects.
+    return data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+
+
+def base_for(name: str) -> str:
+    """Relative IRIs resolve against this base. Never a local path: that would leak into published data."""
+    if is_url(name):
+        return name
+    return "https://relative.invalid/" + Path(name).name.replace(" ", "%20") if name != "<stdin>" \
+        else "https://relative.invalid/stdin"
+
+
+
+def read_inputs(sources, *, input_format=None, limits: Limits | None = None) -> list[Document]:
+    """The documents behind the user's sources; none at all is a usage or input error."""
+    sources = list(sources)
+    if not sources:
+        raise UsageError("no input given (name files, folders, URLs or - for standard input)")
+    documents = read_documents(sources, input_format=input_format, limits=limits or Limits())
+    if not documents:
+        raise InputError("no RDF or description files found", where=", ".join(map(str, sources)))
+    return documents
+
