@@ -274,3 +274,16 @@ def test_placeholders_written_with_escapes_are_found_too(tmp_path, name, data):
     assert "TODO" not in data
     assert [f.value for f in placeholder_findings(load([path]))] == ["TODO: titel"]
 
+
+
+def test_healthz_is_ok_again_when_the_sources_are_put_back_as_served(tmp_path):
+    source = write_catalog(tmp_path, VALID_TTL.read_text(encoding="utf-8"))
+    served = source.stat()
+    app = make_app([source], poll_interval=0, log=lambda _: None)
+    bump(source, INVALID_TTL)
+    Client(app).get("/healthz")
+    assert health(app)["status"] == "degraded"
+    shutil.copyfile(VALID_TTL, source)  # the very file that is served, with its old time stamp
+    os.utime(source, ns=(served.st_atime_ns, served.st_mtime_ns))
+    Client(app).get("/datasets/dcat")
+    assert health(app)["status"] == "ok" and health(app)["last_reload_error"] is None

@@ -170,7 +170,10 @@ class CatalogApp:
             self._last_poll = time.monotonic()
             signature = self._signature()
             current = self.snapshot
-            if (current is not None and signature == current.signature) or signature == self._failed_signature:
+            if current is not None and signature == current.signature:
+                self._failed_signature = self.last_error = None  # the sources are back to the version served
+                return False
+            if signature == self._failed_signature:
                 return False
             try:
                 snapshot = self._load(signature)
