@@ -113,3 +113,65 @@ def policy_from(config, *, baseline=None, write_baseline=None, limits=None):
     return Policy(ignore=[IgnoreRule(i.code, i.files, i.focus, i.reason) for i in config.ignore],
                   severity=dict(config.severity), folder=str(config.folder) if config.path else None,
                   config_name=config.path, baseline=baseline, write_baseline=write_baseline, limits=limits)
+def rules_from(profiles=(), extra_shapes=(), vocabularies=(), domain=None):
+    """The options of `rules_options` as one value: every validating command reads its rules here."""
+    from ..validation.ruleset import Rules
+
+    return Rules(profiles=tuple(profiles) or None, shapes=tuple(extra_shapes), vocabularies=tuple(vocabularies),
+                 domain=domain)
+
+
+def gate_options(action: str):
+    """--allow-invalid and --no-validate for a command that sends a catalog out (publish.gate)."""
+
+    def decorate(function):
+        function = click.option("--no-validate", "skip_validation", is_flag=True,
+                                help=f"Do not validate before you {action} (faster for very large catalogs; "
+                                     "violations and placeholders are not checked).")(function)
+        function = click.option("--allow-invalid", is_flag=True,
+                                help=f"{action.capitalize()} even when validation finds violations or "
+                                     "placeholders left from `init` (said in the output).")(function)
+        return function
+
+    return decorate
+
+
+def refused(error, action: str, where: str, lang: str = "en"):
+    """The gate said no: the findings (text report, at most 20), then one `error:` line; exit 1."""
+    from ..errors import EXIT_FINDINGS
+    from ..publish.gate import refusal
+    from ..render.formats import render
+
+    click.echo(render(error.report, "text", lang=lang, max_findings=20), err=True, nl=False)
+    click.echo(f"error: {where}: {refusal(error.verdict, action, lang)}", err=True)
+    return click.exceptions.Exit(EXIT_FINDINGS)
+
+
+def say_override(verdict, action: str, lang: str = "en") -> None:
+    """One line on standard error when the gate was overridden (--allow-invalid) or skipped (--no-validate)."""
+    from ..publish.gate import override_note
+
+    note = override_note(verdict, action, lang) if verdict is not None else None
+    if note:
+        click.echo(f"{'note' if not verdict.validated else 'warning'}: {note}", err=True)
+
+
+def http_deadline_option(function):
+    """The total time of one HTTP request, one name in every command that talks to a server."""
+    from ..http import DEFAULT_DEADLINE
+
+    return click.option("--http-deadline", type=click.FloatRange(min=0.1), default=None,
+                        help=f"Seconds one request may take in total, retries, redirects and the whole body "
+                             f"included (default {DEFAULT_DEADLINE:g}).")(function)
+
+
+def deprecated_alias(old, param: str, new: str, **kwargs):
+    """A hidden option kept under its old name(s): still works, and says which name to use instead."""
+    names = (old,) if isinstance(old, str) else tuple(old)
+
+    def warn(ctx, option, value):
+        if value is not None and value is not False:
+            click.echo(f"warning: {names[-1]} is deprecated here; use {new}", err=True)
+        return value
+
+    return click.option(*names, param, hidden=True, default=None, callback=warn, **kwargs)
