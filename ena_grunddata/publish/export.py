@@ -1,8 +1,12 @@
 """Export a catalog for static hosting: the RDF files dataportal.se harvests, and a page for people.
 
 The same serialisation and page are used by `serve`. Output is checked before anything is written: every IRI must be
-absolute and not a local path, and every file must parse back (with an independent parser, Oxigraph's) into exactly
-the statements it was written from, so no serialiser can silently drop a statement or rewrite a lexical form.
+absolute and not a local path, and every file must parse back (with pyoxigraph's parsers) into exactly the
+statements it was written from, so no serialiser can silently drop a statement or rewrite a lexical form. The files
+are written from canonical N-Triples (publish.documents): the same input gives the same bytes on every run.
+
+The rdflib writers below (`serialise`, `serialise_checked`) remain for graphs already in memory (tests, the
+library); export and serve do not use them.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ..errors import InputError, UsageError
 from ..load import Limits, Loaded, load
 from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
 from ..report import LANGUAGES, Report
+from .documents import Catalog, CatalogIndex, load_catalog, write_checked
 
 # --------------------------------------------------------------------------------------------- formats
 
@@ -469,20 +474,18 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
            shapes=(), vocabularies=(), domain=None, input_format=None, limits: Limits | None = None) -> Export:
     """Load, validate and write `to` as a new folder swapped in whole; nothing is written when anything fails."""
     from ..validation.profiles import load_vocabularies
-    from ..validation.pipeline import validate_loaded
 
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
-    loaded = load(sources, input_format=input_format, limits=limits)
-    check_publishable(loaded)
+    catalog = load_catalog(sources, input_format=input_format, limits=limits)
     check_target(Path(to))
     report = None
     if validate:
-        report = validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
-                                 domain=domain, limits=limits)
+        report = validate_catalog(catalog, sources, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
+                                  domain=domain, input_format=input_format, limits=limits)
         if report.summary["violation"] and not allow_invalid:
             raise InvalidCatalog(report)
-    files = render_files(loaded, report, load_vocabularies(vocabularies, limits), lang)
+    files = render_files(catalog, report, load_vocabularies(vocabularies, limits), lang)
     target = Path(to)
     with atomic_directory(target) as staging:
         staging.chmod(0o755)  # a web server running as another user must be able to read it
@@ -491,14 +494,39 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
     return Export(folder=target, files={k: len(v) for k, v in files.items()}, report=report,
-                  triples=len(loaded.graph))
+                  triples=catalog.triples)
 
 
-def render_files(loaded: Loaded, report: Report | None, vocabularies: Graph, lang: str) -> dict[str, bytes]:
-    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix: serialise_checked(loaded.graph, fmt)
+def validate_catalog(catalog: Catalog, sources, *, profiles=None, shapes=(), vocabularies=(), domain=None,
+                     input_format=None, limits: Limits | None = None) -> Report:
+    """Validate what was loaded: through `validate` (its fast path reads the sources again); standard input can
+    be read only once, so then the documents already read go through the rdflib path."""
+    from ..validation.pipeline import validate, validate_loaded
+
+    if not any(str(source) == "-" for source in sources):
+        return validate(sources, profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain,
+                        input_format=input_format, limits=limits)
+    from ..load import Origins, parse_document
+
+    graph, origins = Graph(), Origins()
+    for document in catalog.documents:
+        part = parse_document(document, limits)
+        origins.add(document, part)
+        graph += part
+    loaded = Loaded(graph=graph, sources=catalog.sources, origins=origins, documents=catalog.documents)
+    return validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain,
+                           limits=limits)
+
+
+def render_files(catalog: Catalog, report: Report | None, vocabularies: Graph, lang: str) -> dict[str, bytes]:
+    """The three RDF files (written from the canonical statements and read back) and the page, built from the
+    statements seen while RDF/XML is written (one pass)."""
+    index = CatalogIndex(catalog.triples)
+    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix:
+             write_checked(catalog.ntriples, fmt, keep=index.keep if fmt == "rdfxml" else None)
              for fmt in EXPORTED_FORMATS}
     downloads = [("RDF/XML", HARVEST_PATH), ("Turtle", HARVEST_PATH + ".ttl"), ("JSON-LD", HARVEST_PATH + ".jsonld")]
-    page = catalog_page(loaded.graph, vocabularies=vocabularies, report=report, lang=lang, downloads=downloads)
+    page = catalog_page(index, vocabularies=vocabularies, report=report, lang=lang, downloads=downloads)
     files["index.html"] = page.encode("utf-8")
     return files
 
