@@ -219,16 +219,23 @@ _SUFFIX = re.compile(rb"(_:b[0-9a-f]{%d})x[0-9]+" % LABEL_DIGITS)
 
 
 def subject_blocks(data: bytes):
-    """(subject token, start, end) of each run of lines with the same subject in sorted N-Triples."""
+    """(subject token, start, end) of each run of lines with the same subject in sorted N-Triples.
+
+    A run ends at the last line that starts with the same subject: found with rfind in a window that doubles
+    until the line after it has another subject, so the cost is per subject, not per line.
+    """
     start = 0
     size = len(data)
     while start < size:
         space = data.index(b" ", start)
         token = data[start:space]
-        prefix = data[start:space + 1]
+        marker = b"\n" + data[start:space + 1]
         end = data.index(b"\n", start) + 1
-        while end < size and data.startswith(prefix, end):
-            end = data.index(b"\n", end) + 1
+        window = 4096
+        while end < size and data.startswith(marker[1:], end):
+            found = data.rfind(marker, end - 1, min(size, end + window))
+            end = data.index(b"\n", found + 1) + 1 if found >= end - 1 else end
+            window *= 2
         yield token, start, end
         start = end
 

@@ -20,15 +20,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, URIRef
 from rdflib.namespace import RDF, XSD
 from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from ..canonical import sorted_ntriples, subject_blocks
 from ..errors import EnaError, UsageError
-from .export import SERIALISATIONS, catalog_page, check_publishable, serialise, serialise_checked
-from ..load import Limits, expand_sources, is_url, load
+from .documents import Catalog, CatalogIndex, load_catalog, write, write_checked
+from .export import SERIALISATIONS, catalog_page
+from ..load import Limits, expand_sources, is_url
 from ..namespaces import DCAT, HYDRA
 from ..report import LANGUAGES, Report
 
@@ -51,15 +54,21 @@ URLS = Map([
 
 @dataclass
 class Snapshot:
-    """One successfully loaded version of the catalog, with its rendered representations (filled on demand)."""
+    """One successfully loaded version of the catalog, with its rendered representations (filled on demand).
 
-    graph: Graph
+    `graph` is the index of what the page and paging read (len() is the number of statements); `catalog` holds
+    the canonical statements every representation is written from; `paging` the page index, built at load.
+    """
+
+    graph: CatalogIndex
     report: Report | None
     signature: tuple
     last_modified: dt.datetime
     loaded_at: dt.datetime
     sources: list[str]
     cache: dict = field(default_factory=dict)
+    catalog: Catalog | None = None
+    paging: PageIndex | None = None
 
 
 @dataclass
@@ -117,19 +126,23 @@ class CatalogApp:
         return tuple(entries)
 
     def _load(self, signature: tuple) -> Snapshot:
-        loaded = load(self.sources, input_format=self.input_format, limits=self.limits)
-        check_publishable(loaded)
+        catalog = load_catalog(self.sources, input_format=self.input_format, limits=self.limits)
         report = None
         if self.validate:
-            from ..validation.pipeline import validate_loaded
+            from .export import validate_catalog
 
-            report = validate_loaded(loaded, limits=self.limits)
+            report = validate_catalog(catalog, self.sources, input_format=self.input_format, limits=self.limits)
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         mtimes = [entry[1] for entry in signature if isinstance(entry[1], int)]
         modified = (dt.datetime.fromtimestamp(max(mtimes) // 10**9, dt.timezone.utc) if mtimes else now)
-        snapshot = Snapshot(graph=loaded.graph, report=report, signature=signature,
-                            last_modified=min(modified, now), loaded_at=now, sources=loaded.sources)
-        self._representation(snapshot, DEFAULT_FORMAT)  # ready before a harvester asks (large catalogs take seconds)
+        index = CatalogIndex(catalog.triples)
+        snapshot = Snapshot(graph=index, report=report, signature=signature, last_modified=min(modified, now),
+                            loaded_at=now, sources=catalog.sources, catalog=catalog)
+        # The RDF/XML document is ready before a harvester asks (large catalogs take seconds); the statements seen
+        # while writing it fill the index of the page and the paging.
+        snapshot.cache[("catalog", DEFAULT_FORMAT)] = make_representation(
+            write_checked(catalog.ntriples, DEFAULT_FORMAT, keep=index.keep), SERIALISATIONS[DEFAULT_FORMAT].media_type)
+        snapshot.paging = PageIndex.of(catalog.ntriples, index)
         return snapshot
 
     @staticmethod
@@ -138,7 +151,7 @@ class CatalogApp:
         representation = snapshot.cache.get(key)
         if representation is None:
             representation = snapshot.cache[key] = make_representation(
-                serialise_checked(snapshot.graph, fmt), SERIALISATIONS[fmt].media_type)
+                write_checked(snapshot.catalog.ntriples, fmt), SERIALISATIONS[fmt].media_type)
         return representation
 
     def reload_if_changed(self) -> bool:
@@ -191,13 +204,10 @@ class CatalogApp:
         if page is None:
             representation = self._representation(snapshot, fmt)
         else:
-            paging = snapshot.cache.get("paging")
-            if paging is None:
-                paging = snapshot.cache["paging"] = Paging.of(snapshot.graph)
-            part = page_graph(snapshot.graph, page, self.page_size, page_url_maker(request), paging)
+            part = snapshot.paging.page(page, self.page_size, page_url_maker(request))
             if part is None:
                 raise NotFound(f"no page {page}")
-            representation = make_representation(serialise(part, fmt), SERIALISATIONS[fmt].media_type)
+            representation = make_representation(write(part, fmt), SERIALISATIONS[fmt].media_type)
         return respond(request, representation, snapshot, vary="Accept, Accept-Encoding")
 
     def on_page(self, request: Request) -> Response:
@@ -220,7 +230,7 @@ class CatalogApp:
     def on_health(self, request: Request) -> Response:
         snapshot = self.snapshot
         body = {"status": "ok", "triples": len(snapshot.graph),
-                "datasets": len(set(snapshot.graph.subjects(RDF.type, DCAT.Dataset))),
+                "datasets": len(snapshot.paging.datasets),
                 "loaded_at": snapshot.loaded_at.isoformat(), "sources": snapshot.sources,
                 "findings": snapshot.report.summary if snapshot.report is not None else None,
                 "last_reload_error": self.last_error}
@@ -287,8 +297,8 @@ def page_url_maker(request: Request):
     base = request.base_url
     others = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
 
-    def url(page: int) -> URIRef:
-        return URIRef(f"{base}?{urlencode(others + [('page', str(page))])}")
+    def url(page: int) -> str:
+        return f"{base}?{urlencode(others + [('page', str(page))])}"
 
     return url
 
@@ -296,86 +306,101 @@ def page_url_maker(request: Request):
 # --------------------------------------------------------------------------------------------- Hydra paging
 
 
-@dataclass
-class Paging:
-    """What every page needs, computed once per loaded version: datasets in order and who owns which subject."""
+def _token(term) -> bytes:
+    """How a subject starts its lines in N-Triples."""
+    if isinstance(term, BNode):
+        return b"_:" + str(term).encode("utf-8")
+    return b"<" + str(term).encode("utf-8") + b">"
 
-    datasets: list
-    owner: dict  # subject -> datasets that own it
-    members: dict  # dataset -> subjects it owns
-    catalogs: set
+
+@dataclass
+class PageIndex:
+    """Which statements go on which page, computed once per loaded version (a page request only copies bytes).
+
+    The canonical N-Triples are sorted by subject, so each subject's statements are one slice of bytes. A dataset
+    owns itself, its distributions and the blank nodes reachable from them (a distribution shared by two datasets
+    belongs to both); the catalog's own statements go on every page (its dcat:dataset links only to the datasets of
+    that page); everything else goes on page 1. Together the pages hold every statement of the catalog.
+    """
+
+    ntriples: bytes
+    datasets: list  # dataset IRIs, sorted
+    slices: dict  # dataset -> [(start, end)] of the statements it owns
+    catalog_lines: bytes  # the catalogs' statements other than links to owned datasets
+    dataset_links: dict  # dataset -> the catalogs' dcat:dataset lines naming it
+    rest: bytes  # statements of subjects that are neither owned nor a catalog
 
     @classmethod
-    def of(cls, graph: Graph) -> Paging:
-        datasets = sorted({d for d in graph.subjects(RDF.type, DCAT.Dataset)}, key=str)
-        owner = ownership(graph, datasets)
-        members: dict = {}
-        for subject, owners in owner.items():
-            for dataset in owners:
-                members.setdefault(dataset, []).append(subject)
-        return cls(datasets, owner, members, set(graph.subjects(RDF.type, DCAT.Catalog)))
+    def of(cls, ntriples: bytes, index: CatalogIndex) -> PageIndex:
+        datasets = sorted(set(index.subjects(RDF.type, DCAT.Dataset)), key=str)
+        catalogs = set(index.subjects(RDF.type, DCAT.Catalog))
+        owner: dict = {}
+        for dataset in datasets:
+            todo = [dataset, *index.objects(dataset, DCAT.distribution)]
+            seen = set()
+            while todo:
+                node = todo.pop()
+                if node in seen:
+                    continue
+                seen.add(node)
+                owner.setdefault(_token(node), []).append(dataset)
+                todo.extend(index.blank_edges.get(node, ()))
+        owned_tokens = {_token(d): d for d in datasets}
+        catalog_tokens = {_token(c) for c in catalogs} - owner.keys()
+        slices: dict = {d: [] for d in datasets}
+        catalog_parts, rest = [], []
+        links: dict = {}
+        link = b" <" + str(DCAT.dataset).encode("utf-8") + b"> "
+        for token, start, end in subject_blocks(ntriples):
+            if token in owner:
+                for dataset in owner[token]:
+                    slices[dataset].append((start, end))
+            elif token in catalog_tokens:
+                for line in ntriples[start:end].splitlines(keepends=True):
+                    named = line[len(token):]
+                    target = owned_tokens.get(named[len(link):-3]) if named.startswith(link) else None
+                    if target is None:
+                        catalog_parts.append(line)
+                    else:
+                        links.setdefault(target, []).append(line)
+            else:
+                rest.append(ntriples[start:end])
+        return cls(ntriples, datasets, slices, b"".join(catalog_parts), links, b"".join(rest))
+
+    def page(self, page: int, size: int, url_of) -> bytes | None:
+        """The N-Triples of page `page` with its Hydra paging statements, or None past the last page."""
+        last = max(1, math.ceil(len(self.datasets) / size))
+        if page > last:
+            return None
+        chosen = self.datasets[(page - 1) * size: page * size]
+        parts = [self.catalog_lines]
+        for dataset in chosen:
+            parts.extend(self.ntriples[start:end] for start, end in self.slices[dataset])
+            parts.extend(self.dataset_links.get(dataset, ()))
+        if page == 1:
+            parts.append(self.rest)
+        parts.append(hydra_ntriples(page, last, size, len(self.datasets), url_of))
+        return sorted_ntriples(parts, type_first=True)
 
 
-def page_graph(graph: Graph, page: int, size: int, url_of, paging: Paging | None = None) -> Graph | None:
-    """Page `page` of the catalog: its datasets with what they own, the catalog itself, everything else on page 1.
-
-    A dataset owns itself, its distributions and the blank nodes reachable from them, so the pages together hold
-    every statement of the catalog. Paging metadata follows both Hydra styles harvesters read (ckanext-dcat's
-    PagedCollection with nextPage, and PartialCollectionView with next).
-    """
-    paging = paging or Paging.of(graph)
-    datasets, owner, catalogs = paging.datasets, paging.owner, paging.catalogs
-    last = max(1, math.ceil(len(datasets) / size))
-    if page > last:
-        return None
-    chosen = datasets[(page - 1) * size: page * size]
-    part = Graph()
-    for prefix, namespace in graph.namespaces():
-        part.bind(prefix, namespace)
-    for subject in {subject for dataset in chosen for subject in paging.members[dataset]}:
-        for triple in graph.triples((subject, None, None)):
-            part.add(triple)
-    for catalog in catalogs - owner.keys():
-        for triple in graph.triples((catalog, None, None)):
-            if triple[1] != DCAT.dataset or triple[2] in chosen or triple[2] not in owner:
-                part.add(triple)
-    if page == 1:
-        for triple in graph:
-            if triple[0] not in owner and triple[0] not in catalogs:
-                part.add(triple)
-    add_hydra(part, page, last, size, len(datasets), url_of)
-    return part
-
-
-def ownership(graph: Graph, datasets) -> dict:
-    """subject -> the datasets that own it (a distribution shared by two datasets belongs to both)."""
-    owner: dict = {}
-    for dataset in datasets:
-        todo = [dataset, *graph.objects(dataset, DCAT.distribution)]
-        seen = set()
-        while todo:
-            node = todo.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            owner.setdefault(node, set()).add(dataset)
-            todo.extend(o for o in graph.objects(node, None) if isinstance(o, BNode))
-    return owner
-
-
-def add_hydra(part: Graph, page: int, last: int, size: int, total: int, url_of) -> None:
-    here = url_of(page)
-    part.bind("hydra", HYDRA)
-    part.add((here, RDF.type, HYDRA.PartialCollectionView))
-    part.add((here, RDF.type, HYDRA.PagedCollection))
-    part.add((here, HYDRA.totalItems, Literal(str(total), datatype=XSD.integer)))
-    part.add((here, HYDRA.itemsPerPage, Literal(str(size), datatype=XSD.integer)))
-    for predicates, number in (((HYDRA.first, HYDRA.firstPage), 1), ((HYDRA.last, HYDRA.lastPage), last),
-                               ((HYDRA.next, HYDRA.nextPage), page + 1 if page < last else None),
-                               ((HYDRA.previous, HYDRA.previousPage), page - 1 if page > 1 else None)):
-        if number is not None:
-            for predicate in predicates:
-                part.add((here, predicate, url_of(number)))
+def hydra_ntriples(page: int, last: int, size: int, total: int, url_of) -> bytes:
+    """The paging statements in both styles harvesters read (PartialCollectionView and PagedCollection)."""
+    try:
+        here = ox.NamedNode(url_of(page))
+        quads = [ox.Quad(here, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HYDRA.PartialCollectionView))),
+                 ox.Quad(here, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HYDRA.PagedCollection)))]
+        integer = ox.NamedNode(str(XSD.integer))
+        quads.append(ox.Quad(here, ox.NamedNode(str(HYDRA.totalItems)), ox.Literal(str(total), datatype=integer)))
+        quads.append(ox.Quad(here, ox.NamedNode(str(HYDRA.itemsPerPage)), ox.Literal(str(size), datatype=integer)))
+        for predicates, number in (((HYDRA.first, HYDRA.firstPage), 1), ((HYDRA.last, HYDRA.lastPage), last),
+                                   ((HYDRA.next, HYDRA.nextPage), page + 1 if page < last else None),
+                                   ((HYDRA.previous, HYDRA.previousPage), page - 1 if page > 1 else None)):
+            if number is not None:
+                for predicate in predicates:
+                    quads.append(ox.Quad(here, ox.NamedNode(str(predicate)), ox.NamedNode(url_of(number))))
+    except ValueError:  # the request's host or path does not make an IRI
+        raise BadRequest("the request URL cannot name a page") from None
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
 
 
 # --------------------------------------------------------------------------------------------- running
