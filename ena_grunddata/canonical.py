@@ -7,8 +7,15 @@ Blank-node hashing is iterative and linear in the number of statements, cycles i
 into strongly connected components (an iterative Tarjan), which are hashed sinks first. A node outside any cycle
 hashes its own statements with each blank object replaced by that object's hash (so the hash covers everything
 reachable, like a tree hash). Inside a cycle each node first hashes its statements with the references inside the
-cycle replaced by a placeholder, then a bounded number of refinement rounds mixes in the hashes of the nodes it
-refers to. No recursion, no path sets, no exponential blow-up; the result never depends on blank-node labels.
+cycle replaced by a placeholder, then refinement rounds (at most REFINEMENT_ROUNDS, fewer once the partition stops
+growing) mix in the hashes of the nodes it refers to. No recursion, no path sets, no exponential blow-up; the
+hashes never depend on blank-node labels.
+
+Labels are the content hash plus a counter among nodes with the same hash, ordered by who refers to them. Nodes
+that neither their content nor their neighbourhood tell apart (only possible inside cycles of blank nodes with
+repeating content; telling them apart in general is graph isomorphism) are numbered in input order: the same
+input still gives the same bytes, only such a structure written in another order may be numbered differently.
+Entity hashes leave the counter out, so they do not depend on it.
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ import pyoxigraph as ox
 BlankNode = ox.BlankNode
 NTRIPLES = ox.RdfFormat.N_TRIPLES
 CYCLE = "[cycle]"
-REFINEMENT_ROUNDS = 4
+REFINEMENT_ROUNDS = 16
 LABEL_DIGITS = 24  # hex digits of the content hash in a label (96 bits)
 RDF_TYPE_LINE = b" <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> "
 _TYPE_FIRST = b" <\x01> "  # sorts before every IRI: rdf:type statements first within a subject (never in output)
@@ -123,13 +130,19 @@ def content_hashes(blanks: BlankGraph) -> dict:
 
         base = {node: _sha("\n".join(sorted(f"{term_key(p)} {form(o)}" for p, o in outgoing[node])))
                 for node in component}
-        if cyclic:
-            current = base
+        if cyclic:  # colour refinement until the partition stops growing (bounded: linear overall)
+            current, classes = base, len(set(base.values()))
             for _ in range(min(len(component), REFINEMENT_ROUNDS)):
                 current = {node: _sha(base[node] + "\n" + "\n".join(sorted(
                     f"{term_key(p)} [{current[o]}]" for p, o in outgoing[node] if o in members)))
                     for node in component}
-            base = current
+                grown = len(set(current.values()))
+                if grown == classes:
+                    break
+                classes = grown
+            # Every member also carries the whole cycle's content, so a change anywhere in it reaches them all.
+            whole = _sha("\n".join(sorted(current.values())))
+            base = {node: _sha(value + whole) for node, value in current.items()}
         digest.update(base)
     return digest
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from ..canonical import BlankGraph, blank_labels, relabelled, sorted_ntriples
+from ..canonical import _TYPE_FIRST, RDF_TYPE_LINE, BlankGraph, blank_labels, relabelled
 from ..errors import InputError
 from ..load import Document, Limits, RefusedByOxigraph, parse_document, parse_document_oxigraph, read_inputs
 from ..namespaces import DCAT, DCTERMS, FOAF, PREFIXES, SKOS, VCARD
@@ -50,53 +50,95 @@ _SUSPECT = re.compile(rb"<https://relative\.invalid/|<[fF][iI][lL][eE]:|\\u00[01
 
 @dataclass
 class Catalog:
-    """One loaded version of the catalog: canonical N-Triples and where they came from."""
+    """One loaded version of the catalog: canonical N-Triples and where they came from.
+
+    `index_ntriples` is the part of the statements the page and the paging read (see CatalogIndex).
+    """
 
     ntriples: bytes
     sources: list[str]
     documents: list[Document] = field(default_factory=list)
+    index_ntriples: bytes = b""
+    prefixes: dict = field(default_factory=dict)
 
     @property
     def triples(self) -> int:
         return self.ntriples.count(b"\n")
 
+    def index(self) -> CatalogIndex:
+        index = CatalogIndex(self.triples)
+        for quad in ox.parse(self.index_ntriples, format=NTRIPLES):
+            index.keep(quad)
+        return index
+
 
 def load_catalog(sources, *, input_format=None, limits: Limits | None = None) -> Catalog:
-    """Read every source (the loader's rules), refuse unpublishable terms, and make canonical N-Triples."""
+    """Read every source (the loader's rules), refuse unpublishable terms, and make canonical N-Triples.
+
+    Each document goes from pyoxigraph's parser straight into N-Triples (no Python object per statement); the
+    lines are then a set (no duplicates), the few that touch blank nodes get stable labels, and all are sorted.
+    """
     limits = limits or Limits()
     documents = read_inputs(sources, input_format=input_format, limits=limits)
-    parts: list[bytes] = []
-    blanks = BlankGraph()
+    lines: set = set()
     for document in documents:
-        own = BlankGraph()
         written: list[bytes] = []
 
-        def sink(quads, own=own, written=written):
-            written.append(ox.serialize(_without_blanks(quads, own), format=NTRIPLES) or b"")
+        def sink(quads, written=written):
+            written.append(ox.serialize(quads, format=NTRIPLES) or b"")
 
         try:
             graph = parse_document_oxigraph(document, limits, sink)
         except RefusedByOxigraph:  # what pyoxigraph read before it stopped is dropped
             graph = parse_document(document, limits)
-            own.outgoing.clear()
-            own.incoming.clear()
             written.clear()
         if graph is not None:  # JSON-LD, a description file, or a document only rdflib reads
             sink(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
         data = b"".join(written)
         if _SUSPECT.search(data):
             _check_terms(ox.parse(data, format=NTRIPLES), document)
-        _check_terms((ox.Quad(s, p, o) for s, edges in own.outgoing.items() for p, o in edges), document)
-        _check_terms((ox.Quad(s, p, o) for o, edges in own.incoming.items() for s, p in edges), document)
-        parts.append(data)
-        for node, edges in own.outgoing.items():  # labels are unique per document (the parsers rename them)
-            blanks.outgoing.setdefault(node, []).extend(edges)
-        for node, edges in own.incoming.items():
-            blanks.incoming.setdefault(node, []).extend(edges)
-    if blanks:
-        labels = blank_labels(blanks)
-        parts.append(ox.serialize(relabelled(blanks, labels), format=NTRIPLES) or b"")
-    return Catalog(sorted_ntriples(parts, type_first=True), [d.name for d in documents], documents)
+        lines.update(data.split(b"\n"))
+    lines.discard(b"")
+    if any(line[:2] == b"_:" or b" _:" in line for line in lines):
+        _relabel_blank_nodes(lines)
+    ordered = _sorted_type_first(lines)
+    del lines
+    ntriples = b"\n".join(ordered) + b"\n" if ordered else b""
+    wanted = INDEXED_TOKENS
+    subset = [line for line in ordered
+              if line[line.index(b" ") + 1:line.index(b" ", line.index(b" ") + 1)] in wanted or b" _:" in line]
+    del ordered
+    return Catalog(ntriples, [d.name for d in documents], documents,
+                   index_ntriples=b"\n".join(subset) + b"\n" if subset else b"", prefixes=used_prefixes(ntriples))
+
+
+def _blank_object(line: bytes) -> bool:
+    token = line[line.rindex(b" ", 0, len(line) - 2) + 1:len(line) - 2]
+    return token[:2] == b"_:" and b'"' not in token
+
+
+def _relabel_blank_nodes(lines: set) -> None:
+    """Replace the lines that touch blank nodes by the same statements with stable labels (canonical.py)."""
+    blank = [line for line in lines if line[:2] == b"_:" or (b" _:" in line and _blank_object(line))]
+    lines.difference_update(blank)
+    graph = BlankGraph()
+    for quad in ox.parse(b"\n".join(blank) + b"\n", format=NTRIPLES):
+        graph.add(quad.subject, quad.predicate, quad.object)
+    labels = blank_labels(graph)
+    lines.update((ox.serialize(relabelled(graph, labels), format=NTRIPLES) or b"").split(b"\n"))
+    lines.discard(b"")
+
+
+def _sorted_type_first(lines) -> list[bytes]:
+    """Lines sorted bytewise, except that a subject's rdf:type statements come first (RDF/XML then writes typed
+    node elements); a marker that sorts first stands in for rdf:type while sorting."""
+    joined = b"\n".join(lines).replace(RDF_TYPE_LINE, _TYPE_FIRST)
+    ordered = joined.split(b"\n") if joined else []
+    del joined
+    ordered.sort()
+    if not ordered:
+        return ordered
+    return b"\n".join(ordered).replace(_TYPE_FIRST, RDF_TYPE_LINE).split(b"\n")
 
 
 def _without_blanks(quads, blanks: BlankGraph):
@@ -153,14 +195,15 @@ def used_prefixes(ntriples: bytes) -> dict[str, str]:
             if b"<" + namespace.encode("utf-8") in ntriples}
 
 
-def write(ntriples: bytes, fmt: str, *, keep=None) -> bytes:
-    """Canonical N-Triples as `fmt` (rdfxml, turtle, jsonld, ntriples); `keep(quad)` sees every statement."""
+def write(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None = None) -> bytes:
+    """Canonical N-Triples as `fmt` (rdfxml, turtle, jsonld, ntriples); `keep(quad)` sees every statement.
+    `prefixes`: those the statements use (computed when not given)."""
     if fmt == "ntriples":
         if keep is not None:
             for quad in ox.parse(ntriples, format=NTRIPLES):
                 keep(quad)
         return ntriples
-    prefixes = used_prefixes(ntriples)
+    prefixes = used_prefixes(ntriples) if prefixes is None else prefixes
     quads = ox.parse(ntriples, format=NTRIPLES)
     if keep is not None:
         quads = _tee(quads, keep)
@@ -274,10 +317,10 @@ def same_ntriples(expected: bytes, actual: bytes) -> bool:
     return sorted(expected.split(b"\n")) == sorted(actual.split(b"\n"))  # a parser may emit another order
 
 
-def write_checked(ntriples: bytes, fmt: str, *, keep=None) -> bytes:
+def write_checked(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None = None) -> bytes:
     """Write, then read back with pyoxigraph's parser: the same statements, lexical forms included, or an error."""
     try:
-        data = write(ntriples, fmt, keep=keep)
+        data = write(ntriples, fmt, keep=keep, prefixes=prefixes)
     except (SyntaxError, ValueError) as error:  # e.g. a predicate RDF/XML cannot write as an XML name
         first_line = (str(error).splitlines() or [type(error).__name__])[0]
         raise InputError(f"cannot be written as {fmt}: {first_line}", where="catalog") from None
@@ -301,6 +344,7 @@ INDEXED = {str(p) for p in (DCTERMS.title, FOAF.name, SKOS.prefLabel, VCARD.fn, 
                             DCTERMS.accessRights, DCAT.landingPage, DCAT.endpointURL, DCTERMS["format"],
                             DCAT.downloadURL, DCAT.accessURL)}
 INDEXED_TYPES = {str(c) for c in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)}
+INDEXED_TOKENS = {f"<{p}>".encode("utf-8") for p in INDEXED | {RDF_TYPE}}
 
 
 class CatalogIndex:

@@ -29,7 +29,7 @@ from ..errors import InputError, UsageError
 from ..load import Limits, Loaded, load
 from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
 from ..report import LANGUAGES, Report
-from .documents import Catalog, CatalogIndex, load_catalog, write_checked
+from .documents import Catalog, load_catalog, write_checked
 
 # --------------------------------------------------------------------------------------------- formats
 
@@ -294,14 +294,22 @@ class Labels:
     data: Graph
     vocabularies: Graph
     lang: str
+    _memo: dict = field(default_factory=dict, repr=False)  # national catalogs name the same few things often
 
     def text(self, subject, *predicates) -> str | None:
+        key = (subject, predicates)
+        if key in self._memo:
+            return self._memo[key]
+        found = None
         for graph in (self.data, self.vocabularies):
             for predicate in predicates:
                 found = pick_language(list(graph.objects(subject, predicate)), self.lang)
                 if found is not None:
-                    return found
-        return None
+                    break
+            if found is not None:
+                break
+        self._memo[key] = found
+        return found
 
     def name(self, resource) -> str:
         label = self.text(resource, DCTERMS.title, FOAF.name, SKOS.prefLabel, VCARD.fn)
@@ -520,11 +528,10 @@ def validate_catalog(catalog: Catalog, sources, *, profiles=None, shapes=(), voc
 
 def render_files(catalog: Catalog, report: Report | None, vocabularies: Graph, lang: str) -> dict[str, bytes]:
     """The three RDF files (written from the canonical statements and read back) and the page, built from the
-    statements seen while RDF/XML is written (one pass)."""
-    index = CatalogIndex(catalog.triples)
-    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix:
-             write_checked(catalog.ntriples, fmt, keep=index.keep if fmt == "rdfxml" else None)
+    index the loading pass set aside."""
+    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix: write_checked(catalog.ntriples, fmt, prefixes=catalog.prefixes)
              for fmt in EXPORTED_FORMATS}
+    index = catalog.index()
     downloads = [("RDF/XML", HARVEST_PATH), ("Turtle", HARVEST_PATH + ".ttl"), ("JSON-LD", HARVEST_PATH + ".jsonld")]
     page = catalog_page(index, vocabularies=vocabularies, report=report, lang=lang, downloads=downloads)
     files["index.html"] = page.encode("utf-8")

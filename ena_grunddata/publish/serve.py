@@ -135,13 +135,14 @@ class CatalogApp:
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         mtimes = [entry[1] for entry in signature if isinstance(entry[1], int)]
         modified = (dt.datetime.fromtimestamp(max(mtimes) // 10**9, dt.timezone.utc) if mtimes else now)
-        index = CatalogIndex(catalog.triples)
+        index = catalog.index()
         snapshot = Snapshot(graph=index, report=report, signature=signature, last_modified=min(modified, now),
                             loaded_at=now, sources=catalog.sources, catalog=catalog)
-        # The RDF/XML document is ready before a harvester asks (large catalogs take seconds); the statements seen
-        # while writing it fill the index of the page and the paging.
+        # The RDF/XML document is ready before a harvester asks (large catalogs take seconds), and so is the
+        # page index.
         snapshot.cache[("catalog", DEFAULT_FORMAT)] = make_representation(
-            write_checked(catalog.ntriples, DEFAULT_FORMAT, keep=index.keep), SERIALISATIONS[DEFAULT_FORMAT].media_type)
+            write_checked(catalog.ntriples, DEFAULT_FORMAT, prefixes=catalog.prefixes),
+            SERIALISATIONS[DEFAULT_FORMAT].media_type)
         snapshot.paging = PageIndex.of(catalog.ntriples, index)
         return snapshot
 
@@ -151,7 +152,8 @@ class CatalogApp:
         representation = snapshot.cache.get(key)
         if representation is None:
             representation = snapshot.cache[key] = make_representation(
-                write_checked(snapshot.catalog.ntriples, fmt), SERIALISATIONS[fmt].media_type)
+                write_checked(snapshot.catalog.ntriples, fmt, prefixes=snapshot.catalog.prefixes),
+                SERIALISATIONS[fmt].media_type)
         return representation
 
     def reload_if_changed(self) -> bool:
