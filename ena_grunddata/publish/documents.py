@@ -40,9 +40,13 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 PLACEHOLDER_BASE = "https://relative.invalid/"
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-# In N-Triples bytes: what might be an unpublishable term (checked precisely when found; usually nothing is).
+# In N-Triples bytes: what might be an unpublishable term (the lines found are checked precisely; usually there
+# are none). pyoxigraph's parsers resolve every IRI, so a missing scheme is looked for only in rdflib's output.
 _SUSPECT = re.compile(rb"<https://relative\.invalid/|<[fF][iI][lL][eE]:|\\u00[01][0-9A-Fa-f]|\\[bf]"
-                      rb"|\\u[Ff][Ff][Ff][EeFf]|<(?![A-Za-z][A-Za-z0-9+.\-]*:)")
+                      rb"|\\u[Ff][Ff][Ff][EeFf]")
+_NO_SCHEME = re.compile(rb"<(?:[^A-Za-z]|[A-Za-z][A-Za-z0-9+.\-]*[^A-Za-z0-9+.\-:])")
+_BLANK_SUBJECT = re.compile(rb"\n_:")
+_BLANK_OBJECT = re.compile(rb" _:[^ \n\"]+ \.\n")
 
 
 # --------------------------------------------------------------------------------------------- loading
@@ -95,34 +99,45 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None) ->
         if graph is not None:  # JSON-LD, a description file, or a document only rdflib reads
             sink(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
         data = b"".join(written)
-        if _SUSPECT.search(data):
-            _check_terms(ox.parse(data, format=NTRIPLES), document)
+        suspects = [match.start() for match in _SUSPECT.finditer(data)]
+        if graph is not None:
+            suspects += [match.start() for match in _NO_SCHEME.finditer(data)]
+        if suspects:
+            _check_terms(ox.parse(_lines_at(data, suspects), format=NTRIPLES), document)
         lines.update(data.split(b"\n"))
     lines.discard(b"")
-    if any(line[:2] == b"_:" or b" _:" in line for line in lines):
-        _relabel_blank_nodes(lines)
+    joined = b"\n" + b"\n".join(lines) + b"\n"
+    blank = [match.start() + 1 for match in _BLANK_SUBJECT.finditer(joined)]
+    blank += [match.start() for match in _BLANK_OBJECT.finditer(joined)]
+    if blank:
+        _relabel_blank_nodes(lines, _lines_at(joined, blank))
+    del joined
     ordered = _sorted_type_first(lines)
     del lines
     ntriples = b"\n".join(ordered) + b"\n" if ordered else b""
     wanted = INDEXED_TOKENS
-    subset = [line for line in ordered
-              if line[line.index(b" ") + 1:line.index(b" ", line.index(b" ") + 1)] in wanted or b" _:" in line]
+    subset = [line for line in ordered if line.split(b" ", 2)[1] in wanted or b" _:" in line]
     del ordered
     return Catalog(ntriples, [d.name for d in documents], documents,
                    index_ntriples=b"\n".join(subset) + b"\n" if subset else b"", prefixes=used_prefixes(ntriples))
 
 
-def _blank_object(line: bytes) -> bool:
-    token = line[line.rindex(b" ", 0, len(line) - 2) + 1:len(line) - 2]
-    return token[:2] == b"_:" and b'"' not in token
+def _lines_at(data: bytes, positions) -> bytes:
+    """The whole lines of N-Triples `data` that contain the given byte positions (each once)."""
+    spans = set()
+    for position in positions:
+        start = data.rfind(b"\n", 0, position) + 1
+        end = data.find(b"\n", position)
+        spans.add((start, len(data) if end == -1 else end))
+    return b"".join(data[start:end] + b"\n" for start, end in sorted(spans))
 
 
-def _relabel_blank_nodes(lines: set) -> None:
+def _relabel_blank_nodes(lines: set, blank: bytes) -> None:
     """Replace the lines that touch blank nodes by the same statements with stable labels (canonical.py)."""
-    blank = [line for line in lines if line[:2] == b"_:" or (b" _:" in line and _blank_object(line))]
-    lines.difference_update(blank)
+    lines.difference_update(blank.split(b"\n"))
+    lines.discard(b"")
     graph = BlankGraph()
-    for quad in ox.parse(b"\n".join(blank) + b"\n", format=NTRIPLES):
+    for quad in ox.parse(blank, format=NTRIPLES):
         graph.add(quad.subject, quad.predicate, quad.object)
     labels = blank_labels(graph)
     lines.update((ox.serialize(relabelled(graph, labels), format=NTRIPLES) or b"").split(b"\n"))
@@ -195,16 +210,17 @@ def used_prefixes(ntriples: bytes) -> dict[str, str]:
             if b"<" + namespace.encode("utf-8") in ntriples}
 
 
-def write(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None = None) -> bytes:
+def write(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None = None, quads=None) -> bytes:
     """Canonical N-Triples as `fmt` (rdfxml, turtle, jsonld, ntriples); `keep(quad)` sees every statement.
-    `prefixes`: those the statements use (computed when not given)."""
+    `prefixes`: those the statements use (computed when not given); `quads`: the statements already parsed (a
+    list, when several formats are written from them)."""
     if fmt == "ntriples":
         if keep is not None:
             for quad in ox.parse(ntriples, format=NTRIPLES):
                 keep(quad)
         return ntriples
     prefixes = used_prefixes(ntriples) if prefixes is None else prefixes
-    quads = ox.parse(ntriples, format=NTRIPLES)
+    quads = ox.parse(ntriples, format=NTRIPLES) if quads is None else iter(quads)
     if keep is not None:
         quads = _tee(quads, keep)
     if fmt == "turtle":
@@ -317,10 +333,10 @@ def same_ntriples(expected: bytes, actual: bytes) -> bool:
     return sorted(expected.split(b"\n")) == sorted(actual.split(b"\n"))  # a parser may emit another order
 
 
-def write_checked(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None = None) -> bytes:
+def write_checked(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None = None, quads=None) -> bytes:
     """Write, then read back with pyoxigraph's parser: the same statements, lexical forms included, or an error."""
     try:
-        data = write(ntriples, fmt, keep=keep, prefixes=prefixes)
+        data = write(ntriples, fmt, keep=keep, prefixes=prefixes, quads=quads)
     except (SyntaxError, ValueError) as error:  # e.g. a predicate RDF/XML cannot write as an XML name
         first_line = (str(error).splitlines() or [type(error).__name__])[0]
         raise InputError(f"cannot be written as {fmt}: {first_line}", where="catalog") from None
@@ -358,11 +374,17 @@ class CatalogIndex:
         self._terms: dict = {}
 
     def _term(self, term):
-        cached = self._terms.get(term)
+        cls = term.__class__
+        if cls is ox.Literal:
+            language = term.language
+            if language:
+                return Literal(term.value, lang=language)
+            return to_rdflib(term)
+        value = term.value
+        cached = self._terms.get(value)
         if cached is None:
-            cached = to_rdflib(term)
-            if term.__class__ is not ox.Literal:
-                self._terms[term] = cached
+            # pyoxigraph has validated the IRI already; rdflib's check would only cost time
+            cached = self._terms[value] = str.__new__(URIRef, value) if cls is ox.NamedNode else BNode(value)
         return cached
 
     def keep(self, quad) -> None:

@@ -259,6 +259,25 @@ def _read_back(data: bytes, fmt: str) -> Counter:
 
 # --------------------------------------------------------------------------------------------- the page for people
 
+
+class _Terms:
+    """A namespace whose terms are made once: rdflib builds and checks a new URIRef on every attribute access,
+    which the page does millions of times for a national catalog."""
+
+    def __init__(self, namespace):
+        self._namespace, self._terms = namespace, {}
+
+    def __getattr__(self, name):
+        term = self._terms.get(name)
+        if term is None:
+            term = self._terms[name] = self._namespace[name]
+        return term
+
+    __getitem__ = __getattr__
+
+
+DCAT, DCTERMS, FOAF, SKOS, VCARD, RDF = (_Terms(ns) for ns in (DCAT, DCTERMS, FOAF, SKOS, VCARD, RDF))
+
 TEXT = {
     "en": {
         "title": "Data catalog", "datasets": "Datasets", "services": "Data services", "other": "Other datasets",
@@ -529,8 +548,12 @@ def validate_catalog(catalog: Catalog, sources, *, profiles=None, shapes=(), voc
 def render_files(catalog: Catalog, report: Report | None, vocabularies: Graph, lang: str) -> dict[str, bytes]:
     """The three RDF files (written from the canonical statements and read back) and the page, built from the
     index the loading pass set aside."""
-    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix: write_checked(catalog.ntriples, fmt, prefixes=catalog.prefixes)
-             for fmt in EXPORTED_FORMATS}
+    import pyoxigraph
+
+    quads = list(pyoxigraph.parse(catalog.ntriples, format=pyoxigraph.RdfFormat.N_TRIPLES))  # parsed once
+    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix:
+             write_checked(catalog.ntriples, fmt, prefixes=catalog.prefixes, quads=quads) for fmt in EXPORTED_FORMATS}
+    del quads
     index = catalog.index()
     downloads = [("RDF/XML", HARVEST_PATH), ("Turtle", HARVEST_PATH + ".ttl"), ("JSON-LD", HARVEST_PATH + ".jsonld")]
     page = catalog_page(index, vocabularies=vocabularies, report=report, lang=lang, downloads=downloads)
