@@ -80,11 +80,13 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None) ->
     """Read every source (the loader's rules), refuse unpublishable terms, and make canonical N-Triples.
 
     Each document goes from pyoxigraph's parser straight into N-Triples (no Python object per statement); the
-    lines are then a set (no duplicates), the few that touch blank nodes get stable labels, and all are sorted.
+    lines are then a set (no duplicates), the few that touch blank nodes get stable labels, and all are sorted
+    (rdf:type first within a subject: while sorting, a marker that sorts first stands in for rdf:type).
     """
     limits = limits or Limits()
     documents = read_inputs(sources, input_format=input_format, limits=limits)
     lines: set = set()
+    blank: list[bytes] = []
     for document in documents:
         written: list[bytes] = []
 
@@ -99,27 +101,34 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None) ->
         if graph is not None:  # JSON-LD, a description file, or a document only rdflib reads
             sink(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
         data = b"".join(written)
+        del written
         suspects = [match.start() for match in _SUSPECT.finditer(data)]
         if graph is not None:
             suspects += [match.start() for match in _NO_SCHEME.finditer(data)]
         if suspects:
             _check_terms(ox.parse(_lines_at(data, suspects), format=NTRIPLES), document)
+        at = [match.start() + 1 for match in _BLANK_SUBJECT.finditer(data)]
+        at += [match.start() for match in _BLANK_OBJECT.finditer(data)]
+        if data.startswith(b"_:"):
+            at.append(0)
+        if at:
+            blank.append(_lines_at(data, at))
+        data = data.replace(RDF_TYPE_LINE, _TYPE_FIRST)
         lines.update(data.split(b"\n"))
+        del data
     lines.discard(b"")
-    joined = b"\n" + b"\n".join(lines) + b"\n"
-    blank = [match.start() + 1 for match in _BLANK_SUBJECT.finditer(joined)]
-    blank += [match.start() for match in _BLANK_OBJECT.finditer(joined)]
     if blank:
-        _relabel_blank_nodes(lines, _lines_at(joined, blank))
-    del joined
-    ordered = _sorted_type_first(lines)
+        _relabel_blank_nodes(lines, b"".join(blank))
+    del blank
+    ordered = sorted(lines)
     del lines
-    ntriples = b"\n".join(ordered) + b"\n" if ordered else b""
+    ntriples = (b"\n".join(ordered) + b"\n").replace(_TYPE_FIRST, RDF_TYPE_LINE) if ordered else b""
     wanted = INDEXED_TOKENS
-    subset = [line for line in ordered if line.split(b" ", 2)[1] in wanted or b" _:" in line]
+    subset = b"\n".join([line for line in ordered if line.split(b" ", 2)[1] in wanted or b" _:" in line])
     del ordered
     return Catalog(ntriples, [d.name for d in documents], documents,
-                   index_ntriples=b"\n".join(subset) + b"\n" if subset else b"", prefixes=used_prefixes(ntriples))
+                   index_ntriples=subset.replace(_TYPE_FIRST, RDF_TYPE_LINE) + b"\n" if subset else b"",
+                   prefixes=used_prefixes(ntriples))
 
 
 def _lines_at(data: bytes, positions) -> bytes:
@@ -133,27 +142,17 @@ def _lines_at(data: bytes, positions) -> bytes:
 
 
 def _relabel_blank_nodes(lines: set, blank: bytes) -> None:
-    """Replace the lines that touch blank nodes by the same statements with stable labels (canonical.py)."""
-    lines.difference_update(blank.split(b"\n"))
+    """Replace the lines that touch blank nodes by the same statements with stable labels (canonical.py).
+    `lines` hold rdf:type as the sorting marker; `blank` is plain N-Triples."""
+    lines.difference_update(blank.replace(RDF_TYPE_LINE, _TYPE_FIRST).split(b"\n"))
     lines.discard(b"")
     graph = BlankGraph()
     for quad in ox.parse(blank, format=NTRIPLES):
         graph.add(quad.subject, quad.predicate, quad.object)
     labels = blank_labels(graph)
-    lines.update((ox.serialize(relabelled(graph, labels), format=NTRIPLES) or b"").split(b"\n"))
+    written = ox.serialize(relabelled(graph, labels), format=NTRIPLES) or b""
+    lines.update(written.replace(RDF_TYPE_LINE, _TYPE_FIRST).split(b"\n"))
     lines.discard(b"")
-
-
-def _sorted_type_first(lines) -> list[bytes]:
-    """Lines sorted bytewise, except that a subject's rdf:type statements come first (RDF/XML then writes typed
-    node elements); a marker that sorts first stands in for rdf:type while sorting."""
-    joined = b"\n".join(lines).replace(RDF_TYPE_LINE, _TYPE_FIRST)
-    ordered = joined.split(b"\n") if joined else []
-    del joined
-    ordered.sort()
-    if not ordered:
-        return ordered
-    return b"\n".join(ordered).replace(_TYPE_FIRST, RDF_TYPE_LINE).split(b"\n")
 
 
 def _without_blanks(quads, blanks: BlankGraph):
@@ -299,21 +298,42 @@ def _strip_prefix_lines(body: bytes) -> bytes:
     return body[position:]
 
 
+_JSONLD_PLACES = (b'{"', b',"', b'"@type":"', b'"@id":"')
+
+
 def _jsonld(expanded: bytes, prefixes: dict) -> bytes:
     """pyoxigraph's JSON-LD (expanded, literals as {"@value": lexical form}) compacted with the prefixes used.
 
     Only property names, datatypes and node IRIs are shortened, by plain byte replacement at places where JSON
     structure (not a string value) is certain: pyoxigraph writes arrays of objects only, so `{"` and `,"` open a
-    key. The read-back check decides; if it ever failed, the expanded form is written instead.
+    key. `jsonld_expanded` undoes it exactly; write_checked insists that it does.
     """
     context = ",".join(f'"{p}":"{ns}"' for p, ns in sorted(prefixes.items()))
     body = expanded
     for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
         ns = namespace.encode("utf-8")
         short = prefix.encode("utf-8") + b":"
-        for before in (b'{"', b',"', b'"@type":"', b'"@id":"'):
+        for before in _JSONLD_PLACES:
             body = body.replace(before + ns, before + short)
     return b'{"@context":{' + context.encode("utf-8") + b'},"@graph":' + body + b"}\n"
+
+
+def jsonld_expanded(compacted: bytes, prefixes: dict) -> bytes | None:
+    """The expanded document `_jsonld` made `compacted` from, or None when the compaction is not plainly
+    reversible (then the expanded form is published). A compact IRI `p://x` would be read as an absolute IRI, so
+    its presence also refuses the compaction."""
+    context = ",".join(f'"{p}":"{ns}"' for p, ns in sorted(prefixes.items())).encode("utf-8")
+    head = b'{"@context":{' + context + b'},"@graph":'
+    if not compacted.startswith(head) or not compacted.endswith(b"}\n"):
+        return None
+    body = compacted[len(head):-2]
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: len(item[1])):
+        short = prefix.encode("utf-8") + b":"
+        for before in _JSONLD_PLACES:
+            if before + short + b"//" in body:
+                return None
+            body = body.replace(before + short, before + namespace.encode("utf-8"))
+    return body
 
 
 def read_back(data: bytes, fmt: str) -> bytes:
@@ -342,11 +362,23 @@ def write_checked(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None
         raise InputError(f"cannot be written as {fmt}: {first_line}", where="catalog") from None
     if fmt == "ntriples":
         return data
-    if not same_ntriples(ntriples, read_back(data, fmt)):
-        if fmt == "jsonld":  # the expanded form, without the prefixes
+    if fmt == "jsonld":
+        # JSON-LD with a top-level @context is read back only once pyoxigraph has buffered the whole @graph (it
+        # might be a named graph): at national scale that costs more memory than the catalog. So the expanded
+        # form (a top-level array, which streams) is read back, and the compaction must undo exactly into it.
+        expanded = jsonld_expanded(data, prefixes if prefixes is not None else used_prefixes(ntriples))
+        same = expanded is not None and same_ntriples(ntriples, read_back(expanded, fmt))
+        if not same and expanded is not None:
+            expanded = None
+        if expanded is None:  # publish the expanded form (no prefixes), checked as it is
             data = ox.serialize(ox.parse(ntriples, format=NTRIPLES), format=OX_FORMATS["jsonld"]) or b"[]"
-            if same_ntriples(ntriples, read_back(data, fmt)):
-                return data
+            same = same_ntriples(ntriples, read_back(data, fmt))
+        del expanded
+    else:
+        back = read_back(data, fmt)
+        same = same_ntriples(ntriples, back)
+        del back
+    if not same:
         raise InputError(f"the {fmt} serialisation does not read back as the same statements; refusing to "
                          "publish a changed catalog", where="catalog")
     return data
@@ -360,7 +392,7 @@ INDEXED = {str(p) for p in (DCTERMS.title, FOAF.name, SKOS.prefLabel, VCARD.fn, 
                             DCTERMS.accessRights, DCAT.landingPage, DCAT.endpointURL, DCTERMS["format"],
                             DCAT.downloadURL, DCAT.accessURL)}
 INDEXED_TYPES = {str(c) for c in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)}
-INDEXED_TOKENS = {f"<{p}>".encode("utf-8") for p in INDEXED | {RDF_TYPE}}
+INDEXED_TOKENS = {f"<{p}>".encode("utf-8") for p in INDEXED | {RDF_TYPE}} | {_TYPE_FIRST.strip()}
 
 
 class CatalogIndex:
