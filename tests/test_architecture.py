@@ -14,7 +14,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ena_grunddata"
 # The stages in the order data flows through them; a stage may import only itself, the foundations and the stages
 # before it. `commands` is the command line on top of everything.
 STAGES = ("load", "description", "validation", "render", "publish", "harvest", "commands")
-FOUNDATIONS = {"errors", "namespaces", "report", "atomic", "resources", "http", "messages", "text", "version", "__init__",
+FOUNDATIONS = {"errors", "namespaces", "report", "atomic", "resources", "http", "messages", "text", "version", "canonical", "__init__",
                "__main__", "data", "shapes", "vocabularies"}
 
 

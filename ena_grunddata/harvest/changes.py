@@ -8,17 +8,22 @@ are not counted on their own; they are part of the description of whatever refer
 An entity is "updated" when the canonical hash of its description changed: the triples with the entity as subject
 plus, recursively, the triples of the blank nodes it refers to ("embedded" nodes such as a checksum or a period of
 time). The hash does not depend on blank-node labels, so re-serialising the same data changes nothing.
+
+Everything works on compact forms: the statements stream from pyoxigraph's parsers into N-Triples (blank-node
+statements aside), the canonical snapshot is those lines sorted with stable blank-node labels
+(ena_grunddata.canonical: iterative, linear, cycles included), and each entity's hash is the hash of its run of
+lines in the snapshot. No second copy of the graph is held.
 """
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF
+import pyoxigraph as ox
+from rdflib import Graph
 
-from ..namespaces import DCAT, DCTERMS, FOAF, VCARD
+from ..canonical import BlankGraph, blank_labels, block_hash, relabelled, sorted_ntriples, subject_blocks
+from ..namespaces import DCAT, DCTERMS, FOAF, HYDRA, VCARD
 
 ENTITY_CLASSES = (
     DCAT.Catalog, DCAT.Dataset, DCAT.DatasetSeries, DCAT.Distribution, DCAT.DataService,
@@ -51,17 +56,149 @@ class ChangeReport:
                             self.unchanged + other.unchanged)
 
 
-def entity_iris(graph: Graph) -> set[URIRef]:
-    found = set()
-    for cls in ENTITY_CLASSES:
-        found.update(s for s in graph.subjects(RDF.type, cls) if isinstance(s, URIRef))
-    return found
+HASH_VERSION = 2  # entities.json written with this definition of the hash (older ones are recomputed)
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+NTRIPLES = ox.RdfFormat.N_TRIPLES
+ENTITY_TYPES = {str(c) for c in ENTITY_CLASSES}
+COUNTED = {"catalogs": str(DCAT.Catalog), "datasets": str(DCAT.Dataset), "services": str(DCAT.DataService),
+           "distributions": str(DCAT.Distribution)}
+PAGING_TYPES = {str(HYDRA.PartialCollectionView), str(HYDRA.PagedCollection)}
+HAS_PART = str(DCTERMS.hasPart)
 
 
-def entity_hashes(graph: Graph, canon: Canon | None = None) -> dict[str, str]:
+class Statements:
+    """The statements of one harvest, kept compact: N-Triples per document, blank-node statements, and the few
+    facts the harvest needs (typed subjects, sub-catalog links, Hydra paging statements)."""
+
+    def __init__(self):
+        self.parts: list[bytes] = []
+        self.blanks = BlankGraph()
+        self.typed: dict = {}  # class IRI -> subjects
+        self.has_part: list = []  # (catalog, part)
+
+    def add(self, quads, *, paging: bool = False) -> list:
+        """Add a document's quads. With `paging`, Hydra statements are left out and returned:
+        [(subject, predicate, object)] of the paging statements (views' own statements are dropped too)."""
+        hydra: list = []
+        views: set = set()
+        blanks = BlankGraph()
+        typed: dict = {}
+        has_part: list = []
+        # Merged only once the whole document has been read: a parse error leaves `self` as it was.
+        self.parts.append(ox.serialize(self._pass(quads, blanks, hydra, views, paging, typed, has_part),
+                                       format=NTRIPLES) or b"")
+        if views:
+            self._drop_subjects(views, blanks)
+        for kind, subjects in typed.items():
+            self.typed.setdefault(kind, set()).update(subjects - views)
+        self.has_part.extend(has_part)
+        for node, edges in blanks.outgoing.items():
+            self.blanks.outgoing.setdefault(node, []).extend(edges)
+        for node, edges in blanks.incoming.items():
+            self.blanks.incoming.setdefault(node, []).extend(edges)
+        return [h for h in hydra if h[0] in views]
+
+    def _pass(self, quads, blanks: BlankGraph, hydra: list, views: set, paging: bool, typed: dict,
+              has_part: list):
+        blank = ox.BlankNode
+        named = ox.NamedNode
+        hydra_ns = str(HYDRA)
+        for quad in quads:
+            predicate = quad.predicate.value
+            subject, obj = quad.subject, quad.object
+            if predicate == RDF_TYPE and obj.__class__ is named:
+                kind = obj.value
+                if paging and kind in PAGING_TYPES:
+                    views.add(subject)
+                    continue
+                if kind in ENTITY_TYPES:
+                    typed.setdefault(kind, set()).add(subject)
+            elif paging and predicate.startswith(hydra_ns):
+                hydra.append((subject, predicate, obj))
+                continue
+            elif predicate == HAS_PART:
+                has_part.append((subject, obj))
+            if subject.__class__ is blank or obj.__class__ is blank:
+                blanks.add(subject, quad.predicate, obj)
+            else:
+                yield quad
+
+    def _drop_subjects(self, subjects: set, blanks: BlankGraph) -> None:
+        """Remove every statement of the paging views (rare: only documents with Hydra paging)."""
+        tokens = tuple(str(s).encode("utf-8") + b" " for s in subjects if s.__class__ is ox.NamedNode)
+        if tokens:
+            lines = self.parts[-1].splitlines(keepends=True)
+            self.parts[-1] = b"".join(line for line in lines if not line.startswith(tokens))
+        for subject in subjects:
+            if subject.__class__ is ox.BlankNode:
+                for _, obj in blanks.outgoing.pop(subject, ()):
+                    edges = blanks.incoming.get(obj)
+                    if edges:
+                        blanks.incoming[obj] = [e for e in edges if e[0] != subject]
+
+    def described(self, subject) -> bool:
+        """Whether `subject` has a statement other than `a dcat:Catalog` (for sub-catalogs only named)."""
+        token = str(subject).encode("utf-8") + b" "
+        catalog_type = token + f"<{RDF_TYPE}> <{DCAT.Catalog}> .".encode("utf-8")
+        for part in self.parts:
+            position = 0 if part.startswith(token) else part.find(b"\n" + token)
+            while position != -1:
+                start = position if part.startswith(token, position) else position + 1
+                end = part.find(b"\n", start)
+                if part[start:end if end != -1 else len(part)] != catalog_type:
+                    return True
+                position = part.find(b"\n" + token, start)
+        return False
+
+    def finish(self) -> Harvested:
+        labels = blank_labels(self.blanks) if self.blanks else {}
+        parts = self.parts
+        if labels:
+            parts = parts + [ox.serialize(relabelled(self.blanks, labels), format=NTRIPLES) or b""]
+        snapshot = sorted_ntriples(parts)
+        self.parts = []
+        entities = {f"<{s.value}>".encode("utf-8") for kind, subjects in self.typed.items() for s in subjects
+                    if s.__class__ is ox.NamedNode}
+        hashes = {}
+        for token, start, end in subject_blocks(snapshot):
+            if token in entities:
+                hashes[token[1:-1].decode("utf-8")] = block_hash(snapshot[start:end])
+        counts = {"triples": snapshot.count(b"\n"), "entities": len(hashes)}
+        for name, cls in COUNTED.items():
+            counts[name] = len(self.typed.get(cls, ()))
+        return Harvested(snapshot, hashes, counts)
+
+
+@dataclass
+class Harvested:
+    snapshot: bytes  # canonical sorted N-Triples
+    hashes: dict  # entity IRI -> description hash
+    counts: dict  # triples, entities, catalogs, datasets, services, distributions
+
+
+def statements_of_graph(graph: Graph) -> Statements:
+    from ..validation.engines.fast_data import to_ox
+
+    statements = Statements()
+    statements.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    return statements
+
+
+def harvested_from_ntriples(data: bytes) -> Harvested:
+    """Hashes and counts of a stored snapshot (recomputed when it was written with another hash definition)."""
+    statements = Statements()
+    if data.strip():
+        statements.add(ox.parse(data, format=NTRIPLES, rename_blank_nodes=True))
+    return statements.finish()
+
+
+def entity_iris(graph: Graph) -> set:
+    return set(statements_of_graph(graph).finish().hashes)
+
+
+def entity_hashes(graph: Graph, canon=None) -> dict[str, str]:
     """IRI -> canonical hash of the entity's description, for every standalone entity in `graph`."""
-    canon = canon or Canon(graph)
-    return {str(iri): canon.entity_hash(iri) for iri in entity_iris(graph)}
+    return statements_of_graph(graph).finish().hashes
 
 
 def compare(before: dict[str, str], after: dict[str, str]) -> ChangeReport:
@@ -82,100 +219,9 @@ def compare_graphs(before: Graph, after: Graph) -> ChangeReport:
     return compare(entity_hashes(before), entity_hashes(after))
 
 
-def term_key(term) -> str:
-    """A stable text for an IRI or literal (N-Triples form: language and datatype included)."""
-    return term.n3()
-
-
-class Canon:
-    """Blank-node-insensitive canonical forms of descriptions (a tree hash; cycles among blank nodes are cut).
-
-    One pass over the graph builds plain dictionaries: rdflib's triple lookups are far too slow for 100 000s of calls.
-    """
-
-    def __init__(self, graph: Graph):
-        self.outgoing: dict = {}
-        self.incoming: dict = {}
-        self.keys: dict = {}
-        for s, p, o in graph:
-            self.outgoing.setdefault(s, []).append((p, o))
-            if isinstance(o, BNode):
-                self.incoming.setdefault(o, []).append((s, p))
-        self.memo: dict[BNode, str] = {}
-
-    def key(self, term) -> str:
-        cached = self.keys.get(term)
-        if cached is None:
-            cached = self.keys[term] = term_key(term)
-        return cached
-
-    def entity_hash(self, subject) -> str:
-        return hashlib.sha256(self.description(subject, frozenset()).encode("utf-8")).hexdigest()
-
-    def description(self, subject, path: frozenset) -> str:
-        inner = path | {subject}
-        lines = sorted(f"{self.key(p)} {self.object_form(o, inner)}" for p, o in self.outgoing.get(subject, ()))
-        return "\n".join(lines)
-
-    def object_form(self, obj, path: frozenset) -> str:
-        if not isinstance(obj, BNode):
-            return self.key(obj)
-        if obj in path:
-            return "[cycle]"
-        cached = self.memo.get(obj)
-        if cached is None:
-            inner = self.description(obj, path)
-            cached = "[" + hashlib.sha256(inner.encode("utf-8")).hexdigest() + "]"
-            if not path & self._reachable_bnodes(obj):  # only cache forms that no cycle cut
-                self.memo[obj] = cached
-        return cached
-
-    def _reachable_bnodes(self, node) -> set:
-        seen, stack = set(), [node]
-        while stack:
-            current = stack.pop()
-            for _, obj in self.outgoing.get(current, ()):
-                if isinstance(obj, BNode) and obj not in seen:
-                    seen.add(obj)
-                    stack.append(obj)
-        return seen
-
-
-def canonical_ntriples(graph: Graph, canon: Canon | None = None) -> bytes:
-    """Deterministic N-Triples: blank nodes relabelled from their content and references, lines sorted.
+def canonical_ntriples(graph: Graph, canon=None) -> bytes:
+    """Deterministic N-Triples: blank nodes labelled from their content and references, lines sorted.
 
     Two harvests of the same data give byte-identical snapshots (rdflib's own labels are random).
     """
-    canon = canon or Canon(graph)
-    keyed = []
-    for node in set(canon.incoming) | {s for s in canon.outgoing if isinstance(s, BNode)}:
-        inbound = sorted(f"{canon.object_form(s, frozenset()) if isinstance(s, BNode) else canon.key(s)} "
-                         f"{canon.key(p)}" for s, p in canon.incoming.get(node, ()))
-        content = canon.description(node, frozenset())
-        keyed.append((hashlib.sha256((content + "\n<-\n" + "\n".join(inbound)).encode()).hexdigest()[:24], node))
-    keyed.sort(key=lambda item: item[0])
-    labels: dict[BNode, str] = {}
-    counts: dict[str, int] = {}
-    for digest, node in keyed:
-        counts[digest] = counts.get(digest, 0) + 1
-        labels[node] = f"_:b{digest}" + (f"x{counts[digest]}" if counts[digest] > 1 else "")
-
-    def show(term) -> str:
-        if isinstance(term, BNode):
-            return labels[term]
-        if isinstance(term, Literal):
-            return _literal_nt(term)
-        return canon.key(term)
-
-    lines = sorted(f"{show(s)} {canon.key(p)} {show(o)} .\n" for s, outs in canon.outgoing.items() for p, o in outs)
-    return "".join(lines).encode("utf-8")
-
-
-def _literal_nt(literal: Literal) -> str:
-    """N-Triples literal with the lexical form as written (rdflib's n3() may shorten numbers and booleans)."""
-    text = (str(literal).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r"))
-    if literal.language:
-        return f'"{text}"@{literal.language}'
-    if literal.datatype is not None:
-        return f'"{text}"^^<{literal.datatype}>'
-    return f'"{text}"'
+    return statements_of_graph(graph).finish().snapshot

@@ -15,12 +15,12 @@ from datetime import datetime, timezone
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 
 from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF
 
 from .. import http
-from .changes import Canon, ChangeReport, canonical_ntriples, compare, entity_hashes
+from .changes import HASH_VERSION, ChangeReport, Harvested, Statements, compare
 from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
-from ..load import ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom
+from ..load import (ACCEPT_HEADER, Document, Limits, RefusedByOxigraph, choose_format, is_url, parse_document,
+                    parse_document_oxigraph, read_documents, strip_bom)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from .store import Store, content_hash, slug_for
 
@@ -85,7 +85,7 @@ class Options:
 
 @dataclass
 class Fetched:
-    graph: Graph | None
+    statements: Statements | None
     not_modified: bool = False
     etag: str | None = None
     last_modified: str | None = None
@@ -183,11 +183,9 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
         if options.validate:
             _validate(result, store.snapshot_graph(slug) or Graph(), options)
         return result
-    graph = fetched.graph
-    canon = Canon(graph)
-    after = entity_hashes(graph, canon)
+    harvested = fetched.statements.finish()
+    after, counts = harvested.hashes, harvested.counts
     changes = compare(before or {}, after)
-    counts = counts_of(graph, after)
     result = SourceResult(spec, "new" if previous_meta is None else "updated", changes, counts=counts,
                           pages=fetched.pages, warnings=fetched.warnings)
     shrink = shrink_share(previous_meta, counts)
@@ -199,9 +197,9 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
                         f"and {old['triples']} to {counts['triples']} triples ({shrink:.0%} smaller, over the "
                         f"{spec.shrink_threshold:.0%} threshold); the previous snapshot is kept (rerun with "
                         "--accept-shrink to apply it)")
-        _validate(result, graph, options)
+        _validate(result, harvested, options)
         return result
-    snapshot = canonical_ntriples(graph, canon)
+    snapshot = harvested.snapshot
     snapshot_hash = content_hash(snapshot)
     meta = {
         "source": spec.shown,
@@ -215,6 +213,7 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
         "pages": fetched.pages,
         "documents": fetched.documents,
         "counts": counts,
+        "hash_version": HASH_VERSION,
         "status": "ok",
         "warnings": fetched.warnings,
         "errors": [],
@@ -222,30 +221,17 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
     try:
         if previous_meta and previous_meta.get("content_hash") == snapshot_hash:
             result.status = "unchanged"
-            if (previous_meta.get("etag"), previous_meta.get("last_modified")) != \
+            if previous_meta.get("hash_version") != HASH_VERSION:
+                store.write(slug, snapshot, meta, after)  # entity hashes of an older definition: replace them
+            elif (previous_meta.get("etag"), previous_meta.get("last_modified")) != \
                     (fetched.etag, fetched.last_modified):
                 store.write_meta(slug, meta)  # new validators, same data: keep the snapshot file as it is
         else:
             store.write(slug, snapshot, meta, after)
     except OSError as error:
         raise StoreError(f"cannot write the store: {error.strerror or error}", where=str(store.root)) from None
-    _validate(result, graph, options)
+    _validate(result, harvested, options)
     return result
-
-
-def counts_of(graph: Graph, hashes: dict) -> dict:
-    return {
-        "triples": len(graph),
-        "entities": len(hashes),
-        "catalogs": _count_typed(graph, DCAT.Catalog),
-        "datasets": _count_typed(graph, DCAT.Dataset),
-        "services": _count_typed(graph, DCAT.DataService),
-        "distributions": _count_typed(graph, DCAT.Distribution),
-    }
-
-
-def _count_typed(graph: Graph, cls) -> int:
-    return sum(1 for _ in graph.subjects(RDF.type, cls, unique=True))
 
 
 def shrink_share(previous_meta: dict | None, counts: dict) -> float | None:
@@ -277,13 +263,34 @@ def fetch_files(spec: SourceSpec, options: Options) -> Fetched:
     documents = read_documents([spec.location], input_format=spec.input_format, limits=options.limits)
     if not documents:
         raise InputError("no RDF files found", where=spec.location)
-    graph = Graph()
+    statements = Statements()
     digest = hashlib.sha256()
     for document in documents:
-        graph += parse_document(document, options.limits)
+        add_document(statements, document, options.limits)
         digest.update(document.data)
-    return Fetched(graph, pages=len(documents), documents=[d.name for d in documents],
+    return Fetched(statements, pages=len(documents), documents=[d.name for d in documents],
                    source_hash="sha256:" + digest.hexdigest())
+
+
+def add_document(statements: Statements, document: Document, limits: Limits, *, paging: bool = False) -> list:
+    """Parse one document through the one loader (pyoxigraph's parsers; rdflib for JSON-LD, description files
+    and what only rdflib reads) into `statements`; returns its Hydra paging statements when `paging`."""
+    found: list = []
+
+    def sink(quads):
+        found.append(statements.add(quads, paging=paging))
+
+    try:
+        graph = parse_document_oxigraph(document, limits, sink)
+    except RefusedByOxigraph:  # nothing of the document was kept (Statements.add merges only at the end)
+        found.clear()
+        graph = parse_document(document, limits)
+    if graph is not None:
+        from ..validation.engines.fast_data import to_ox
+        import pyoxigraph as ox
+
+        sink(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    return found[0] if found else []
 
 
 def _get(url: str, spec: SourceSpec, options: Options, *, accept: str, etag=None, last_modified=None):
@@ -291,8 +298,9 @@ def _get(url: str, spec: SourceSpec, options: Options, *, accept: str, etag=None
                       etag=etag, last_modified=last_modified, auth_env=spec.auth_env, header_env=spec.header_env)
 
 
-def parse_response(response: http.Response, spec: SourceSpec, options: Options) -> Graph:
-    """Bytes from the network become a Document and go through the one loader."""
+def parse_response(response: http.Response, spec: SourceSpec, options: Options, statements: Statements, *,
+                   paging: bool = False) -> list:
+    """Bytes from the network become a Document and go through the one loader into `statements`."""
     name = http.redact(response.url)
     data = strip_bom(response.content)
     media = (response.content_type or "").split(";")[0].strip().lower()
@@ -302,7 +310,7 @@ def parse_response(response: http.Response, spec: SourceSpec, options: Options) 
     if fmt == "description":
         raise InputError(f"expected RDF, got {response.content_type or 'an unknown type'}", where=name)
     document = Document(name=name, data=data, format=fmt, base=response.url)
-    return parse_document(document, options.limits)
+    return add_document(statements, document, options.limits, paging=paging)
 
 
 def fetch_document(spec: SourceSpec, previous_meta: dict | None, options: Options) -> Fetched:
@@ -312,7 +320,7 @@ def fetch_document(spec: SourceSpec, previous_meta: dict | None, options: Option
         and len(previous_meta.get("documents") or []) == 1 and previous_meta.get("source") == spec.shown
     etag = previous_meta.get("etag") if conditional else None
     last_modified = previous_meta.get("last_modified") if conditional else None
-    fetched = Fetched(Graph())
+    fetched = Fetched(Statements())
     digest = hashlib.sha256()
     visited: set[str] = set()
     page_hashes: set[str] = set()
@@ -340,10 +348,8 @@ def fetch_document(spec: SourceSpec, previous_meta: dict | None, options: Option
         digest.update(response.content)
         if first:
             fetched.etag, fetched.last_modified = response.etag, response.last_modified
-        page = parse_response(response, spec, options)
-        following = next_page(page, response.url)
-        strip_paging(page)
-        fetched.graph += page
+        hydra = parse_response(response, spec, options, fetched.statements, paging=True)
+        following = next_page(hydra, response.url)
         url = None
         if following:
             check_next_page(following, response.url, spec)
@@ -354,14 +360,14 @@ def fetch_document(spec: SourceSpec, previous_meta: dict | None, options: Option
                 url = following
     if fetched.pages > 1:  # validators of page 1 say nothing about the other pages
         fetched.etag = fetched.last_modified = None
-    for sub in named_sub_catalogs(fetched.graph):
+    for sub in named_sub_catalogs(fetched.statements):
         if _normal(str(sub)) in visited:
             continue  # the sub-catalog's IRI is a page already read
         _progress(options, f"{spec.name or spec.shown}: sub-catalog {sub}")
         response = _get(str(sub), spec, options, accept=ACCEPT_HEADER)
         fetched.documents.append(http.redact(response.url))
         digest.update(response.content)
-        fetched.graph += parse_response(response, spec, options)
+        parse_response(response, spec, options, fetched.statements)
     fetched.source_hash = "sha256:" + digest.hexdigest()
     return fetched
 
@@ -370,16 +376,20 @@ def _normal(url: str) -> str:
     return urldefrag(url)[0]
 
 
-def next_page(graph: Graph, page_url: str) -> str | None:
-    """hydra:next (or the older hydra:nextPage) of the paging node, an IRI or a literal, made absolute."""
+def next_page(hydra: list, page_url: str) -> str | None:
+    """hydra:next (or the older hydra:nextPage) of the paging node, an IRI or a literal, made absolute.
+
+    `hydra` holds the page's paging statements (subject, predicate IRI, object) of its paging views."""
     candidates = []
-    for cls in PAGING_TYPES:
-        for view in graph.subjects(RDF.type, cls):
-            for predicate in (HYDRA.next, HYDRA.nextPage):
-                value = graph.value(view, predicate)
-                if value is not None and str(value).strip():
-                    candidates.append(str(value).strip())
-                    break
+    views: dict = {}
+    for subject, predicate, obj in hydra:
+        views.setdefault(subject, {}).setdefault(predicate, obj)
+    for values in views.values():
+        for predicate in (str(HYDRA.next), str(HYDRA.nextPage)):
+            value = values.get(predicate)
+            if value is not None and value.value.strip():
+                candidates.append(value.value.strip())
+                break
     return urljoin(page_url, sorted(candidates)[0]) if candidates else None
 
 
@@ -395,26 +405,17 @@ def check_next_page(following: str, page_url: str, spec: SourceSpec) -> None:
                           where=spec.shown)
 
 
-def strip_paging(graph: Graph) -> None:
-    """Drop the paging block: it changes with every page size and is not catalog metadata."""
-    for cls in PAGING_TYPES:
-        for view in list(graph.subjects(RDF.type, cls)):
-            graph.remove((view, None, None))
-    for triple in list(graph):
-        if str(triple[1]).startswith(str(HYDRA)):
-            graph.remove(triple)
-
-
-def named_sub_catalogs(graph: Graph) -> list[URIRef]:
+def named_sub_catalogs(statements: Statements) -> list[str]:
     """dcterms:hasPart catalogs that the document only names (no triples beyond their type): fetch those."""
+    import pyoxigraph as ox
+
+    catalogs = statements.typed.get(str(DCAT.Catalog), set())
     subs = set()
-    for main in graph.subjects(RDF.type, DCAT.Catalog):
-        for part in graph.objects(main, DCTERMS.hasPart):
-            if not isinstance(part, URIRef) or not is_url(str(part)):
-                continue
-            described = {(p, o) for p, o in graph.predicate_objects(part)} - {(RDF.type, DCAT.Catalog)}
-            if not described:
-                subs.add(part)
+    for main, part in statements.has_part:
+        if main not in catalogs or part.__class__ is not ox.NamedNode or not is_url(part.value):
+            continue
+        if not statements.described(part):
+            subs.add(part.value)
     return sorted(subs)
 
 
@@ -445,7 +446,7 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
     """Page through /store/search (limit 100, stable sort by URI) and read each entry's RDF/JSON metadata."""
     search = entrystore_search_url(spec.location)
     query = entrystore_query(spec)
-    fetched = Fetched(Graph())
+    fetched = Fetched(Statements())
     digest = hashlib.sha256()
     lines: list[str] = []
     offset = 0
@@ -477,7 +478,8 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
             break
     document = Document(name=http.redact(search), data="".join(lines).encode("utf-8"), format="ntriples",
                         base=search)
-    fetched.graph = parse_document(document, options.limits) if lines else Graph()
+    if lines:
+        add_document(fetched.statements, document, options.limits)
     fetched.documents.append(http.redact(search))
     fetched.source_hash = "sha256:" + digest.hexdigest()
     return fetched
@@ -574,13 +576,14 @@ def _rdfjson_object(obj, scope: str, where: str) -> str:
 # --------------------------------------------------------------------------------------------- validation
 
 
-def _validate(result: SourceResult, graph: Graph, options: Options) -> None:
+def _validate(result: SourceResult, harvested: Harvested | Graph, options: Options) -> None:
     if not options.validate:
         return
     from ..validation.pipeline import validate_graph
 
     from ..validation.ruleset import Rules
 
+    graph = harvested if isinstance(harvested, Graph) else snapshot_graph(harvested.snapshot)
     rules = options.rules or Rules(profiles=tuple(options.profiles) if options.profiles else None)
     report = validate_graph(graph, sources=[result.spec.shown], **rules.keywords())
     result.validation = {"summary": report.summary, "conforms": report.conforms,
@@ -628,6 +631,14 @@ def _agent_name(graph: Graph, agent) -> str | None:
         if names:
             return str(names[0])
     return None
+
+
+def snapshot_graph(data: bytes) -> Graph:
+    """An rdflib graph of canonical N-Triples (only for validation, which runs on rdflib graphs)."""
+    if not data.strip():
+        return Graph()
+    document = Document(name="snapshot.nt", data=data, format="ntriples", base="https://relative.invalid/snapshot")
+    return parse_document(document, Limits(max_input_bytes=1 << 62, timeout=None))
 
 
 # --------------------------------------------------------------------------------------------- helpers

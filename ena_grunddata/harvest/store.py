@@ -83,20 +83,27 @@ class Store:
         return parse_document(document, Limits(max_input_bytes=1 << 62, timeout=None))
 
     def entity_hashes(self, slug: str) -> dict | None:
-        """The stored entity hashes; recomputed from the snapshot when the file is missing or unreadable."""
-        path = self.source_dir(slug) / "entities.json"
-        try:
-            hashes = json.loads(path.read_text("utf-8"))
-            if isinstance(hashes, dict):
-                return hashes
-        except (OSError, ValueError):
-            pass
-        graph = self.snapshot_graph(slug)
-        if graph is None:
-            return None
-        from .changes import entity_hashes
+        """The stored entity hashes; recomputed from the snapshot when the file is missing or unreadable, or was
+        written with an older definition of the hash (so an upgrade reports no changes that did not happen)."""
+        from .changes import HASH_VERSION, harvested_from_ntriples
 
-        return entity_hashes(graph)
+        path = self.source_dir(slug) / "entities.json"
+        if (self.meta(slug) or {}).get("hash_version") == HASH_VERSION:
+            try:
+                hashes = json.loads(path.read_text("utf-8"))
+                if isinstance(hashes, dict):
+                    return hashes
+            except (OSError, ValueError):
+                pass
+        snapshot = self.source_dir(slug) / "snapshot.nt"
+        try:
+            data = snapshot.read_bytes()
+        except OSError:
+            return None
+        try:
+            return harvested_from_ntriples(data).hashes
+        except (SyntaxError, ValueError):
+            return None  # an unreadable snapshot means no usable previous state
 
     def write(self, slug: str, snapshot: bytes, meta: dict, hashes: dict) -> None:
         """Replace the source's folder with a new snapshot, its entity hashes and meta in one rename."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rdflib import BNode, Literal
+from rdflib import BNode, Graph, Literal
 
 from ..description.starter import PLACEHOLDER  # what `ena-grunddata init` writes where the author must fill in
 from ..load import Limits, Loaded
@@ -67,8 +67,40 @@ def check(loaded: Loaded, rules: Rules | None = None, *, validate: bool = True,
     from ..validation.pipeline import validate_loaded
 
     rules = rules or Rules()
-    report = validate_loaded(loaded, limits=limits, **rules.keywords())
-    extra = placeholder_findings(loaded)
+    return _verdict(validate_loaded(loaded, limits=limits, **rules.keywords()), placeholder_findings(loaded))
+
+
+def check_catalog(catalog, sources, rules: Rules | None = None, *, validate: bool = True, input_format=None,
+                  limits: Limits | None = None) -> Verdict:
+    """`check` for the national-scale path of export and serve (canonical statements, publish.documents)."""
+    if not validate:
+        return Verdict(report=None)
+    report = validate_catalog(catalog, sources, rules=rules, input_format=input_format, limits=limits)
+    return _verdict(report, catalog_placeholder_findings(catalog))
+
+
+def validate_catalog(catalog, sources, *, rules=None, input_format=None,
+                     limits: Limits | None = None) -> Report:
+    """Validate what was loaded: through `validate` (its fast path reads the sources again); standard input can
+    be read only once, so then the documents already read go through the rdflib path."""
+    from ..validation.pipeline import validate, validate_loaded
+    from ..validation.ruleset import Rules
+
+    keywords = (rules or Rules()).keywords()
+    if not any(str(source) == "-" for source in sources):
+        return validate(sources, input_format=input_format, limits=limits, **keywords)
+    from ..load import Origins, parse_document
+
+    graph, origins = Graph(), Origins()
+    for document in catalog.documents:
+        part = parse_document(document, limits)
+        origins.add(document, part)
+        graph += part
+    loaded = Loaded(graph=graph, sources=catalog.sources, origins=origins, documents=catalog.documents)
+    return validate_loaded(loaded, limits=limits, **keywords)
+
+
+def _verdict(report: Report, extra: list[Finding]) -> Verdict:
     if extra:
         report = Report(report.findings + extra, report.profiles, report.sources, report.fail_on, report.notes,
                         report.guidance)
@@ -117,6 +149,54 @@ def placeholder_findings(loaded: Loaded) -> list[Finding]:
 # JSON-LD \u0054, RDF/XML &#84; or &#x54;), or a UTF-16 RDF/XML document (NUL bytes between the letters). A document
 # with none of these and no "TODO" cannot hold a placeholder.
 _ESCAPES = (b"\\u", b"\\U", b"&#", b"\x00")
+
+
+def catalog_placeholder_findings(catalog) -> list[Finding]:
+    """placeholder_findings on canonical N-Triples: only the lines holding the placeholder are parsed (pyoxigraph
+    has undone every escape, so the four letters stand in a row); located by the line that describes the subject."""
+    import pyoxigraph as ox
+
+    from ..load import subject_lines
+
+    data, needle = catalog.ntriples, PLACEHOLDER.encode()
+    if needle not in data:
+        return []
+    lines, start = [], data.find(needle)
+    while start >= 0:
+        begin = data.rfind(b"\n", 0, start) + 1
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        lines.append(data[begin:end])
+        start = data.find(needle, end)
+    described = any(d.format == "description" for d in catalog.documents)
+    where: dict = {}
+    for document in catalog.documents:
+        if document.format != "description":
+            for iri, line in subject_lines(document).items():
+                where.setdefault(iri, (document.name, line))
+    found: dict = {}
+    for quad in ox.parse(b"\n".join(lines) + b"\n", format=ox.RdfFormat.N_TRIPLES):
+        for term, path in ((quad.subject, None), (quad.object, quad.predicate.value)):
+            if isinstance(term, ox.BlankNode) or not _PLACEHOLDER_WORD.search(term.value):
+                continue
+            key = (type(term).__name__, term.value)
+            if key in found:
+                continue
+            subject = quad.subject
+            focus = f"_:{subject.value}" if isinstance(subject, ox.BlankNode) else subject.value
+            source, line = where.get(subject.value, (None, None))
+            if source is None and described:
+                continue  # built from a description file: SCHEMA-PLACEHOLDER names its key, line and column
+            value = term.value
+            shown = _shorten(value, Literal(value) if isinstance(term, ox.Literal) else None)
+            found[key] = Finding(
+                code="PUBLISH-PLACEHOLDER", severity="warning", focus=focus, path=path, value=value, source=source,
+                line=line,
+                messages={"en": f"still holds the placeholder {PLACEHOLDER} from `init`: replace it before "
+                                f"publishing ({shown})",
+                          "sv": f"innehåller fortfarande platshållaren {PLACEHOLDER} från `init`: ersätt den före "
+                                f"publicering ({shown})"})
+    return list(found.values())
 
 
 def _may_hold_placeholder(document) -> bool:

@@ -26,15 +26,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from rdflib import BNode, Graph, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode
 from rdflib.namespace import RDF, XSD
 from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, NotFound, ServiceUnavailable
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from ..canonical import sorted_ntriples, subject_blocks
 from ..errors import EnaError, UsageError
-from .export import SERIALISATIONS, catalog_page, load_for_publishing, serialise, serialise_checked
-from .gate import InvalidCatalog, Verdict, check, enforce, refusal
+from .documents import Catalog, CatalogIndex, write, write_checked
+from .export import SERIALISATIONS, catalog_for_publishing, catalog_page
+from .gate import InvalidCatalog, Verdict, check_catalog, enforce, refusal
 from ..load import Limits, expand_sources, is_url
 from ..namespaces import DCAT, HYDRA
 from ..report import LANGUAGES, Report
@@ -60,9 +63,13 @@ URLS = Map([
 
 @dataclass
 class Snapshot:
-    """One successfully loaded version of the catalog, with its rendered representations (filled on demand)."""
+    """One successfully loaded version of the catalog, with its rendered representations (filled on demand).
 
-    graph: Graph
+    `graph` is the index of what the page and paging read (len() is the number of statements); `catalog` holds
+    the canonical statements every representation is written from; `paging` the page index, built at load.
+    """
+
+    graph: CatalogIndex
     report: Report | None
     signature: tuple
     last_modified: dt.datetime
@@ -70,6 +77,8 @@ class Snapshot:
     sources: list[str]
     cache: dict = field(default_factory=dict)
     verdict: Verdict | None = None  # what the gate found (publish.gate)
+    catalog: Catalog | None = None
+    paging: PageIndex | None = None
 
 
 @dataclass
@@ -139,15 +148,22 @@ class CatalogApp:
         return tuple(entries)
 
     def _load(self, signature: tuple) -> Snapshot:
-        loaded = load_for_publishing(self.sources, self.rules, input_format=self.input_format, limits=self.limits)
-        verdict = enforce(check(loaded, self.rules, validate=self.validate, limits=self.limits), self.allow_invalid)
+        catalog = catalog_for_publishing(self.sources, self.rules, input_format=self.input_format, limits=self.limits)
+        verdict = enforce(check_catalog(catalog, self.sources, self.rules, validate=self.validate,
+                                        input_format=self.input_format, limits=self.limits), self.allow_invalid)
         report = verdict.report
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         mtimes = [entry[1] for entry in signature if isinstance(entry[1], int)]
         modified = (dt.datetime.fromtimestamp(max(mtimes) // 10**9, dt.timezone.utc) if mtimes else now)
-        snapshot = Snapshot(graph=loaded.graph, report=report, signature=signature,
-                            last_modified=min(modified, now), loaded_at=now, sources=loaded.sources, verdict=verdict)
-        self._representation(snapshot, DEFAULT_FORMAT)  # ready before a harvester asks (large catalogs take seconds)
+        index = catalog.index()
+        snapshot = Snapshot(graph=index, report=report, signature=signature, last_modified=min(modified, now),
+                            loaded_at=now, sources=catalog.sources, catalog=catalog, verdict=verdict)
+        # The RDF/XML document is ready before a harvester asks (large catalogs take seconds), and so is the
+        # page index.
+        snapshot.cache[("catalog", DEFAULT_FORMAT)] = make_representation(
+            write_checked(catalog.ntriples, DEFAULT_FORMAT, prefixes=catalog.prefixes),
+            SERIALISATIONS[DEFAULT_FORMAT].media_type)
+        snapshot.paging = PageIndex.of(catalog.ntriples, index)
         return snapshot
 
     @staticmethod
@@ -156,7 +172,8 @@ class CatalogApp:
         representation = snapshot.cache.get(key)
         if representation is None:
             representation = snapshot.cache[key] = make_representation(
-                serialise_checked(snapshot.graph, fmt), SERIALISATIONS[fmt].media_type)
+                write_checked(snapshot.catalog.ntriples, fmt, prefixes=snapshot.catalog.prefixes),
+                SERIALISATIONS[fmt].media_type)
         return representation
 
     def reload_if_changed(self) -> bool:
@@ -232,15 +249,11 @@ class CatalogApp:
         if page is None:
             representation = self._representation(snapshot, fmt)
         else:
-            paging = snapshot.cache.get("paging")
-            if paging is None:
-                paging = snapshot.cache["paging"] = Paging.of(snapshot.graph)
             path = "/datasets/dcat" + (f".{suffix}" if suffix else "")
-            part = page_graph(snapshot.graph, page, self.page_size, page_url_maker(request, self.public_url, path),
-                              paging)
+            part = snapshot.paging.page(page, self.page_size, page_url_maker(request, self.public_url, path))
             if part is None:
                 raise NotFound(f"no page {page}")
-            representation = make_representation(serialise(part, fmt), SERIALISATIONS[fmt].media_type)
+            representation = make_representation(write(part, fmt), SERIALISATIONS[fmt].media_type)
         return respond(request, representation, snapshot, vary="Accept, Accept-Encoding")
 
     def on_page(self, request: Request) -> Response:
@@ -276,7 +289,7 @@ class CatalogApp:
             reasons.append(f"serving a catalog with {verdict.problems()} (--allow-invalid)")
         return {"status": "degraded" if reasons else "ok", "reason": "; ".join(reasons) or None,
                 "validated": snapshot.report is not None, "triples": len(snapshot.graph),
-                "datasets": len(set(snapshot.graph.subjects(RDF.type, DCAT.Dataset))),
+                "datasets": len(snapshot.paging.datasets),
                 "loaded_at": snapshot.loaded_at.isoformat(), "sources": snapshot.sources,
                 "findings": snapshot.report.summary if snapshot.report is not None else None,
                 "last_reload_error": self.last_error}
@@ -365,8 +378,8 @@ def page_url_maker(request: Request, public_url: str | None = None, path: str = 
     base = public_url or server_origin(request.environ)
     others = [("format", value) for value in request.args.getlist("format")[:1]]
 
-    def url(page: int) -> URIRef:
-        return URIRef(f"{base}{path}?{urlencode(others + [('page', str(page))])}")
+    def url(page: int) -> str:
+        return f"{base}{path}?{urlencode(others + [('page', str(page))])}"
 
     return url
 
@@ -384,86 +397,101 @@ def server_origin(environ) -> str:
 # --------------------------------------------------------------------------------------------- Hydra paging
 
 
-@dataclass
-class Paging:
-    """What every page needs, computed once per loaded version: datasets in order and who owns which subject."""
+def _token(term) -> bytes:
+    """How a subject starts its lines in N-Triples."""
+    if isinstance(term, BNode):
+        return b"_:" + str(term).encode("utf-8")
+    return b"<" + str(term).encode("utf-8") + b">"
 
-    datasets: list
-    owner: dict  # subject -> datasets that own it
-    members: dict  # dataset -> subjects it owns
-    catalogs: set
+
+@dataclass
+class PageIndex:
+    """Which statements go on which page, computed once per loaded version (a page request only copies bytes).
+
+    The canonical N-Triples are sorted by subject, so each subject's statements are one slice of bytes. A dataset
+    owns itself, its distributions and the blank nodes reachable from them (a distribution shared by two datasets
+    belongs to both); the catalog's own statements go on every page (its dcat:dataset links only to the datasets of
+    that page); everything else goes on page 1. Together the pages hold every statement of the catalog.
+    """
+
+    ntriples: bytes
+    datasets: list  # dataset IRIs, sorted
+    slices: dict  # dataset -> [(start, end)] of the statements it owns
+    catalog_lines: bytes  # the catalogs' statements other than links to owned datasets
+    dataset_links: dict  # dataset -> the catalogs' dcat:dataset lines naming it
+    rest: bytes  # statements of subjects that are neither owned nor a catalog
 
     @classmethod
-    def of(cls, graph: Graph) -> Paging:
-        datasets = sorted({d for d in graph.subjects(RDF.type, DCAT.Dataset)}, key=str)
-        owner = ownership(graph, datasets)
-        members: dict = {}
-        for subject, owners in owner.items():
-            for dataset in owners:
-                members.setdefault(dataset, []).append(subject)
-        return cls(datasets, owner, members, set(graph.subjects(RDF.type, DCAT.Catalog)))
+    def of(cls, ntriples: bytes, index: CatalogIndex) -> PageIndex:
+        datasets = sorted(set(index.subjects(RDF.type, DCAT.Dataset)), key=str)
+        catalogs = set(index.subjects(RDF.type, DCAT.Catalog))
+        owner: dict = {}
+        for dataset in datasets:
+            todo = [dataset, *index.objects(dataset, DCAT.distribution)]
+            seen = set()
+            while todo:
+                node = todo.pop()
+                if node in seen:
+                    continue
+                seen.add(node)
+                owner.setdefault(_token(node), []).append(dataset)
+                todo.extend(index.blank_edges.get(node, ()))
+        owned_tokens = {_token(d): d for d in datasets}
+        catalog_tokens = {_token(c) for c in catalogs} - owner.keys()
+        slices: dict = {d: [] for d in datasets}
+        catalog_parts, rest = [], []
+        links: dict = {}
+        link = b" <" + str(DCAT.dataset).encode("utf-8") + b"> "
+        for token, start, end in subject_blocks(ntriples):
+            if token in owner:
+                for dataset in owner[token]:
+                    slices[dataset].append((start, end))
+            elif token in catalog_tokens:
+                for line in ntriples[start:end].splitlines(keepends=True):
+                    named = line[len(token):]
+                    target = owned_tokens.get(named[len(link):-3]) if named.startswith(link) else None
+                    if target is None:
+                        catalog_parts.append(line)
+                    else:
+                        links.setdefault(target, []).append(line)
+            else:
+                rest.append(ntriples[start:end])
+        return cls(ntriples, datasets, slices, b"".join(catalog_parts), links, b"".join(rest))
+
+    def page(self, page: int, size: int, url_of) -> bytes | None:
+        """The N-Triples of page `page` with its Hydra paging statements, or None past the last page."""
+        last = max(1, math.ceil(len(self.datasets) / size))
+        if page > last:
+            return None
+        chosen = self.datasets[(page - 1) * size: page * size]
+        parts = [self.catalog_lines]
+        for dataset in chosen:
+            parts.extend(self.ntriples[start:end] for start, end in self.slices[dataset])
+            parts.extend(self.dataset_links.get(dataset, ()))
+        if page == 1:
+            parts.append(self.rest)
+        parts.append(hydra_ntriples(page, last, size, len(self.datasets), url_of))
+        return sorted_ntriples(parts, type_first=True)
 
 
-def page_graph(graph: Graph, page: int, size: int, url_of, paging: Paging | None = None) -> Graph | None:
-    """Page `page` of the catalog: its datasets with what they own, the catalog itself, everything else on page 1.
-
-    A dataset owns itself, its distributions and the blank nodes reachable from them, so the pages together hold
-    every statement of the catalog. Paging metadata follows both Hydra styles harvesters read (ckanext-dcat's
-    PagedCollection with nextPage, and PartialCollectionView with next).
-    """
-    paging = paging or Paging.of(graph)
-    datasets, owner, catalogs = paging.datasets, paging.owner, paging.catalogs
-    last = max(1, math.ceil(len(datasets) / size))
-    if page > last:
-        return None
-    chosen = datasets[(page - 1) * size: page * size]
-    part = Graph()
-    for prefix, namespace in graph.namespaces():
-        part.bind(prefix, namespace)
-    for subject in {subject for dataset in chosen for subject in paging.members[dataset]}:
-        for triple in graph.triples((subject, None, None)):
-            part.add(triple)
-    for catalog in catalogs - owner.keys():
-        for triple in graph.triples((catalog, None, None)):
-            if triple[1] != DCAT.dataset or triple[2] in chosen or triple[2] not in owner:
-                part.add(triple)
-    if page == 1:
-        for triple in graph:
-            if triple[0] not in owner and triple[0] not in catalogs:
-                part.add(triple)
-    add_hydra(part, page, last, size, len(datasets), url_of)
-    return part
-
-
-def ownership(graph: Graph, datasets) -> dict:
-    """subject -> the datasets that own it (a distribution shared by two datasets belongs to both)."""
-    owner: dict = {}
-    for dataset in datasets:
-        todo = [dataset, *graph.objects(dataset, DCAT.distribution)]
-        seen = set()
-        while todo:
-            node = todo.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            owner.setdefault(node, set()).add(dataset)
-            todo.extend(o for o in graph.objects(node, None) if isinstance(o, BNode))
-    return owner
-
-
-def add_hydra(part: Graph, page: int, last: int, size: int, total: int, url_of) -> None:
-    here = url_of(page)
-    part.bind("hydra", HYDRA)
-    part.add((here, RDF.type, HYDRA.PartialCollectionView))
-    part.add((here, RDF.type, HYDRA.PagedCollection))
-    part.add((here, HYDRA.totalItems, Literal(str(total), datatype=XSD.integer)))
-    part.add((here, HYDRA.itemsPerPage, Literal(str(size), datatype=XSD.integer)))
-    for predicates, number in (((HYDRA.first, HYDRA.firstPage), 1), ((HYDRA.last, HYDRA.lastPage), last),
-                               ((HYDRA.next, HYDRA.nextPage), page + 1 if page < last else None),
-                               ((HYDRA.previous, HYDRA.previousPage), page - 1 if page > 1 else None)):
-        if number is not None:
-            for predicate in predicates:
-                part.add((here, predicate, url_of(number)))
+def hydra_ntriples(page: int, last: int, size: int, total: int, url_of) -> bytes:
+    """The paging statements in both styles harvesters read (PartialCollectionView and PagedCollection)."""
+    try:
+        here = ox.NamedNode(url_of(page))
+        quads = [ox.Quad(here, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HYDRA.PartialCollectionView))),
+                 ox.Quad(here, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(HYDRA.PagedCollection)))]
+        integer = ox.NamedNode(str(XSD.integer))
+        quads.append(ox.Quad(here, ox.NamedNode(str(HYDRA.totalItems)), ox.Literal(str(total), datatype=integer)))
+        quads.append(ox.Quad(here, ox.NamedNode(str(HYDRA.itemsPerPage)), ox.Literal(str(size), datatype=integer)))
+        for predicates, number in (((HYDRA.first, HYDRA.firstPage), 1), ((HYDRA.last, HYDRA.lastPage), last),
+                                   ((HYDRA.next, HYDRA.nextPage), page + 1 if page < last else None),
+                                   ((HYDRA.previous, HYDRA.previousPage), page - 1 if page > 1 else None)):
+            if number is not None:
+                for predicate in predicates:
+                    quads.append(ox.Quad(here, ox.NamedNode(str(predicate)), ox.NamedNode(url_of(number))))
+    except ValueError:  # the request's host or path does not make an IRI
+        raise BadRequest("the request URL cannot name a page") from None
+    return ox.serialize(quads, format=ox.RdfFormat.N_TRIPLES)
 
 
 # --------------------------------------------------------------------------------------------- running
