@@ -52,39 +52,55 @@ TEXT = {
     "en": {"value": "value", "none": "No findings.", "conforms": "conforms", "not": "does not conform",
            "resources": "resources", "sources": "sources", "more": "more findings not shown (counts are exact)",
            "violation": "violations", "warning": "warnings", "info": "infos", "fail_on": "fail-on",
-           "checklist": "Also check by hand (metadata cannot show these):"},
+           "checklist": "Also check by hand (metadata cannot show these):", "about": "about",
+           "explains": "fix this first: it explains the {n} findings below"},
     "sv": {"value": "värde", "none": "Inga anmärkningar.", "conforms": "uppfyller kraven", "not":
            "uppfyller inte kraven", "resources": "resurser", "sources": "källor",
            "more": "anmärkningar visas inte (antalen stämmer)", "violation": "fel", "warning": "varningar",
            "info": "upplysningar", "fail_on": "gräns",
-           "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):"},
+           "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):", "about": "gäller",
+           "explains": "rätta detta först: det förklarar de {n} anmärkningarna nedan"},
 }
 SEVERITY_WORD = {"en": {"violation": "violation", "warning": "warning", "info": "info"},
                  "sv": {"violation": "fel", "warning": "varning", "info": "info"}}
 
 
 def render_text(report: Report, lang: str = "en", *, max_findings: int | None = None) -> str:
+    """One block per resource; a finding that explains others comes first, its consequences indented under it."""
     words = TEXT.get(lang, TEXT["en"])
-    severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
     by_resource: dict[str, list] = defaultdict(list)
-    for finding in report.findings:
-        by_resource[finding.focus].append(finding)
+    for root, consequences in report.roots():
+        by_resource[root.focus].append((root, consequences))
     lines = []
     shown = 0
-    for focus, findings in by_resource.items():
+
+    def add(finding, indent: str, about: str | None) -> None:
+        label = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])[finding.severity.label]
+        where = f"  ({finding.source}:{finding.line})" if about and finding.source and finding.line else ""
+        lines.append(f"{indent}{label:<9} {property_term(finding):<24} {finding.message(lang)}  [{finding.code}]")
+        if finding.value is not None:
+            lines.append(f"{indent}{'':<9} {'':<24} {words['value']}: {finding.value}")
+        if about:
+            lines.append(f"{indent}{'':<9} {'':<24} {words['about']} {about}{where}")
+
+    for focus, entries in by_resource.items():
         if max_findings is not None and shown >= max_findings:
             break
-        first = findings[0]
+        first = entries[0][0]
         where = f"{first.source}:{first.line}" if first.source and first.line else (first.source or "")
         lines.append(f"{short(focus) if focus.startswith('_:') else focus}" + (f"  ({where})" if where else ""))
-        for finding in findings:
+        for root, consequences in entries:
             if max_findings is not None and shown >= max_findings:
                 break
             shown += 1
-            label = severity_word[finding.severity.label]
-            lines.append(f"  {label:<9} {short(finding.path):<24} {finding.message(lang)}  [{finding.code}]")
-            if finding.value is not None:
-                lines.append(f"  {'':<9} {'':<24} {words['value']}: {finding.value}")
+            add(root, "  ", None)
+            if consequences:
+                lines.append(f"    ↳ {words['explains'].format(n=len(consequences))}")
+            for consequence in consequences:
+                if max_findings is not None and shown >= max_findings:
+                    break
+                shown += 1
+                add(consequence, "      ", consequence.focus if consequence.focus != focus else None)
         lines.append("")
     hidden = len(report.findings) - shown
     if hidden > 0:
@@ -94,6 +110,11 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
         lines.extend(guidance_lines(lang, words))
     lines.append(summary_line(report, lang))
     return "\n".join(lines) + "\n"
+
+
+def property_term(finding) -> str:
+    """The property in the user's terms: the YAML key for a description file, else the prefixed RDF name."""
+    return finding.key_name or short(finding.path)
 
 
 def guidance_lines(lang: str, words: dict) -> list[str]:

@@ -75,6 +75,10 @@ def result(finding: Finding, rule_index: int, lang: str, context: ReportContext)
         "partialFingerprints": {"enaFinding/v1": fingerprint(finding)},
         "properties": {"focus": finding.focus, "path": finding.path, "value": finding.value},
     }
+    if finding.key_name:
+        entry["properties"]["key"] = finding.key_name
+    if finding.cause:  # fix the cause first: code hosts list results in this order
+        entry["properties"]["causedBy"] = finding.caused_by
     return entry
 
 

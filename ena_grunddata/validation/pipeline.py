@@ -61,8 +61,7 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
         found = fast_validate.run(fast_validate.data_from_graph(data), shapes_bundle)
     else:
         found = pyshacl_engine.run(data, shapes_bundle)
-    findings = [locate(f, loaded) for f in found]
-    findings += description_findings(loaded)
+    findings = in_user_terms([locate(f, loaded) for f in found] + description_findings(loaded), loaded)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources,
                   fail_on=fail_on, guidance=has_grunddata_marker(loaded.graph) or bool(domain),
                   notes=[note] if note else [])
@@ -78,6 +77,16 @@ def description_findings(loaded: Loaded) -> list[Finding]:
     from ..description.api import schema_findings
 
     return [f for d in loaded.documents if d.format == "description" for f in schema_findings(d)]
+
+
+def in_user_terms(findings: list[Finding], loaded: Loaded) -> list[Finding]:
+    """Findings about description files name the YAML key, not the RDF property (which stays in `path`)."""
+    names = {d.name for d in loaded.documents if d.format == "description"}
+    if not names:
+        return findings
+    from ..description.api import in_user_terms as user_terms
+
+    return [user_terms(f) if f.source in names else f for f in findings]
 
 
 def locate(finding: Finding, loaded: Loaded) -> Finding:
