@@ -112,11 +112,14 @@ class Report:
     fail_on: Severity = Severity.VIOLATION
     notes: list[str] = field(default_factory=list)  # e.g. "pyshacl ran for user shapes"
     guidance: bool = False  # grunddata-marked resources were validated: show the human checklist
+    # Focus resources that are referred to but described in no source (the loader knows; None: unknown, then a
+    # focus none of whose findings has a source counts as undescribed). Used to link root causes.
+    undescribed: frozenset | None = None
 
     def __post_init__(self):
         self.fail_on = Severity.parse(self.fail_on)
         findings = (_with_cause(f, None) if f.cause is not None else f for f in self.findings)
-        self.findings = link_causes(sorted(findings, key=sort_key))
+        self.findings = link_causes(sorted(findings, key=sort_key), self.undescribed)
 
     def roots(self) -> list[tuple[Finding, list[Finding]]]:
         """Each finding that no other explains, with the findings it explains (in report order)."""
@@ -143,7 +146,8 @@ class Report:
         return not any(f.severity >= self.fail_on for f in self.findings)
 
     def with_threshold(self, fail_on) -> Report:
-        return Report(self.findings, self.profiles, self.sources, Severity.parse(fail_on), self.notes, self.guidance)
+        return Report(self.findings, self.profiles, self.sources, Severity.parse(fail_on), self.notes, self.guidance,
+                      self.undescribed)
 
     def to_dict(self, lang: str = DEFAULT_LANG) -> dict:
         """The documented JSON contract (README, "JSON output")."""
@@ -197,7 +201,7 @@ DESCRIBE_CAUSES = ("GD-PUBLISHER-NAME",)
 DESCRIBE_CONSEQUENCES = frozenset({"GD-PUBLISHER-IDENTIFIER", "GD-PUBLISHER-TYPE"})
 
 
-def link_causes(findings: list[Finding]) -> list[Finding]:
+def link_causes(findings: list[Finding], undescribed_focuses=None) -> list[Finding]:
     """`findings` (sorted) with `cause` set, reordered: resources with a cause first; within a resource,
     violations before warnings and causes before the rest; each cause directly followed by what it explains."""
     if not findings:
@@ -212,9 +216,12 @@ def link_causes(findings: list[Finding]) -> list[Finding]:
     located = any(f.source for f in findings)
 
     def undescribed(resource: str | None) -> bool:
-        """Referred to, but no source describes it (only known when findings have sources at all)."""
-        return (located and resource is not None and resource in by_focus and not resource.startswith("_:")
-                and all(findings[i].source is None for i in by_focus[resource]))
+        """Referred to, but no source describes it."""
+        if resource is None or resource not in by_focus or resource.startswith("_:"):
+            return False
+        if undescribed_focuses is not None:
+            return resource in undescribed_focuses
+        return located and all(findings[i].source is None for i in by_focus[resource])
 
     def explain(consequence: int, cause: int) -> None:
         if consequence in cause_of:

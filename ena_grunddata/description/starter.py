@@ -15,6 +15,14 @@ from .model import HVD_CATEGORIES, ORGANISATION_BASE, THEMES
 from .values import Vocab
 
 PLACEHOLDER = "TODO"
+# Warnings a domain owner can honestly declare not applicable: the starter writes a suppression comment with the
+# reason (`# ena-grunddata: ignore[CODE] reason`) in the resource it concerns; delete it when it does not hold.
+SUPPRESS = "# ena-grunddata: ignore[{code}] {reason}"
+NOT_FEE_FINANCED = ("SE-AGENT-CLASSIFICATION-RECOMMENDED",
+                    "not regulated to charge fees (if it is: delete this line, write classification: fee-financed)")
+STILL_MAINTAINED = ("SE-PERIOD-ENDDATE-RECOMMENDED", "the register is still maintained: its period has no end yet")
+NO_LICENCE_RESTRICTED = ("the data is disclosed under secrecy rules, not licensed for reuse: the terms are in "
+                         "`rights`")
 # Access to a domain's data when it is not open by nature (Person data is delivered through Navet under secrecy).
 DEFAULT_ACCESS = {"person": "restricted"}
 
@@ -44,6 +52,10 @@ def domain_facts(graph, slug: str) -> dict:
 def q(text: str) -> str:
     """A double-quoted YAML string."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def suppress(code: str, reason: str) -> str:
+    return SUPPRESS.format(code=code, reason=reason)
 
 
 def starter_text(graph, domain: str | None = None, today: datetime.date | None = None) -> str:
@@ -95,12 +107,15 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"en: {q(PLACEHOLDER + ': the organisation in brief')}}}",
         f"    homepage: https://www.{PLACEHOLDER}.se/",
         "    # classification: fee-financed   # only if the organisation is regulated to charge fees",
+        "    " + suppress(*NOT_FEE_FINANCED),
         "",
         "contacts:",
         "  contact:                      # a function, not a person; never the publisher's own IRI",
         f"    name: {q(PLACEHOLDER + ': t.ex. Kundtjänst, öppna data')}",
         f"    email: {PLACEHOLDER}@{PLACEHOLDER}.se",
-        "    # phone: \"+46 8 123 456 00\"",
+        f"    phone: {q(PLACEHOLDER + ': +46 8 123 456 00')}",
+        f"    address: {{street: {q(PLACEHOLDER + ': Gatan 1')}, postal_code: {q(PLACEHOLDER + ': 123 45')}, "
+        f"locality: {q(PLACEHOLDER + ': Orten')}, country: \"Sverige\"}}",
         "",
         "specifications:",
         "  specification:               # what the data conforms to (grunddata must name one)",
@@ -110,6 +125,13 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"en: {q(PLACEHOLDER + ': concept and information model')}}}",
         "    publisher: agency",
         f"    version: {q(PLACEHOLDER + ': 1.0')}",
+        "",
+        "documents:",
+        "  api_docs:                     # a page that `page` refers to: the key gives it a title",
+        f"    id: https://www.{PLACEHOLDER}.se/api",
+        f"    title: {{sv: {q(PLACEHOLDER + ': API-dokumentation')}, en: {q(PLACEHOLDER + ': API documentation')}}}",
+        f"    description: {{sv: {q(PLACEHOLDER + ': tillgänglighet, kapacitet och användning')}, "
+        f"en: {q(PLACEHOLDER + ': availability, capacity and use')}}}",
         "",
         "datasets:",
         "  register:",
@@ -135,6 +157,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
                   f"    hvd_category: {facts['hvd']}"]
     lines += [
         "    spatial: http://sws.geonames.org/2661886/",
+        "    " + suppress(*STILL_MAINTAINED),
         f"    temporal: {{start: {q(PLACEHOLDER + ': 2000-01-01')}}}   # first day the data covers",
         f"    issued: {q(today)}",
         f"    modified: {q(today)}",
@@ -153,9 +176,17 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
     if public:
         lines.append("        license: CC-BY-4.0")
     else:
-        lines += ["        rights:",
+        lines += ["        " + suppress("SE-DISTRIBUTION-LICENSE-RECOMMENDED", NO_LICENCE_RESTRICTED),
+                  "        rights:",
                   f"          description: {{sv: {q(PLACEHOLDER + ': villkor för åtkomst')}, "
-                  f"en: {q(PLACEHOLDER + ': conditions of access')}}}"]
+                  f"en: {q(PLACEHOLDER + ': conditions of access')}}}",
+                  f"          attribution_text: {{sv: {q(PLACEHOLDER + ': Källa: myndighetens namn')}, "
+                  f"en: {q(PLACEHOLDER + ': Source: the agency')}}}",
+                  f"          attribution_url: https://www.{PLACEHOLDER}.se/",
+                  "          copyright_holder: agency",
+                  f"          copyright_statement: https://www.{PLACEHOLDER}.se/upphovsratt",
+                  "          jurisdiction: http://sws.geonames.org/2661886/",
+                  f"          reuser_guidelines: https://www.{PLACEHOLDER}.se/villkor"]
     if facts["hvd"]:
         lines.append("        legislation: hvd")
     lines += [
@@ -178,6 +209,8 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
     ]
     if public:
         lines.append("    license: CC-BY-4.0")
+    else:
+        lines.append("    " + suppress("SE-SERVICE-LICENSE-RECOMMENDED", NO_LICENCE_RESTRICTED))
     if facts["hvd"]:
         lines += ["    legislation: hvd", f"    hvd_category: {facts['hvd']}"]
     lines += [
@@ -185,7 +218,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"    endpoint_url: https://api.{PLACEHOLDER}.se/v1",
         f"    endpoint_description: https://api.{PLACEHOLDER}.se/v1/openapi.json",
         "    serves_dataset: register",
-        f"    page: https://www.{PLACEHOLDER}.se/api   # service documentation (availability, capacity)",
+        "    page: api_docs               # service documentation (a key under `documents`, or an IRI)",
         "",
     ]
     return "\n".join(lines)

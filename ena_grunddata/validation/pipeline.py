@@ -64,7 +64,7 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
     findings = in_user_terms([locate(f, loaded) for f in found] + description_findings(loaded), loaded)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources,
                   fail_on=fail_on, guidance=has_grunddata_marker(loaded.graph) or bool(domain),
-                  notes=[note] if note else [])
+                  notes=[note] if note else [], undescribed=undescribed(findings, loaded))
 
 
 def check_engine(engine: str) -> None:
@@ -77,6 +77,16 @@ def description_findings(loaded: Loaded) -> list[Finding]:
     from ..description.api import schema_findings
 
     return [f for d in loaded.documents if d.format == "description" for f in schema_findings(d)]
+
+
+def undescribed(findings: list[Finding], loaded: Loaded) -> frozenset | None:
+    """Focus IRIs no loaded source describes (a publisher IRI with a typo): their findings have one cause."""
+    if not loaded.sources:
+        return None  # a graph from memory: nothing is known about sources
+    from rdflib import URIRef
+
+    return frozenset(f.focus for f in findings if not f.focus.startswith(("_:", "$"))
+                     and loaded.origins.source_of(URIRef(f.focus)) is None)
 
 
 def in_user_terms(findings: list[Finding], loaded: Loaded) -> list[Finding]:
