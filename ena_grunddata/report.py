@@ -274,7 +274,9 @@ def link_causes(findings: list[Finding], undescribed_focuses=None) -> list[Findi
     for roots in ordered_groups:
         for root in sorted(roots, key=lambda r: (-findings[r].severity, r not in explained, r)):
             result.append(linked[root])
-            for consequence in sorted(explained.get(root, ()), key=lambda c: (-findings[c].severity, c)):
+            focus = findings[root].focus  # what it explains on its own resource first, then elsewhere
+            for consequence in sorted(explained.get(root, ()),
+                                      key=lambda c: (findings[c].focus != focus, -findings[c].severity, c)):
                 result.append(linked[consequence])
     return result
 

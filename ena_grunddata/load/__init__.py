@@ -895,6 +895,11 @@ class Origins:
     def source_of(self, term) -> str | None:
         return self._source_of.get(term)
 
+    def describes(self, term) -> bool:
+        """Whether a loaded source describes `term` (has it as a subject on a line we can find)."""
+        source = self.source_of(term)
+        return source is not None and (term in self._explicit or str(term) in self._line_index(source))
+
     def locate(self, term, graph: Graph | None = None) -> tuple[str | None, int | None]:
         """(source, line) of a subject; a blank node borrows the place of the resource that refers to it."""
         source = self._source_of.get(term)

@@ -86,7 +86,7 @@ def undescribed(findings: list[Finding], loaded: Loaded) -> frozenset | None:
     from rdflib import URIRef
 
     return frozenset(f.focus for f in findings if not f.focus.startswith(("_:", "$"))
-                     and loaded.origins.source_of(URIRef(f.focus)) is None)
+                     and not loaded.origins.describes(URIRef(f.focus)))
 
 
 def in_user_terms(findings: list[Finding], loaded: Loaded) -> list[Finding]:
