@@ -47,7 +47,17 @@ def looks_like_description_file(path) -> bool:
             head = handle.read(256 * 1024).decode("utf-8", errors="replace")
     except OSError:
         return False
+    return looks_like_description(head)
+
+
+_RDF_DIRECTIVE = re.compile(r"^\s*(?:@prefix|@base|PREFIX\s|BASE\s)", re.IGNORECASE | re.MULTILINE)
+
+
+def looks_like_description(head: str) -> bool:
+    """Text (e.g. standard input) that is a description: a top-level section key, and neither JSON-LD nor Turtle."""
     if head.lstrip().startswith(("{", "[")) and any(k in head[:4096] for k in ('"@context"', '"@graph"', '"@id"')):
+        return False
+    if head.lstrip().startswith("<") or _RDF_DIRECTIVE.search(head[:8192]):
         return False
     return bool(_TOP_KEY.search(head))
 
@@ -152,6 +162,9 @@ def read_text(path, max_bytes: int | None = None) -> str:
 def build_text(name: str, text: str, *, vocab: Vocab | None = None, mint=None) -> Outcome:
     """Check and build one description. `mint(path, node)` gives identifiers to entities that lack one."""
     vocab = vocab or vocabulary()
+    rdf = rdf_format_of(name, text)
+    if rdf:
+        raise InputError(f"this is RDF ({rdf}), not a description: read it with `describe --from-rdf`", where=name)
     source = read_source(name, text)
     if isinstance(source.data, dict) and {"@context", "@graph", "@id"} & set(source.data):
         raise InputError("this is JSON-LD, not a description: read it with `describe --from-rdf`", where=name)
@@ -163,6 +176,19 @@ def build_text(name: str, text: str, *, vocab: Vocab | None = None, mint=None) -
                                                                                     d[0].focus, d[0].code))
     lines = {term: source.key_position(path)[0] for term, path in built.locations.items()}
     return Outcome(source=source, built=built, findings=[d[0] for d in details], lines=lines, problems=details)
+
+
+def rdf_format_of(name: str, text: str) -> str | None:
+    """The RDF format of text given where a description is expected (by its name, else its content), or None."""
+    from ..load import DESCRIPTION_EXTENSIONS, format_from_extension, sniff_format
+
+    lowered = name.lower()
+    if lowered.endswith(DESCRIPTION_EXTENSIONS):
+        return None  # YAML/JSON by name (JSON-LD is recognised once parsed)
+    head = text[:8192]
+    if looks_like_description(head) or head.lstrip().startswith(("{", "[")):
+        return None
+    return format_from_extension(lowered) or sniff_format(head.encode("utf-8"))
 
 
 def build_description(path, *, vocabularies=(), write_ids=True, max_bytes=None) -> Outcome:

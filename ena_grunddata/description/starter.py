@@ -9,7 +9,6 @@ import uuid
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from ..errors import UsageError
 from ..namespaces import ENA, GRUNDDATA_SCHEME
 from .model import HVD_CATEGORIES, ORGANISATION_BASE, THEMES
 from .values import Vocab
@@ -27,12 +26,12 @@ NO_LICENCE_RESTRICTED = ("the data is disclosed under secrecy rules, not license
 DEFAULT_ACCESS = {"person": "restricted"}
 
 
-def domain_facts(graph, slug: str) -> dict:
+def domain_facts(graph, name: str) -> dict:
+    from ..validation.domains import resolve_domain
+
     vocab = Vocab(graph)
-    concept = vocab.to_iri((GRUNDDATA_SCHEME,), slug)
-    if concept is None:
-        known = ", ".join(vocab.notations((GRUNDDATA_SCHEME,))) or "none"
-        raise UsageError(f"unknown domain '{slug}' (known: {known})")
+    concept = resolve_domain(graph, name)  # slug, label (Företag, Business) or IRI; typos get a suggestion
+    slug = vocab.notation((GRUNDDATA_SCHEME,), concept) or str(concept).rsplit("/", 1)[-1]
     agency = graph.value(concept, ENA.responsibleAgency)
     orgnr = str(agency)[len(ORGANISATION_BASE):] if agency and str(agency).startswith(ORGANISATION_BASE) else None
     names = {l.language: str(l) for l in graph.objects(concept, ENA.responsibleAgencyName)}

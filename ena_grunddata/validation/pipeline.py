@@ -111,13 +111,10 @@ def locate(finding: Finding, loaded: Loaded) -> Finding:
 
 
 def domain_concept(vocabulary: Graph, slug: str):
-    for concept in vocabulary.subjects(SKOS.notation, None):
-        if str(vocabulary.value(concept, SKOS.notation)) == slug and \
-                (concept, SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)) in vocabulary:
-            return concept
-    known = sorted(str(vocabulary.value(c, SKOS.notation)) for c in
-                   vocabulary.subjects(SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)))
-    raise UsageError(f"unknown domain '{slug}' (known: {', '.join(known) or 'none'})")
+    """The concept `--domain` names (slug, Swedish or English label, or IRI; typos get a suggestion)."""
+    from .domains import resolve_domain
+
+    return resolve_domain(vocabulary, slug)
 
 
 def mark_intended_domain(data: Graph, slug: str, vocabulary: Graph) -> None:
