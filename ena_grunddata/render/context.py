@@ -363,8 +363,12 @@ def property_spellings(document: Document, path: str) -> list[str]:
     elif document.format == "jsonld":
         spellings += [rf'"{re.escape(path)}"\s*:', rf'"(?:[\w.-]+:)?{escaped_local}"\s*:']
     elif document.format == "description":  # keys are the local names in snake_case: contactPoint -> contact_point
+        from ..description.api import key_of_predicate
+
         snake = re.escape(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local).lower())
-        spellings.append(rf"^\s*(?:-\s*)?(?:{escaped_local}|{snake})\s*:")
+        key = key_of_predicate().get(path)  # the format's own key: dcterms:accessRights -> access
+        keys = "|".join(dict.fromkeys([escaped_local, snake, *([re.escape(key)] if key else [])]))
+        spellings.append(rf"^\s*(?:-\s*)?(?:{keys})\s*:")
     return spellings
 
 
