@@ -53,13 +53,15 @@ TEXT = {
            "resources": "resources", "sources": "sources", "more": "more findings not shown (counts are exact)",
            "violation": "violations", "warning": "warnings", "info": "infos", "fail_on": "fail-on",
            "checklist": "Also check by hand (metadata cannot show these):", "about": "about",
-           "explains": "fix this first: it explains the {n} findings below"},
+           "explains": "fix this first: it explains the {n} findings below",
+           "explains_one": "fix this first: it explains the finding below"},
     "sv": {"value": "värde", "none": "Inga anmärkningar.", "conforms": "uppfyller kraven", "not":
            "uppfyller inte kraven", "resources": "resurser", "sources": "källor",
            "more": "anmärkningar visas inte (antalen stämmer)", "violation": "fel", "warning": "varningar",
            "info": "upplysningar", "fail_on": "gräns",
            "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):", "about": "gäller",
-           "explains": "rätta detta först: det förklarar de {n} anmärkningarna nedan"},
+           "explains": "rätta detta först: det förklarar de {n} anmärkningarna nedan",
+           "explains_one": "rätta detta först: det förklarar anmärkningen nedan"},
 }
 SEVERITY_WORD = {"en": {"violation": "violation", "warning": "warning", "info": "info"},
                  "sv": {"violation": "fel", "warning": "varning", "info": "info"}}
@@ -95,7 +97,8 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
             shown += 1
             add(root, "  ", None)
             if consequences:
-                lines.append(f"    ↳ {words['explains'].format(n=len(consequences))}")
+                key = "explains_one" if len(consequences) == 1 else "explains"
+                lines.append(f"    ↳ {words[key].format(n=len(consequences))}")
             for consequence in consequences:
                 if max_findings is not None and shown >= max_findings:
                     break

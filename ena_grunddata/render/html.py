@@ -39,7 +39,8 @@ WORDS = {
            "Catalog": "Catalog", "Dataset": "Dataset", "DatasetSeries": "Dataset series", "DataService": "Data service",
            "Distribution": "Distribution", "Agent": "Organisation", "Contact": "Contact point", "": "Resource",
            "lang": "en", "profile:user": "your shapes (--shapes)", "fix_first": "Fix these first",
-           "explains": "explains {n} more findings", "because": "Because of this:", "its": "its {what}",
+           "explains": "explains {n} more findings", "explains_one": "explains one more finding",
+           "because": "Because of this:", "its": "its {what}",
            "of": "the {what} of {whom}", "catalog": "Catalog", "points": "Points", "rating": "Rating"},
     "sv": {"title": "Valideringsrapport", "conforms": "Uppfyller kraven", "not": "Uppfyller inte kraven",
            "fail_on": "gräns", "violation": "Fel", "warning": "Varningar", "info": "Upplysningar",
@@ -53,7 +54,8 @@ WORDS = {
            "Catalog": "Katalog", "Dataset": "Datamängd", "DatasetSeries": "Dataserie", "DataService": "Datatjänst",
            "Distribution": "Distribution", "Agent": "Organisation", "Contact": "Kontaktpunkt", "": "Resurs",
            "lang": "sv", "profile:user": "egna regler (--shapes)", "fix_first": "Rätta detta först",
-           "explains": "förklarar {n} anmärkningar till", "because": "Följer av detta:", "its": "dess {what}",
+           "explains": "förklarar {n} anmärkningar till", "explains_one": "förklarar en anmärkning till",
+           "because": "Följer av detta:", "its": "dess {what}",
            "of": "{what} för {whom}", "catalog": "Katalog", "points": "Poäng", "rating": "Betyg"},
 }
 

@@ -19,7 +19,8 @@ WORDS = {
            "resource": "Resource", "property": "Property", "where": "Where", "more": "more",
            "none": "No findings.", "score": "Quality score", "dataset": "Dataset", "points": "Points",
            "rating": "Rating", "catalog": "catalog", "fix_first": "Fix these first",
-           "explains": "explains {n} more findings", "caused_by": "caused by"},
+           "explains": "explains {n} more findings", "explains_one": "explains one more finding",
+           "caused_by": "caused by"},
     "sv": {"title": "ena-grunddata validering", "conforms": "uppfyller kraven", "not": "uppfyller inte kraven",
            "fail_on": "gräns", "violation": "Fel", "warning": "Varningar", "info": "Upplysningar",
            "resources": "Resurser", "sources": "Källor", "top": "Vanligaste reglerna", "rule": "Regel",
@@ -27,7 +28,8 @@ WORDS = {
            "resource": "Resurs", "property": "Egenskap", "where": "Var", "more": "till",
            "none": "Inga anmärkningar.", "score": "Kvalitetspoäng", "dataset": "Datamängd", "points": "Poäng",
            "rating": "Betyg", "catalog": "katalog", "fix_first": "Rätta detta först",
-           "explains": "förklarar {n} anmärkningar till", "caused_by": "orsakas av"},
+           "explains": "förklarar {n} anmärkningar till", "explains_one": "förklarar en anmärkning till",
+           "caused_by": "orsakas av"},
 }
 
 
@@ -74,7 +76,7 @@ def fix_first(report: Report, lang: str, words: dict) -> list[str]:
     for root, consequences in roots:
         where = f" ({cell(root.source)}:{root.line})" if root.source and root.line else ""
         lines.append(f"- `{root.code}` {cell(root.message(lang))}{where} — "
-                     f"{words['explains'].format(n=len(consequences))}")
+                     f"{words['explains_one' if len(consequences) == 1 else 'explains'].format(n=len(consequences))}")
     return lines + [""]
 
 
