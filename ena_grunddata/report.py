@@ -121,15 +121,22 @@ class Report:
         findings = (_with_cause(f, None) if f.cause is not None else f for f in self.findings)
         self.findings = link_causes(sorted(findings, key=sort_key), self.undescribed)
 
-    def roots(self) -> list[tuple[Finding, list[Finding]]]:
-        """Each finding that no other explains, with the findings it explains (in report order)."""
-        found: list[tuple[Finding, list[Finding]]] = []
-        for finding in self.findings:
-            if finding.cause is not None and found and found[-1][0].key() == finding.cause:
-                found[-1][1].append(finding)
+    def roots(self):
+        """Each finding that no other explains, with the findings it explains (in report order). A generator of
+        short-lived pairs: at national scale a list of 200,000 pairs costs seconds of garbage collection."""
+        explained: dict[int, list[Finding]] = {}  # id(cause) -> what it explains
+        orphans: set[int] = set()  # findings whose cause is not right before them (a list reordered by hand)
+        current = None
+        for finding in self.findings:  # link_causes puts consequences right after their cause
+            if finding.cause is None:
+                current = finding
+            elif current is not None and current.key() == finding.cause:
+                explained.setdefault(id(current), []).append(finding)
             else:
-                found.append((finding, []))
-        return found
+                orphans.add(id(finding))
+        for finding in self.findings:
+            if finding.cause is None or id(finding) in orphans:
+                yield finding, explained.get(id(finding), ())
 
     @property
     def causes(self) -> list[Finding]:
@@ -206,6 +213,10 @@ def link_causes(findings: list[Finding], undescribed_focuses=None) -> list[Findi
     violations before warnings and causes before the rest; each cause directly followed by what it explains."""
     if not findings:
         return findings
+    codes = {f.code for f in findings}
+    if undescribed_focuses is not None and not undescribed_focuses and not codes.intersection(IDENTITY_CAUSES) \
+            and not any(code.startswith("SCHEMA-") for code in codes):
+        return findings  # nothing can explain anything (the common case at national scale): no work
     cause_of: dict[int, int] = {}  # index -> index of its cause
     by_focus: dict[str, list[int]] = {}
     by_value: dict[str, list[int]] = {}
@@ -244,7 +255,9 @@ def link_causes(findings: list[Finding], undescribed_focuses=None) -> list[Findi
             for other in by_focus.get(cause.resource, ()):
                 if findings[other].path == cause.path and not findings[other].code.startswith("SCHEMA-"):
                     explain(other, index)
-    for resource in list(by_focus):
+    candidates = (undescribed_focuses & by_focus.keys() if undescribed_focuses is not None
+                  else [r for r in by_focus if findings[by_focus[r][0]].source is None])
+    for resource in sorted(candidates, key=lambda r: by_focus[r][0]):
         if not undescribed(resource):
             continue
         referrers = [i for i in by_value.get(resource, ()) if findings[i].source is not None]
@@ -265,19 +278,25 @@ def link_causes(findings: list[Finding], undescribed_focuses=None) -> list[Findi
     linked = list(findings)
     for consequence, cause in cause_of.items():
         linked[consequence] = _with_cause(findings[consequence], findings[cause].key())
-    groups: dict[str, list[int]] = {}
+    lead = {findings[cause].focus for cause in explained}
+    groups: dict[str, list[int]] = {}  # resources with a cause: they come first, in report order
+    rest: list[Finding] = []  # the others keep their order (already by severity within a resource)
     for index, finding in enumerate(findings):
-        if index not in cause_of:
+        if index in cause_of:
+            continue
+        if finding.focus in lead:
             groups.setdefault(finding.focus, []).append(index)
-    ordered_groups = sorted(groups.values(), key=lambda roots: not any(r in explained for r in roots))
+        else:
+            rest.append(finding)
     result: list[Finding] = []
-    for roots in ordered_groups:
+    for roots in groups.values():
         for root in sorted(roots, key=lambda r: (-findings[r].severity, r not in explained, r)):
             result.append(linked[root])
             focus = findings[root].focus  # what it explains on its own resource first, then elsewhere
             for consequence in sorted(explained.get(root, ()),
                                       key=lambda c: (findings[c].focus != focus, -findings[c].severity, c)):
                 result.append(linked[consequence])
+    result.extend(rest)
     return result
 
 

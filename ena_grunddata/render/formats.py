@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from rdflib import Graph, URIRef
 
@@ -70,9 +69,6 @@ SEVERITY_WORD = {"en": {"violation": "violation", "warning": "warning", "info": 
 def render_text(report: Report, lang: str = "en", *, max_findings: int | None = None) -> str:
     """One block per resource; a finding that explains others comes first, its consequences indented under it."""
     words = TEXT.get(lang, TEXT["en"])
-    by_resource: dict[str, list] = defaultdict(list)
-    for root, consequences in report.roots():
-        by_resource[root.focus].append((root, consequences))
     lines = []
     shown = 0
 
@@ -85,25 +81,27 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
         if about:
             lines.append(f"{indent}{'':<9} {'':<24} {words['about']} {about}{where}")
 
-    for focus, entries in by_resource.items():
+    focus = None
+    for root, consequences in report.roots():  # a resource's findings are consecutive
         if max_findings is not None and shown >= max_findings:
             break
-        first = entries[0][0]
-        where = f"{first.source}:{first.line}" if first.source and first.line else (first.source or "")
-        lines.append(f"{short(focus) if focus.startswith('_:') else focus}" + (f"  ({where})" if where else ""))
-        for root, consequences in entries:
+        if root.focus != focus:
+            if focus is not None:
+                lines.append("")
+            focus = root.focus
+            where = f"{root.source}:{root.line}" if root.source and root.line else (root.source or "")
+            lines.append(f"{short(focus) if focus.startswith('_:') else focus}" + (f"  ({where})" if where else ""))
+        shown += 1
+        add(root, "  ", None)
+        if consequences:
+            key = "explains_one" if len(consequences) == 1 else "explains"
+            lines.append(f"    ↳ {words[key].format(n=len(consequences))}")
+        for consequence in consequences:
             if max_findings is not None and shown >= max_findings:
                 break
             shown += 1
-            add(root, "  ", None)
-            if consequences:
-                key = "explains_one" if len(consequences) == 1 else "explains"
-                lines.append(f"    ↳ {words[key].format(n=len(consequences))}")
-            for consequence in consequences:
-                if max_findings is not None and shown >= max_findings:
-                    break
-                shown += 1
-                add(consequence, "      ", consequence.focus if consequence.focus != focus else None)
+            add(consequence, "      ", consequence.focus if consequence.focus != focus else None)
+    if focus is not None:
         lines.append("")
     hidden = len(report.findings) - shown
     if hidden > 0:
