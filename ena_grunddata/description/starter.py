@@ -90,6 +90,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"  modified: {q(today)}",
         "",
         "agents:",
+        "  " + suppress(*NOT_FEE_FINANCED),
         "  agency:",
     ]
     if facts["orgnr"]:
@@ -106,7 +107,6 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"en: {q(PLACEHOLDER + ': the organisation in brief')}}}",
         f"    homepage: https://www.{PLACEHOLDER}.se/",
         "    # classification: fee-financed   # only if the organisation is regulated to charge fees",
-        "    " + suppress(*NOT_FEE_FINANCED),
         "",
         "contacts:",
         "  contact:                      # a function, not a person; never the publisher's own IRI",
@@ -164,6 +164,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"    landing_page: https://www.{PLACEHOLDER}.se/{PLACEHOLDER}",
         f"    quality: https://www.{PLACEHOLDER}.se/kvalitet   # a quality declaration",
         "    distributions:",
+        *([] if public else ["      " + suppress("SE-DISTRIBUTION-LICENSE-RECOMMENDED", NO_LICENCE_RESTRICTED)]),
         f"      - title: {{sv: {q(PLACEHOLDER + ': distributionens titel')}, en: {q(PLACEHOLDER + ': title')}}}",
         f"        description: {{sv: {q(PLACEHOLDER + ': hur uppgifterna lämnas')}, "
         f"en: {q(PLACEHOLDER + ': how the data is provided')}}}",
@@ -175,8 +176,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
     if public:
         lines.append("        license: CC-BY-4.0")
     else:
-        lines += ["        " + suppress("SE-DISTRIBUTION-LICENSE-RECOMMENDED", NO_LICENCE_RESTRICTED),
-                  "        rights:",
+        lines += ["        rights:",
                   f"          description: {{sv: {q(PLACEHOLDER + ': villkor för åtkomst')}, "
                   f"en: {q(PLACEHOLDER + ': conditions of access')}}}",
                   f"          attribution_text: {{sv: {q(PLACEHOLDER + ': Källa: myndighetens namn')}, "
@@ -191,6 +191,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
     lines += [
         "",
         "services:",
+        *([] if public else ["  " + suppress("SE-SERVICE-LICENSE-RECOMMENDED", NO_LICENCE_RESTRICTED)]),
         "  api:",
         f"    identifier: {uuid.uuid4()}",
         f"    title: {{sv: {q(PLACEHOLDER + ': API:ets namn')}, en: {q(PLACEHOLDER + ': API name')}}}",
@@ -208,8 +209,6 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
     ]
     if public:
         lines.append("    license: CC-BY-4.0")
-    else:
-        lines.append("    " + suppress("SE-SERVICE-LICENSE-RECOMMENDED", NO_LICENCE_RESTRICTED))
     if facts["hvd"]:
         lines += ["    legislation: hvd", f"    hvd_category: {facts['hvd']}"]
     lines += [
