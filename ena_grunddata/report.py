@@ -57,6 +57,11 @@ class Finding:
     component: str | None = None  # sh:sourceConstraintComponent, for the SHACL report graph
     suppressed: str | None = None  # why it does not count: the reason of a suppression comment, config, baseline
     suppressed_by: str | None = None  # "comment", "config" or "baseline" (SARIF: inSource / external)
+    # A description-file finding about a key: the RDF resource the key belongs to and (in `path`) the key's
+    # property, so the SHACL findings this key's error explains can be linked to it.
+    resource: str | None = None
+    key_name: str | None = None  # description files: the YAML/JSON key of `path` (the user's term for it)
+    cause: tuple | None = None  # key() of the finding that explains this one (set by the Report, never by engines)
 
     def __post_init__(self):
         object.__setattr__(self, "severity", Severity.parse(self.severity))
@@ -68,6 +73,11 @@ class Finding:
             if self.messages.get(choice):
                 return self.messages[choice]
         return next(iter(self.messages.values()), self.code)
+
+    @property
+    def caused_by(self) -> str | None:
+        """The code of the finding that explains this one (fix that first), or None."""
+        return self.cause[0] if self.cause else None
 
     def key(self) -> tuple:
         """What makes two findings the same problem (used to compare engines and runs)."""
@@ -84,6 +94,8 @@ class Finding:
             "shape": self.shape,
             "source": self.source,
             "line": self.line,
+            "key": self.key_name,
+            "caused_by": self.caused_by,
             **({"suppressed": self.suppressed, "suppressed_by": self.suppressed_by}
                if self.suppressed_by else {}),
         }
@@ -107,11 +119,37 @@ class Report:
     suppressed: list[Finding] = field(default_factory=list)  # listed, never counted (validation/suppressions.py)
     input_errors: list = field(default_factory=list)  # sources that could not be read (EnaError), per-source mode
     baseline_gone: list[dict] = field(default_factory=list)  # baselined findings no longer found
+    # Focus resources that are referred to but described in no source (the loader knows; None: unknown, then a
+    # focus none of whose findings has a source counts as undescribed). Used to link root causes.
+    undescribed: frozenset | None = None
 
     def __post_init__(self):
         self.fail_on = Severity.parse(self.fail_on)
-        self.findings = sorted(self.findings, key=sort_key)
+        findings = (_with_cause(f, None) if f.cause is not None else f for f in self.findings)
+        self.findings = link_causes(sorted(findings, key=sort_key), self.undescribed)
         self.suppressed = sorted(self.suppressed, key=sort_key)
+
+    def roots(self):
+        """Each finding that no other explains, with the findings it explains (in report order). A generator of
+        short-lived pairs: at national scale a list of 200,000 pairs costs seconds of garbage collection."""
+        explained: dict[int, list[Finding]] = {}  # id(cause) -> what it explains
+        orphans: set[int] = set()  # findings whose cause is not right before them (a list reordered by hand)
+        current = None
+        for finding in self.findings:  # link_causes puts consequences right after their cause
+            if finding.cause is None:
+                current = finding
+            elif current is not None and current.key() == finding.cause:
+                explained.setdefault(id(current), []).append(finding)
+            else:
+                orphans.add(id(finding))
+        for finding in self.findings:
+            if finding.cause is None or id(finding) in orphans:
+                yield finding, explained.get(id(finding), ())
+
+    @property
+    def causes(self) -> list[Finding]:
+        """Findings that explain others, in report order: what to fix first."""
+        return [root for root, consequences in self.roots() if consequences]
 
     @property
     def summary(self) -> dict[str, int]:
@@ -124,7 +162,7 @@ class Report:
 
     def with_threshold(self, fail_on) -> Report:
         return Report(self.findings, self.profiles, self.sources, Severity.parse(fail_on), self.notes, self.guidance,
-                      self.suppressed, self.input_errors, self.baseline_gone)
+                      self.suppressed, self.input_errors, self.baseline_gone, self.undescribed)
 
     def to_dict(self, lang: str = DEFAULT_LANG) -> dict:
         """The documented JSON contract (README, "JSON output")."""
@@ -162,6 +200,124 @@ class Report:
             for lang, text in finding.messages.items():
                 graph.add((result, SH.resultMessage, Literal(text, lang=lang or None)))
         return graph
+
+
+# ------------------------------------------------------------------------------------------------ root causes
+#
+# One wrong digit in an organisation number, an agent nobody describes, a key the schema rejects: each makes
+# several rules fail that would all pass once it is fixed. The report names the cause once and files the findings
+# it explains under it (`cause`), in every format. Findings are never dropped: counts stay exact.
+
+# A publisher identity that cannot be right: what is said about "that publisher" follows from it.
+IDENTITY_CAUSES = ("GD-PUBLISHER-IRI", "GD-PUBLISHER-LUHN")
+IDENTITY_CONSEQUENCES = frozenset({"GD-PUBLISHER-AUTHORISED", "GD-PUBLISHER-NAME", "GD-PUBLISHER-IDENTIFIER",
+                                   "GD-PUBLISHER-TYPE", "GD-PUBLISHER-GROUP", "GD-PUBLISHER-LUHN"})
+SAME_RESOURCE_CONSEQUENCES = frozenset({"GD-CATALOG-PUBLISHER"})  # the catalog's publisher differs: the typo
+# A resource referred to but described nowhere: the finding that asks to describe it explains its "has no …".
+DESCRIBE_CAUSES = ("GD-PUBLISHER-NAME",)
+DESCRIBE_CONSEQUENCES = frozenset({"GD-PUBLISHER-IDENTIFIER", "GD-PUBLISHER-TYPE"})
+
+
+def link_causes(findings: list[Finding], undescribed_focuses=None) -> list[Finding]:
+    """`findings` (sorted) with `cause` set, reordered: resources with a cause first; within a resource,
+    violations before warnings and causes before the rest; each cause directly followed by what it explains."""
+    if not findings:
+        return findings
+    codes = {f.code for f in findings}
+    if undescribed_focuses is not None and not undescribed_focuses and not codes.intersection(IDENTITY_CAUSES) \
+            and not any(code.startswith("SCHEMA-") for code in codes):
+        return findings  # nothing can explain anything (the common case at national scale): no work
+    cause_of: dict[int, int] = {}  # index -> index of its cause
+    by_focus: dict[str, list[int]] = {}
+    by_value: dict[str, list[int]] = {}
+    for index, finding in enumerate(findings):
+        by_focus.setdefault(finding.focus, []).append(index)
+        if finding.value is not None:
+            by_value.setdefault(finding.value, []).append(index)
+    located = any(f.source for f in findings)
+
+    def undescribed(resource: str | None) -> bool:
+        """Referred to, but no source describes it."""
+        if resource is None or resource not in by_focus or resource.startswith("_:"):
+            return False
+        if undescribed_focuses is not None:
+            return resource in undescribed_focuses
+        return located and all(findings[i].source is None for i in by_focus[resource])
+
+    def explain(consequence: int, cause: int) -> None:
+        if consequence in cause_of:
+            return
+        cause = _root(cause_of, cause)
+        if consequence != cause:
+            cause_of[consequence] = cause
+
+    for index, cause in enumerate(findings):
+        if cause.code in IDENTITY_CAUSES and index not in cause_of:
+            for other in by_focus[cause.focus]:
+                other_finding = findings[other]
+                if (other_finding.code in IDENTITY_CONSEQUENCES and other_finding.value == cause.value) or \
+                        other_finding.code in SAME_RESOURCE_CONSEQUENCES:
+                    explain(other, index)
+            if undescribed(cause.value):
+                for other in by_focus[cause.value]:
+                    explain(other, index)
+        if cause.code.startswith("SCHEMA-") and cause.resource and cause.path:
+            for other in by_focus.get(cause.resource, ()):
+                if findings[other].path == cause.path and not findings[other].code.startswith("SCHEMA-"):
+                    explain(other, index)
+    candidates = (undescribed_focuses & by_focus.keys() if undescribed_focuses is not None
+                  else [r for r in by_focus if findings[by_focus[r][0]].source is None])
+    for resource in sorted(candidates, key=lambda r: by_focus[r][0]):
+        if not undescribed(resource):
+            continue
+        referrers = [i for i in by_value.get(resource, ()) if findings[i].source is not None]
+        if not referrers:
+            continue
+        cause = min(referrers, key=lambda i: (findings[i].code not in DESCRIBE_CAUSES, -findings[i].severity, i))
+        for other in by_focus[resource]:
+            explain(other, cause)
+        for other in by_focus[findings[cause].focus]:
+            if findings[other].code in DESCRIBE_CONSEQUENCES and findings[other].value == resource:
+                explain(other, cause)
+    if not cause_of:
+        return findings
+    cause_of = {consequence: _root(cause_of, cause) for consequence, cause in cause_of.items()}  # one level
+    explained: dict[int, list[int]] = {}
+    for consequence, cause in cause_of.items():
+        explained.setdefault(cause, []).append(consequence)
+    linked = list(findings)
+    for consequence, cause in cause_of.items():
+        linked[consequence] = _with_cause(findings[consequence], findings[cause].key())
+    lead = {findings[cause].focus for cause in explained}
+    groups: dict[str, list[int]] = {}  # resources with a cause: they come first, in report order
+    rest: list[Finding] = []  # the others keep their order (already by severity within a resource)
+    for index, finding in enumerate(findings):
+        if index in cause_of:
+            continue
+        if finding.focus in lead:
+            groups.setdefault(finding.focus, []).append(index)
+        else:
+            rest.append(finding)
+    result: list[Finding] = []
+    for roots in groups.values():
+        for root in sorted(roots, key=lambda r: (-findings[r].severity, r not in explained, r)):
+            result.append(linked[root])
+            focus = findings[root].focus  # what it explains on its own resource first, then elsewhere
+            for consequence in sorted(explained.get(root, ()),
+                                      key=lambda c: (findings[c].focus != focus, -findings[c].severity, c)):
+                result.append(linked[consequence])
+    result.extend(rest)
+    return result
+
+
+def _root(cause_of: dict[int, int], index: int) -> int:
+    while index in cause_of:
+        index = cause_of[index]
+    return index
+
+
+def _with_cause(finding: Finding, cause: tuple | None) -> Finding:
+    return Finding(**{**finding.__dict__, "cause": cause})
 
 
 def term_text(term) -> str | None:

@@ -50,7 +50,8 @@ def test_json_output_equals_the_library_report(run_cli, files):
     ours = [f for f in printed["findings"] if f["code"].startswith("TEST-")]
     assert ours == [{"code": "TEST-TITLE", "severity": "violation", "focus": "https://example.se/ds/untitled",
                      "path": "http://purl.org/dc/terms/title", "value": None, "message": "Datamängden saknar titel.",
-                     "shape": "https://w3id.org/ena-grunddata/ns#TestTitle", "source": str(data), "line": 6}]
+                     "shape": "https://w3id.org/ena-grunddata/ns#TestTitle", "source": str(data), "line": 6,
+                     "key": None, "caused_by": None}]
 
 
 def test_json_contract_keys_and_types(run_cli, files):
@@ -60,7 +61,8 @@ def test_json_contract_keys_and_types(run_cli, files):
     assert set(printed["summary"]) == {"violation", "warning", "info"}
     assert printed["summary"]["violation"] == sum(f["severity"] == "violation" for f in printed["findings"])
     for finding in printed["findings"]:
-        assert set(finding) == {"code", "severity", "focus", "path", "value", "message", "shape", "source", "line"}
+        assert set(finding) == {"code", "severity", "focus", "path", "value", "message", "shape", "source", "line", "key",
+                                "caused_by"}
         assert finding["severity"] in ("violation", "warning", "info")
 
 

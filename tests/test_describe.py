@@ -146,8 +146,8 @@ def test_describe_cli_lists_every_problem_and_writes_nothing(run_cli, tmp_path):
     result = run_cli("describe", source, "-o", output)
     assert result.exit_code == 1
     lines = result.stderr.splitlines()
-    assert lines[0] == (f"{source}:3:3: $.catalog.titel: unknown key 'titel' (did you mean 'title'?)")
-    assert lines[-1] == "8 problem(s); nothing written"
+    assert lines[0] == (f"error: {source}:3:3: $.catalog.titel: unknown key 'titel' (did you mean 'title'?)")
+    assert lines[-1] == f"8 error(s), {len(lines) - 9} warning(s); nothing written"
     assert not output.exists()
     assert source.read_text(encoding="utf-8") == BROKEN
 

@@ -325,7 +325,7 @@ def test_html_has_one_card_per_resource_and_no_external_references(validated):
     assert page.tags["link"] == 0 and page.tags["iframe"] == 0 and page.tags["img"] == 0
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", result.stdout)
     assert "@import" not in result.stdout and "url(" not in result.stdout
-    assert page.tags["svg"] == 2  # per severity, per rule
+    assert result.stdout.count('<ul class="bars"') == 2  # per severity, per rule (plain HTML bars)
     # The distribution's finding is shown on its dataset's card.
     vag = result.stdout.split('data-resource="https://example.se/ds/vag"')[1].split("</article>")[0]
     assert "TEST-ACCESS-URL" in vag and "https://example.se/dist/vag-csv" in vag
@@ -364,7 +364,7 @@ def test_html_escapes_data():
     page = render(Report([finding], ["dcat-ap-se"], ["data.ttl"]), "html", context=ReportContext(graph=graph))
     assert hostile not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "&lt;b&gt;Vägnät&lt;/b&gt; &amp; co" in page
-    assert "Bad &quot;&lt;b&gt;&quot; &amp; co" in page
+    assert "Bad &#34;&lt;b&gt;&#34; &amp; co" in page.replace("&quot;", "&#34;")  # either escape of '"' 
     assert page.count("<script>") == 1  # ours only
 
 
@@ -390,7 +390,7 @@ def test_html_of_the_grunddata_examples_in_swedish(run_cli, tmp_path):
     assert "Valideringsrapport" in " ".join(page.text)
     assert findings, "the chosen invalid example should have findings"
     for finding in findings:  # the JSON was rendered in Swedish too
-        assert escape(finding["message"]) in result.stdout
+        assert escape(finding["message"]).replace("&quot;", "&#34;") in result.stdout.replace("&quot;", "&#34;")
 
 
 # --------------------------------------------------------------------------------------------- Markdown

@@ -166,3 +166,19 @@ def test_validate_score_flag(run_cli, tmp_path):
     refused = run_cli("validate", path, "--score", "--format", "json")
     assert refused.exit_code == 2
     assert "ena-grunddata score --format json" in refused.stderr
+
+
+def test_a_dataset_with_violations_is_never_rated_good_whatever_its_points():
+    # MQA: conformance weighs in. 375 points would be "excellent"; with a violation the rating is capped.
+    from ena_grunddata.validation.score import DatasetScore, CatalogScore
+
+    points = {c.key: float(c.points) for c in CHECKS}
+    points["conformity"] = 0.0
+    violating = DatasetScore("https://example.se/ds", "x", points, violations=True)
+    assert violating.total == 375 and violating.rating == "sufficient"
+    assert rating(375, conforms=False) == "sufficient" and rating(100, conforms=False) == "bad"
+    unknown = DatasetScore("https://example.se/ds", "x", points, violations=None)  # not validated: points decide
+    assert unknown.rating == "excellent"
+    clean = DatasetScore("https://example.se/ok", "y", {c.key: float(c.points) for c in CHECKS}, violations=False)
+    assert CatalogScore("https://example.se/c", "c", [clean, violating]).rating == "sufficient"
+    assert CatalogScore("https://example.se/c", "c", [clean]).rating == "excellent"

@@ -133,7 +133,11 @@ def test_suppression_in_a_description_file(run_cli, tmp_path):
     """The starter of `init --domain foretag` with every TODO replaced: only two warnings cannot be fixed honestly
     (fee financing, the end of a register that is still kept); with a suppression each, --fail-on warning passes."""
     starter = run_cli("init", "--domain", "foretag").stdout
-    text = fill_starter(starter)
+    from test_starter_clean import plausible  # what a domain owner writes over each TODO
+
+    text = plausible(starter)
+    # the starter marks these two itself (issue 17); take its comments out to see them found, then suppress them
+    text = re.sub(r"(?m)^\s*# ena-grunddata: ignore\[[A-Z0-9-]+\] .*\n", "", text)
     assert "TODO" not in text.split("\n", 3)[-1].replace("Replace every TODO", "")
     path = write(tmp_path, "katalog.yaml", text)
     before = run_cli("validate", "--no-config", "--fail-on", "warning", "--format", "json", path)

@@ -20,6 +20,22 @@ YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata descr
                "# yaml-language-server: $schema=description.schema.json\n")
 
 
+COUNTS = {"en": ("{e} error(s), {w} warning(s)", "; nothing written"),
+          "sv": ("{e} fel, {w} varning(ar)", "; inget skrevs")}
+
+
+def print_problems(outcome, lang: str) -> None:
+    """`error:` lines first (what stops `describe`), then `warning:` lines, each in file order; then the counts."""
+    problems = sorted(outcome.problems, key=lambda p: -p[0].severity)  # stable: keeps file order
+    for finding, column, _ in problems:
+        label = "error" if finding.severity.label == "violation" else finding.severity.label
+        click.echo(f"{label}: " + api.error_line(finding, column, lang), err=True)
+    if problems:
+        errors = sum(1 for f, _, _ in problems if f.severity.label == "violation")
+        counts, stopped = COUNTS.get(lang, COUNTS["en"])
+        click.echo(counts.format(e=errors, w=len(problems) - errors) + (stopped if errors else ""), err=True)
+
+
 @click.command("describe")
 @click.argument("source")
 @output_option
@@ -63,12 +79,8 @@ def command(source, output, rdf_format, old_format, from_rdf, no_write_back, voc
     no_write_back = no_write_back or source == "-"  # standard input cannot be written back to
     outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back,
                                     max_bytes=max_input_bytes)
-    for finding, column, _ in outcome.problems:
-        prefix = "" if finding.severity.label == "violation" else f"{finding.severity.label}: "
-        click.echo(prefix + api.error_line(finding, column, lang), err=True)
+    print_problems(outcome, lang)
     if not outcome.ok:
-        errors = sum(1 for f in outcome.findings if f.severity.label == "violation")
-        click.echo(f"{errors} problem(s); nothing written", err=True)
         raise click.exceptions.Exit(EXIT_FINDINGS)
     updated = None if no_write_back else api.text_with_identifiers(outcome)
     if outcome.built.minted and not no_write_back and updated is None:

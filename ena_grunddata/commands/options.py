@@ -11,9 +11,9 @@ from ..report import LANGUAGES
 
 def input_options(function):
     """How sources are read: format override and the safety limits."""
-    function = click.option("--input-format", type=click.Choice(sorted(FORMATS)), default=None,
-                            help="Parse every input as this RDF format instead of guessing from the name, "
-                                 "Content-Type or content.")(function)
+    function = click.option("--input-format", type=click.Choice([*sorted(FORMATS), "description"]), default=None,
+                            help="Parse every input as this RDF format (or as a YAML/JSON description) instead of "
+                                 "guessing from the name, Content-Type or content.")(function)
     function = click.option("--max-input-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_INPUT_BYTES,
                             show_default=True, help="Refuse an input larger than this.")(function)
     function = click.option("--timeout", type=click.FloatRange(min=0.1), default=DEFAULT_TIMEOUT,

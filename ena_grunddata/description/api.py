@@ -14,12 +14,18 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import re
 import sys
 from dataclasses import dataclass, field
 
 import yaml
 from rdflib import Graph
 
+from ..errors import InputError, file_error
+from ..load import DEFAULT_MAX_INPUT_BYTES
+from ..load.formats import looks_like_description, looks_like_description_file  # noqa: F401  (the loader's sniffs)
+from ..load.vocabularies import builtin_vocabularies, load_vocabularies
+from ..report import Finding, term_text
 from .build import Built, build, derived_identifier, random_identifier
 from .check import schema_problems
 from .identifiers import write_back
@@ -27,12 +33,6 @@ from .parse import parse
 from .schema import full_schema
 from .source import Source, json_path, read_source
 from .values import Vocab
-from ..errors import InputError, file_error
-from ..load import DEFAULT_MAX_INPUT_BYTES
-from ..report import Finding
-
-from ..load.vocabularies import builtin_vocabularies, load_vocabularies
-from ..load.formats import looks_like_description_file  # noqa: F401  (the loader's sniff, public here too)
 
 SECTION_KEYS = ("catalog", "datasets", "services", "series")
 
@@ -134,16 +134,33 @@ def read_text(path, max_bytes: int | None = None) -> str:
 def build_text(name: str, text: str, *, vocab: Vocab | None = None, mint=None) -> Outcome:
     """Check and build one description. `mint(path, node)` gives identifiers to entities that lack one."""
     vocab = vocab or vocabulary()
+    rdf = rdf_format_of(name, text)
+    if rdf:
+        raise InputError(f"this is RDF ({rdf}), not a description: read it with `describe --from-rdf`", where=name)
     source = read_source(name, text)
     if isinstance(source.data, dict) and {"@context", "@graph", "@id"} & set(source.data):
         raise InputError("this is JSON-LD, not a description: read it with `describe --from-rdf`", where=name)
     problems = schema_problems(source, vocab)
     built = build(source.data if isinstance(source.data, dict) else {}, vocab, mint)
     problems += built.problems
-    details = sorted((problem_finding(p, source) for p in problems), key=lambda d: (d[0].line or 0, d[1] or 0,
+    owners = Owners(built)
+    details = sorted((problem_finding(p, source, owners) for p in problems), key=lambda d: (d[0].line or 0, d[1] or 0,
                                                                                     d[0].focus, d[0].code))
     lines = {term: source.key_position(path)[0] for term, path in built.locations.items()}
     return Outcome(source=source, built=built, findings=[d[0] for d in details], lines=lines, problems=details)
+
+
+def rdf_format_of(name: str, text: str) -> str | None:
+    """The RDF format of text given where a description is expected (by its name, else its content), or None."""
+    from ..load import DESCRIPTION_EXTENSIONS, format_from_extension, sniff_format
+
+    lowered = name.lower()
+    if lowered.endswith(DESCRIPTION_EXTENSIONS):
+        return None  # YAML/JSON by name (JSON-LD is recognised once parsed)
+    head = text[:8192]
+    if looks_like_description(head) or head.lstrip().startswith(("{", "[")):
+        return None
+    return format_from_extension(lowered) or sniff_format(head.encode("utf-8"))
 
 
 def build_description(path, *, vocabularies=(), write_ids=True, max_bytes=None) -> Outcome:
@@ -200,7 +217,39 @@ _Dumper.add_representer(str, _str_representer)
 MESSAGES_SUGGEST = (" (did you mean '{}'?)", " (menade du '{}'?)")
 
 
-def problem_finding(problem, source: Source) -> tuple[Finding, int | None, str | None]:
+class Owners:
+    """JSON path -> the RDF resource built from it, and the property of a key: links a schema error to the SHACL
+    findings it causes (a misspelt `contact_point` is also "no dcat:contactPoint")."""
+
+    def __init__(self, built: Built):
+        self.graph = built.graph
+        self.nodes = {tuple(path): node for node, path in built.locations.items()}
+
+    def of(self, problem) -> tuple[str | None, str | None]:
+        path = tuple(problem.path)
+        for end in range(len(path) - 1, 0, -1):
+            node = self.nodes.get(path[:end])
+            if node is None:
+                continue
+            key = problem.suggestion if problem.code == "SCHEMA-UNKNOWN-KEY" and end == len(path) - 1 \
+                else path[end]
+            predicate = self.predicate(node, key)
+            return (term_text(node), predicate) if predicate else (None, None)
+        return None, None
+
+    def predicate(self, node, key) -> str | None:
+        from rdflib.namespace import RDF
+
+        from .model import KINDS
+
+        types = set(self.graph.objects(node, RDF.type))
+        for kind in KINDS.values():
+            if types & set(kind.types) and key in kind.fields_by_key:
+                return str(kind.fields_by_key[key].predicate)
+        return None
+
+
+def problem_finding(problem, source: Source, owners: Owners | None = None) -> tuple[Finding, int | None, str | None]:
     """The finding for one problem, with the column and suggestion the describe command prints."""
     line, column = source.key_position(problem.path) if problem.at_key else source.position(problem.path)
     location = json_path(problem.path)
@@ -208,9 +257,56 @@ def problem_finding(problem, source: Source) -> tuple[Finding, int | None, str |
     if problem.suggestion:
         en += MESSAGES_SUGGEST[0].format(problem.suggestion)
         sv += MESSAGES_SUGGEST[1].format(problem.suggestion)
-    finding = Finding(code=problem.code, severity=problem.severity, focus=location, path=None, value=problem.value,
-                      messages={"en": en, "sv": sv}, shape=None, source=source.name, line=line)
+    resource, predicate = owners.of(problem) if owners is not None else (None, None)
+    finding = Finding(code=problem.code, severity=problem.severity, focus=location, path=predicate,
+                      value=problem.value, messages={"en": en, "sv": sv}, shape=None, source=source.name, line=line,
+                      resource=resource)
     return finding, column, problem.suggestion
+
+
+@functools.lru_cache(maxsize=1)
+def key_of_predicate() -> dict[str, str]:
+    """RDF property IRI -> the description key most kinds write it with (dcat:contactPoint -> contact_point)."""
+    from collections import Counter
+
+    from .model import KINDS
+
+    counts: dict[str, Counter] = {}
+    for kind in KINDS.values():
+        for spec in kind.fields:
+            counts.setdefault(str(spec.predicate), Counter())[spec.key] += 1
+    return {predicate: keys.most_common(1)[0][0] for predicate, keys in counts.items()}
+
+
+@functools.lru_cache(maxsize=256)
+def _prefixed_names(iri: str) -> tuple[str, ...]:
+    from ..namespaces import PREFIXES
+    from .model import ORG
+
+    names = []
+    for prefix, namespace in (*PREFIXES.items(), ("org", ORG)):
+        if iri.startswith(str(namespace)) and len(iri) > len(str(namespace)):
+            names.append(f"{prefix}:{iri[len(str(namespace)):]}")
+    return tuple(names)
+
+
+def in_user_terms(finding: Finding) -> Finding:
+    """A finding about a description file, in the author's terms: the YAML key (`contact_point`) in the message
+    and in `key_name`; the RDF property stays in `path`."""
+    if finding.key_name is not None or not finding.path:
+        return finding
+    if finding.code.startswith("SCHEMA-"):
+        key = next((str(p) for p in reversed(finding.focus.split(".")) if p and not p.isdigit()), None)
+        return Finding(**{**finding.__dict__, "key_name": key}) if key and key != "$" else finding
+    key = key_of_predicate().get(finding.path)
+    if key is None:
+        return finding
+    names = _prefixed_names(finding.path)
+    messages = dict(finding.messages)
+    if names:
+        pattern = re.compile(r"(?<![\w:`<])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w-])")
+        messages = {lang: pattern.sub(f"`{key}`", text) for lang, text in messages.items()}
+    return Finding(**{**finding.__dict__, "messages": messages, "key_name": key})
 
 
 def error_line(finding: Finding, column: int | None = None, lang: str = "en") -> str:

@@ -187,7 +187,9 @@ def landing_page():
 
 
 def page():
-    return iris("page", FOAF.page, "Documentation pages (foaf:page).", "Dokumentationssidor (foaf:page).")
+    return F("page", FOAF.page, "ref", "Documentation pages (foaf:page): keys under `documents` (which give the page "
+             "its title), or IRIs.", "Dokumentationssidor (foaf:page): nycklar under `documents` (som ger sidan "
+             "dess titel), eller IRI:er.", many=True, target="Document", level="O")
 
 
 def relation():

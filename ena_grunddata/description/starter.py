@@ -9,22 +9,29 @@ import uuid
 from rdflib import URIRef
 from rdflib.namespace import SKOS
 
-from ..errors import UsageError
 from ..namespaces import ENA, GRUNDDATA_SCHEME
 from .model import HVD_CATEGORIES, ORGANISATION_BASE, THEMES
 from .values import Vocab
 
 PLACEHOLDER = "TODO"
+# Warnings a domain owner can honestly declare not applicable: the starter writes a suppression comment with the
+# reason (`# ena-grunddata: ignore[CODE] reason`) in the resource it concerns; delete it when it does not hold.
+SUPPRESS = "# ena-grunddata: ignore[{code}] {reason}"
+NOT_FEE_FINANCED = ("SE-AGENT-CLASSIFICATION-RECOMMENDED",
+                    "not regulated to charge fees (if it is: delete this line, write classification: fee-financed)")
+STILL_MAINTAINED = ("SE-PERIOD-ENDDATE-RECOMMENDED", "the register is still maintained: its period has no end yet")
+NO_LICENCE_RESTRICTED = ("the data is disclosed under secrecy rules, not licensed for reuse: the terms are in "
+                         "`rights`")
 # Access to a domain's data when it is not open by nature (Person data is delivered through Navet under secrecy).
 DEFAULT_ACCESS = {"person": "restricted"}
 
 
-def domain_facts(graph, slug: str) -> dict:
+def domain_facts(graph, name: str) -> dict:
+    from ..load.vocabularies import resolve_domain
+
     vocab = Vocab(graph)
-    concept = vocab.to_iri((GRUNDDATA_SCHEME,), slug)
-    if concept is None:
-        known = ", ".join(vocab.notations((GRUNDDATA_SCHEME,))) or "none"
-        raise UsageError(f"unknown domain '{slug}' (known: {known})")
+    concept = resolve_domain(graph, name)  # slug, label (Företag, Business) or IRI; typos get a suggestion
+    slug = vocab.notation((GRUNDDATA_SCHEME,), concept) or str(concept).rsplit("/", 1)[-1]
     agency = graph.value(concept, ENA.responsibleAgency)
     orgnr = str(agency)[len(ORGANISATION_BASE):] if agency and str(agency).startswith(ORGANISATION_BASE) else None
     names = {l.language: str(l) for l in graph.objects(concept, ENA.responsibleAgencyName)}
@@ -44,6 +51,10 @@ def domain_facts(graph, slug: str) -> dict:
 def q(text: str) -> str:
     """A double-quoted YAML string."""
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def suppress(code: str, reason: str) -> str:
+    return SUPPRESS.format(code=code, reason=reason)
 
 
 def starter_text(graph, domain: str | None = None, today: datetime.date | None = None) -> str:
@@ -79,6 +90,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"  modified: {q(today)}",
         "",
         "agents:",
+        "  " + suppress(*NOT_FEE_FINANCED),
         "  agency:",
     ]
     if facts["orgnr"]:
@@ -100,7 +112,9 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         "  contact:                      # a function, not a person; never the publisher's own IRI",
         f"    name: {q(PLACEHOLDER + ': t.ex. Kundtjänst, öppna data')}",
         f"    email: {PLACEHOLDER}@{PLACEHOLDER}.se",
-        "    # phone: \"+46 8 123 456 00\"",
+        f"    phone: {q(PLACEHOLDER + ': +46 8 123 456 00')}",
+        f"    address: {{street: {q(PLACEHOLDER + ': Gatan 1')}, postal_code: {q(PLACEHOLDER + ': 123 45')}, "
+        f"locality: {q(PLACEHOLDER + ': Orten')}, country: \"Sverige\"}}",
         "",
         "specifications:",
         "  specification:               # what the data conforms to (grunddata must name one)",
@@ -110,6 +124,13 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"en: {q(PLACEHOLDER + ': concept and information model')}}}",
         "    publisher: agency",
         f"    version: {q(PLACEHOLDER + ': 1.0')}",
+        "",
+        "documents:",
+        "  api_docs:                     # a page that `page` refers to: the key gives it a title",
+        f"    id: https://www.{PLACEHOLDER}.se/api",
+        f"    title: {{sv: {q(PLACEHOLDER + ': API-dokumentation')}, en: {q(PLACEHOLDER + ': API documentation')}}}",
+        f"    description: {{sv: {q(PLACEHOLDER + ': tillgänglighet, kapacitet och användning')}, "
+        f"en: {q(PLACEHOLDER + ': availability, capacity and use')}}}",
         "",
         "datasets:",
         "  register:",
@@ -135,6 +156,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
                   f"    hvd_category: {facts['hvd']}"]
     lines += [
         "    spatial: http://sws.geonames.org/2661886/",
+        "    " + suppress(*STILL_MAINTAINED),
         f"    temporal: {{start: {q(PLACEHOLDER + ': 2000-01-01')}}}   # first day the data covers",
         f"    issued: {q(today)}",
         f"    modified: {q(today)}",
@@ -142,6 +164,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"    landing_page: https://www.{PLACEHOLDER}.se/{PLACEHOLDER}",
         f"    quality: https://www.{PLACEHOLDER}.se/kvalitet   # a quality declaration",
         "    distributions:",
+        *([] if public else ["      " + suppress("SE-DISTRIBUTION-LICENSE-RECOMMENDED", NO_LICENCE_RESTRICTED)]),
         f"      - title: {{sv: {q(PLACEHOLDER + ': distributionens titel')}, en: {q(PLACEHOLDER + ': title')}}}",
         f"        description: {{sv: {q(PLACEHOLDER + ': hur uppgifterna lämnas')}, "
         f"en: {q(PLACEHOLDER + ': how the data is provided')}}}",
@@ -155,12 +178,20 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
     else:
         lines += ["        rights:",
                   f"          description: {{sv: {q(PLACEHOLDER + ': villkor för åtkomst')}, "
-                  f"en: {q(PLACEHOLDER + ': conditions of access')}}}"]
+                  f"en: {q(PLACEHOLDER + ': conditions of access')}}}",
+                  f"          attribution_text: {{sv: {q(PLACEHOLDER + ': Källa: myndighetens namn')}, "
+                  f"en: {q(PLACEHOLDER + ': Source: the agency')}}}",
+                  f"          attribution_url: https://www.{PLACEHOLDER}.se/",
+                  "          copyright_holder: agency",
+                  f"          copyright_statement: https://www.{PLACEHOLDER}.se/upphovsratt",
+                  "          jurisdiction: http://sws.geonames.org/2661886/",
+                  f"          reuser_guidelines: https://www.{PLACEHOLDER}.se/villkor"]
     if facts["hvd"]:
         lines.append("        legislation: hvd")
     lines += [
         "",
         "services:",
+        *([] if public else ["  " + suppress("SE-SERVICE-LICENSE-RECOMMENDED", NO_LICENCE_RESTRICTED)]),
         "  api:",
         f"    identifier: {uuid.uuid4()}",
         f"    title: {{sv: {q(PLACEHOLDER + ': API:ets namn')}, en: {q(PLACEHOLDER + ': API name')}}}",
@@ -185,7 +216,7 @@ def starter_text(graph, domain: str | None = None, today: datetime.date | None =
         f"    endpoint_url: https://api.{PLACEHOLDER}.se/v1",
         f"    endpoint_description: https://api.{PLACEHOLDER}.se/v1/openapi.json",
         "    serves_dataset: register",
-        f"    page: https://www.{PLACEHOLDER}.se/api   # service documentation (availability, capacity)",
+        "    page: api_docs               # service documentation (a key under `documents`, or an IRI)",
         "",
     ]
     return "\n".join(lines)

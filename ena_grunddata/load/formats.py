@@ -44,7 +44,7 @@ def sniff_format(data: bytes) -> str | None:
     if head[:1] in (b"{", b"["):
         return "jsonld"
     text = head.decode("utf-8", errors="replace")
-    if re.search(r"^\s*(@prefix|@base|prefix|base)\b", text, re.MULTILINE | re.IGNORECASE):
+    if re.search(r"^\s*(@prefix|@base|prefix\s|base\s)", text, re.MULTILINE | re.IGNORECASE):
         return "trig" if re.search(r"^\s*\S+\s*\{", text, re.MULTILINE) and "GRAPH" in text.upper() else "turtle"
     lines = [line for line in text.splitlines()[:-1] or text.splitlines() if line.strip()
              and not line.lstrip().startswith("#")]
@@ -66,6 +66,8 @@ def choose_format(name: str, content_type: str | None, data: bytes) -> str:
         return "description"
     fmt = format_from_extension(lowered) if not is_url(name) else None
     fmt = fmt or format_from_media_type(content_type) or (format_from_extension(lowered) if is_url(name) else None)
+    if fmt is None and looks_like_description(data[:256 * 1024].decode("utf-8", "replace")):
+        return "description"  # e.g. `validate - < katalog.yaml`
     fmt = fmt or sniff_format(data)
     if fmt is None:
         if not data.strip():
@@ -93,6 +95,16 @@ def looks_like_description_file(path) -> bool:
             head = handle.read(256 * 1024).decode("utf-8", errors="replace")
     except OSError:
         return False
+    return looks_like_description(head)
+
+
+_RDF_DIRECTIVE = re.compile(r"^\s*(?:@prefix|@base|PREFIX\s|BASE\s)", re.IGNORECASE | re.MULTILINE)
+
+
+def looks_like_description(head: str) -> bool:
+    """Text (e.g. standard input) that is a description: a top-level section key, and neither JSON-LD nor Turtle."""
     if head.lstrip().startswith(("{", "[")) and any(k in head[:4096] for k in ('"@context"', '"@graph"', '"@id"')):
+        return False
+    if head.lstrip().startswith("<") or _RDF_DIRECTIVE.search(head[:8192]):
         return False
     return bool(_TOP_KEY.search(head))

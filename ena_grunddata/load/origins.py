@@ -42,6 +42,11 @@ class Origins:
         for term, line in other._explicit.items():
             self._explicit.setdefault(term, line)
 
+    def describes(self, term) -> bool:
+        """Whether a loaded source describes `term` (has it as a subject on a line we can find)."""
+        source = self.source_of(term)
+        return source is not None and (term in self._explicit or str(term) in self._line_index(source))
+
     def locate(self, term, graph: Graph | None = None) -> tuple[str | None, int | None]:
         """(source, line) of a subject; a blank node borrows the place of the resource that refers to it."""
         source = self._source_of.get(term)

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import functools
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import SKOS
 
 from .. import resources
+from ..namespaces import GRUNDDATA_SCHEME
 from .model import Limits
 from .parse_rdflib import parse_document
 from .sources import read_document
@@ -34,3 +36,34 @@ def load_vocabularies(extra=(), limits: Limits | None = None) -> Graph:
             graph.remove((subject, predicate, None))
         graph += user
     return graph
+
+
+def resolve_domain(graph: Graph, text: str) -> URIRef:
+    """The domain concept `--domain` names: its slug (foretag), its Swedish or English label (Företag, Business),
+    or its IRI, in any letter case. Anything else is a usage error that suggests the nearest slug."""
+    import difflib
+    import unicodedata
+
+    from ..errors import UsageError
+
+    def folded(value: str) -> str:
+        plain = unicodedata.normalize("NFKD", value.casefold())
+        return " ".join("".join(c for c in plain if not unicodedata.combining(c)).replace("-", " ").split())
+
+    names: dict[str, URIRef] = {}  # folded name -> concept
+    slugs: dict[URIRef, str] = {}
+    for concept in graph.subjects(SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)):
+        if not isinstance(concept, URIRef):
+            continue
+        slug = str(graph.value(concept, SKOS.notation) or str(concept).rsplit("/", 1)[-1])
+        slugs[concept] = slug
+        for name in (slug, str(concept), *(str(label) for label in graph.objects(concept, SKOS.prefLabel)),
+                     *(str(label) for label in graph.objects(concept, SKOS.altLabel))):
+            names.setdefault(folded(name), concept)
+    wanted = folded(str(text))
+    if wanted in names:
+        return names[wanted]
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.6) or sorted(
+        name for name in names if len(wanted) >= 4 and name.startswith(wanted))[:1]
+    hint = f"did you mean '{slugs[names[close[0]]]}'? " if close else ""
+    raise UsageError(f"unknown domain '{text}' ({hint}known: {', '.join(sorted(slugs.values())) or 'none'})")

@@ -8,6 +8,7 @@ too. `--allow-invalid` lets a refused catalog through and `--no-validate` skips 
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 
@@ -102,8 +103,7 @@ def validate_catalog(catalog, sources, *, rules=None, input_format=None,
 
 def _verdict(report: Report, extra: list[Finding]) -> Verdict:
     if extra:
-        report = Report(report.findings + extra, report.profiles, report.sources, report.fail_on, report.notes,
-                        report.guidance)
+        report = dataclasses.replace(report, findings=report.findings + extra)
     return Verdict(report=report, violations=report.summary["violation"],
                    placeholders=sum(1 for f in report.findings if f.code in PLACEHOLDER_CODES))
 

@@ -18,7 +18,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from .. import resources
 from ..load import Document, is_url
-from ..namespaces import DCAT, DCTERMS, ENA
+from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
 from ..report import Finding, Report, Severity
 
 CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
@@ -211,11 +211,11 @@ def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
 
 
 def label_of(graph: Graph | None, resource: str, lang: str) -> str:
-    """dcterms:title (or foaf:name, rdfs:label, skos:prefLabel) in the language asked for, else any."""
+    """dcterms:title (or foaf:name, vcard:fn, rdfs:label, skos:prefLabel) in the language asked for, else any."""
     if graph is None:
         return ""
     term = term_of(resource)
-    for predicate in (DCTERMS.title, URIRef("http://xmlns.com/foaf/0.1/name"), RDFS.label, SKOS.prefLabel):
+    for predicate in (DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SKOS.prefLabel):
         values = [v for v in graph.objects(term, predicate) if isinstance(v, Literal)]
         if values:
             return str(next((v for v in values if v.language == lang), next(
@@ -231,6 +231,35 @@ def kind_of(graph: Graph | None, resource: str) -> str:
         if (term_of(resource), RDF.type, cls) in graph:
             return str(cls).rsplit("#", 1)[-1]
     return ""
+
+
+AGENT_CLASSES = (FOAF.Organization, FOAF.Agent, FOAF.Person)
+CONTACT_CLASSES = (VCARD.Organization, VCARD.Individual, VCARD.Kind)
+
+
+def role_of(graph: Graph | None, resource: str) -> str:
+    """"Agent" or "Contact" for resources that are not DCAT ones (publishers, contact points), else ''."""
+    if graph is None:
+        return ""
+    types = set(graph.objects(term_of(resource), RDF.type))
+    if types & set(AGENT_CLASSES):
+        return "Agent"
+    if types & set(CONTACT_CLASSES):
+        return "Contact"
+    return ""
+
+
+def relation_to(graph: Graph | None, resource: str) -> tuple[str, str] | None:
+    """(referring resource, property IRI) of the first statement that points at `resource`: how a blank node is
+    reached, so people read "its temporal coverage" instead of a blank-node label."""
+    if graph is None:
+        return None
+    term = term_of(resource)
+    for subject, predicate in sorted(graph.subject_predicates(term), key=lambda sp: (isinstance(sp[0], BNode),
+                                                                                     str(sp[0]), str(sp[1]))):
+        if subject != term:
+            return text_of(subject), str(predicate)
+    return None
 
 
 def domains_of(graph: Graph | None, resource: str, domain: str | None) -> list[str]:
@@ -334,8 +363,12 @@ def property_spellings(document: Document, path: str) -> list[str]:
     elif document.format == "jsonld":
         spellings += [rf'"{re.escape(path)}"\s*:', rf'"(?:[\w.-]+:)?{escaped_local}"\s*:']
     elif document.format == "description":  # keys are the local names in snake_case: contactPoint -> contact_point
+        from ..description.api import key_of_predicate
+
         snake = re.escape(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local).lower())
-        spellings.append(rf"^\s*(?:-\s*)?(?:{escaped_local}|{snake})\s*:")
+        key = key_of_predicate().get(path)  # the format's own key: dcterms:accessRights -> access
+        keys = "|".join(dict.fromkeys([escaped_local, snake, *([re.escape(key)] if key else [])]))
+        spellings.append(rf"^\s*(?:-\s*)?(?:{keys})\s*:")
     return spellings
 
 

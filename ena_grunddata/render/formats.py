@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 
 from rdflib import Graph, URIRef
 
@@ -52,39 +51,57 @@ TEXT = {
     "en": {"value": "value", "none": "No findings.", "conforms": "conforms", "not": "does not conform",
            "resources": "resources", "sources": "sources", "more": "more findings not shown (counts are exact)",
            "violation": "violations", "warning": "warnings", "info": "infos", "fail_on": "fail-on",
-           "checklist": "Also check by hand (metadata cannot show these):"},
+           "checklist": "Also check by hand (metadata cannot show these):", "about": "about",
+           "explains": "fix this first: it explains the {n} findings below",
+           "explains_one": "fix this first: it explains the finding below"},
     "sv": {"value": "värde", "none": "Inga anmärkningar.", "conforms": "uppfyller kraven", "not":
            "uppfyller inte kraven", "resources": "resurser", "sources": "källor",
            "more": "anmärkningar visas inte (antalen stämmer)", "violation": "fel", "warning": "varningar",
            "info": "upplysningar", "fail_on": "gräns",
-           "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):"},
+           "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):", "about": "gäller",
+           "explains": "rätta detta först: det förklarar de {n} anmärkningarna nedan",
+           "explains_one": "rätta detta först: det förklarar anmärkningen nedan"},
 }
 SEVERITY_WORD = {"en": {"violation": "violation", "warning": "warning", "info": "info"},
                  "sv": {"violation": "fel", "warning": "varning", "info": "info"}}
 
 
 def render_text(report: Report, lang: str = "en", *, max_findings: int | None = None) -> str:
+    """One block per resource; a finding that explains others comes first, its consequences indented under it."""
     words = TEXT.get(lang, TEXT["en"])
-    severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
-    by_resource: dict[tuple, list] = defaultdict(list)
-    for finding in report.findings:  # per source: the same IRI in two files is two resources
-        by_resource[(finding.source, finding.focus)].append(finding)
     lines = []
     shown = 0
-    for (_, focus), findings in by_resource.items():
+
+    def add(finding, indent: str, about: str | None) -> None:
+        label = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])[finding.severity.label]
+        where = f"  ({finding.source}:{finding.line})" if about and finding.source and finding.line else ""
+        lines.append(f"{indent}{label:<9} {property_term(finding):<24} {finding.message(lang)}  [{finding.code}]")
+        if finding.value is not None:
+            lines.append(f"{indent}{'':<9} {'':<24} {words['value']}: {finding.value}")
+        if about:
+            lines.append(f"{indent}{'':<9} {'':<24} {words['about']} {about}{where}")
+
+    focus = block = None
+    for root, consequences in report.roots():  # a resource's findings are consecutive
         if max_findings is not None and shown >= max_findings:
             break
-        first = findings[0]
-        where = f"{first.source}:{first.line}" if first.source and first.line else (first.source or "")
-        lines.append(f"{short(focus) if focus.startswith('_:') else focus}" + (f"  ({where})" if where else ""))
-        for finding in findings:
+        if (root.source, root.focus) != block:  # per source: the same IRI in two files is two resources
+            if block is not None:
+                lines.append("")
+            block, focus = (root.source, root.focus), root.focus
+            where = f"{root.source}:{root.line}" if root.source and root.line else (root.source or "")
+            lines.append(f"{short(focus) if focus.startswith('_:') else focus}" + (f"  ({where})" if where else ""))
+        shown += 1
+        add(root, "  ", None)
+        if consequences:
+            key = "explains_one" if len(consequences) == 1 else "explains"
+            lines.append(f"    ↳ {words[key].format(n=len(consequences))}")
+        for consequence in consequences:
             if max_findings is not None and shown >= max_findings:
                 break
             shown += 1
-            label = severity_word[finding.severity.label]
-            lines.append(f"  {label:<9} {short(finding.path):<24} {finding.message(lang)}  [{finding.code}]")
-            if finding.value is not None:
-                lines.append(f"  {'':<9} {'':<24} {words['value']}: {finding.value}")
+            add(consequence, "      ", consequence.focus if consequence.focus != focus else None)
+    if block is not None:
         lines.append("")
     hidden = len(report.findings) - shown
     if hidden > 0:
@@ -97,6 +114,11 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
         lines.extend(guidance_lines(lang, words))
     lines.append(summary_line(report, lang))
     return "\n".join(lines) + "\n"
+
+
+def property_term(finding) -> str:
+    """The property in the user's terms: the YAML key for a description file, else the prefixed RDF name."""
+    return finding.key_name or short(finding.path)
 
 
 def guidance_lines(lang: str, words: dict) -> list[str]:

@@ -94,6 +94,8 @@ def describe(finding, lang: str, context: ReportContext) -> str:
     parts = [words[finding.severity.label], finding.path or "", finding.message(lang)]
     if finding.value is not None:
         parts.append(f"[{finding.value}]")
+    if finding.cause:
+        parts.append(f"(caused by {finding.caused_by}: fix that first)")
     if where:
         parts.append(f"({where})")
     return " ".join(p for p in parts if p)

@@ -18,14 +18,18 @@ WORDS = {
            "severity": "Severity", "count": "Count", "message": "Message", "findings": "Findings",
            "resource": "Resource", "property": "Property", "where": "Where", "more": "more",
            "none": "No findings.", "score": "Quality score", "dataset": "Dataset", "points": "Points",
-           "rating": "Rating", "catalog": "catalog"},
+           "rating": "Rating", "catalog": "catalog", "fix_first": "Fix these first",
+           "explains": "explains {n} more findings", "explains_one": "explains one more finding",
+           "caused_by": "caused by"},
     "sv": {"title": "ena-grunddata validering", "conforms": "uppfyller kraven", "not": "uppfyller inte kraven",
            "fail_on": "gräns", "violation": "Fel", "warning": "Varningar", "info": "Upplysningar",
            "resources": "Resurser", "sources": "Källor", "top": "Vanligaste reglerna", "rule": "Regel",
            "severity": "Allvarlighet", "count": "Antal", "message": "Meddelande", "findings": "Anmärkningar",
            "resource": "Resurs", "property": "Egenskap", "where": "Var", "more": "till",
            "none": "Inga anmärkningar.", "score": "Kvalitetspoäng", "dataset": "Datamängd", "points": "Poäng",
-           "rating": "Betyg", "catalog": "katalog"},
+           "rating": "Betyg", "catalog": "katalog", "fix_first": "Rätta detta först",
+           "explains": "förklarar {n} anmärkningar till", "explains_one": "förklarar en anmärkning till",
+           "caused_by": "orsakas av"},
 }
 
 
@@ -37,6 +41,7 @@ def render_markdown(report: Report, *, lang: str = "en", max_findings: int | Non
     if not report.findings:
         lines += [words["none"], ""]
     else:
+        lines += fix_first(report, lang, words)
         lines += top_rules(report, lang, words) + [""]
         lines += findings_table(report, lang, words, context,
                                 DEFAULT_MAX_ROWS if max_findings is None else max_findings)
@@ -65,13 +70,27 @@ def counts_table(report: Report, words: dict) -> list[str]:
             f"{len(report.sources)} |"]
 
 
+def fix_first(report: Report, lang: str, words: dict) -> list[str]:
+    """The findings that explain others, each with how many it explains: what to fix first."""
+    roots = [(root, consequences) for root, consequences in report.roots() if consequences]
+    if not roots:
+        return []
+    lines = [f"**{words['fix_first']}**", ""]
+    for root, consequences in roots:
+        where = f" ({cell(root.source)}:{root.line})" if root.source and root.line else ""
+        lines.append(f"- `{root.code}` {cell(root.message(lang))}{where} — "
+                     f"{words['explains_one' if len(consequences) == 1 else 'explains'].format(n=len(consequences))}")
+    return lines + [""]
+
+
 def top_rules(report: Report, lang: str, words: dict) -> list[str]:
     severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
     counted = Counter(f.code for f in report.findings)
     first = {}
     for finding in report.findings:
         first.setdefault(finding.code, finding)
-    order = sorted(counted, key=lambda code: (-first[code].severity, -counted[code], code))
+    causes = {f.code for f in report.causes}
+    order = sorted(counted, key=lambda code: (code not in causes, -first[code].severity, -counted[code], code))
     lines = [f"**{words['top']}**", "", f"| {words['rule']} | {words['severity']} | {words['count']} | "
              f"{words['message']} |", "|---|---|---:|---|"]
     for code in order[:TOP_RULES]:
@@ -84,7 +103,7 @@ def top_rules(report: Report, lang: str, words: dict) -> list[str]:
 
 def findings_table(report: Report, lang: str, words: dict, context: ReportContext, cap: int) -> list[str]:
     severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
-    ordered = sorted(report.findings, key=lambda f: -f.severity)  # stable: keeps file/line order within severity
+    ordered = report.findings  # causes first, each followed by what it explains; then by resource and severity
     shown = ordered[:cap]
     lines = [f"<details><summary>{words['findings']} ({len(shown)}/{len(ordered)})</summary>", "",
              f"| {words['severity']} | {words['resource']} | {words['property']} | {words['message']} | "
@@ -92,8 +111,11 @@ def findings_table(report: Report, lang: str, words: dict, context: ReportContex
     for finding in shown:
         line = context.line_of(finding)
         where = f"{finding.source}:{line}" if finding.source and line else (finding.source or "")
-        lines.append(f"| {severity_word[finding.severity.label]} | {cell(finding.focus)} | {cell(short(finding.path))} "
-                     f"| {cell(finding.message(lang))} | `{finding.code}` | {cell(where)} |")
+        mark = "↳ " if finding.cause else ""
+        because = f" ({words['caused_by']} `{finding.caused_by}`)" if finding.cause else ""
+        lines.append(f"| {mark}{severity_word[finding.severity.label]} | {cell(finding.focus)} | "
+                     f"{cell(finding.key_name or short(finding.path))} "
+                     f"| {cell(finding.message(lang))}{because} | `{finding.code}` | {cell(where)} |")
     if len(ordered) > len(shown):
         lines.append("")
         lines.append(f"… {len(ordered) - len(shown)} {words['more']}")

@@ -80,6 +80,10 @@ def result(finding: Finding, rule_index: int, lang: str, context: ReportContext)
         from .suppressed import sarif_suppressions
 
         entry["suppressions"] = sarif_suppressions(finding)
+    if finding.key_name:
+        entry["properties"]["key"] = finding.key_name
+    if finding.cause:  # fix the cause first: code hosts list results in this order
+        entry["properties"]["causedBy"] = finding.caused_by
     return entry
 
 

@@ -17,6 +17,7 @@ from rdflib.namespace import RDFS, SKOS
 
 from .. import resources
 from ..namespaces import ENA, GRUNDDATA_SCHEME
+from ..load.vocabularies import resolve_domain  # noqa: F401  (re-exported)
 from .profiles import builtin_vocabularies, load_vocabularies
 
 ORGANISATION_PREFIX = "http://dataportal.se/organisation/SE"

@@ -4,11 +4,10 @@
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF
 
-from ..errors import UsageError
 from ..load import Loaded
-from ..namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
+from ..namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES
 from ..report import Finding
 
 MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
@@ -22,13 +21,10 @@ def description_findings(loaded: Loaded) -> list[Finding]:
 
 
 def domain_concept(vocabulary: Graph, slug: str):
-    for concept in vocabulary.subjects(SKOS.notation, None):
-        if str(vocabulary.value(concept, SKOS.notation)) == slug and \
-                (concept, SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)) in vocabulary:
-            return concept
-    known = sorted(str(vocabulary.value(c, SKOS.notation)) for c in
-                   vocabulary.subjects(SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)))
-    raise UsageError(f"unknown domain '{slug}' (known: {', '.join(known) or 'none'})")
+    """The concept `--domain` names (slug, Swedish or English label, or IRI; typos get a suggestion)."""
+    from .domains import resolve_domain
+
+    return resolve_domain(vocabulary, slug)
 
 
 def mark_intended_domain(data: Graph, slug: str, vocabulary: Graph) -> None:
@@ -41,3 +37,21 @@ def mark_intended_domain(data: Graph, slug: str, vocabulary: Graph) -> None:
 
 def has_grunddata_marker(graph: Graph) -> bool:
     return any(str(o).startswith(GRUNDDATA_PREFIXES) for o in graph.objects(None, DCTERMS.subject))
+
+
+def undescribed(findings: list[Finding], loaded: Loaded) -> frozenset | None:
+    """Focus IRIs no loaded source describes (a publisher IRI with a typo): their findings have one cause."""
+    if not loaded.sources:
+        return None  # a graph from memory: nothing is known about sources
+    return frozenset(f.focus for f in findings if not f.focus.startswith(("_:", "$"))
+                     and not loaded.origins.describes(URIRef(f.focus)))
+
+
+def in_user_terms(findings: list[Finding], loaded: Loaded) -> list[Finding]:
+    """Findings about description files name the YAML key, not the RDF property (which stays in `path`)."""
+    names = {d.name for d in loaded.documents if d.format == "description"}
+    if not names:
+        return findings
+    from ..description.api import in_user_terms as user_terms
+
+    return [user_terms(f) if f.source in names else f for f in findings]

@@ -8,7 +8,7 @@ from ..errors import UsageError
 from ..load import Limits, Loaded, Origins, load
 from ..namespaces import ENA
 from ..report import Finding, Report, Severity
-from .marking import description_findings, has_grunddata_marker, mark_intended_domain
+from .marking import description_findings, has_grunddata_marker, in_user_terms, mark_intended_domain, undescribed
 from .profiles import load_shapes, load_vocabularies
 
 ENGINES = ("auto", "fast", "pyshacl")  # auto: fast when it covers the shapes, else pyshacl
@@ -60,11 +60,10 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
         found = fast_validate.run(fast_validate.data_from_graph(data), shapes_bundle)
     else:
         found = pyshacl_engine.run(data, shapes_bundle)
-    findings = [locate(f, loaded) for f in found]
-    findings += description_findings(loaded)
+    findings = in_user_terms([locate(f, loaded) for f in found] + description_findings(loaded), loaded)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources,
                   fail_on=fail_on, guidance=has_grunddata_marker(loaded.graph) or bool(domain),
-                  notes=[note] if note else [])
+                  notes=[note] if note else [], undescribed=undescribed(findings, loaded))
 
 
 def check_engine(engine: str) -> None:

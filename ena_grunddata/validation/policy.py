@@ -68,7 +68,7 @@ class Policy:
                          + "; ".join(f"{g['code']} {g['focus']}" for g in gone[:5]) + (" …" if len(gone) > 5 else ""))
         return Report(findings=findings, profiles=report.profiles, sources=report.sources, fail_on=report.fail_on,
                       notes=notes, guidance=report.guidance, suppressed=suppressed,
-                      input_errors=report.input_errors, baseline_gone=gone)
+                      input_errors=report.input_errors, baseline_gone=gone, undescribed=report.undescribed)
 
     def documents_of(self, report: Report, documents) -> list[Document]:
         """The documents to look for comments in: those the run kept, else the local files read again (only the

@@ -25,6 +25,9 @@ DIMENSION_WORDS = {
            "reusability": "återanvändbarhet", "contextuality": "sammanhang"},
 }
 RATINGS = ((351, "excellent"), (221, "good"), (121, "sufficient"), (0, "bad"))  # MQA's bands over 405 points
+# Conformance weighs in: a dataset that violates the profiles is at most "sufficient", whatever its points (the
+# MQA treats DCAT-AP compliance the same way), so a report never calls a dataset with violations "good".
+CAP_WITH_VIOLATIONS = "sufficient"
 RATING_WORDS = {"en": {"excellent": "excellent", "good": "good", "sufficient": "sufficient", "bad": "bad"},
                 "sv": {"excellent": "utmärkt", "good": "bra", "sufficient": "tillräcklig", "bad": "dålig"}}
 
@@ -129,6 +132,7 @@ class DatasetScore:
     resource: str
     title: str
     points: dict[str, float]  # check key -> points given
+    violations: bool | None = None  # the dataset violates the profiles (None: not validated)
 
     @property
     def total(self) -> float:
@@ -136,7 +140,7 @@ class DatasetScore:
 
     @property
     def rating(self) -> str:
-        return rating(self.total)
+        return rating(self.total, conforms=not self.violations)
 
     def dimension(self, name: str) -> tuple[float, int]:
         got = sum(p for key, p in self.points.items() if DIMENSION_OF[key] == name)
@@ -167,7 +171,9 @@ class CatalogScore:
 
     @property
     def rating(self) -> str | None:
-        return None if self.total is None else rating(self.total)
+        if self.total is None:
+            return None
+        return rating(self.total, conforms=not any(d.violations for d in self.datasets))
 
     def to_dict(self) -> dict:
         return {"resource": self.resource, "title": self.title, "total": self.total, "max": MAX_POINTS,
@@ -193,8 +199,12 @@ def check(key: str) -> Check:
     return next(c for c in CHECKS if c.key == key)
 
 
-def rating(total: float) -> str:
-    return next(name for floor, name in RATINGS if total >= floor)
+def rating(total: float, conforms: bool = True) -> str:
+    """MQA's band for the points; without conformance, at most CAP_WITH_VIOLATIONS."""
+    band = next(index for index, (floor, _) in enumerate(RATINGS) if total >= floor)
+    if not conforms:
+        band = max(band, next(i for i, (_, name) in enumerate(RATINGS) if name == CAP_WITH_VIOLATIONS))
+    return RATINGS[band][1]
 
 
 # --------------------------------------------------------------------------------------------- scoring
@@ -232,7 +242,8 @@ def score_dataset(graph: Graph, dataset, vocabularies: Graph, violated: set[str]
             points[item.key] = float(item.points) if conforms(graph, dataset, distributions, violated) else 0.0
         else:
             points[item.key] = float(item.points) if passes(item.key, own, vocabularies) else 0.0
-    return DatasetScore(text_of(dataset), title(graph, dataset), points)
+    return DatasetScore(text_of(dataset), title(graph, dataset), points,
+                        violations=None if violated is None else points["conformity"] == 0)
 
 
 def properties_of(graph: Graph, node) -> dict:

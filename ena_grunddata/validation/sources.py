@@ -85,7 +85,14 @@ def combine(reports: list[Report], errors: list) -> Report:
                   sources=unique(s for report in reports for s in report.sources),
                   fail_on=first.fail_on, notes=unique(n for report in reports for n in report.notes),
                   guidance=any(report.guidance for report in reports),
-                  suppressed=[f for report in reports for f in report.suppressed], input_errors=errors)
+                  suppressed=[f for report in reports for f in report.suppressed], input_errors=errors,
+                  undescribed=_undescribed(reports))
+
+
+def _undescribed(reports) -> frozenset | None:
+    """Resources no source describes, over every per-source report (None when none of them knows)."""
+    known = [report.undescribed for report in reports if report.undescribed is not None]
+    return frozenset().union(*known) if known else None
 
 
 # --------------------------------------------------------------------------------------------- locations

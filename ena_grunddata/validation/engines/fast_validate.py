@@ -169,7 +169,7 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
     """The whole of `validate` on the fast path; None when the shapes need pyshacl (the caller runs it)."""
     from ..profiles import load_shapes, load_vocabularies
     from ...report import Report
-    from ..marking import description_findings, domain_concept
+    from ..marking import description_findings, domain_concept, in_user_terms, undescribed
 
     vocabulary = load_vocabularies(vocabularies, limits)
     shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
@@ -194,6 +194,6 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
             return None  # the caller runs pyshacl
     finally:
         progress.done()
-    findings += description_findings(loaded)
+    findings = in_user_terms(findings + description_findings(loaded), loaded)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources, fail_on=fail_on,
-                  guidance=marked or bool(domain))
+                  guidance=marked or bool(domain), undescribed=undescribed(findings, loaded))
