@@ -155,9 +155,10 @@ def total_changes(results: list[SourceResult]) -> ChangeReport:
 
 def harvest_source(spec: SourceSpec, store: Store, options: Options) -> SourceResult:
     slug = spec.slug
-    previous_meta = store.meta(slug)
+    previous_meta = None
     started = _now()
     try:
+        previous_meta = store.meta(slug)
         fetched = fetch_source(spec, previous_meta, options)
         result = apply(spec, fetched, store, previous_meta, options)
     except EnaError as error:
@@ -174,7 +175,7 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
     slug = spec.slug
     before = store.entity_hashes(slug) if previous_meta else {}
     if fetched.not_modified:
-        if before is None or "counts" not in previous_meta:
+        if not previous_meta or before is None or "counts" not in previous_meta:
             raise RemoteError("the server answered 304 Not Modified but there is no usable stored snapshot",
                               where=spec.shown)
         result = SourceResult(spec, "not-modified", compare(before, before), counts=dict(previous_meta["counts"]),
