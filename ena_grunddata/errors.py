@@ -59,6 +59,9 @@ _FILE_PROBLEMS = (
     (FileNotFoundError, "no such file", "cannot write: the folder does not exist"),
     (PermissionError, "permission denied", "cannot write: permission denied"),
     (IsADirectoryError, "is a folder", "cannot write: is a folder"),
+    (NotADirectoryError, "a part of the path is a file, not a folder", "cannot write: a part of the path is a file, "
+                                                                       "not a folder"),
+    (FileExistsError, "exists", "cannot write: a part of the path exists and is not a folder"),
 )
 
 

@@ -21,7 +21,7 @@ from rdflib.namespace import FOAF, RDF, SKOS, XSD
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from ..atomic import atomic_directory
-from ..errors import InputError, UsageError
+from ..errors import InputError, UsageError, file_error
 from ..load import Limits, Loaded, load
 from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
 from ..report import LANGUAGES, Report
@@ -484,12 +484,15 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
             raise InvalidCatalog(report)
     files = render_files(loaded, report, load_vocabularies(vocabularies, limits), lang)
     target = Path(to)
-    with atomic_directory(target) as staging:
-        staging.chmod(0o755)  # a web server running as another user must be able to read it
-        for relative, data in files.items():
-            path = staging / relative
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+    try:
+        with atomic_directory(target) as staging:
+            staging.chmod(0o755)  # a web server running as another user must be able to read it
+            for relative, data in files.items():
+                path = staging / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_bytes(data)
+    except OSError as error:
+        raise file_error(error, target, writing=True) from None
     return Export(folder=target, files={k: len(v) for k, v in files.items()}, report=report,
                   triples=len(loaded.graph))
 
