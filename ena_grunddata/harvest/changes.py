@@ -88,9 +88,15 @@ def term_key(term) -> str:
 
 
 class Canon:
-    """Blank-node-insensitive canonical forms of descriptions (a tree hash; cycles among blank nodes are cut).
+    """Blank-node-insensitive canonical forms of descriptions, computed without recursion in time linear in the graph.
 
     One pass over the graph builds plain dictionaries: rdflib's triple lookups are far too slow for 100 000s of calls.
+    A blank node outside any cycle has the form `[sha256 of its sorted lines]`, each line `predicate object-form`
+    (so it reads like the tree hash of its description). Blank nodes on a cycle (a strongly connected group) cannot
+    be unrolled: each line names a member of its own group as `[cycle]`, and every member's form also carries the
+    digest of the whole group's lines, so a change anywhere in a cycle changes each member's form. All forms are
+    computed once, sinks first, by an iterative Tarjan walk: a chain of 100 000 blank nodes or a small graph full
+    of cycles costs time in proportion to its triples, never a RecursionError or exponential time.
     """
 
     def __init__(self, graph: Graph):
@@ -102,6 +108,7 @@ class Canon:
             if isinstance(o, BNode):
                 self.incoming.setdefault(o, []).append((s, p))
         self.memo: dict[BNode, str] = {}
+        self._done = False
 
     def key(self, term) -> str:
         cached = self.keys.get(term)
@@ -110,35 +117,102 @@ class Canon:
         return cached
 
     def entity_hash(self, subject) -> str:
-        return hashlib.sha256(self.description(subject, frozenset()).encode("utf-8")).hexdigest()
+        return hashlib.sha256(self.description(subject).encode("utf-8")).hexdigest()
 
-    def description(self, subject, path: frozenset) -> str:
-        inner = path | {subject}
-        lines = sorted(f"{self.key(p)} {self.object_form(o, inner)}" for p, o in self.outgoing.get(subject, ()))
+    def description(self, subject, path: frozenset = frozenset()) -> str:
+        """Sorted lines `predicate object-form` of `subject` (`path` is kept for callers; it is not needed)."""
+        self._compute()
+        lines = sorted(f"{self.key(p)} {self.object_form(o)}" for p, o in self.outgoing.get(subject, ()))
         return "\n".join(lines)
 
-    def object_form(self, obj, path: frozenset) -> str:
+    def object_form(self, obj, path: frozenset = frozenset()) -> str:
         if not isinstance(obj, BNode):
             return self.key(obj)
-        if obj in path:
-            return "[cycle]"
-        cached = self.memo.get(obj)
-        if cached is None:
-            inner = self.description(obj, path)
-            cached = "[" + hashlib.sha256(inner.encode("utf-8")).hexdigest() + "]"
-            if not path & self._reachable_bnodes(obj):  # only cache forms that no cycle cut
-                self.memo[obj] = cached
-        return cached
+        self._compute()
+        return self.memo.get(obj) or "[" + hashlib.sha256(b"").hexdigest() + "]"
 
-    def _reachable_bnodes(self, node) -> set:
-        seen, stack = set(), [node]
-        while stack:
-            current = stack.pop()
-            for _, obj in self.outgoing.get(current, ()):
-                if isinstance(obj, BNode) and obj not in seen:
-                    seen.add(obj)
-                    stack.append(obj)
-        return seen
+    # ------------------------------------------------------------------ forms of all blank nodes, once
+
+    def _compute(self) -> None:
+        if self._done:
+            return
+        self._done = True
+        for group in self._groups():
+            members = set(group)
+            cyclic = len(group) > 1 or group[0] in self._blank_objects(group[0])
+            if not cyclic:
+                node = group[0]
+                text = "\n".join(sorted(f"{self.key(p)} {self._known(o, members)}"
+                                         for p, o in self.outgoing.get(node, ())))
+                self.memo[node] = "[" + hashlib.sha256(text.encode("utf-8")).hexdigest() + "]"
+                continue
+            own = {node: "\n".join(sorted(f"{self.key(p)} {self._known(o, members)}"
+                                           for p, o in self.outgoing.get(node, ()))) for node in group}
+            digest = hashlib.sha256("\n~\n".join(sorted(own.values())).encode("utf-8")).hexdigest()
+            for node in group:
+                text = own[node] + "\n~cycle " + digest
+                self.memo[node] = "[" + hashlib.sha256(text.encode("utf-8")).hexdigest() + "]"
+
+    def _known(self, obj, members: set) -> str:
+        if not isinstance(obj, BNode):
+            return self.key(obj)
+        if obj in members:
+            return "[cycle]"
+        return self.memo[obj]
+
+    def _groups(self):
+        """Strongly connected groups of blank nodes (edges: blank subject -> blank object), sinks first.
+
+        Tarjan's algorithm with an explicit stack: each group is emitted after every group it points to.
+        """
+        index: dict = {}
+        low: dict = {}
+        on_stack: set = set()
+        stack: list = []
+        counter = 0
+        nodes = [n for n in self.outgoing if isinstance(n, BNode)]
+        nodes += [n for n in self.incoming if n not in self.outgoing]
+        for root in nodes:
+            if root in index:
+                continue
+            work = [(root, iter(self._blank_objects(root)))]
+            index[root] = low[root] = counter
+            counter += 1
+            stack.append(root)
+            on_stack.add(root)
+            while work:
+                node, children = work[-1]
+                advanced = False
+                for child in children:
+                    if child not in index:
+                        index[child] = low[child] = counter
+                        counter += 1
+                        stack.append(child)
+                        on_stack.add(child)
+                        work.append((child, iter(self._blank_objects(child))))
+                        advanced = True
+                        break
+                    if child in on_stack and index[child] < low[node]:
+                        low[node] = index[child]
+                if advanced:
+                    continue
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    if low[node] < low[parent]:
+                        low[parent] = low[node]
+                if low[node] == index[node]:
+                    group = []
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        group.append(member)
+                        if member == node:
+                            break
+                    yield group
+
+    def _blank_objects(self, node):
+        return [o for _, o in self.outgoing.get(node, ()) if isinstance(o, BNode)]
 
 
 def canonical_ntriples(graph: Graph, canon: Canon | None = None) -> bytes:
@@ -149,9 +223,9 @@ def canonical_ntriples(graph: Graph, canon: Canon | None = None) -> bytes:
     canon = canon or Canon(graph)
     keyed = []
     for node in set(canon.incoming) | {s for s in canon.outgoing if isinstance(s, BNode)}:
-        inbound = sorted(f"{canon.object_form(s, frozenset()) if isinstance(s, BNode) else canon.key(s)} "
+        inbound = sorted(f"{canon.object_form(s) if isinstance(s, BNode) else canon.key(s)} "
                          f"{canon.key(p)}" for s, p in canon.incoming.get(node, ()))
-        content = canon.description(node, frozenset())
+        content = canon.description(node)
         keyed.append((hashlib.sha256((content + "\n<-\n" + "\n".join(inbound)).encode()).hexdigest()[:24], node))
     keyed.sort(key=lambda item: item[0])
     labels: dict[BNode, str] = {}

@@ -22,6 +22,7 @@ from .changes import Canon, ChangeReport, canonical_ntriples, compare, entity_ha
 from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
 from ..load import ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
+from ..load.safety import JsonProblem, load_json
 from .store import Store, content_hash, slug_for
 
 KINDS = ("auto", "document", "entrystore", "file")
@@ -448,6 +449,8 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
     fetched = Fetched(Graph())
     digest = hashlib.sha256()
     lines: list[str] = []
+    entries: list[tuple[str, int]] = []  # (label, index of its first line): a loader error names the entry
+    skipped_entries: list[str] = []
     offset = 0
     previous_page = None
     while True:
@@ -460,7 +463,11 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
         fetched.pages += 1
         digest.update(response.content)
         children, total = entrystore_children(response)
-        page_hash = hashlib.sha256(json.dumps(children, sort_keys=True).encode("utf-8")).hexdigest()
+        del response  # the parsed answer is all we keep: peak memory stays near one page, not two
+        try:
+            page_hash = hashlib.sha256(json.dumps(children, sort_keys=True).encode("utf-8")).hexdigest()
+        except (RecursionError, ValueError):
+            raise RemoteError("not an EntryStore search answer (nested too deep)", where=spec.shown) from None
         if children and page_hash == previous_page:
             raise RemoteError(f"the search API answered offset {offset} with the same entries as the page before "
                               "(it ignores offset?); stopped", where=spec.shown)
@@ -469,26 +476,72 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
             metadata = child.get("metadata") if isinstance(child, dict) else None
             if not metadata:
                 continue
-            entry_lines, subjects = rdfjson_to_ntriples(metadata, f"e{offset + number}", http.redact(url))
+            label = _entry_label(child, offset + number)
+            try:
+                entry_lines, subjects = rdfjson_to_ntriples(metadata, f"e{offset + number}", http.redact(url))
+            except RemoteError as problem:  # one bad entry must not cost the source all its good ones
+                fetched.warnings.append(f"{label} skipped: {problem.message}")
+                skipped_entries.append(fetched.warnings[-1])
+                continue
             if keep_entry(spec, entry_lines, subjects):
+                entries.append((label, len(lines)))
                 lines.extend(entry_lines)
         offset += len(children)
         if not children or (total is not None and offset >= total):
             break
-    document = Document(name=http.redact(search), data="".join(lines).encode("utf-8"), format="ntriples",
-                        base=search)
-    fetched.graph = parse_document(document, options.limits) if lines else Graph()
+    warned = len(fetched.warnings)
+    fetched.graph = _parse_entries(lines, entries, http.redact(search), search, options, fetched.warnings)
+    skipped_entries.extend(fetched.warnings[warned:])
+    if skipped_entries and not len(fetched.graph):  # nothing good at all: that is a broken source, not a warning
+        raise RemoteError(f"every entry was refused; the first: {skipped_entries[0]}", where=spec.shown)
     fetched.documents.append(http.redact(search))
     fetched.source_hash = "sha256:" + digest.hexdigest()
     return fetched
 
 
+MAX_SKIPPED_ENTRIES = 50  # beyond this many entries the loader refuses, the source as a whole is in trouble
+
+
+def _entry_label(child, number: int) -> str:
+    entry = child.get("entryId") if isinstance(child, dict) else None
+    return f"entry {entry}" if isinstance(entry, (str, int)) and len(str(entry)) < 80 else f"entry #{number + 1}"
+
+
+def _parse_entries(lines: list[str], entries: list, name: str, base: str, options: Options, warnings: list):
+    """Parse the entries' N-Triples as one document; an entry the loader refuses (a bad literal, a bad IRI) is
+    dropped with a warning and the rest parsed again, up to MAX_SKIPPED_ENTRIES times."""
+    import bisect
+
+    skipped = 0
+    while lines:
+        document = Document(name=name, data="".join(lines).encode("utf-8"), format="ntriples", base=base)
+        try:
+            return parse_document(document, options.limits)
+        except InputError as error:
+            if error.line is None or skipped >= MAX_SKIPPED_ENTRIES or not entries:
+                raise
+            problem = error
+        del document
+        starts = [start for _, start in entries]
+        index = max(0, bisect.bisect_right(starts, problem.line - 1) - 1)
+        label, start = entries[index]
+        end = entries[index + 1][1] if index + 1 < len(entries) else len(lines)
+        warnings.append(f"{label} skipped: {problem.message}")
+        del lines[start:end]
+        entries = entries[:index] + [(other, first - (end - start)) for other, first in entries[index + 1:]]
+        skipped += 1
+    return Graph()
+
+
 def entrystore_children(response: http.Response) -> tuple[list, int | None]:
     where = http.redact(response.url)
     try:
-        answer = json.loads(response.content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise RemoteError("not an EntryStore search answer (invalid JSON)", where=where) from None
+        answer = load_json(response.content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RemoteError("not an EntryStore search answer (not UTF-8)", where=where) from None
+    except JsonProblem as problem:
+        raise RemoteError(f"not an EntryStore search answer (invalid JSON: {problem.message})", where=where) \
+            from None
     resource = answer.get("resource") if isinstance(answer, dict) else None
     children = resource.get("children") if isinstance(resource, dict) else None
     if not isinstance(children, list):
@@ -554,6 +607,8 @@ def _rdfjson_object(obj, scope: str, where: str) -> str:
     if not isinstance(obj, dict) or "value" not in obj:
         raise RemoteError("entry metadata is not RDF/JSON (an object without type and value)", where=where)
     kind, value = obj.get("type"), obj["value"]
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise RemoteError("entry metadata is not RDF/JSON (a value that is not a string)", where=where)
     if kind == "uri":
         return _iri(value, where)
     if kind == "bnode":

@@ -22,6 +22,68 @@ def decode_utf8(document: Document) -> str:
         raise InputError(f"not valid UTF-8 at byte {error.start}", where=document.name, line=line) from None
 
 
+# --------------------------------------------------------------------------------------------- untrusted JSON
+
+MAX_JSON_DIGITS = 4000  # Python refuses to convert integers of more than 4,300 digits (a ValueError deep inside)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JsonProblem(ValueError):
+    """Why untrusted JSON cannot be read; callers turn it into their own error (input or remote)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def load_json(text: str):
+    """json.loads for text from strangers: every way it can fail is a JsonProblem with a position when known.
+
+    Integers of more than MAX_JSON_DIGITS digits (Python cannot convert them), nesting deep enough to exhaust the
+    recursion limit, and lone UTF-16 surrogates (`"\\ud800"`, which no UTF-8 output can carry) are refused.
+    """
+
+    def parse_int(digits: str) -> int:
+        if len(digits) > MAX_JSON_DIGITS:
+            raise JsonProblem(f"a number with {len(digits.lstrip('-')):,} digits (more than {MAX_JSON_DIGITS:,}); "
+                              "write it as a string", line=_line_of(text, digits[:40]))
+        return int(digits)
+
+    try:
+        tree = json.loads(text, parse_int=parse_int)
+    except JsonProblem:
+        raise
+    except json.JSONDecodeError as error:
+        raise JsonProblem(error.msg, error.lineno, error.colno) from None
+    except RecursionError:
+        raise JsonProblem("nesting too deep to read") from None
+    except ValueError as error:  # e.g. an exponent Python cannot hold
+        raise JsonProblem(f"unreadable number ({str(error)[:80]})") from None
+    surrogate = _first_surrogate(tree)
+    if surrogate is not None:
+        escape = f"\\u{ord(surrogate):04x}"
+        line = _line_of(text, escape) or _line_of(text, escape.upper().replace("\\U", "\\u"))
+        raise JsonProblem(f"a lone UTF-16 surrogate ({escape}) is not a character; remove it or write the whole "
+                          "pair", line=line)
+    return tree
+
+
+def _first_surrogate(tree):
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            match = _SURROGATE.search(node)
+            if match:
+                return match.group(0)
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None
+
+
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
@@ -80,11 +142,11 @@ def check_control_characters(document: Document) -> None:
 
 def check_jsonld_contexts(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> None:
     try:
-        tree = json.loads(decode_utf8(document))
-    except json.JSONDecodeError as error:
-        raise InputError(error.msg, where=document.name, line=error.lineno, column=error.colno) from None
-    except RecursionError:
-        raise too_deep(document.name, max_nesting) from None
+        tree = load_json(decode_utf8(document))
+    except JsonProblem as problem:
+        if problem.message.startswith("nesting too deep"):
+            raise too_deep(document.name, max_nesting) from None
+        raise InputError(problem.message, where=document.name, line=problem.line, column=problem.column) from None
     if json_depth_exceeds(tree, max_nesting):
         raise too_deep(document.name, max_nesting)
     for reference in remote_contexts(tree):

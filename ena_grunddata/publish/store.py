@@ -24,6 +24,7 @@ from .. import http
 from ..errors import RemoteError, UsageError
 from .export import check_publishable
 from ..load import Limits, load
+from ..load.safety import load_json
 from ..namespaces import DCAT
 
 AUTH_ENV = "ENA_GRUNDDATA"  # ENA_GRUNDDATA_TOKEN, or ENA_GRUNDDATA_USER + ENA_GRUNDDATA_PASSWORD
@@ -206,7 +207,7 @@ def count_triples(endpoints: Endpoints, graph_iri: URIRef, options: dict) -> int
     response = http.request("GET", url, accept="application/sparql-results+json", auth_env=AUTH_ENV, **options)
     check_answer(response, endpoints.query, 0)
     try:
-        results = json.loads(response.content.decode("utf-8"))  # always UTF-8, whatever the header says
+        results = load_json(response.content.decode("utf-8"))  # always UTF-8, whatever the header says
         return int(results["results"]["bindings"][0]["n"]["value"])
     except (ValueError, KeyError, IndexError, TypeError):
         raise RemoteError("the count query did not return SPARQL JSON results with ?n",
