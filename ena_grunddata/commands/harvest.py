@@ -10,7 +10,7 @@ import click
 
 from .. import http
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, UsageError
-from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_SHRINK_THRESHOLD, KINDS, Options, SourceSpec, harvest,
+from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_MAX_SUB_CATALOGS, DEFAULT_SHRINK_THRESHOLD, KINDS, Options, SourceSpec, harvest,
                        parse_query_option, specs_from_config, total_changes)
 from ..validation.profiles import PROFILES
 from ..harvest.store import Store
@@ -43,6 +43,8 @@ DEFAULT_DELAY = 0.5
               show_default=True, help="Share of entities a source may lose before the harvest is held back.")
 @click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True,
               help="Most pages to read from one paged source.")
+@click.option("--max-sub-catalogs", type=click.IntRange(min=0), default=DEFAULT_MAX_SUB_CATALOGS, show_default=True,
+              help="Most sub-catalogs (dcterms:hasPart) one source may make harvest fetch.")
 @click.option("--delay", type=click.FloatRange(min=0), default=None,
               help=f"Seconds between two requests to the same host (default {DEFAULT_DELAY}, or delay: in the config).")
 @click.option("--retries", type=click.IntRange(min=0, max=10), default=3, show_default=True,
@@ -55,7 +57,7 @@ DEFAULT_DELAY = 0.5
               help="Seconds one request may take in total (retries, redirects and the whole body).")
 @input_options
 def command(sources, store_dir, config, fmt, output, run_validation, profiles, kind, query, accept_shrink,
-            shrink_threshold, max_pages, delay, retries, connect_timeout, read_timeout, http_deadline,
+            shrink_threshold, max_pages, max_sub_catalogs, delay, retries, connect_timeout, read_timeout, http_deadline,
             input_format, max_input_bytes, timeout, allow_private):
     """Harvest DCAT-AP-SE catalogs (URLs, EntryStore search APIs, files or folders) into a local store.
 
@@ -72,13 +74,14 @@ def command(sources, store_dir, config, fmt, output, run_validation, profiles, k
         ena-grunddata harvest --query grunddata https://admin.dataportal.se/store/search
         ena-grunddata harvest --config sources.yaml --format json -o changes.json
     """
-    overrides = {"max_pages": max_pages, "shrink_threshold": shrink_threshold, "accept_shrink": accept_shrink,
+    overrides = {"max_pages": max_pages, "max_sub_catalogs": max_sub_catalogs, "shrink_threshold": shrink_threshold, "accept_shrink": accept_shrink,
                  "input_format": input_format}
     specs, settings = [], {}
     if config:
         specs, settings = specs_from_config(config, overrides)
     for location in sources:
-        spec = SourceSpec(location=location, kind=kind, max_pages=max_pages, shrink_threshold=shrink_threshold,
+        spec = SourceSpec(location=location, kind=kind, max_pages=max_pages, max_sub_catalogs=max_sub_catalogs,
+                          shrink_threshold=shrink_threshold,
                           accept_shrink=accept_shrink, input_format=input_format)
         parse_query_option(spec, query)
         specs.append(spec)

@@ -29,6 +29,7 @@ KINDS = ("auto", "document", "entrystore", "file")
 ENTRYSTORE_PRESETS = ("datasets", "grunddata", "publisher")
 ENTRYSTORE_PAGE = 100
 DEFAULT_MAX_PAGES = 1000
+DEFAULT_MAX_SUB_CATALOGS = 100
 DEFAULT_SHRINK_THRESHOLD = 0.5
 PAGING_TYPES = (HYDRA.PartialCollectionView, HYDRA.PagedCollection)
 
@@ -53,6 +54,7 @@ class SourceSpec:
     auth_env: str | None = None
     header_env: dict | None = None
     input_format: str | None = None
+    max_sub_catalogs: int = DEFAULT_MAX_SUB_CATALOGS  # dcterms:hasPart catalogs one source may make us fetch
 
     @property
     def remote(self) -> bool:
@@ -355,9 +357,11 @@ def fetch_document(spec: SourceSpec, previous_meta: dict | None, options: Option
                 url = following
     if fetched.pages > 1:  # validators of page 1 say nothing about the other pages
         fetched.etag = fetched.last_modified = None
-    for sub in named_sub_catalogs(fetched.graph):
-        if _normal(str(sub)) in visited:
-            continue  # the sub-catalog's IRI is a page already read
+    subs = [sub for sub in named_sub_catalogs(fetched.graph) if _normal(str(sub)) not in visited]
+    if len(subs) > spec.max_sub_catalogs:
+        raise RemoteError(f"the catalog names {len(subs)} sub-catalogs to fetch, more than {spec.max_sub_catalogs} "
+                          "(raise --max-sub-catalogs if the catalog is that big)", where=spec.shown)
+    for sub in subs:
         _progress(options, f"{spec.name or spec.shown}: sub-catalog {sub}")
         response = _get(str(sub), spec, options, accept=ACCEPT_HEADER)
         fetched.documents.append(http.redact(response.url))
@@ -702,7 +706,43 @@ def _absolute(path: str) -> str:
 # --------------------------------------------------------------------------------------------- config file
 
 SOURCE_KEYS = {"name", "url", "path", "type", "query", "publisher", "solr_query", "max_pages", "shrink_threshold",
-               "accept_shrink", "auth_env", "header_env", "input_format"}
+               "accept_shrink", "auth_env", "header_env", "input_format", "max_sub_catalogs"}
+
+_TEXT = {"type": "string", "minLength": 1}
+_SOURCE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": _TEXT, "url": _TEXT, "path": _TEXT, "type": {"enum": list(KINDS)}, "query": _TEXT,
+        "publisher": _TEXT, "solr_query": _TEXT, "auth_env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+        "input_format": _TEXT, "accept_shrink": {"type": "boolean"},
+        "max_pages": {"type": "integer", "minimum": 1}, "max_sub_catalogs": {"type": "integer", "minimum": 0},
+        "shrink_threshold": {"type": "number", "minimum": 0, "maximum": 1},
+        "header_env": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
+                       "propertyNames": {"pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"}},
+    },
+}
+# Top-level settings of a sources file (besides sources: and defaults:).
+_SETTINGS_SCHEMA = {"type": "object", "properties": {"store": _TEXT, "delay": {"type": "number", "minimum": 0}}}
+
+
+def _config_keys(entry: dict) -> dict:
+    """The command line's spellings are accepted in the file too: max-pages is max_pages."""
+    return {key.replace("-", "_") if isinstance(key, str) else key: value for key, value in entry.items()}
+
+
+def _check_config(value, schema: dict, where: str) -> None:
+    """One line naming the first value of the wrong type (jsonschema does the checking)."""
+    from jsonschema import Draft202012Validator
+
+    error = next(iter(sorted(Draft202012Validator(schema).iter_errors(value), key=lambda e: list(e.path))), None)
+    if error is None:
+        return
+    key = ".".join(str(part) for part in error.path) or "(this entry)"
+    shown = json.dumps(error.instance, ensure_ascii=False, default=str)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    if error.validator == "type":
+        raise InputError(f"{key}: expected {error.validator_value}, got {shown}", where=where)
+    raise InputError(f"{key}: {error.message}", where=where)
 
 
 def specs_from_config(path: str, overrides: dict) -> tuple[list[SourceSpec], dict]:
@@ -729,13 +769,15 @@ def specs_from_config(path: str, overrides: dict) -> tuple[list[SourceSpec], dic
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise InputError("'defaults:' must be a mapping", where=path)
+    defaults = _config_keys(defaults)
+    _check_config({k: v for k, v in data.items() if k not in ("sources", "defaults")}, _SETTINGS_SCHEMA, path)
     specs = []
     for number, entry in enumerate(data["sources"], start=1):
         if isinstance(entry, str):
             entry = {"url" if is_url(entry) else "path": entry}
         if not isinstance(entry, dict):
             raise InputError(f"source {number}: expected a mapping or a URL", where=path)
-        merged = {**{k: v for k, v in defaults.items() if k in SOURCE_KEYS}, **entry}
+        merged = {**{k: v for k, v in defaults.items() if k in SOURCE_KEYS}, **_config_keys(entry)}
         specs.append(spec_from_mapping(merged, overrides, f"{path}: source {number}"))
     settings = {k: v for k, v in data.items() if k not in ("sources", "defaults")}
     return specs, settings
@@ -744,8 +786,9 @@ def specs_from_config(path: str, overrides: dict) -> tuple[list[SourceSpec], dic
 def spec_from_mapping(entry: dict, overrides: dict, where: str) -> SourceSpec:
     unknown = set(entry) - SOURCE_KEYS
     if unknown:
-        raise InputError(f"unknown key(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(SOURCE_KEYS))})",
-                         where=where)
+        raise InputError(f"unknown key(s): {', '.join(sorted(map(str, unknown)))} "
+                         f"(known: {', '.join(sorted(SOURCE_KEYS))})", where=where)
+    _check_config(entry, _SOURCE_SCHEMA, where)
     location = entry.get("url") or entry.get("path")
     if not location or (entry.get("url") and entry.get("path")):
         raise InputError("give exactly one of url: or path:", where=where)
@@ -766,7 +809,9 @@ def spec_from_mapping(entry: dict, overrides: dict, where: str) -> SourceSpec:
                                              overrides.get("shrink_threshold", DEFAULT_SHRINK_THRESHOLD))),
             accept_shrink=bool(entry.get("accept_shrink", False)) or bool(overrides.get("accept_shrink")),
             auth_env=entry.get("auth_env"), header_env=header_env,
-            input_format=entry.get("input_format") or overrides.get("input_format"))
+            input_format=entry.get("input_format") or overrides.get("input_format"),
+            max_sub_catalogs=int(entry.get("max_sub_catalogs", overrides.get("max_sub_catalogs",
+                                                                           DEFAULT_MAX_SUB_CATALOGS))))
     except (TypeError, ValueError) as error:
         raise InputError(f"bad value: {error}", where=where) from None
     parse_query_option(spec, spec.query)
