@@ -9,7 +9,7 @@ import sys
 import click
 
 from .. import http
-from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, UsageError
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, UsageError, terminal_text
 from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_MAX_SUB_CATALOGS, DEFAULT_SHRINK_THRESHOLD, KINDS, Options, SourceSpec, harvest,
                        parse_query_option, specs_from_config, total_changes)
 from ..validation.profiles import PROFILES
@@ -96,7 +96,7 @@ def command(sources, store_dir, config, fmt, output, run_validation, profiles, k
     results = harvest(specs, store, options)
     for result in results:
         if result.failed:
-            click.echo(f"error: {result.error}", err=True)
+            click.echo(f"error: {terminal_text(result.error)}", err=True)
     emit(render_json(results) if fmt == "json" else render_text(results, store), output)
     raise click.exceptions.Exit(exit_code(results))
 
@@ -161,7 +161,7 @@ def render_text(results, store) -> str:
     failed = sum(1 for result in results if result.failed)
     lines.append(f"total: {len(results)} sources ({failed} failed); {change_line(total)}")
     lines.append(f"store: {store.root}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_text(line) for line in lines) + "\n"  # server-sent text never starts a line
 
 
 def change_line(changes: dict) -> str:
@@ -181,7 +181,7 @@ def progress_printer():
         if text is None:
             stream.write("\r" + " " * width["last"] + "\r")
         else:
-            text = text[:100]
+            text = terminal_text(text)[:100]
             stream.write("\r" + text.ljust(width["last"]))
             width["last"] = len(text)
         stream.flush()

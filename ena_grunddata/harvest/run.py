@@ -290,8 +290,12 @@ def fetch_files(spec: SourceSpec, options: Options) -> Fetched:
 
 
 def _get(url: str, spec: SourceSpec, options: Options, *, accept: str, etag=None, last_modified=None):
+    """Credentials configured for a source go to that source's origin only: never to a sub-catalog or page on
+    another origin (the client also drops them on a redirect that leaves the origin)."""
+    own = http.origin_of(url) == http.origin_of(spec.location)
     return http.fetch(url, accept=accept, max_bytes=options.limits.max_input_bytes, policy=options.policy,
-                      etag=etag, last_modified=last_modified, auth_env=spec.auth_env, header_env=spec.header_env)
+                      etag=etag, last_modified=last_modified, auth_env=spec.auth_env if own else None,
+                      header_env=spec.header_env if own else None)
 
 
 def parse_response(response: http.Response, spec: SourceSpec, options: Options) -> Graph:

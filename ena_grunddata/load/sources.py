@@ -98,7 +98,8 @@ def read_document(source: str, *, forced=None, limits: Limits) -> Document:
 
         response = http.fetch(source, accept=ACCEPT_HEADER, max_bytes=limits.max_input_bytes,
                               allow_private=limits.allow_private)
-        name, data, content_type, base = source, response.content, response.content_type, response.url
+        # The name is what messages and reports show: never a token or password from the URL.
+        name, data, content_type, base = http.redact(source), response.content, response.content_type, response.url
     else:
         name = source
         path = Path(source)

@@ -26,7 +26,8 @@ from werkzeug.exceptions import BadRequest, HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from ..errors import EnaError, UsageError
+from .. import http
+from ..errors import EnaError, UsageError, terminal_text
 from .export import SERIALISATIONS, catalog_page, check_publishable, serialise, serialise_checked
 from ..load import Limits, expand_sources, is_url, load
 from ..namespaces import DCAT, HYDRA
@@ -94,7 +95,7 @@ class CatalogApp:
         self.poll_on_request = poll_on_request  # off when a Poller thread does it (a request never waits)
         self.lang = lang
         self.validate = validate
-        self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.log = log or (lambda line: print(terminal_text(line), file=sys.stderr, flush=True))
         self._reload_lock = threading.Lock()
         self._last_poll = time.monotonic()
         self._failed_signature = None
@@ -106,7 +107,7 @@ class CatalogApp:
     def _signature(self) -> tuple:
         """What the source files look like now: path, mtime and size of each (URLs and stdin are not polled)."""
         entries = []
-        for source in expand_sources(self.sources):
+        for source in expand_sources(self.sources, follow_symlinks=self.limits.follow_symlinks):
             if source == "-" or is_url(source):
                 continue
             try:
@@ -221,7 +222,8 @@ class CatalogApp:
         snapshot = self.snapshot
         body = {"status": "ok", "triples": len(snapshot.graph),
                 "datasets": len(set(snapshot.graph.subjects(RDF.type, DCAT.Dataset))),
-                "loaded_at": snapshot.loaded_at.isoformat(), "sources": snapshot.sources,
+                "loaded_at": snapshot.loaded_at.isoformat(),
+                "sources": [http.redact(source) if is_url(source) else source for source in snapshot.sources],
                 "findings": snapshot.report.summary if snapshot.report is not None else None,
                 "last_reload_error": self.last_error}
         response = Response(json.dumps(body, ensure_ascii=False), content_type="application/json; charset=utf-8")

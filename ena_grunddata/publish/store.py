@@ -277,9 +277,12 @@ def first_line(content: bytes, limit: int = 200) -> str:
 
 
 def scrub(text: str) -> str:
-    """Remove our secrets from text a server sent back (some servers echo what they received)."""
-    for name in (f"{AUTH_ENV}_TOKEN", f"{AUTH_ENV}_PASSWORD"):
-        secret = os.environ.get(name)
-        if secret and len(secret) >= 3:
-            text = text.replace(secret, "***")
-    return text
+    """Remove our secrets from text a server sent back (some servers echo what they received), in every form:
+    as sent, base64 of Basic's user:password, URL-encoded; and redact any URL in it."""
+    try:
+        secrets = list(http.credentials_from_env(AUTH_ENV, None).values())
+    except RemoteError:
+        secrets = []
+    secrets += [value for value in (os.environ.get(f"{AUTH_ENV}_TOKEN"), os.environ.get(f"{AUTH_ENV}_PASSWORD"))
+                if value]
+    return http.redact_text(text, secrets)

@@ -7,6 +7,7 @@ from collections import defaultdict
 
 from rdflib import Graph, URIRef
 
+from ..errors import terminal_text
 from ..namespaces import bind_prefixes
 from ..report import Report
 
@@ -93,7 +94,7 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
     if report.guidance:
         lines.extend(guidance_lines(lang, words))
     lines.append(summary_line(report, lang))
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_text(line) for line in lines) + "\n"  # data never starts a line of its own
 
 
 def guidance_lines(lang: str, words: dict) -> list[str]:
