@@ -1,15 +1,21 @@
 """ena-grunddata: describe, validate, harvest and publish DCAT-AP-SE metadata for Swedish national base data."""
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402,F401
 
 from .errors import EnaError, InputError, RemoteError, UsageError  # noqa: E402
 from .load import Limits, load  # noqa: E402
 from .report import Finding, Report, Severity  # noqa: E402
 from .validation.pipeline import validate, validate_graph  # noqa: E402
+from .load.parse_rdflib import register_description_reader  # noqa: E402
+from .description.api import graph_from_document  # noqa: E402
 
-# Imported on first use, so `import ena_grunddata` stays light (no HTTP or server stack). The verbs whose module has
-# the same name are reached through their module: `from ena_grunddata.harvest.run import harvest` (likewise publish,
-# export, score), because importing a submodule would rebind the package attribute to the module.
+# The loader reads description files (YAML/JSON) through the description stage, which plugs itself in here so that
+# `load/` never imports a later stage.
+register_description_reader(graph_from_document)
+
+# Imported on first use, so `import ena_grunddata` stays light (no HTTP or server stack). The other verbs are reached
+# through their modules: `ena_grunddata.harvest.run.harvest`, `ena_grunddata.publish.store.publish`,
+# `ena_grunddata.publish.export.export`, `ena_grunddata.validation.score.score`.
 _LAZY = {
     "build_description": "description.api",
     "describe_graph": "description.api",

@@ -8,6 +8,10 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import click
+
+from .errors import file_error
+
 
 def _default_mode(kind: int) -> int:
     """What a plain open()/mkdir() would give under the current umask (mkstemp/mkdtemp use 0600/0700)."""
@@ -94,3 +98,14 @@ def atomic_directory(path):
         raise
     if retired is not None:
         shutil.rmtree(retired, ignore_errors=True)
+
+
+def emit(text: str, output: str | None) -> None:
+    """Print, or write the whole file at once so a failure never leaves half a report."""
+    if output is None or output == "-":
+        click.echo(text, nl=False)
+        return
+    try:
+        atomic_write(output, text)
+    except OSError as error:
+        raise file_error(error, output, writing=True) from None

@@ -47,7 +47,7 @@ from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util import connection as urllib3_connection
 
-from . import __version__
+from .version import __version__
 from .errors import RemoteError
 
 USER_AGENT = f"ena-grunddata/{__version__} (DCAT-AP-SE harvester; +https://github.com/ena-grunddata)"

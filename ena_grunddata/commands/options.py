@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import click
 
-from ..atomic import atomic_write
-from ..errors import file_error
+from ..atomic import emit  # noqa: F401  (commands write their output through it)
 from ..load import DEFAULT_MAX_INPUT_BYTES, DEFAULT_TIMEOUT, FORMATS, Limits
 from ..report import LANGUAGES
 
@@ -70,13 +69,3 @@ def output_option(function):
     return click.option("-o", "--output", type=click.Path(dir_okay=False, writable=False), default=None,
                         help="Write to this file (atomically) instead of standard output.")(function)
 
-
-def emit(text: str, output: str | None) -> None:
-    """Print, or write the whole file at once so a failure never leaves half a report."""
-    if output is None or output == "-":
-        click.echo(text, nl=False)
-        return
-    try:
-        atomic_write(output, text)
-    except OSError as error:
-        raise file_error(error, output, writing=True) from None

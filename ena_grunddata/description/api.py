@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-import re
 import sys
 from dataclasses import dataclass, field
 
@@ -32,24 +31,13 @@ from ..errors import InputError, file_error
 from ..load import DEFAULT_MAX_INPUT_BYTES
 from ..report import Finding
 
+from ..load.vocabularies import builtin_vocabularies, load_vocabularies
+from ..load.formats import looks_like_description_file  # noqa: F401  (the loader's sniff, public here too)
+
 SECTION_KEYS = ("catalog", "datasets", "services", "series")
-_TOP_KEY = re.compile(r'^(?:catalog|datasets|services|series)\s*:|^\s*"(?:catalog|datasets|services|series)"\s*:',
-                      re.MULTILINE)
 
 
 # ------------------------------------------------------------------------------------------------ loader hooks
-
-
-def looks_like_description_file(path) -> bool:
-    """A YAML/JSON file with a top-level `catalog`, `datasets`, `services` or `series` key (not, say, a manifest)."""
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(256 * 1024).decode("utf-8", errors="replace")
-    except OSError:
-        return False
-    if head.lstrip().startswith(("{", "[")) and any(k in head[:4096] for k in ('"@context"', '"@graph"', '"@id"')):
-        return False
-    return bool(_TOP_KEY.search(head))
 
 
 _active_vocabularies: contextvars.ContextVar = contextvars.ContextVar("ena_description_vocabularies", default=())
@@ -100,8 +88,6 @@ class Outcome:
 
 
 def vocabulary(vocabularies=()) -> Vocab:
-    from ..validation.profiles import builtin_vocabularies
-
     if not vocabularies:
         return _builtin_vocab(id(builtin_vocabularies()))
     return _user_vocab(tuple(str(v) for v in vocabularies))
@@ -109,15 +95,11 @@ def vocabulary(vocabularies=()) -> Vocab:
 
 @functools.lru_cache(maxsize=4)
 def _user_vocab(vocabularies: tuple) -> Vocab:
-    from ..validation.profiles import load_vocabularies
-
     return Vocab(load_vocabularies(vocabularies))
 
 
 @functools.lru_cache(maxsize=2)
 def _builtin_vocab(_key) -> Vocab:
-    from ..validation.profiles import builtin_vocabularies
-
     return Vocab(builtin_vocabularies())
 
 

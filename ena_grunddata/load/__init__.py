@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .formats import choose_format, format_from_extension, format_from_media_type, sniff_format
 from .model import (ACCEPT_HEADER, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_NESTING, DEFAULT_TIMEOUT, DESCRIPTION_EXTENSIONS,
-                    FORMAT_ALIASES, FORMATS, Document, Limits, Loaded, RdfFormat, is_url, normalise_format)
+                    FORMAT_ALIASES, FORMATS, Document, Limits, RdfFormat, is_url, normalise_format)
 from .origins import Origins, subject_lines
 from .parse_oxigraph import OXIGRAPH_FORMATS, RefusedByOxigraph, parse_document_oxigraph
 from .parse_rdflib import ParseTimeout, no_network, parse_document, syntax_error, time_budget
@@ -20,10 +20,22 @@ from .sources import expand_sources, read_document, read_documents, read_inputs,
 from .terms import check_terms, iri_problem, language_problem
 
 
+from dataclasses import dataclass, field
+
 from rdflib import Graph
 
 
 # --------------------------------------------------------------------------------------------- entry point
+
+
+@dataclass
+class Loaded:
+    """Graphs read from one or more sources, remembering where each resource came from."""
+
+    graph: Graph
+    sources: list[str]
+    origins: Origins
+    documents: list[Document] = field(default_factory=list)
 
 
 def load(sources, *, input_format=None, limits: Limits | None = None) -> Loaded:

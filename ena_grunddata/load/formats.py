@@ -79,3 +79,20 @@ def choose_format(name: str, content_type: str | None, data: bytes) -> str:
 def looks_like_jsonld(data: bytes) -> bool:
     head = data[:4096]
     return any(key in head for key in (b'"@context"', b'"@graph"', b'"@id"', b'"@type"'))
+
+
+_TOP_KEY = re.compile(r'^(?:catalog|datasets|services|series)\s*:|^\s*"(?:catalog|datasets|services|series)"\s*:',
+                      re.MULTILINE)
+
+
+
+def looks_like_description_file(path) -> bool:
+    """A YAML/JSON file with a top-level `catalog`, `datasets`, `services` or `series` key (not, say, a manifest)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(256 * 1024).decode("utf-8", errors="replace")
+    except OSError:
+        return False
+    if head.lstrip().startswith(("{", "[")) and any(k in head[:4096] for k in ('"@context"', '"@graph"', '"@id"')):
+        return False
+    return bool(_TOP_KEY.search(head))

@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 import rdflib
-from rdflib import Graph
 
 from ..errors import UsageError
 
-if TYPE_CHECKING:
-    from .origins import Origins
 # rdflib logs a full traceback for every ill-typed literal; such literals become findings instead.
 logging.getLogger("rdflib").setLevel(logging.CRITICAL)
 # Keep lexical forms as written ("01"^^xsd:integer stays "01"): we report on data, we do not rewrite it.
@@ -76,16 +72,6 @@ class Document:
     @property
     def text(self) -> str:
         return self.data.decode("utf-8", errors="replace")
-
-
-@dataclass
-class Loaded:
-    """Graphs read from one or more sources, remembering where each resource came from."""
-
-    graph: Graph
-    sources: list[str]
-    origins: Origins
-    documents: list[Document] = field(default_factory=list)
 
 
 def normalise_format(name: str | None) -> str | None:

@@ -23,7 +23,6 @@ from .safety import (
     decode_utf8,
     with_known_contexts,
 )
-from .sources import _description_module
 from .terms import check_terms
 
 # --------------------------------------------------------------------------------------------- parsing
@@ -82,7 +81,7 @@ def parse_document(document: Document, limits: Limits | None = None) -> Graph:
     """Parse one document into a fresh graph, or raise InputError with file and line."""
     limits = limits or Limits()
     if document.format == "description":
-        graph = _description_module().graph_from_document(document)
+        graph = _read_description(document)
         check_terms(document, graph)  # the same IRI and literal rules as RDF input (a store refuses the rest)
         return graph
     if not document.data.strip():  # rdflib: Turtle gives 0 triples, JSON-LD and RDF/XML a parse error
@@ -198,3 +197,21 @@ def first_bad_line(document: Document) -> int | None:
         except Exception:
             return number
     return None
+
+
+# The description format (YAML/JSON, `description/`) is read through the same door as RDF. It lives in a later stage
+# (it needs the vocabularies and builds RDF with the description model), so it plugs its reader in here when the
+# package is imported (`ena_grunddata/__init__.py`) instead of this stage importing it: no import circle.
+_DESCRIPTION_READER = []
+
+
+def register_description_reader(reader) -> None:
+    """`reader(document) -> rdflib.Graph` (with `ena_locations`, the description's source map)."""
+    _DESCRIPTION_READER[:] = [reader]
+
+
+def _read_description(document: Document) -> Graph:
+    if not _DESCRIPTION_READER:
+        raise InputError("description files cannot be read here (ena_grunddata.description is not loaded)",
+                         where=document.name)
+    return _DESCRIPTION_READER[0](document)

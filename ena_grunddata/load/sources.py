@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from ..errors import InputError, UsageError, file_error
-from .formats import choose_format, format_from_extension
+from .formats import choose_format, format_from_extension, looks_like_description_file
 from .model import ACCEPT_HEADER, DESCRIPTION_EXTENSIONS, Document, Limits, is_url, normalise_format
 
 # --------------------------------------------------------------------------------------------- reading bytes
@@ -74,7 +74,7 @@ def is_loadable_name(path: Path, root: Path) -> bool:
         return False
     suffix = path.suffix.lower()
     if suffix in DESCRIPTION_EXTENSIONS:
-        return _description_module().looks_like_description_file(path)
+        return looks_like_description_file(path)
     return format_from_extension(path.name) is not None
 
 
@@ -154,8 +154,3 @@ def read_inputs(sources, *, input_format=None, limits: Limits | None = None) -> 
         raise InputError("no RDF or description files found", where=", ".join(map(str, sources)))
     return documents
 
-
-def _description_module():
-    from ..description import api as describe  # the YAML/JSON description format
-
-    return describe

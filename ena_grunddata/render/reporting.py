@@ -72,7 +72,7 @@ def parse_report_option(option: str) -> tuple[str, str]:
 
 def write_reports(report: Report, extra, lang: str, max_findings, context: ReportContext) -> None:
     """Each extra format rendered from the same report and written whole (atomically)."""
-    from ..commands.options import emit
+    from ..atomic import emit
 
     for name, path in extra:
         emit(render(report, name, lang=lang, max_findings=max_findings, context=context), path)

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
 
 from ..errors import UsageError
 from ..load import Limits, Loaded, Origins, load
-from ..namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
+from ..namespaces import ENA
 from ..report import Finding, Report, Severity
+from .marking import description_findings, has_grunddata_marker, mark_intended_domain
 from .profiles import load_shapes, load_vocabularies
 
 ENGINES = ("auto", "fast", "pyshacl")  # auto: fast when it covers the shapes, else pyshacl
-MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 
 
 def validate(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
@@ -73,13 +72,6 @@ def check_engine(engine: str) -> None:
         raise UsageError(f"unknown engine '{engine}' (known: {', '.join(ENGINES)})")
 
 
-def description_findings(loaded: Loaded) -> list[Finding]:
-    """Schema findings of YAML/JSON description files (their SHACL findings are located like any other)."""
-    from ..description.api import schema_findings
-
-    return [f for d in loaded.documents if d.format == "description" for f in schema_findings(d)]
-
-
 def locate(finding: Finding, loaded: Loaded) -> Finding:
     """Name the file and line that describe the finding's focus resource."""
     from rdflib import BNode
@@ -89,28 +81,6 @@ def locate(finding: Finding, loaded: Loaded) -> Finding:
     if source is None:
         return finding
     return Finding(**{**finding.__dict__, "source": source, "line": line})
-
-
-def domain_concept(vocabulary: Graph, slug: str):
-    for concept in vocabulary.subjects(SKOS.notation, None):
-        if str(vocabulary.value(concept, SKOS.notation)) == slug and \
-                (concept, SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)) in vocabulary:
-            return concept
-    known = sorted(str(vocabulary.value(c, SKOS.notation)) for c in
-                   vocabulary.subjects(SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)))
-    raise UsageError(f"unknown domain '{slug}' (known: {', '.join(known) or 'none'})")
-
-
-def mark_intended_domain(data: Graph, slug: str, vocabulary: Graph) -> None:
-    """`--domain`: every dataset, service and series is meant for that base-data domain."""
-    concept = domain_concept(vocabulary, slug)
-    for cls in MARKABLE_CLASSES:
-        for resource in set(data.subjects(RDF.type, cls)):
-            data.add((resource, ENA.intendedDomain, concept))
-
-
-def has_grunddata_marker(graph: Graph) -> bool:
-    return any(str(o).startswith(GRUNDDATA_PREFIXES) for o in graph.objects(None, DCTERMS.subject))
 
 
 __all__ = ["validate", "validate_graph", "Report", "Finding", "Severity"]

@@ -15,6 +15,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import SH, SKOS, XSD
 
 from .. import resources
+from ..load.vocabularies import builtin_vocabularies, load_vocabularies  # noqa: F401  (re-exported)
 from ..errors import UsageError
 from ..load import Document, Limits, parse_document, read_document
 from ..namespaces import ENA, bind_prefixes
@@ -59,29 +60,6 @@ def profile_files(profiles) -> list[str]:
             if filename not in files:
                 files.append(filename)
     return files
-
-
-@functools.lru_cache(maxsize=None)
-def builtin_vocabularies() -> Graph:
-    graph = Graph()
-    for entry in resources.vocabulary_files():
-        graph.parse(data=entry.read_text(encoding="utf-8"), format="turtle", publicID=f"urn:ena:vocab:{entry.name}")
-    return graph
-
-
-def load_vocabularies(extra=(), limits: Limits | None = None) -> Graph:
-    """Built-in vocabularies plus user files; a user file's statements replace ours for the same subject and
-    property (so a domain's responsible agency can be overridden, not doubled)."""
-    if not extra:
-        return builtin_vocabularies()
-    graph = Graph()
-    graph += builtin_vocabularies()
-    for source in extra:
-        user = parse_document(read_document(str(source), limits=limits or Limits()), limits)
-        for subject, predicate in set(user.subject_predicates()):
-            graph.remove((subject, predicate, None))
-        graph += user
-    return graph
 
 
 def load_shapes(profiles=None, extra_shapes=(), vocabularies: Graph | None = None,

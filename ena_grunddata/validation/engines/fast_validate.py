@@ -169,7 +169,7 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
     """The whole of `validate` on the fast path; None when the shapes need pyshacl (the caller runs it)."""
     from ..profiles import load_shapes, load_vocabularies
     from ...report import Report
-    from ..pipeline import description_findings, domain_concept
+    from ..marking import description_findings, domain_concept
 
     vocabulary = load_vocabularies(vocabularies, limits)
     shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)

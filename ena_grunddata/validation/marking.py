@@ -1,0 +1,43 @@
+"""What the data says about itself before the engines run: the grunddata marker, the domain a catalog is meant for
+(`--domain`), and the schema findings of description files. Shared by every engine."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, SKOS
+
+from ..errors import UsageError
+from ..load import Loaded
+from ..namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
+from ..report import Finding
+
+MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
+
+
+def description_findings(loaded: Loaded) -> list[Finding]:
+    """Schema findings of YAML/JSON description files (their SHACL findings are located like any other)."""
+    from ..description.api import schema_findings
+
+    return [f for d in loaded.documents if d.format == "description" for f in schema_findings(d)]
+
+
+def domain_concept(vocabulary: Graph, slug: str):
+    for concept in vocabulary.subjects(SKOS.notation, None):
+        if str(vocabulary.value(concept, SKOS.notation)) == slug and \
+                (concept, SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)) in vocabulary:
+            return concept
+    known = sorted(str(vocabulary.value(c, SKOS.notation)) for c in
+                   vocabulary.subjects(SKOS.inScheme, URIRef(GRUNDDATA_SCHEME)))
+    raise UsageError(f"unknown domain '{slug}' (known: {', '.join(known) or 'none'})")
+
+
+def mark_intended_domain(data: Graph, slug: str, vocabulary: Graph) -> None:
+    """`--domain`: every dataset, service and series is meant for that base-data domain."""
+    concept = domain_concept(vocabulary, slug)
+    for cls in MARKABLE_CLASSES:
+        for resource in set(data.subjects(RDF.type, cls)):
+            data.add((resource, ENA.intendedDomain, concept))
+
+
+def has_grunddata_marker(graph: Graph) -> bool:
+    return any(str(o).startswith(GRUNDDATA_PREFIXES) for o in graph.objects(None, DCTERMS.subject))
