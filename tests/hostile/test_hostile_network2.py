@@ -178,12 +178,22 @@ METADATA_URLS = ["http://169.254.169.254/latest/meta-data/", "http://169.254.170
 
 
 @pytest.mark.parametrize("url", METADATA_URLS)
-def test_cloud_metadata_endpoints_are_refused_even_with_allow_private(cli_run, tmp_path, audit, url):
-    run = harvest(cli_run, tmp_path / "s", "--retries", 0, url)
-    assert run.exit_code == 3
-    assert_no_traceback(run)
-    assert "refused" in run.stderr or "cannot resolve" in run.stderr
+def test_cloud_metadata_endpoints_are_refused_even_with_allow_private(audit, url):
+    """The check that runs before every request and at every redirect hop (no traffic leaves the machine even
+    if the guard regressed: nothing here connects)."""
+    with pytest.raises(RemoteError, match="refused.*metadata"):
+        http.check_url(url, allow_private=True)
     assert not [arg for event, arg in audit if event == "socket.connect"]
+
+
+def test_cloud_metadata_through_the_cli_and_a_redirect(server, cli_run, tmp_path, audit):
+    server.add("/r", "", status=302, headers={"Location": "http://[::ffff:100.100.100.200]/latest/meta-data/"})
+    run = harvest(cli_run, tmp_path / "s", "--retries", 0, server.url("/r"))
+    assert_error(run, 3, "metadata")
+    assert server.count() == 1
+    run = harvest(cli_run, tmp_path / "s", "--retries", 0, "http://metadata.google.internal/computeMetadata/v1/")
+    assert_error(run, 3, "metadata")
+    assert not [arg for event, arg in audit if event == "socket.connect" and "100.100" in str(arg)]
 
 
 def test_metadata_addresses_are_refused_by_the_address_check():
