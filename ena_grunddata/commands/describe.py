@@ -9,7 +9,7 @@ import click
 from ..description import api
 from ..atomic import atomic_write
 from ..errors import EXIT_FINDINGS, EXIT_OK, InputError
-from ..load import load
+from ..load import load, time_budget
 from .options import emit, input_options, lang_option, limits_from, output_option, vocabulary_option
 
 RDF_FORMATS = {"rdfxml": "pretty-xml", "turtle": "turtle", "jsonld": "json-ld"}
@@ -56,8 +56,9 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
         emit(text, output)
         raise click.exceptions.Exit(EXIT_OK)
     no_write_back = no_write_back or source == "-"  # standard input cannot be written back to
-    outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back,
-                                    max_bytes=max_input_bytes)
+    with time_budget(timeout, source):  # --timeout covers description files too (`extra:` statements included)
+        outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back,
+                                        max_bytes=max_input_bytes)
     for finding, column, _ in outcome.problems:
         prefix = "" if finding.severity.label == "violation" else f"{finding.severity.label}: "
         click.echo(prefix + api.error_line(finding, column, lang), err=True)

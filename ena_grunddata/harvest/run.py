@@ -20,7 +20,8 @@ from rdflib.namespace import RDF
 from .. import http
 from .changes import Canon, ChangeReport, canonical_ntriples, compare, entity_hashes
 from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
-from ..load import ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom
+from ..load import (ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom,
+                    time_budget)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from ..load.safety import JsonProblem, load_json
 from .store import Store, content_hash, slug_for
@@ -187,8 +188,10 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
             _validate(result, store.snapshot_graph(slug) or Graph(), options)
         return result
     graph = fetched.graph
-    canon = Canon(graph)
-    after = entity_hashes(graph, canon)
+    budget = options.limits.timeout  # --timeout bounds the change computation too (hashing, canonical snapshot)
+    with time_budget(budget, spec.shown):
+        canon = Canon(graph)
+        after = entity_hashes(graph, canon)
     changes = compare(before or {}, after)
     counts = counts_of(graph, after)
     result = SourceResult(spec, "new" if previous_meta is None else "updated", changes, counts=counts,
@@ -204,7 +207,8 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
                         "--accept-shrink to apply it)")
         _validate(result, graph, options)
         return result
-    snapshot = canonical_ntriples(graph, canon)
+    with time_budget(budget, spec.shown):
+        snapshot = canonical_ntriples(graph, canon)
     snapshot_hash = content_hash(snapshot)
     meta = {
         "source": spec.shown,

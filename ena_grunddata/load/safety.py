@@ -210,12 +210,29 @@ class _TooDeep(Exception):
     pass
 
 
+class _XmlRefused(Exception):
+    pass
+
+
 def check_xml_nesting(document: Document, limit: int) -> None:
-    """A quick expat pass (entities are already refused): deep RDF/XML breaks rdflib's serialisers later."""
+    """A quick expat pass: deep RDF/XML breaks rdflib's serialisers later, and entity declarations and external
+    DTDs are refused here in every encoding expat reads (UTF-16 with or without a byte-order mark, a declared
+    ISO-8859-1...), where a byte pattern only sees UTF-8 and its ASCII-compatible relatives."""
     import xml.parsers.expat
 
     parser = xml.parsers.expat.ParserCreate()
     depth = 0
+
+    def doctype(name, system_id, public_id, has_internal_subset):
+        if system_id or public_id:
+            raise _XmlRefused("external DTDs", parser.CurrentLineNumber)
+
+    def entity(name, *args):
+        raise _XmlRefused("entity declarations", parser.CurrentLineNumber)
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
 
     def start(name, attributes):
         nonlocal depth
@@ -232,8 +249,19 @@ def check_xml_nesting(document: Document, limit: int) -> None:
         parser.Parse(document.data, True)
     except _TooDeep as deep:
         raise too_deep(document.name, limit, deep.args[0]) from None
+    except _XmlRefused as refused:
+        what, line = refused.args
+        raise InputError(f"{what} are not allowed in RDF/XML (they can expand without bound or read local files)",
+                         where=document.name, line=line) from None
     except xml.parsers.expat.ExpatError:
-        return  # rdflib's parser reports syntax errors with their position
+        pass  # rdflib's parser reports syntax errors with their position
+    if document.data[:4] in _WIDE_STARTS or document.data[:2] in _WIDE_STARTS:
+        raise InputError("RDF/XML in UTF-16 or UTF-32 is not read (save the file as UTF-8)", where=document.name)
+
+
+# Byte-order marks and the first bytes of `<?` in UTF-16 and UTF-32 without one.
+_WIDE_STARTS = {b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"<\x00?\x00", b"\x00<\x00?",
+                b"<\x00\x00\x00", b"\x00\x00\x00<"}
 
 
 def json_depth_exceeds(tree, limit: int) -> bool:
