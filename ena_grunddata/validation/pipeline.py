@@ -56,9 +56,16 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
     from .engines import fast_validate, pyshacl_engine
 
     use_fast, note = fast_validate.choose(engine, shapes_bundle)
+    found = None
     if use_fast:
-        found = fast_validate.run(fast_validate.data_from_graph(data), shapes_bundle)
-    else:
+        try:
+            found = fast_validate.run(fast_validate.data_from_graph(data), shapes_bundle)
+        except fast_validate.fast.Unsupported as error:  # a shape the fast engine meets only at run time
+            if engine == "fast":
+                raise UsageError(f"the fast engine cannot run these shapes ({error}); use --engine auto or "
+                                 "pyshacl") from None
+            note = f"pyshacl used for user shapes with {error}"
+    if found is None:
         found = pyshacl_engine.run(data, shapes_bundle)
     findings = [locate(f, loaded) for f in found]
     findings += description_findings(loaded)
