@@ -325,7 +325,13 @@ class _JsonLdTerms:
     defined: set = field(default_factory=set)
     json_literals: set = field(default_factory=set)  # terms whose values are JSON literals (@type @json)
     vocab: bool = False
+    vocab_dropped: bool = False
+    nulled: set = field(default_factory=set)  # terms some context maps to null
     languages: list = field(default_factory=list)
+
+    @property
+    def has_vocab(self) -> bool:
+        return self.vocab and not self.vocab_dropped
 
 
 def _context_terms(tree) -> _JsonLdTerms:
@@ -352,12 +358,17 @@ def _context_terms(tree) -> _JsonLdTerms:
 
 def _add_context(context: dict, terms: _JsonLdTerms, stack: list) -> None:
     for key, value in context.items():
-        if key == "@vocab" and value is not None:
-            terms.vocab = True
+        if key == "@vocab":
+            if value is None:  # scoping is ignored: once any context drops @vocab, no key may rely on it
+                terms.vocab_dropped = True
+            else:
+                terms.vocab = True
         elif key == "@language" and value is not None:
             terms.languages.append(value)
         elif key == "@import" or key.startswith("@"):
             continue
+        elif value is None or (isinstance(value, dict) and "@id" in value and value["@id"] is None):
+            terms.nulled.add(key)  # a term mapped to null: its values are dropped
         else:
             terms.defined.add(key)
             if isinstance(value, dict):
@@ -367,6 +378,12 @@ def _add_context(context: dict, terms: _JsonLdTerms, stack: list) -> None:
                     terms.languages.append(value["@language"])
                 if "@context" in value:  # a scoped context
                     stack.append({"@context": value["@context"]})
+
+
+JSONLD_KEYWORDS = frozenset({"@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included",
+                             "@index", "@json", "@language", "@list", "@nest", "@none", "@prefix", "@propagate",
+                             "@protected", "@reverse", "@set", "@type", "@value", "@version", "@vocab", "@default",
+                             "@embed", "@explicit", "@omitDefault", "@requireAll"})
 
 
 def check_jsonld_values(document: Document, tree) -> None:
@@ -392,13 +409,21 @@ def check_jsonld_values(document: Document, tree) -> None:
                 _check_language_tag(document, value)
             if key in ("@context", "@value") or key in terms.json_literals:
                 continue
-            if not (key.startswith("@") or key in terms.defined or ":" in key or terms.vocab):
+            if key.startswith("@") and key not in JSONLD_KEYWORDS:
+                raise InputError(f"'{key}' is not a JSON-LD keyword: its values would be ignored (remove the @ or "
+                                 "map the key in @context)", where=document.name,
+                                 line=_line_of(document.text, f'"{key}"'))
+            mapped = key.startswith("@") or (key in terms.defined and key not in terms.nulled) or \
+                (":" in key and key.split(":", 1)[0] not in terms.nulled) or \
+                (terms.has_vocab and key not in terms.nulled)
+            if not mapped:
                 ignored[key] = ignored.get(key, 0) + (len(value) if isinstance(value, list) else 1)
             stack.append(value)
     if ignored:
         key, count = next(iter(ignored.items()))
         others = f" (and {len(ignored) - 1} other keys)" if len(ignored) > 1 else ""
-        raise InputError(f"JSON-LD key '{key}'{others} is not mapped to an IRI by any @context, @vocab or prefix: "
+        raise InputError(f"JSON-LD key '{key}'{others} is not mapped to an IRI by any @context, @vocab or prefix "
+                         "(or is mapped to null): "
                          f"{sum(ignored.values())} value{'s' if sum(ignored.values()) != 1 else ''} would be "
                          "ignored (define the term in @context or use a full IRI)", where=document.name,
                          line=_line_of(document.text, f'"{key}"'))

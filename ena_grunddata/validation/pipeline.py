@@ -8,7 +8,7 @@ from ..errors import UsageError
 from ..load import Limits, Loaded, Origins, load
 from ..namespaces import ENA
 from ..report import Finding, Report, Severity
-from .marking import description_findings, has_grunddata_marker, mark_intended_domain
+from .marking import claim_near_misses, description_findings, has_grunddata_marker, mark_intended_domain
 from .profiles import load_shapes, load_vocabularies
 
 ENGINES = ("auto", "fast", "pyshacl")  # auto: fast when it covers the shapes, else pyshacl
@@ -51,6 +51,7 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
     # registry facts (ena:…) come only from vocabularies: a catalog must not register its own publisher
     data += (triple for triple in loaded.graph if not str(triple[1]).startswith(str(ENA)))
     data += vocabulary  # vocabularies are background knowledge for SPARQL constraints (never targeted)
+    claim_near_misses(data)
     if domain:
         mark_intended_domain(data, domain, vocabulary)
     from .engines import fast_validate, pyshacl_engine
