@@ -44,6 +44,10 @@ class EnaGroup(click.Group):
         except BrokenPipeError:
             ctx.exit(0)
         except Exception as error:  # an internal error: one line unless --debug
+            if isinstance(error, ValueError) and "embedded null byte" in str(error):
+                # a path given on the command line or in a config with a NUL in it: no file can have that name
+                click.echo("error: a file or folder name contains a NUL character", err=True)
+                ctx.exit(EXIT_USAGE)
             if debug:
                 traceback.print_exc()
             first_line = (str(error).strip().splitlines() or [""])[0][:300]

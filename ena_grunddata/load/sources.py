@@ -113,6 +113,8 @@ def read_document(source: str, *, forced=None, limits: Limits) -> Document:
                 data = _read_capped(handle, name, limits.max_input_bytes)
         except OSError as error:
             raise file_error(error, name) from None
+        except ValueError:  # "embedded null byte": no file can have that name
+            raise InputError("not a possible file name (it contains a NUL character)", where=name) from None
     data = strip_bom(data)
     fmt = forced or choose_format(name, content_type, data)
     return Document(name=name, data=data, format=fmt, base=base or base_for(name))
