@@ -6,7 +6,6 @@ strings (YAML 1.1 would turn 2024-01-01 into a date object) and so duplicate key
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import yaml

@@ -16,9 +16,7 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import threading
 import time
-from pathlib import Path
 
 import pytest
 
