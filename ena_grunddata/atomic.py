@@ -27,6 +27,15 @@ def _real_target(path: Path) -> Path:
     return path
 
 
+def _special(path: Path) -> bool:
+    """An existing target that is not a regular file or a folder (a device, a named pipe, a socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _check_parent(parent: Path) -> None:
     """A parent that exists but is not a folder (`FILE/x`) is NotADirectoryError, as open() would say."""
     for ancestor in (parent, *parent.parents):
@@ -45,6 +54,12 @@ def atomic_write(path, data, *, encoding="utf-8"):
     path = _real_target(Path(path))
     if isinstance(data, str):
         data = data.encode(encoding)
+    if _special(path):
+        # /dev/null, /dev/stdout, a named pipe: written to as they are. A rename would replace the device node
+        # itself with a regular file (as root, `-o /dev/null` would have broken /dev/null for the whole machine).
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
     directory = path.parent if str(path.parent) else Path(".")
     _check_parent(directory)
     try:

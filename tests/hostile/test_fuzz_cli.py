@@ -2,8 +2,8 @@
 ends with exit 0, 1, 2 or 3 and at most one line per error, never an internal error (70) or a traceback.
 
 Arguments are drawn from each command's own options (read from click, so new options are fuzzed too) and a pool
-of odd values: extreme numbers, control characters, missing and odd paths (a path below a file, a folder, /dev/null,
-a symbolic link out of the folder), loopback URLs nothing listens on. Inputs are valid documents in every format,
+of odd values: extreme numbers, control characters, missing and odd paths (a path below a file, a folder, a symbolic
+link out of the folder; never a device: see test_hostile_files.py for those), loopback URLs nothing listens on. Inputs are valid documents in every format,
 mutated, description files with extreme numbers, and random bytes. No traffic leaves the machine: every URL is
 loopback on a closed port. `serve` is left out (it would serve forever); its loader is the one fuzzed here.
 Bounded: ENA_FUZZ_CLI_EXAMPLES examples (default 60, about a minute or two on a busy 2-vCPU machine).
@@ -54,7 +54,7 @@ VALUES = ["", "-", "0", "-1", "1", "2", "1e999", "nan", "inf", "-0.5", "99999999
           "grunddata", "publisher=https://example.se/org", "trafik", "http://[::1", f"{CLOSED}/x",
           f"{CLOSED}/store/search", "https://", "file:///etc/hostname", "ftp://127.0.0.1/x"]
 PATHS = ["c.ttl", "c.nt", "c.rdf", "c.jsonld", "d.yaml", "d.json", "sources.yaml", "missing.ttl", "folder",
-         "c.ttl/below-a-file", "/dev/null", "out.txt", "site", "store", "link-out", "random.bin", "mutated.ttl"]
+         "c.ttl/below-a-file", "out.txt", "site", "store", "link-out", "random.bin", "mutated.ttl"]
 
 
 def options_of(name: str) -> list[tuple[str, bool]]:

@@ -115,3 +115,23 @@ def test_an_output_below_a_file_is_one_line_exit_2(tmp_path, cli_run, command, d
         run = cli_run(command, data, "-o", target)
     assert_error(run, 2, "cannot write", where=str(target))
     assert snapshot(tmp_path) == before
+
+
+def test_an_output_that_is_a_named_pipe_is_written_to_not_replaced(tmp_path, cli_run):
+    """`-o /dev/null`, `-o /dev/stdout`, a pipe: written as they are. A rename over them would replace the device
+    node with a regular file (as root: /dev/null broken for the whole machine). A named pipe in tmp_path stands in
+    for them, so the test never touches a real device."""
+    import threading
+
+    data = write(tmp_path, "data.ttl", TURTLE)
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()), daemon=True)
+    reader.start()
+    run = cli_run("validate", "-f", "json", "-o", pipe, data)
+    reader.join(10)
+    assert run.exit_code in (0, 1), run.stderr
+    assert stat.S_ISFIFO(pipe.stat().st_mode)  # still a pipe, not a regular file
+    assert received and received[0].startswith(b"{")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data.ttl", "pipe"]  # no temporary file left
