@@ -19,6 +19,8 @@ ODRS = Namespace("http://schema.theodi.org/odrs#")
 DQV = Namespace("http://www.w3.org/ns/dqv#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
 GSP = Namespace("http://www.opengis.net/ont/geosparql#")
+ORG = Namespace("https://www.w3.org/ns/org#")  # as in the DCAT-AP-SE bundle (https), not W3C ORG (http)
+OA = Namespace("http://www.w3.org/ns/oa#")  # Web Annotation: dqv:QualityAnnotation's oa:hasBody, oa:hasTarget
 
 GRUNDDATA_SCHEME = "https://www.dataportal.se/terminology/grunddata"
 # The national base-data marker: a dcterms:subject concept IRI, canonical form first, then the legacy alias form.
@@ -45,6 +47,8 @@ PREFIXES = {
     "dqv": DQV,
     "hydra": HYDRA,
     "gsp": GSP,
+    "oa": OA,
+    "org": ORG,
     "ena": ENA,
 }
 

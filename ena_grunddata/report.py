@@ -55,6 +55,8 @@ class Finding:
     source: str | None = None
     line: int | None = None
     component: str | None = None  # sh:sourceConstraintComponent, for the SHACL report graph
+    suppressed: str | None = None  # why it does not count: the reason of a suppression comment, config, baseline
+    suppressed_by: str | None = None  # "comment", "config" or "baseline" (SARIF: inSource / external)
 
     def __post_init__(self):
         object.__setattr__(self, "severity", Severity.parse(self.severity))
@@ -82,6 +84,8 @@ class Finding:
             "shape": self.shape,
             "source": self.source,
             "line": self.line,
+            **({"suppressed": self.suppressed, "suppressed_by": self.suppressed_by}
+               if self.suppressed_by else {}),
         }
 
 
@@ -100,10 +104,14 @@ class Report:
     fail_on: Severity = Severity.VIOLATION
     notes: list[str] = field(default_factory=list)  # e.g. "pyshacl ran for user shapes"
     guidance: bool = False  # grunddata-marked resources were validated: show the human checklist
+    suppressed: list[Finding] = field(default_factory=list)  # listed, never counted (validation/suppressions.py)
+    input_errors: list = field(default_factory=list)  # sources that could not be read (EnaError), per-source mode
+    baseline_gone: list[dict] = field(default_factory=list)  # baselined findings no longer found
 
     def __post_init__(self):
         self.fail_on = Severity.parse(self.fail_on)
         self.findings = sorted(self.findings, key=sort_key)
+        self.suppressed = sorted(self.suppressed, key=sort_key)
 
     @property
     def summary(self) -> dict[str, int]:
@@ -115,7 +123,8 @@ class Report:
         return not any(f.severity >= self.fail_on for f in self.findings)
 
     def with_threshold(self, fail_on) -> Report:
-        return Report(self.findings, self.profiles, self.sources, Severity.parse(fail_on), self.notes, self.guidance)
+        return Report(self.findings, self.profiles, self.sources, Severity.parse(fail_on), self.notes, self.guidance,
+                      self.suppressed, self.input_errors, self.baseline_gone)
 
     def to_dict(self, lang: str = DEFAULT_LANG) -> dict:
         """The documented JSON contract (README, "JSON output")."""
@@ -125,6 +134,8 @@ class Report:
             "sources": list(self.sources),
             "summary": self.summary,
             "findings": [f.to_dict(lang) for f in self.findings],
+            **({"suppressed": [f.to_dict(lang) for f in self.suppressed]} if self.suppressed else {}),
+            **({"baseline_gone": list(self.baseline_gone)} if self.baseline_gone else {}),
         }
 
     def to_graph(self) -> Graph:

@@ -102,3 +102,35 @@ def test_cli_with_nothing_changed_exits_0_with_a_note(repo, run_cli):
     assert json.loads(result.stdout)["runs"][0]["results"] == []
     assert result.stderr == "note: no description or RDF file changed since HEAD: nothing to validate\n"
     assert run_cli("validate", ".", "--changed-only", "nope").exit_code == 2
+
+
+def test_each_changed_file_is_validated_with_what_it_refers_to_not_with_the_other_changed_files(repo):
+    """Two changed files: roads.ttl (refers to agents.ttl) and unrelated.ttl. Groups, not one merged graph."""
+    from ena_grunddata.load.changed import changed_groups
+
+    (repo / "meta" / "roads.ttl").write_text(
+        PREFIXES + '<https://e.se/ds/roads> a dcat:Dataset ; dcterms:title "Vägar"@sv ;\n'
+        "    dcterms:publisher <https://e.se/agent/tv> .\n", encoding="utf-8")
+    (repo / "meta" / "unrelated.ttl").write_text(PREFIXES + '<https://e.se/ds/other> dcterms:title "P"@sv .\n',
+                                                 encoding="utf-8")
+    groups = [names(group) for group in changed_groups(["."], "HEAD")]
+    assert groups == [["meta/roads.ttl", "meta/agents.ttl"], ["meta/unrelated.ttl"]]
+
+
+def test_changed_only_findings_come_per_group(repo, run_cli):
+    """unrelated.ttl now types ds/other as a dataset without a title; other/new.ttl (another folder, so not
+    referred to) gives it a title. Per group the title is missing; with --merge the two are one graph."""
+    (repo / "meta" / "unrelated.ttl").write_text(PREFIXES + "<https://e.se/ds/other> a dcat:Dataset .\n",
+                                                 encoding="utf-8")
+    (repo / "other" / "new.ttl").write_text(PREFIXES + '<https://e.se/ds/other> dcterms:title "P"@sv .\n',
+                                            encoding="utf-8")
+
+    def title_missing(*options):
+        printed = json.loads(run_cli("validate", "--no-config", "--format", "json", "--changed-only", "HEAD",
+                                     *options, ".").stdout)
+        assert names(printed["sources"]) == ["meta/unrelated.ttl", "other/new.ttl"]
+        return [names([f["source"]])[0] for f in printed["findings"]
+                if f["focus"] == "https://e.se/ds/other" and f["code"] == "SE-DATASET-TITLE-MISSING"]
+
+    assert title_missing() == ["meta/unrelated.ttl"]
+    assert title_missing("--merge") == []

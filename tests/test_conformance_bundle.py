@@ -14,6 +14,10 @@ Deliberate, documented differences (each is asserted below, so it cannot drift s
 - dcterms:subject: a value outside the grunddata pattern is Info (…-SUBJECT-OTHER), not a Violation (GeoDCAT-AP puts
   INSPIRE topic categories there); see the shape's rdfs:comment.
 - dcat:temporalResolution: the bundle's pattern uses look-ahead; the datatype xsd:duration checks the same.
+- The catalog licence is fixed to CC0 (http); the https form is accepted with a Warning (…-LICENSE-CC0-HTTPS),
+  because recommendations.md §11 shows an https Creative Commons IRI as correct while harvesting.md asks for http.
+- dcterms:format (ONLY_LITERAL): an EU file-type IRI is accepted with a Warning (…-FORMAT-FILETYPE), because
+  changes.md (3.0.0, qualification 1) says it is supported at harvest.
 - Deprecated items (cld frequencies, owl:versionInfo, schema:startDate/endDate) are accepted with a Warning: their
   values join the allowed set of the property.
 """
@@ -187,6 +191,10 @@ def datatypes_of(shapes: Graph, shape) -> set[str]:
 
 def node_kinds(shapes: Graph, shape) -> set:
     kinds = {shapes.value(shape, SH.nodeKind)} - {None}
+    members = or_members(shapes, shape)
+    if len(members) == 2 and all(shapes.value(m, SH.pattern) is not None for m in members[1:]):
+        # "a literal, or an IRI of one documented pattern" (dcterms:format: EU file types, warned separately)
+        kinds |= {shapes.value(members[0], SH.nodeKind)} - {None}
     if datatypes_of(shapes, shape) & {str(LANG_STRING), str(XSD_STRING)}:
         kinds.add(SH.Literal)  # a text shape (rdf:langString or xsd:string) only admits literals
     return kinds
@@ -266,12 +274,22 @@ def test_every_closed_choice_list_equals_the_allowed_values(items: list[Item], s
     assert not problems, "\n".join(problems)
 
 
+def https_form(value: str) -> str:
+    return "https://" + value.removeprefix("http://")
+
+
 def test_fixed_values_are_the_only_allowed_value(items: list[Item], shapes: Graph):
+    """The catalog licence is fixed to CC0; its https form is also accepted, with a warning (Digg's documents disagree
+    on it: SE-CATALOG-LICENSE-CC0-HTTPS)."""
     fixed = [i for i in items if i.value]
     assert fixed  # the catalog licence
     for item in fixed:
-        assert {item.value} in [allowed_values(shapes, s) for s in property_shapes(shapes, item.container, item.prop)
-                                if severity(shapes, s) == SH.Violation], item.template
+        assert {item.value, https_form(item.value)} in [
+            allowed_values(shapes, s) for s in property_shapes(shapes, item.container, item.prop)
+            if severity(shapes, s) == SH.Violation], item.template
+        warned = [s for s in property_shapes(shapes, item.container, item.prop) if severity(shapes, s) == SH.Warning
+                  and shapes.value(shapes.value(s, SH["not"]), SH.hasValue) == URIRef(https_form(item.value))]
+        assert warned, item.template
 
 
 def test_every_pattern_has_a_violation_shape(items: list[Item], shapes: Graph):

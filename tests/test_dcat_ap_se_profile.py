@@ -169,6 +169,10 @@ def defect_values(shapes: Graph, shape, code: str) -> list:
         return [Literal("application/x-not-listed")]
     if code.endswith("-LEGACY"):
         return [URIRef("https://dataportal.se/concepts/grunddata/person")]
+    if code.endswith("-FILETYPE"):
+        return [URIRef("http://publications.europa.eu/resource/authority/file-type/CSV")]
+    if code.endswith("-CC0-HTTPS"):
+        return [URIRef("https://creativecommons.org/publicdomain/zero/1.0/")]
     if code.endswith("-CC-CANONICAL"):
         return [URIRef("https://creativecommons.org/licenses/by/4.0/deed.sv")]
     if code == "SE-DATASET-FREQUENCY-DEPRECATED":
@@ -220,6 +224,12 @@ NODE_RULES = [
     ("SE-DISTRIBUTION-IRI", "", "<X-ds> dcat:distribution [ dcat:accessURL <https://example.se/> ] .",
      "<X-ds> dcat:distribution <X> ."),
     ("SE-CATALOGRECORD-NOT-ALLOWED", "", "<X-cat> dcat:record <X> .", "<X-cat> dcat:dataset <X-ds> ."),
+    ("SE-CATALOG-HASPART-DEPTH", "dcat:Catalog", "<X-top> dcterms:hasPart <X> . <X> dcterms:hasPart <X-sub> .",
+     "<X-top> dcterms:hasPart <X> , <X-sub> ."),
+    ("SE-SERIES-IN-SERIES", "dcat:DatasetSeries", "<X> dcat:inSeries <X-other> .", "<X-member> dcat:inSeries <X> ."),
+    ("SE-DATASET-IDENTIFIER-DUPLICATE", "dcat:Dataset",
+     "<X-cat> dcat:dataset <X> , <X-2> . <X> dcterms:identifier \"a\" . <X-2> dcterms:identifier \"a\" .",
+     "<X-cat> dcat:dataset <X> , <X-2> . <X> dcterms:identifier \"a\" . <X-2> dcterms:identifier \"b\" ."),
     ("SE-CONTACT-SAME-IRI-AS-PUBLISHER", "", "<X-ds> dcterms:publisher <X> ; dcat:contactPoint <X> .",
      "<X-ds> dcterms:publisher <X-org> ; dcat:contactPoint <X> ."),
     ("SE-DATASET-HVD-CATEGORY-MISSING", "dcat:Dataset", f"<X> dcatap:applicableLegislation {HVD} .",
@@ -444,3 +454,39 @@ def test_a_listed_media_type_typed_xsd_string_is_listed(engine: str):
     report = validate_graph(Graph().parse(data=turtle, format="turtle"), profiles=["dcat-ap-se"], engine=engine)
     listed = {f.focus for f in report.findings if f.code == "SE-DISTRIBUTION-FORMAT-LISTED"}
     assert listed == {"https://example.se/d2"}
+
+
+# --- rules from Digg's prose: whole families, on both engines ---------------------------------------------------------
+
+PROSE_FAMILIES = """
+@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+<https://e.se/top> a dcat:Catalog ; dcterms:hasPart <https://e.se/mid> , <https://e.se/flat> .
+<https://e.se/mid> a dcat:Catalog ; dcterms:hasPart <https://e.se/low> .
+<https://e.se/a> dcterms:hasPart <https://e.se/b> . <https://e.se/b> dcterms:hasPart <https://e.se/a> .
+<https://e.se/self> a dcat:Catalog ; dcterms:hasPart <https://e.se/self> .
+<https://e.se/s1> a dcat:DatasetSeries ; dcat:inSeries <https://e.se/s2> .
+<https://e.se/s2> a dcat:DatasetSeries .
+<https://e.se/member> a dcat:Dataset ; dcat:inSeries <https://e.se/s2> .
+<https://e.se/top> dcat:dataset <https://e.se/d1>, <https://e.se/d2>, <https://e.se/d3> .
+<https://e.se/d1> dcterms:identifier "x" . <https://e.se/d2> dcterms:identifier "x" . <https://e.se/d3> dcterms:identifier "y" .
+<https://e.se/mid> dcat:dataset <https://e.se/d4> . <https://e.se/d4> dcterms:identifier "y" .
+"""
+# By hand from harvesting.md (one level of sub-catalogs, no cycles; identifiers unique within each catalog) and
+# recommendations.md §18 (no series in a series). d3 and d4 share "y" but sit in different catalogs.
+PROSE_EXPECTED = sorted([
+    ("SE-CATALOG-HASPART-DEPTH", "violation", "https://e.se/mid", "https://e.se/low"),
+    ("SE-CATALOG-HASPART-DEPTH", "violation", "https://e.se/a", "https://e.se/b"),
+    ("SE-CATALOG-HASPART-DEPTH", "violation", "https://e.se/b", "https://e.se/a"),
+    ("SE-CATALOG-HASPART-DEPTH", "violation", "https://e.se/self", "https://e.se/self"),
+    ("SE-SERIES-IN-SERIES", "violation", "https://e.se/s1", "https://e.se/s2"),
+    ("SE-DATASET-IDENTIFIER-DUPLICATE", "warning", "https://e.se/d1", "x"),
+    ("SE-DATASET-IDENTIFIER-DUPLICATE", "warning", "https://e.se/d2", "x"),
+])
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+def test_prose_rules_find_their_whole_family(engine: str):
+    codes = {row[0] for row in PROSE_EXPECTED}
+    report = validate_graph(Graph().parse(data=PROSE_FAMILIES, format="turtle"), profiles=["dcat-ap-se"], engine=engine)
+    assert sorted((f.code, f.severity.label, f.focus, f.value) for f in report.findings if f.code in codes) == \
+        PROSE_EXPECTED

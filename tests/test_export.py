@@ -13,7 +13,7 @@ from ena_grunddata.load import Limits, load
 from publish_data import (CATALOG_TTL, INVALID_TTL, TITLE_SV, catalog_graph, static_server, swedish_title_in,
                           write_catalog)
 
-FILES = ("datasets/dcat", "datasets/dcat.ttl", "datasets/dcat.jsonld", "index.html")
+FILES = ("datasets/dcat", "datasets/dcat.ttl", "datasets/dcat.jsonld", "index.html", ".ena-grunddata-export.json")
 
 
 @pytest.fixture
@@ -105,21 +105,23 @@ def test_a_failed_export_keeps_the_previous_one(tmp_path, run_cli, exported):
     assert {p: p.read_bytes() for p in exported.rglob("*") if p.is_file()} == before
 
 
-def test_reexport_replaces_the_folder_whole(tmp_path, run_cli, exported):
-    (exported / "stale.txt").write_text("old")
+def test_reexport_replaces_its_own_files_and_keeps_the_others(tmp_path, run_cli, exported):
+    (exported / "notes.txt").write_text("mine")
     smaller = write_catalog(tmp_path, INVALID_TTL, name="small.ttl")
     assert run_cli("export", smaller, "--to", exported, "--no-validate").exit_code == 0
-    assert not (exported / "stale.txt").exists()
+    assert (exported / "notes.txt").read_text() == "mine"
     assert len(load([exported / "datasets/dcat.ttl"]).graph) == 3
 
 
-def test_refuses_a_folder_that_is_not_an_export(tmp_path, run_cli):
+def test_refuses_to_overwrite_a_page_it_did_not_write(tmp_path, run_cli):
     target = tmp_path / "home"
     target.mkdir()
-    (target / "notes.txt").write_text("mine")
+    (target / "index.html").write_text("<p>our own home page</p>")
     result = run_cli("export", write_catalog(tmp_path), "--to", target, "--no-validate")
-    assert result.exit_code == 2 and "not empty" in result.stderr
-    assert (target / "notes.txt").read_text() == "mine"
+    assert result.exit_code == 2 and "did not write" in result.stderr and str(target / "index.html") in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert (target / "index.html").read_text() == "<p>our own home page</p>"
+    assert sorted(p.name for p in target.iterdir()) == ["index.html"]  # nothing written, no temporary file left
 
 
 @pytest.mark.parametrize("text, message", [

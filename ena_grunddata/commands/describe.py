@@ -10,7 +10,9 @@ from ..description import api
 from ..atomic import atomic_write
 from ..errors import EXIT_FINDINGS, EXIT_OK, InputError
 from ..load import load, time_budget
-from .options import emit, input_options, lang_option, limits_from, output_option, vocabulary_option
+from ..publish.stable import serialize_stable, stable_graph
+from .options import (deprecated_alias, emit, input_options, lang_option, limits_from, output_option,
+                      vocabulary_option)
 
 RDF_FORMATS = {"rdfxml": "pretty-xml", "turtle": "turtle", "jsonld": "json-ld"}
 YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata describe FILE` turns it into RDF).\n"
@@ -22,8 +24,10 @@ YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata descr
 @click.argument("source")
 @output_option
 @vocabulary_option
-@click.option("-f", "--format", "fmt", type=click.Choice(list(RDF_FORMATS)), default="rdfxml", show_default=True,
-              help="RDF format to write (RDF/XML is what dataportal.se harvests).")
+@click.option("--rdf-format", "rdf_format", type=click.Choice(list(RDF_FORMATS)), default=None,
+              help="RDF format to write (default rdfxml: RDF/XML is what dataportal.se harvests).")
+# -f/--format is the report format in the other commands; here it was the RDF format, now --rdf-format.
+@deprecated_alias(("-f", "--format"), "old_format", "--rdf-format", type=click.Choice(list(RDF_FORMATS)))
 @click.option("--from-rdf", is_flag=True,
               help="The reverse: read SOURCE as RDF (any format, file or URL) and write a description "
                    "(YAML, or JSON when --output ends in .json).")
@@ -31,7 +35,7 @@ YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata descr
               help="Do not write new identifiers into SOURCE; use UUIDs derived from each resource's IRI instead.")
 @lang_option
 @input_options
-def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, input_format, max_input_bytes,
+def command(source, output, rdf_format, old_format, from_rdf, no_write_back, vocabularies, lang, input_format, max_input_bytes,
             timeout, allow_private):
     """Turn a YAML/JSON description into DCAT-AP-SE RDF (RDF/XML by default), or back with --from-rdf.
 
@@ -42,13 +46,14 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
     \b
     Example:
         ena-grunddata describe katalog.yaml -o katalog.rdf
-        ena-grunddata describe katalog.yaml --format turtle
+        ena-grunddata describe katalog.yaml --rdf-format turtle
         ena-grunddata describe --from-rdf https://example.se/datasets/dcat -o katalog.yaml
     """
+    fmt = rdf_format or old_format or "rdfxml"
     if from_rdf:
         loaded = load([source], input_format=input_format,
                       limits=limits_from(max_input_bytes, timeout, allow_private))
-        data = api.describe_graph(loaded.graph, vocabularies=vocabularies)
+        data = api.describe_graph(stable_graph(loaded.graph), vocabularies=vocabularies)  # same input, same bytes
         if output and output.lower().endswith(".json"):
             text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         else:
@@ -72,7 +77,7 @@ def command(source, output, fmt, from_rdf, no_write_back, vocabularies, lang, in
                    "from the IRIs instead", err=True)
         outcome = api.build_description(source, vocabularies=vocabularies, write_ids=False,
                                         max_bytes=max_input_bytes)
-    emit(outcome.built.graph.serialize(format=RDF_FORMATS[fmt]), output)
+    emit(serialize_stable(outcome.built.graph, RDF_FORMATS[fmt]), output)  # same input, same bytes
     if updated is not None:
         try:
             atomic_write(source, updated)

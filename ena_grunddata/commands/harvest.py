@@ -10,11 +10,11 @@ import click
 
 from .. import http
 from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, UsageError, terminal_text
-from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_MAX_SUB_CATALOGS, DEFAULT_SHRINK_THRESHOLD, KINDS, Options, SourceSpec, harvest,
-                       parse_query_option, specs_from_config, total_changes)
-from ..validation.profiles import PROFILES
+from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_MAX_SUB_CATALOGS, DEFAULT_SHRINK_THRESHOLD, KINDS, Options,
+                           SourceSpec, harvest, parse_query_option, specs_from_config, total_changes)
 from ..harvest.store import Store
-from .options import emit, input_options, limits_from, output_option
+from .options import (config_options, emit, http_deadline_option, input_options, limits_from, output_option,
+                      rules_from, rules_options)
 
 DEFAULT_STORE = "harvest-store"
 DEFAULT_DELAY = 0.5
@@ -31,8 +31,7 @@ DEFAULT_DELAY = 0.5
 @output_option
 @click.option("--validate", "run_validation", is_flag=True,
               help="Validate each harvested source; summary per source and per publisher (exit 1 on violations).")
-@click.option("-p", "--profile", "profiles", multiple=True, type=click.Choice(list(PROFILES)),
-              help="Profile for --validate (repeatable; default: all).")
+@rules_options
 @click.option("--type", "kind", type=click.Choice(KINDS), default="auto", show_default=True,
               help="Kind of the sources named on the command line (auto: URLs with /store/search are EntryStore, "
                    "other URLs catalog documents, the rest local files or folders).")
@@ -53,12 +52,12 @@ DEFAULT_DELAY = 0.5
               help="Seconds to wait for a connection.")
 @click.option("--read-timeout", type=click.FloatRange(min=0.1), default=http.READ_TIMEOUT, show_default=True,
               help="Seconds to wait for any data from the server.")
-@click.option("--http-deadline", type=click.FloatRange(min=0.1), default=http.DEFAULT_DEADLINE, show_default=True,
-              help="Seconds one request may take in total (retries, redirects and the whole body).")
+@http_deadline_option
 @input_options
-def command(sources, store_dir, config, fmt, output, run_validation, profiles, kind, query, accept_shrink,
-            shrink_threshold, max_pages, max_sub_catalogs, delay, retries, connect_timeout, read_timeout, http_deadline,
-            input_format, max_input_bytes, timeout, allow_private):
+@config_options(flag="--project-config")
+def command(sources, store_dir, config, fmt, output, run_validation, profiles, extra_shapes, vocabularies, domain,
+            kind, query, accept_shrink, shrink_threshold, max_pages, max_sub_catalogs, delay, retries, connect_timeout,
+            read_timeout, http_deadline, input_format, max_input_bytes, timeout, allow_private):
     """Harvest DCAT-AP-SE catalogs (URLs, EntryStore search APIs, files or folders) into a local store.
 
     Prints what changed since the last harvest of each source. A failing source does not stop the others
@@ -74,7 +73,8 @@ def command(sources, store_dir, config, fmt, output, run_validation, profiles, k
         ena-grunddata harvest --query grunddata https://admin.dataportal.se/store/search
         ena-grunddata harvest --config sources.yaml --format json -o changes.json
     """
-    overrides = {"max_pages": max_pages, "max_sub_catalogs": max_sub_catalogs, "shrink_threshold": shrink_threshold, "accept_shrink": accept_shrink,
+    overrides = {"max_pages": max_pages, "max_sub_catalogs": max_sub_catalogs, "shrink_threshold": shrink_threshold,
+                 "accept_shrink": accept_shrink,
                  "input_format": input_format}
     specs, settings = [], {}
     if config:
@@ -87,11 +87,15 @@ def command(sources, store_dir, config, fmt, output, run_validation, profiles, k
         specs.append(spec)
     if not specs:
         raise UsageError("name at least one source (a URL, a file or folder) or give --config")
-    policy = http.Policy(connect_timeout=connect_timeout, read_timeout=read_timeout, deadline=http_deadline,
+    if not run_validation and (profiles or extra_shapes or vocabularies or domain):
+        raise UsageError("--profile, --shapes, --vocabulary and --domain apply to --validate; add --validate")
+    deadline = http_deadline if http_deadline is not None else http.DEFAULT_DEADLINE
+    policy = http.Policy(connect_timeout=connect_timeout, read_timeout=read_timeout, deadline=deadline,
                          max_bytes=max_input_bytes, retries=retries, allow_private=allow_private,
                          delay=delay if delay is not None else _number(settings, "delay", DEFAULT_DELAY, config))
     options = Options(policy=policy, limits=limits_from(max_input_bytes, timeout, allow_private),
-                      validate=run_validation, profiles=list(profiles) or None, progress=progress_printer())
+                      validate=run_validation, rules=rules_from(profiles, extra_shapes, vocabularies, domain),
+                      progress=progress_printer())
     store = Store(store_dir or settings.get("store") or DEFAULT_STORE)
     results = harvest(specs, store, options)
     for result in results:

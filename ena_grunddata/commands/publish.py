@@ -6,12 +6,15 @@ import json
 
 import click
 
+from ..publish.gate import InvalidCatalog
 from ..publish.store import LAYOUTS, METHODS, publish
-from .options import input_options, limits_from
+from .options import (config_options, deprecated_alias, gate_options, http_deadline_option, input_options,
+                      lang_option, limits_from, refused, rules_from, rules_options, say_override)
 
 
 @click.command("publish")
 @click.argument("sources", nargs=-1, required=True)
+@rules_options
 @click.option("--to", "to", required=True, metavar="URL",
               help="Base URL of the store (see --store-layout), e.g. http://localhost:7878 for Oxigraph.")
 @click.option("--graph", default=None, metavar="IRI",
@@ -29,14 +32,21 @@ from .options import input_options, limits_from
 @click.option("--retries", type=click.IntRange(min=0), default=None,
               help="Extra attempts after a connection error or 5xx (default 3 for PUT and the count query; "
                    "a SPARQL Update POST is never retried).")
-@click.option("--request-timeout", type=click.FloatRange(min=0.1), default=None,
-              help="Seconds one request may take in all (default 300).")
+@http_deadline_option
+@deprecated_alias("--request-timeout", "request_timeout", "--http-deadline", type=click.FloatRange(min=0.1))
 @click.option("-f", "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="Output format of the result line.")
+@gate_options("publish")
+@lang_option
 @input_options
-def command(sources, to, graph, layout, method, dry_run, verify, retries, request_timeout, fmt, input_format,
+@config_options
+def command(sources, to, graph, layout, method, dry_run, verify, retries, http_deadline, request_timeout, fmt,
+            allow_invalid, skip_validation, profiles, extra_shapes, vocabularies, domain, lang, input_format,
             max_input_bytes, timeout, allow_private):
     """Replace one named graph in a SPARQL 1.1 store with the catalog, then count its triples in the store.
+
+    The catalog is validated first: violations, or placeholders (TODO) left from `init`, stop it (exit 1, nothing
+    sent) unless --allow-invalid is given.
 
     Credentials come from the environment only: ENA_GRUNDDATA_TOKEN (Bearer) or ENA_GRUNDDATA_USER and
     ENA_GRUNDDATA_PASSWORD (Basic). A store on loopback or a private network needs --allow-private.
@@ -46,9 +56,17 @@ def command(sources, to, graph, layout, method, dry_run, verify, retries, reques
         ena-grunddata publish catalog.ttl --to http://localhost:7878 --allow-private
         ena-grunddata publish catalog.ttl --to https://store.example.se/ds --store-layout fuseki --dry-run
     """
-    result = publish(list(sources), to, graph=graph, layout=layout, method=method, dry_run=dry_run, verify=verify,
-                     allow_private=allow_private, retries=retries, timeout=request_timeout, input_format=input_format,
-                     limits=limits_from(max_input_bytes, timeout, allow_private))
+    if request_timeout is not None and http_deadline is None:
+        http_deadline = request_timeout
+    try:
+        result = publish(list(sources), to, graph=graph, layout=layout, method=method, dry_run=dry_run,
+                         verify=verify, allow_private=allow_private, retries=retries, timeout=http_deadline,
+                         input_format=input_format, limits=limits_from(max_input_bytes, timeout, allow_private),
+                         rules=rules_from(profiles, extra_shapes, vocabularies, domain),
+                         validate=not skip_validation, allow_invalid=allow_invalid)
+    except InvalidCatalog as error:
+        raise refused(error, "publish", to, lang) from None
+    say_override(result.verdict, "publish", lang)
     if fmt == "json":
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False))
         return

@@ -9,7 +9,7 @@ from ..load import load
 from ..validation.profiles import load_vocabularies
 from ..validation.score import MAX_POINTS, render_score_json, render_score_text, score
 from ..validation.pipeline import validate_loaded
-from .options import emit, input_options, lang_option, limits_from, output_option, rules_options
+from .options import config_options, emit, input_options, lang_option, limits_from, output_option, rules_options
 
 
 @click.command("score")
@@ -22,6 +22,7 @@ from .options import emit, input_options, lang_option, limits_from, output_optio
 @output_option
 @lang_option
 @input_options
+@config_options
 def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, min_score, output, lang, input_format,
             max_input_bytes, timeout, allow_private):
     """Score metadata quality per dataset and catalog (405 points, in the spirit of the data.europa.eu MQA).

@@ -84,6 +84,7 @@ class Options:
     validate: bool = False
     profiles: list | None = None
     progress: object = None  # callable(str) or None
+    rules: object = None  # validation.ruleset.Rules for --validate (profiles, shapes, vocabularies, domain)
 
 
 @dataclass
@@ -646,7 +647,10 @@ def _validate(result: SourceResult, graph: Graph, options: Options) -> None:
         return
     from ..validation.pipeline import validate_graph
 
-    report = validate_graph(graph, profiles=options.profiles, sources=[result.spec.shown])
+    from ..validation.ruleset import Rules
+
+    rules = options.rules or Rules(profiles=tuple(options.profiles) if options.profiles else None)
+    report = validate_graph(graph, sources=[result.spec.shown], **rules.keywords())
     result.validation = {"summary": report.summary, "conforms": report.conforms,
                          "publishers": per_publisher(report.findings, graph)}
 

@@ -19,21 +19,30 @@ from . import Limits, expand_sources, is_url, read_document, subject_lines
 
 
 def changed_sources(sources, ref: str, *, cwd: str | None = None, limits: Limits | None = None) -> list[str]:
+    """Every file to validate (changed ones and what they lean on), in the order of `sources`."""
+    files = expand_sources(sources)
+    chosen = {member for group in changed_groups(sources, ref, cwd=cwd, limits=limits) for member in group}
+    return [f for f in files if f in chosen]
+
+
+def changed_groups(sources, ref: str, *, cwd: str | None = None, limits: Limits | None = None) -> list[list[str]]:
+    """One group per changed file: the file itself, then the files beside it that it refers to."""
     files = expand_sources(sources)
     changed = changed_paths(ref, cwd)
     selected = [f for f in files if f == "-" or is_url(f) or resolved(f) in changed]
-    chosen = set(selected)
-    for source in list(selected):
-        if source == "-" or is_url(source):
-            continue
-        text = Path(source).read_text(encoding="utf-8", errors="replace")
-        for sibling in files:
-            if sibling in chosen or sibling == "-" or is_url(sibling):
-                continue
-            if Path(sibling).parent.resolve() == Path(source).parent.resolve() and \
-                    references(text, sibling, limits or Limits()):
-                chosen.add(sibling)
-    return [f for f in files if f in chosen]
+    groups = []
+    for source in selected:
+        group = [source]
+        if source != "-" and not is_url(source):
+            text = Path(source).read_text(encoding="utf-8", errors="replace")
+            for sibling in files:
+                if sibling in group or sibling == "-" or is_url(sibling):
+                    continue
+                if Path(sibling).parent.resolve() == Path(source).parent.resolve() and \
+                        references(text, sibling, limits or Limits()):
+                    group.append(sibling)
+        groups.append(group)
+    return groups
 
 
 def references(text: str, sibling: str, limits: Limits) -> bool:

@@ -33,6 +33,15 @@ class Origins:
     def source_of(self, term) -> str | None:
         return self._source_of.get(term)
 
+    def merge(self, other: "Origins") -> None:
+        """Take in another load's origins (per-source validation loads each file on its own)."""
+        for term, source in other._source_of.items():
+            self._source_of.setdefault(term, source)
+        for name, document in other._documents.items():
+            self._documents.setdefault(name, document)
+        for term, line in other._explicit.items():
+            self._explicit.setdefault(term, line)
+
     def locate(self, term, graph: Graph | None = None) -> tuple[str | None, int | None]:
         """(source, line) of a subject; a blank node borrows the place of the resource that refers to it."""
         source = self._source_of.get(term)

@@ -20,9 +20,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, SKOS, XSD
 from rdflib.plugins.serializers.turtle import TurtleSerializer
 
-from ..atomic import atomic_directory
-from ..errors import InputError, UsageError, file_error
-from ..load import Limits, Loaded, load
+from ..errors import InputError, UsageError
+from ..load import Limits, Loaded
 from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
 from ..report import LANGUAGES, Report
 
@@ -73,6 +72,19 @@ def check_publishable(loaded: Loaded) -> None:
             if problem:
                 source, line = loaded.origins.locate(triple[0], graph)
                 raise InputError(problem, where=source or ", ".join(loaded.sources), line=line)
+
+
+def load_for_publishing(sources, rules=None, *, input_format=None, limits: Limits | None = None) -> Loaded:
+    """Load as `validate` does (description files know the codes of --vocabulary files), then refuse data that
+    cannot be published at all (relative or file: IRIs, characters XML cannot carry): exit 2. The gate
+    (publish.gate) comes after."""
+    from ..description.api import vocabularies_in_use
+    from ..load import load
+
+    with vocabularies_in_use(rules.vocabularies if rules is not None else ()):
+        loaded = load(sources, input_format=input_format, limits=limits)
+    check_publishable(loaded)
+    return loaded
 
 
 def _iri_problem(iri: URIRef) -> str | None:
@@ -449,52 +461,41 @@ def status_html(counts: Counter | None, text: dict) -> str:
 # --------------------------------------------------------------------------------------------- export
 
 
-class InvalidCatalog(Exception):
-    """The catalog has violations and the user did not allow exporting it anyway."""
-
-    def __init__(self, report: Report):
-        self.report = report
-        super().__init__(f"{report.summary['violation']} violations")
-
-
 @dataclass
 class Export:
-    folder: Path
+    folder: Path  # the real folder written (symbolic links followed)
     files: dict[str, int]  # relative path -> bytes
     report: Report | None  # None when validation was skipped
     triples: int
+    verdict: object = None  # publish.gate.Verdict: what the gate found
+
+
+EXPORTED_FILES = (HARVEST_PATH, HARVEST_PATH + ".ttl", HARVEST_PATH + ".jsonld", "index.html")
 
 
 def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, lang: str = "en", profiles=None,
-           shapes=(), vocabularies=(), domain=None, input_format=None, limits: Limits | None = None) -> Export:
-    """Load, validate and write `to` as a new folder swapped in whole; nothing is written when anything fails."""
+           shapes=(), vocabularies=(), domain=None, rules=None, input_format=None,
+           limits: Limits | None = None) -> Export:
+    """Load, pass the gate (publish.gate) and write the export files into `to`, beside whatever else is there.
+
+    Only files an earlier export wrote are replaced (publish.site); nothing is written when anything fails.
+    """
     from ..validation.profiles import load_vocabularies
-    from ..validation.pipeline import validate_loaded
+    from ..validation.ruleset import Rules
+    from . import gate, site
 
     if lang not in LANGUAGES:
         raise UsageError(f"unknown language '{lang}' (known: {', '.join(LANGUAGES)})")
-    loaded = load(sources, input_format=input_format, limits=limits)
-    check_publishable(loaded)
-    check_target(Path(to))
-    report = None
-    if validate:
-        report = validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
-                                 domain=domain, limits=limits)
-        if report.summary["violation"] and not allow_invalid:
-            raise InvalidCatalog(report)
-    files = render_files(loaded, report, load_vocabularies(vocabularies, limits), lang)
-    target = Path(to)
-    try:
-        with atomic_directory(target) as staging:
-            staging.chmod(0o755)  # a web server running as another user must be able to read it
-            for relative, data in files.items():
-                path = staging / relative
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(data)
-    except OSError as error:
-        raise file_error(error, target, writing=True) from None
-    return Export(folder=target, files={k: len(v) for k, v in files.items()}, report=report,
-                  triples=len(loaded.graph))
+    if rules is None:
+        rules = Rules(profiles=tuple(profiles) if profiles else None, shapes=tuple(shapes),
+                      vocabularies=tuple(vocabularies), domain=domain)
+    loaded = load_for_publishing(sources, rules, input_format=input_format, limits=limits)
+    site.target_folder(to)  # an odd target fails before the (long) validation
+    verdict = gate.enforce(gate.check(loaded, rules, validate=validate, limits=limits), allow_invalid)
+    files = render_files(loaded, verdict.report, load_vocabularies(rules.vocabularies, limits), lang)
+    folder = site.write_site(to, files, legacy=EXPORTED_FILES, last=HARVEST_PATH)
+    return Export(folder=folder, files={k: len(v) for k, v in files.items()}, report=verdict.report,
+                  triples=len(loaded.graph), verdict=verdict)
 
 
 def render_files(loaded: Loaded, report: Report | None, vocabularies: Graph, lang: str) -> dict[str, bytes]:
@@ -504,13 +505,3 @@ def render_files(loaded: Loaded, report: Report | None, vocabularies: Graph, lan
     page = catalog_page(loaded.graph, vocabularies=vocabularies, report=report, lang=lang, downloads=downloads)
     files["index.html"] = page.encode("utf-8")
     return files
-
-
-def check_target(target: Path) -> None:
-    """Replacing a folder is only safe when it is ours: empty, or a previous export."""
-    if target.exists() and not target.is_dir():
-        raise InputError("exists and is not a folder", where=str(target))
-    if target.is_dir() and any(target.iterdir()) and not (target / HARVEST_PATH).is_file():
-        raise InputError("folder is not empty and holds no previous export (datasets/dcat); choose an empty or "
-                         "new folder", where=str(target))
-

@@ -22,9 +22,10 @@ from rdflib.namespace import RDF
 
 from .. import http
 from ..errors import RemoteError, UsageError
-from .export import check_publishable
-from ..load import Limits, load
+from ..load import Limits
 from ..load.safety import load_json
+from . import gate
+from .export import load_for_publishing
 from ..namespaces import DCAT
 
 AUTH_ENV = "ENA_GRUNDDATA"  # ENA_GRUNDDATA_TOKEN, or ENA_GRUNDDATA_USER + ENA_GRUNDDATA_PASSWORD
@@ -94,9 +95,13 @@ class Published:
     counted_triples: int | None  # None on a dry run
     seconds: float
     dry_run: bool = False
+    verdict: object = None  # publish.gate.Verdict
 
     def to_dict(self) -> dict:
-        return dict(self.__dict__)
+        document = {k: v for k, v in self.__dict__.items() if k != "verdict"}
+        report = getattr(self.verdict, "report", None)
+        document["findings"] = report.summary if report is not None else None  # None: not validated
+        return document
 
 
 def endpoints_for(store_url: str, layout: str) -> Endpoints:
@@ -155,26 +160,31 @@ def count_query(graph_iri: URIRef) -> str:
 
 def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigraph", method: str = "auto",
             dry_run: bool = False, verify: str = "count", allow_private: bool = False, retries: int | None = None,
-            timeout: float | None = None, input_format=None, limits: Limits | None = None) -> Published:
-    """Replace one named graph in the store at `to` with the catalog in `sources`, then verify by counting."""
+            timeout: float | None = None, input_format=None, limits: Limits | None = None, rules=None,
+            validate: bool = True, allow_invalid: bool = False) -> Published:
+    """Replace one named graph in the store at `to` with the catalog in `sources`, then verify by counting.
+
+    The catalog passes the gate first (publish.gate: no violation, no placeholder left from `init`, unless
+    `allow_invalid`; `validate=False` skips it); a refused catalog raises gate.InvalidCatalog and nothing is sent.
+    """
     if method not in METHODS:
         raise UsageError(f"unknown method '{method}' (known: {', '.join(METHODS)})")
     if verify not in VERIFY:
         raise UsageError(f"unknown verification '{verify}' (known: {', '.join(VERIFY)})")
     endpoints = endpoints_for(to, layout)
-    loaded = load(sources, input_format=input_format, limits=limits)
-    check_publishable(loaded)
+    loaded = load_for_publishing(sources, rules, input_format=input_format, limits=limits)
     graph_iri = check_graph_iri(graph or default_graph_iri(loaded.graph))
+    first = "update" if method == "update" else "gsp"
+    url = endpoints.update if first == "update" else endpoints.graph_store(str(graph_iri))
+    http.check_url(url, allow_private)  # a refused target is said before the (long) validation; nothing is sent
+    verdict = gate.enforce(gate.check(loaded, rules, validate=validate, limits=limits), allow_invalid)
     body = ntriples(loaded.graph)
     options = {"allow_private": allow_private, "retries": retries, "timeout": timeout}
     start = time.monotonic()
-    first = "update" if method == "update" else "gsp"
-    url = endpoints.update if first == "update" else endpoints.graph_store(str(graph_iri))
     if dry_run:
-        http.check_url(url, allow_private)  # say now if the target would be refused; nothing is sent
         return Published(graph=str(graph_iri), endpoint=http.redact(url), method=first, status=None,
                          sent_triples=len(loaded.graph), body_bytes=len(body), counted_triples=None,
-                         seconds=time.monotonic() - start, dry_run=True)
+                         seconds=time.monotonic() - start, dry_run=True, verdict=verdict)
     if first == "gsp":
         response = send("PUT", url, body, endpoints.layout.body_type, options)
         if method == "auto" and response.status in GSP_MISSING:
@@ -192,7 +202,8 @@ def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigra
                           f"expected {len(loaded.graph)} (a store that keeps literals by value merges forms such "
                           'as "1" and "01")', where=http.redact(endpoints.query))
     return Published(graph=str(graph_iri), endpoint=http.redact(url), method=first, status=response.status,
-                     sent_triples=len(loaded.graph), body_bytes=len(body), counted_triples=counted, seconds=seconds)
+                     sent_triples=len(loaded.graph), body_bytes=len(body), counted_triples=counted, seconds=seconds,
+                     verdict=verdict)
 
 
 def send(method: str, url: str, body: bytes, content_type: str, options: dict) -> http.Response:

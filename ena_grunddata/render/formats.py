@@ -67,12 +67,12 @@ SEVERITY_WORD = {"en": {"violation": "violation", "warning": "warning", "info": 
 def render_text(report: Report, lang: str = "en", *, max_findings: int | None = None) -> str:
     words = TEXT.get(lang, TEXT["en"])
     severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
-    by_resource: dict[str, list] = defaultdict(list)
-    for finding in report.findings:
-        by_resource[finding.focus].append(finding)
+    by_resource: dict[tuple, list] = defaultdict(list)
+    for finding in report.findings:  # per source: the same IRI in two files is two resources
+        by_resource[(finding.source, finding.focus)].append(finding)
     lines = []
     shown = 0
-    for focus, findings in by_resource.items():
+    for (_, focus), findings in by_resource.items():
         if max_findings is not None and shown >= max_findings:
             break
         first = findings[0]
@@ -91,6 +91,9 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
     if hidden > 0:
         lines.append(f"… {hidden} {words['more']}")
         lines.append("")
+    from .suppressed import text_lines
+
+    lines.extend(text_lines(report, lang))
     if report.guidance:
         lines.extend(guidance_lines(lang, words))
     lines.append(summary_line(report, lang))
@@ -112,7 +115,7 @@ def summary_line(report: Report, lang: str = "en") -> str:
     words = TEXT.get(lang, TEXT["en"])
     counts = report.summary
     parts = ", ".join(f"{counts[key]} {words[key]}" for key in ("violation", "warning", "info"))
-    resources = len({f.focus for f in report.findings})
+    resources = len({(f.source, f.focus) for f in report.findings})
     verdict = words["conforms"] if report.conforms else words["not"]
     threshold = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])[report.fail_on.label]
     in_, from_ = ("i", "från") if lang == "sv" else ("in", "from")

@@ -12,6 +12,7 @@ from html import escape
 
 from .. import __version__
 from .formats import SEVERITY_WORD, short
+from .suppressed import html_section as suppressed_section
 from .context import ReportContext, card_resources, domains_of, kind_of, label_of, owner_of
 from ..report import Report, Severity
 
@@ -107,6 +108,7 @@ def render_html(report: Report, *, lang: str = "en", max_findings=None, context:
         *[card_html(resource, findings, report, context, lang, words) for resource, findings in cards],
         "</main>",
         catalog_scores(context, lang, words),
+        suppressed_section(report, lang),
         checklist(report, lang, words),
         f"<footer>{escape(words['generated'])} {escape(__version__)} · {escape(words['profiles'])}: "
         f"{escape(', '.join(report.profiles))}</footer>",

@@ -53,7 +53,10 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
         suite.set("skipped", "0")
         totals["tests"] += tests
         totals["failures"] += failures
-    root.set("tests", str(totals["tests"]))
+    from .suppressed import junit_suite
+
+    skipped = junit_suite(root, report, lang, context, classname)  # suppressed findings: skipped cases
+    root.set("tests", str(totals["tests"] + skipped))
     root.set("failures", str(totals["failures"]))
     root.set("errors", "0")
     ET.indent(root)

@@ -42,6 +42,9 @@ def render_markdown(report: Report, *, lang: str = "en", max_findings: int | Non
         lines += top_rules(report, lang, words) + [""]
         lines += findings_table(report, lang, words, context,
                                 DEFAULT_MAX_ROWS if max_findings is None else max_findings)
+    from .suppressed import markdown_lines
+
+    lines += markdown_lines(report, lang, cell)
     if context.scores is not None:
         lines += score_table(context.scores, lang, words)
     return "\n".join(lines).rstrip("\n") + "\n"

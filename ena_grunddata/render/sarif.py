@@ -23,7 +23,8 @@ LEVEL = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO
 def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
     """`max_findings` is ignored: CI annotations need every result."""
     context = context or ReportContext()
-    codes = sorted({f.code for f in report.findings})  # only rules with results: keeps the upload small
+    everything = report.findings + report.suppressed  # suppressed: results with SARIF `suppressions`
+    codes = sorted({f.code for f in everything})  # only rules with results: keeps the upload small
     index = {code: number for number, code in enumerate(codes)}
     run = {
         "tool": {"driver": {
@@ -34,7 +35,7 @@ def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context
             "rules": [descriptor(context.rule(example(report, code, context)), lang) for code in codes],
         }},
         "columnKind": "unicodeCodePoints",
-        "results": [result(f, index[f.code], lang, context) for f in report.findings],
+        "results": [result(f, index[f.code], lang, context) for f in everything],
         "properties": {"profiles": list(report.profiles), "failOn": report.fail_on.label,
                        "conforms": report.conforms, "summary": report.summary},
     }
@@ -48,7 +49,7 @@ def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context
 
 def example(report: Report, code: str, context: ReportContext) -> Finding:
     """A finding with this code: the rule's fallback metadata for codes the shapes do not describe."""
-    return next(f for f in report.findings if f.code == code)
+    return next(f for f in report.findings + report.suppressed if f.code == code)
 
 
 def descriptor(rule, lang: str) -> dict:
@@ -75,6 +76,10 @@ def result(finding: Finding, rule_index: int, lang: str, context: ReportContext)
         "partialFingerprints": {"enaFinding/v1": fingerprint(finding)},
         "properties": {"focus": finding.focus, "path": finding.path, "value": finding.value},
     }
+    if finding.suppressed_by:
+        from .suppressed import sarif_suppressions
+
+        entry["suppressions"] = sarif_suppressions(finding)
     return entry
 
 

@@ -35,6 +35,7 @@ class Rule:
     message_en: str
     message_sv: str
     rationale: str
+    sources: tuple[str, ...] = ()  # "bundle <item id>", "<document>.md § <section>", "GD-nn"
 
 
 class Describer:
@@ -205,7 +206,16 @@ def rule_of(graph: Graph, describer: Describer, shape, code) -> Rule:
         message_en=messages.get("en", ""),
         message_sv=messages.get("sv", ""),
         rationale=str(graph.value(shape, RDFS.comment) or ""),
+        sources=sources_of(graph, shape),
     )
+
+
+def sources_of(graph: Graph, shape) -> tuple[str, ...]:
+    """What the rule rests on, as the shape states it: bundle items, Digg's documents, framework requirements."""
+    bundle = sorted(f"bundle `{item}`" for item in graph.objects(shape, ENA.bundleItem))
+    prose = sorted(f"Digg {source}" for source in graph.objects(shape, ENA.diggSource))
+    requirements = sorted(str(r) for r in graph.objects(shape, ENA.requirement))
+    return tuple(bundle + prose + requirements)
 
 
 def cell(text: str) -> str:
@@ -220,6 +230,12 @@ def render_rules_markdown() -> str:
              "tests/test_rules_doc.py fails when this file and the shapes differ.", "",
              "Severity: **violation** = the metadata breaks the specification (dataportal.se may reject or misread",
              "it); **warning** = a recommended property is missing or a deprecated form is used; **info** = advice.",
+             "",
+             "Source: what each rule rests on, stated on its shape: an item of Digg's DCAT-AP-SE 3.0.1 template",
+             "bundle (`ena:bundleItem`, the template id), a section of Digg's documents (`ena:diggSource`,",
+             "`harvesting.md`, `changes.md`, `recommendations.md`), or a requirement GD-nn of the base-data framework",
+             "(`ena:requirement`). Every normative sentence of Digg's documents, with the rule that checks it or why",
+             "none can, is listed in [digg-prose.md](digg-prose.md).", ""] + decisions_section(files) + [
              "", "| Shapes file | Rules | Violations | Warnings | Info |", "|---|---:|---:|---:|---:|"]
     for name, title, rules in files:
         counts = Counter(r.severity for r in rules)
@@ -232,12 +248,26 @@ def render_rules_markdown() -> str:
             groups[rule.applies_to].append(rule)
         for applies_to in sorted(groups):
             lines += ["", f"### {applies_to}", "",
-                      "| Code | Severity | Property | Check | Message (en / sv) | Rationale |",
-                      "|---|---|---|---|---|---|"]
+                      "| Code | Severity | Property | Check | Message (en / sv) | Rationale | Source |",
+                      "|---|---|---|---|---|---|---|"]
             for rule in groups[applies_to]:
                 lines.append(f"| `{rule.code}` | {rule.severity} | {cell(rule.path)} | {cell(rule.check)} | "
-                             f"{cell(rule.message_en)}<br>*{cell(rule.message_sv)}* | {cell(rule.rationale)} |")
+                             f"{cell(rule.message_en)}<br>*{cell(rule.message_sv)}* | {cell(rule.rationale)} | "
+                             f"{cell('<br>'.join(rule.sources))} |")
     return "\n".join(lines) + "\n"
+
+
+def decisions_section(files) -> list[str]:
+    """The rules whose rationale records a decision where Digg's words disagree with each other or with the bundle."""
+    decided = [rule for _, _, rules in files for rule in rules if rule.rationale.startswith("Decision")]
+    if not decided:
+        return []
+    lines = ["## Decisions where Digg's words disagree", "",
+             "Where Digg's documents and the bundle say different things, the rule records the decision in its",
+             "rationale (a form that dataportal.se harvests is at most a warning that says what it prefers):", ""]
+    for rule in decided:
+        lines.append(f"- `{rule.code}` ({rule.severity}): {cell(rule.rationale)}")
+    return lines
 
 
 def anchor(title: str) -> str:

@@ -63,7 +63,14 @@ def test_case_08_error_on_the_last_line_contributes_nothing(tmp_path, cli_run):
     good = write(tmp_path, "good.ttl", TURTLE)
     bad = write(tmp_path, "bad.ttl", TURTLE.replace("ds/1", "ds/2") + "\n<https://e.se/x> <https://e.se/y> .\n")
     report = tmp_path / "report.json"
+    # each source on its own (README, validate): good.ttl is reported, nothing of bad.ttl reaches the report
     assert_error(cli_run("validate", "-f", "json", "-o", report, good, bad), 2, where=f"{bad}:")
+    printed = json.loads(report.read_text(encoding="utf-8"))
+    assert printed["sources"] == [str(good)]
+    assert not [f for f in printed["findings"] if "ds/2" in f["focus"] or f["source"] == str(bad)]
+    # one graph (--merge): nothing is written at all
+    report.unlink()
+    assert_error(cli_run("validate", "--merge", "-f", "json", "-o", report, good, bad), 2, where=f"{bad}:")
     assert not report.exists()
     with pytest.raises(InputError):
         load([good, bad])

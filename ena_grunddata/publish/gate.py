@@ -1,0 +1,174 @@
+"""The one gate before anything leaves the machine (`export`, `publish`, `serve`).
+
+A catalog goes out only when validation (the options of `validate`) finds no violation and no placeholder that
+`init` wrote is left in it. Placeholders are found twice over: in description files (SCHEMA-PLACEHOLDER, with line and
+column) and in the loaded RDF itself (PUBLISH-PLACEHOLDER), so a starter turned into Turtle with `describe` is caught
+too. `--allow-invalid` lets a refused catalog through and `--no-validate` skips the gate; both are said in the output.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rdflib import BNode, Literal
+
+from ..description.starter import PLACEHOLDER  # what `ena-grunddata init` writes where the author must fill in
+from ..load import Limits, Loaded
+from ..report import Finding, Report, term_text
+from ..validation.ruleset import Rules
+
+PLACEHOLDER_CODES = ("SCHEMA-PLACEHOLDER", "PUBLISH-PLACEHOLDER")
+# The placeholder as a word of its own: "TODO: titel", https://data.TODO.se/, TODO@TODO.se; not "TODOS" or "ATODO".
+_PLACEHOLDER_WORD = re.compile(rf"(?<![A-Za-z0-9]){PLACEHOLDER}(?![A-Za-z0-9])")
+
+
+@dataclass
+class Verdict:
+    """What the gate found. `report` is None when validation was skipped (--no-validate)."""
+
+    report: Report | None
+    violations: int = 0
+    placeholders: int = 0
+
+    @property
+    def validated(self) -> bool:
+        return self.report is not None
+
+    @property
+    def blocked(self) -> bool:
+        return self.validated and bool(self.violations or self.placeholders)
+
+    def problems(self, lang: str = "en") -> str:
+        """'2 violations and 5 placeholders (TODO) left from `init`', in the user's language."""
+        text = TEXT[lang if lang in TEXT else "en"]
+        parts = []
+        if self.violations:
+            parts.append(text["violations"][self.violations != 1].format(n=self.violations))
+        if self.placeholders:
+            parts.append(text["placeholders"][self.placeholders != 1].format(n=self.placeholders, p=PLACEHOLDER))
+        return text["and"].join(parts)
+
+
+class InvalidCatalog(Exception):
+    """The gate refused the catalog and the user did not pass --allow-invalid."""
+
+    def __init__(self, verdict: Verdict):
+        self.verdict = verdict
+        self.report = verdict.report
+        super().__init__(verdict.problems())
+
+
+def check(loaded: Loaded, rules: Rules | None = None, *, validate: bool = True,
+          limits: Limits | None = None) -> Verdict:
+    """Validate `loaded` with `rules` and look for placeholders; decide nothing yet (see `enforce`)."""
+    if not validate:
+        return Verdict(report=None)
+    from ..validation.pipeline import validate_loaded
+
+    rules = rules or Rules()
+    report = validate_loaded(loaded, limits=limits, **rules.keywords())
+    extra = placeholder_findings(loaded)
+    if extra:
+        report = Report(report.findings + extra, report.profiles, report.sources, report.fail_on, report.notes,
+                        report.guidance)
+    return Verdict(report=report, violations=report.summary["violation"],
+                   placeholders=sum(1 for f in report.findings if f.code in PLACEHOLDER_CODES))
+
+
+def enforce(verdict: Verdict, allow_invalid: bool = False) -> Verdict:
+    if verdict.blocked and not allow_invalid:
+        raise InvalidCatalog(verdict)
+    return verdict
+
+
+def placeholder_findings(loaded: Loaded) -> list[Finding]:
+    """One warning per distinct term of the loaded RDF that still holds the placeholder.
+
+    Resources built from description files are left to the description check, which names the YAML key, line and
+    column of the same value.
+    """
+    described = {d.name for d in loaded.documents if d.format == "description"}
+    if loaded.documents and not any(_may_hold_placeholder(d) for d in loaded.documents if d.name not in described):
+        return []  # the bytes say so at once; walking a national catalog's graph takes seconds
+    found: dict = {}
+    for triple in loaded.graph:
+        for term in triple:
+            if isinstance(term, BNode) or term in found or PLACEHOLDER not in term:
+                continue
+            if not _PLACEHOLDER_WORD.search(term):
+                continue
+            subject = triple[0]
+            source, line = loaded.origins.locate(subject, loaded.graph)
+            if source in described:
+                continue
+            value = str(term)
+            found[term] = Finding(
+                code="PUBLISH-PLACEHOLDER", severity="warning", focus=term_text(subject),
+                path=None if term is subject else str(triple[1]), value=value, source=source, line=line,
+                messages={"en": f"still holds the placeholder {PLACEHOLDER} from `init`: replace it before "
+                                f"publishing ({_shorten(value, term)})",
+                          "sv": f"innehåller fortfarande platshållaren {PLACEHOLDER} från `init`: ersätt den före "
+                                f"publicering ({_shorten(value, term)})"})
+    return list(found.values())
+
+
+# How the placeholder could be spelt in a document without its four letters in a row: escapes (Turtle, N-Triples,
+# JSON-LD \u0054, RDF/XML &#84; or &#x54;), or a UTF-16 RDF/XML document (NUL bytes between the letters). A document
+# with none of these and no "TODO" cannot hold a placeholder.
+_ESCAPES = (b"\\u", b"\\U", b"&#", b"\x00")
+
+
+def _may_hold_placeholder(document) -> bool:
+    data = document.data
+    return PLACEHOLDER.encode() in data or any(escape in data for escape in _ESCAPES)
+
+
+def _shorten(value: str, term) -> str:
+    text = value if len(value) <= 80 else value[:77] + "…"
+    return f'"{text}"' if isinstance(term, Literal) else f"<{text}>"
+
+
+# --------------------------------------------------------------------------------------------- words
+
+TEXT = {
+    "en": {
+        "violations": ("{n} violation", "{n} violations"),
+        "placeholders": ("{n} placeholder ({p}) left from `init`", "{n} placeholders ({p}) left from `init`"),
+        "and": " and ",
+        "refused": "not {done}: the catalog has {problems} (fix them, or pass --allow-invalid to {verb} anyway; "
+                   "--no-validate skips the check)",
+        "allowed": "{verbing} despite {problems} (--allow-invalid)",
+        "skipped": "not validated (--no-validate): violations and placeholders were not checked",
+    },
+    "sv": {
+        "violations": ("{n} fel", "{n} fel"),
+        "placeholders": ("{n} platshållare ({p}) kvar från `init`", "{n} platshållare ({p}) kvar från `init`"),
+        "and": " och ",
+        "refused": "inte {done}: katalogen har {problems} (rätta dem, eller ange --allow-invalid för att ändå "
+                   "{verb}; --no-validate hoppar över kontrollen)",
+        "allowed": "{verbing} trots {problems} (--allow-invalid)",
+        "skipped": "inte validerad (--no-validate): fel och platshållare kontrollerades inte",
+    },
+}
+VERBS = {  # action -> (done, verb, verbing) per language
+    "export": {"en": ("exported", "export", "exporting"), "sv": ("exporterad", "exportera", "exporterar")},
+    "publish": {"en": ("published", "publish", "publishing"), "sv": ("publicerad", "publicera", "publicerar")},
+    "serve": {"en": ("served", "serve", "serving"), "sv": ("serverad", "servera", "serverar")},
+}
+
+
+def refusal(verdict: Verdict, action: str, lang: str = "en") -> str:
+    lang = lang if lang in TEXT else "en"
+    done, verb, _ = VERBS[action][lang]
+    return TEXT[lang]["refused"].format(done=done, verb=verb, problems=verdict.problems(lang))
+
+
+def override_note(verdict: Verdict, action: str, lang: str = "en") -> str | None:
+    """What the output says when the gate was overridden or skipped; None when it passed cleanly."""
+    lang = lang if lang in TEXT else "en"
+    if not verdict.validated:
+        return TEXT[lang]["skipped"]
+    if verdict.blocked:
+        return TEXT[lang]["allowed"].format(verbing=VERBS[action][lang][2], problems=verdict.problems(lang))
+    return None
