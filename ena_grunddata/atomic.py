@@ -1,7 +1,9 @@
 """Write files and folders so they appear whole or not at all, even on Ctrl-C."""
 
 import contextlib
+import errno
 import os
+import stat
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,19 +20,61 @@ def _default_mode(kind: int) -> int:
     return kind & ~umask
 
 
+def _real_target(path: Path) -> Path:
+    """Where writing `path` must land: through a symbolic link to the file it names (the link is kept)."""
+    if path.is_symlink():
+        return Path(os.path.realpath(path))
+    return path
+
+
+def _special(path: Path) -> bool:
+    """An existing target that is not a regular file or a folder (a device, a named pipe, a socket)."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+def _check_parent(parent: Path) -> None:
+    """A parent that exists but is not a folder (`FILE/x`) is NotADirectoryError, as open() would say."""
+    for ancestor in (parent, *parent.parents):
+        if ancestor.exists():
+            if not ancestor.is_dir():
+                raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(ancestor))
+            return
+
+
 def atomic_write(path, data, *, encoding="utf-8"):
-    """Write `data` (str or bytes) to `path` through a temporary file in the same folder."""
-    path = Path(path)
+    """Write `data` (str or bytes) to `path` through a temporary file in the same folder.
+
+    A symbolic link at `path` is kept: the file it points to is replaced. An existing file keeps its
+    permission bits; a new one gets what a plain open() would give under the umask.
+    """
+    path = _real_target(Path(path))
     if isinstance(data, str):
         data = data.encode(encoding)
+    if _special(path):
+        # /dev/null, /dev/stdout, a named pipe: written to as they are. A rename would replace the device node
+        # itself with a regular file (as root, `-o /dev/null` would have broken /dev/null for the whole machine).
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
     directory = path.parent if str(path.parent) else Path(".")
+    _check_parent(directory)
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = _default_mode(0o666)
+    except NotADirectoryError:
+        raise
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(temporary, _default_mode(0o666))
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
@@ -46,6 +90,7 @@ def atomic_directory(path):
     """
     path = Path(path)
     parent = path.parent if str(path.parent) else Path(".")
+    _check_parent(parent)
     parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".new", dir=parent))
     os.chmod(staging, _default_mode(0o777))  # a published folder must be readable by the web server

@@ -4,12 +4,32 @@ Invalid *data* never raises: it becomes findings in a Report. These exceptions a
 cannot do what was asked (unreadable input, bad options, a server that fails).
 """
 
+import re
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_REMOTE = 3
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
+
+
+# Characters that must never reach a terminal, a CI log or a pull request raw: C0 controls (escape sequences, line
+# breaks: a CI system reads a line starting `::error::` or `##vso[` as a command), DEL, C1 controls (U+0085 is a
+# line break too), Unicode line and paragraph separators, and the bidirectional controls that reorder what is shown.
+_UNSAFE_FOR_TERMINAL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e"
+                                  "\u2066-\u2069]")
+_SHORT_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def terminal_text(text) -> str:
+    """The one escaping function for text shown on a terminal or in a log: data stays on its own line and shows
+    as written, with every control character visible as an escape (\\n, \\x1b, \\u202e)."""
+    text = str(text)
+    if not _UNSAFE_FOR_TERMINAL.search(text):
+        return text
+    return _UNSAFE_FOR_TERMINAL.sub(lambda m: _SHORT_ESCAPES.get(m.group(0)) or (
+        f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}"), text)
 
 
 class EnaError(Exception):
@@ -33,7 +53,7 @@ class EnaError(Exception):
                 if self.column is not None:
                     location += f":{self.column}"
             location += ": "
-        return f"{location}{self.message}"
+        return terminal_text(f"{location}{self.message}")
 
 
 class InputError(EnaError):
@@ -59,6 +79,9 @@ _FILE_PROBLEMS = (
     (FileNotFoundError, "no such file", "cannot write: the folder does not exist"),
     (PermissionError, "permission denied", "cannot write: permission denied"),
     (IsADirectoryError, "is a folder", "cannot write: is a folder"),
+    (NotADirectoryError, "a part of the path is a file, not a folder", "cannot write: a part of the path is a file, "
+                                                                       "not a folder"),
+    (FileExistsError, "exists", "cannot write: a part of the path exists and is not a folder"),
 )
 
 

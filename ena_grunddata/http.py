@@ -116,11 +116,17 @@ class Response:
 
 # --------------------------------------------------------------------------------------------- redaction
 
-_SECRET_PARAM = re.compile(r"token|key|secret|passw|pwd|auth|sig|credential|session", re.IGNORECASE)
+# Query parameter names that carry secrets, matched case-insensitively anywhere in the name (api_key, X-Token,
+# access_token, client_secret, passwd, pw, jwt, code (OAuth), signature / sig (pre-signed URLs), auth...).
+_SECRET_PARAM = re.compile(r"token|key|secret|pass|pwd|pw|jwt|code|sig|auth|credential|session", re.IGNORECASE)
+_URL_IN_TEXT = re.compile(r"""[A-Za-z][A-Za-z0-9+.-]*://[^\s<>"'`]+""")
 
 
 def redact(url: str) -> str:
-    """The URL as it may be shown: no userinfo, no secret-looking query values."""
+    """The URL as it may be shown: no userinfo, no secret-looking query values (nor in the fragment).
+
+    The one redaction function: messages, reports, logs, /healthz and the harvest store all show URLs through it.
+    """
     try:
         parts = urlsplit(str(url))
     except ValueError:
@@ -128,13 +134,44 @@ def redact(url: str) -> str:
     netloc = parts.netloc
     if "@" in netloc:
         netloc = "***@" + netloc.rsplit("@", 1)[1]
-    query = parts.query
-    if query:
-        pairs = parse_qsl(query, keep_blank_values=True)
-        if any(_SECRET_PARAM.search(name) for name, _ in pairs):
-            query = urlencode([(name, "***" if _SECRET_PARAM.search(name) else value) for name, value in pairs],
-                              safe="*:/", quote_via=quote)
-    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    return urlunsplit((parts.scheme, netloc, parts.path, _redact_pairs(parts.query), _redact_pairs(parts.fragment)))
+
+
+def _redact_pairs(text: str) -> str:
+    if not text or "=" not in text:
+        return text
+    pairs = parse_qsl(text, keep_blank_values=True)
+    if not any(_SECRET_PARAM.search(name) for name, _ in pairs):
+        return text
+    return urlencode([(name, "***" if _SECRET_PARAM.search(name) else value) for name, value in pairs],
+                     safe="*:/", quote_via=quote)
+
+
+def redact_text(text: str, secrets=()) -> str:
+    """Any text that may hold URLs or echoed credentials (a server's error body, an exception message): every URL
+    redacted, and each secret masked in every form a server may echo it (as is, base64 of Basic, URL-encoded)."""
+    text = _URL_IN_TEXT.sub(lambda match: redact(match.group(0)), str(text))
+    for secret in secrets:
+        for form in secret_forms(secret):
+            text = text.replace(form, "***")
+    return text
+
+
+def secret_forms(secret: str) -> list[str]:
+    """A secret as it may come back: itself, URL-encoded, and inside Basic's base64 (user:password)."""
+    if not secret or len(secret) < 4:
+        return []
+    forms = {secret, quote(secret, safe=""), quote(secret)}
+    if secret.startswith(("Basic ", "Bearer ")):
+        scheme, value = secret.split(" ", 1)
+        forms.add(value)
+        if scheme == "Basic":
+            try:
+                decoded = base64.b64decode(value, validate=True).decode("utf-8")
+            except (ValueError, UnicodeDecodeError):
+                decoded = ""
+            forms.update(part for part in (decoded, *decoded.split(":", 1)) if len(part) >= 4)
+    return sorted(forms, key=len, reverse=True)
 
 
 def status_reason(status: int) -> str:
@@ -171,12 +208,32 @@ def unwrap(address):
     return address
 
 
+# Cloud metadata services (instance credentials live there): refused always, --allow-private or not.
+# AWS/GCP/Azure/OpenStack/DigitalOcean/Oracle 169.254.169.254 (also in 169.254.0.0/16, refused as link-local),
+# AWS ECS task metadata 169.254.170.2, AWS IPv6 fd00:ec2::254, Alibaba 100.100.100.200, and the names below.
+METADATA_ADDRESSES = frozenset(ipaddress.ip_address(a) for a in (
+    "169.254.169.254", "169.254.170.2", "169.254.170.23", "100.100.100.200", "fd00:ec2::254", "fd00:ec2::23",
+    "192.0.0.192",  # Oracle Cloud (classic)
+))
+METADATA_HOSTS = frozenset({"metadata.google.internal", "metadata.goog", "metadata", "instance-data",
+                            "instance-data.ec2.internal", "metadata.azure.internal", "metadata.tencentyun.com",
+                            "metadata.platformequinix.com"})
+
+
+def metadata_host(host: str) -> bool:
+    return host.lower().rstrip(".") in METADATA_HOSTS
+
+
 def refusal(address: str, allow_private: bool) -> str | None:
     """Why we will not connect to `address` (None: fine)."""
     try:
-        ip = unwrap(ipaddress.ip_address(address.split("%")[0]))
+        raw = ipaddress.ip_address(address.split("%")[0])
     except ValueError:
         return "not an IP address"
+    ip = unwrap(raw)
+    if ip in METADATA_ADDRESSES or raw in METADATA_ADDRESSES:
+        return "a cloud metadata service address (link-local or special-purpose; never fetched, not even with " \
+               "--allow-private)"
     if ip.is_unspecified:
         return "an unspecified address (0.0.0.0 or ::)"
     if ip.is_multicast:
@@ -210,10 +267,41 @@ def checked_addresses(host: str, port: int, allow_private: bool) -> list[str]:
     return addresses
 
 
+_exchange_end = threading.local()  # monotonic time by which the current thread's exchange must be over
+
+
 class _GuardedConnectionMixin:
     """Checks the address of the socket actually opened, not just the name in the URL."""
 
     allow_private = False
+
+    def getresponse(self, *args, **kwargs):
+        """Reading the status line and headers is bounded by the total deadline too: a server that sends its
+        headers one byte at a time resets the per-read timeout forever, so a watchdog shuts the socket down."""
+        end = getattr(_exchange_end, "value", None)
+        sock = getattr(self, "sock", None)
+        if end is None or sock is None:
+            return super().getresponse(*args, **kwargs)
+        expired = threading.Event()
+
+        def expire():
+            expired.set()
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+        watchdog = threading.Timer(max(0.0, end - time.monotonic()), expire)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return super().getresponse(*args, **kwargs)
+        except Exception:
+            if expired.is_set():
+                raise TimeoutError("the total deadline passed while the server was sending its headers") from None
+            raise
+        finally:
+            watchdog.cancel()
 
     def _new_conn(self):
         addresses = checked_addresses(self._dns_host, self.port, self.allow_private)
@@ -368,6 +456,9 @@ def check_url(url: str, allow_private: bool, *, previous: str | None = None) -> 
                           where=shown)
     if not parts.hostname:
         raise RemoteError("invalid URL: no host", where=shown)
+    if metadata_host(parts.hostname):
+        raise RemoteError("refused: a cloud metadata service (never fetched, not even with --allow-private)",
+                          where=shown)
     try:
         checked_addresses(parts.hostname, port or (443 if parts.scheme == "https" else 80), allow_private)
     except AddressRefused as refused:
@@ -537,6 +628,7 @@ def _exchange(method, url, body, headers, policy, clock, shown) -> Response:
         prepared = requests.Request(method, url, data=body, headers=headers).prepare()
     except (requests.RequestException, ValueError) as error:
         raise RemoteError(f"cannot build the request: {type(error).__name__}", where=shown) from None
+    _exchange_end.value = clock.end
     try:
         # The adapter, not a Session: no cookies, no hooks, no redirect machinery that reads bodies uncapped.
         raw_response = adapter.send(prepared, stream=True, timeout=timeouts)
@@ -546,6 +638,8 @@ def _exchange(method, url, body, headers, policy, clock, shown) -> Response:
         refused = _find_cause(error, AddressRefused)
         if refused is not None:
             raise RemoteError(f"refused: {refused}", where=shown) from None
+        if clock.left() <= 0:
+            raise RemoteError(f"total deadline of {clock.deadline:g} s exceeded", where=shown) from None
         if isinstance(error, requests.ConnectTimeout):
             raise _Retryable("connection timed out") from None
         raise _Retryable("cannot connect") from None
@@ -554,7 +648,11 @@ def _exchange(method, url, body, headers, policy, clock, shown) -> Response:
             raise RemoteError(f"total deadline of {clock.deadline:g} s exceeded", where=shown) from None
         raise _Retryable(f"no answer within {timeouts[1]:g} s") from None
     except requests.RequestException as error:
+        if clock.left() <= 0:
+            raise RemoteError(f"total deadline of {clock.deadline:g} s exceeded", where=shown) from None
         raise RemoteError(f"request failed: {type(error).__name__}", where=shown) from None
+    finally:
+        _exchange_end.value = None
     with raw_response:
         content = b""
         if method != "HEAD" and raw_response.status_code not in (204, 304) \
@@ -586,9 +684,9 @@ def _decoder(encoding: str, shown: str):
     if encoding in ("", "identity"):
         return None
     if encoding in ("gzip", "x-gzip"):
-        return zlib.decompressobj(16 + zlib.MAX_WBITS)
+        return _Decoder("gzip")
     if encoding == "deflate":
-        return zlib.decompressobj(zlib.MAX_WBITS)
+        return _Decoder("deflate")
     raise RemoteError(f"unsupported Content-Encoding {encoding!r}", where=shown)
 
 
@@ -620,11 +718,10 @@ def _read_body(response, policy, clock, shown) -> bytes:
                     raise RemoteError(_too_large(limit), where=shown)
                 parts.append(piece)
         if decoder is not None:
-            tail = decoder.flush()
-            size += len(tail)
-            if size > limit:
-                raise RemoteError(_too_large(limit), where=shown)
-            parts.append(tail)
+            try:
+                decoder.flush()
+            except zlib.error:
+                raise RemoteError("corrupt compressed response (it ends early)", where=shown) from None
     except (urllib3.exceptions.ReadTimeoutError, socket.timeout, TimeoutError):
         if clock.left() <= 0:
             raise RemoteError(f"total deadline of {clock.deadline:g} s exceeded while reading the body",
@@ -635,15 +732,46 @@ def _read_body(response, policy, clock, shown) -> bytes:
     return b"".join(parts)
 
 
+class _Decoder:
+    """gzip or deflate, decoded whole: a gzip body of several members (RFC 1952 allows it; `cat a.gz b.gz`) is
+    read member after member, never cut after the first one."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        self.current = self._new()
+        self.ended = False  # the last member ended and nothing followed yet
+        self.fed = False
+
+    def _new(self):
+        return zlib.decompressobj(16 + zlib.MAX_WBITS if self.encoding == "gzip" else zlib.MAX_WBITS)
+
+    def decompress(self, data: bytes):
+        self.fed = self.fed or bool(data)
+        while data:
+            if self.current.eof:
+                if self.encoding != "gzip":
+                    raise zlib.error("data after the end of the deflate stream")
+                self.current = self._new()
+            self.ended = False
+            yield self.current.decompress(data, DECODE_STEP)
+            while self.current.unconsumed_tail:
+                yield self.current.decompress(self.current.unconsumed_tail, DECODE_STEP)
+            data = self.current.unused_data if self.current.eof else b""
+            self.ended = self.current.eof
+
+    def flush(self) -> bytes:
+        if self.fed and not self.current.eof:
+            raise zlib.error("the compressed body ends early")
+        return b""
+
+
 def _decode(decoder, data: bytes, shown: str):
     """Decompress in bounded steps, so the caller can stop at the cap before a bomb fills the memory."""
     if decoder is None:
         yield data
         return
     try:
-        yield decoder.decompress(data, DECODE_STEP)
-        while decoder.unconsumed_tail:
-            yield decoder.decompress(decoder.unconsumed_tail, DECODE_STEP)
+        yield from decoder.decompress(data)
     except zlib.error:
         raise RemoteError("corrupt compressed response", where=shown) from None
 

@@ -148,8 +148,8 @@ def test_user_sparql_oxigraph_cannot_parse_falls_back_to_pyshacl(catalog_file, t
     shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix dcat: <http://www.w3.org/ns/dcat#> .
 <https://example.org/S> a sh:NodeShape ; sh:targetClass dcat:Catalog ;
     sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o . FILTER(?o = ) }" ] .""", encoding="utf-8")
-    with pytest.raises(Exception) as error:  # auto fell back: pyshacl (rdflib) cannot parse it either
-        validate([str(catalog_file)], shapes=[str(shapes)])
-    assert not isinstance(error.value, UsageError) and "pyparsing" in type(error.value).__module__
+    with pytest.raises(UsageError, match="shapes cannot be run") as error:  # auto fell back; pyshacl cannot
+        validate([str(catalog_file)], shapes=[str(shapes)])                # parse it either: a designed error
+    assert str(shapes) in str(error.value)
     with pytest.raises(UsageError, match="fast engine cannot run"):
         validate([str(catalog_file)], shapes=[str(shapes)], engine="fast")

@@ -14,7 +14,7 @@ import traceback
 import click
 
 from .. import __version__
-from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, EnaError
+from ..errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, EnaError, terminal_text
 
 # module name in ena_grunddata.commands -> the click command object in it is called `command`
 COMMANDS = ("validate", "score", "domains", "describe", "init", "schema", "harvest", "export", "serve", "publish")
@@ -44,11 +44,15 @@ class EnaGroup(click.Group):
         except BrokenPipeError:
             ctx.exit(0)
         except Exception as error:  # an internal error: one line unless --debug
+            if isinstance(error, ValueError) and "embedded null byte" in str(error):
+                # a path given on the command line or in a config with a NUL in it: no file can have that name
+                click.echo("error: a file or folder name contains a NUL character", err=True)
+                ctx.exit(EXIT_USAGE)
             if debug:
                 traceback.print_exc()
             first_line = (str(error).strip().splitlines() or [""])[0][:300]
-            click.echo(f"internal error: {type(error).__name__}: {first_line} (rerun with --debug for details)",
-                       err=True)
+            click.echo(f"internal error: {type(error).__name__}: {terminal_text(first_line)} (rerun with --debug "
+                       "for details)", err=True)
             ctx.exit(EXIT_INTERNAL)
 
     def list_commands(self, ctx):
@@ -95,6 +99,8 @@ def main(argv=None):
         click.echo(f"error: {error}", err=True)
         code = error.exit_code
     except Exception as error:
-        click.echo(f"internal error: {type(error).__name__}: {error} (rerun with --debug for details)", err=True)
+        first_line = (str(error).strip().splitlines() or [""])[0][:300]
+        click.echo(f"internal error: {type(error).__name__}: {terminal_text(first_line)} (rerun with --debug for "
+                   "details)", err=True)
         code = EXIT_INTERNAL
     sys.exit(code if isinstance(code, int) else 0)

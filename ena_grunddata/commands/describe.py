@@ -9,7 +9,7 @@ import click
 from ..description import api
 from ..atomic import atomic_write
 from ..errors import EXIT_FINDINGS, EXIT_OK, InputError
-from ..load import load
+from ..load import load, time_budget
 from ..publish.stable import serialize_stable, stable_graph
 from .options import (deprecated_alias, emit, input_options, lang_option, limits_from, output_option,
                       vocabulary_option)
@@ -77,8 +77,9 @@ def command(source, output, rdf_format, old_format, from_rdf, no_write_back, voc
         emit(text, output)
         raise click.exceptions.Exit(EXIT_OK)
     no_write_back = no_write_back or source == "-"  # standard input cannot be written back to
-    outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back,
-                                    max_bytes=max_input_bytes)
+    with time_budget(timeout, source):  # --timeout covers description files too (`extra:` statements included)
+        outcome = api.build_description(source, vocabularies=vocabularies, write_ids=not no_write_back,
+                                        max_bytes=max_input_bytes)
     print_problems(outcome, lang)
     if not outcome.ok:
         raise click.exceptions.Exit(EXIT_FINDINGS)

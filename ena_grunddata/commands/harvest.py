@@ -9,9 +9,9 @@ import sys
 import click
 
 from .. import http
-from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, UsageError
-from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_SHRINK_THRESHOLD, KINDS, Options, SourceSpec, harvest,
-                       parse_query_option, specs_from_config, total_changes)
+from ..errors import EXIT_FINDINGS, EXIT_OK, EXIT_REMOTE, EXIT_USAGE, UsageError, terminal_text
+from ..harvest.run import (DEFAULT_MAX_PAGES, DEFAULT_MAX_SUB_CATALOGS, DEFAULT_SHRINK_THRESHOLD, KINDS, Options,
+                           SourceSpec, harvest, parse_query_option, specs_from_config, total_changes)
 from ..harvest.store import Store
 from .options import (config_options, emit, http_deadline_option, input_options, limits_from, output_option,
                       rules_from, rules_options)
@@ -42,6 +42,8 @@ DEFAULT_DELAY = 0.5
               show_default=True, help="Share of entities a source may lose before the harvest is held back.")
 @click.option("--max-pages", type=click.IntRange(min=1), default=DEFAULT_MAX_PAGES, show_default=True,
               help="Most pages to read from one paged source.")
+@click.option("--max-sub-catalogs", type=click.IntRange(min=0), default=DEFAULT_MAX_SUB_CATALOGS, show_default=True,
+              help="Most sub-catalogs (dcterms:hasPart) one source may make harvest fetch.")
 @click.option("--delay", type=click.FloatRange(min=0), default=None,
               help=f"Seconds between two requests to the same host (default {DEFAULT_DELAY}, or delay: in the config).")
 @click.option("--retries", type=click.IntRange(min=0, max=10), default=3, show_default=True,
@@ -54,8 +56,8 @@ DEFAULT_DELAY = 0.5
 @input_options
 @config_options(flag="--project-config")
 def command(sources, store_dir, config, fmt, output, run_validation, profiles, extra_shapes, vocabularies, domain,
-            kind, query, accept_shrink, shrink_threshold, max_pages, delay, retries, connect_timeout, read_timeout,
-            http_deadline, input_format, max_input_bytes, timeout, allow_private):
+            kind, query, accept_shrink, shrink_threshold, max_pages, max_sub_catalogs, delay, retries, connect_timeout,
+            read_timeout, http_deadline, input_format, max_input_bytes, timeout, allow_private):
     """Harvest DCAT-AP-SE catalogs (URLs, EntryStore search APIs, files or folders) into a local store.
 
     Prints what changed since the last harvest of each source. A failing source does not stop the others
@@ -71,13 +73,15 @@ def command(sources, store_dir, config, fmt, output, run_validation, profiles, e
         ena-grunddata harvest --query grunddata https://admin.dataportal.se/store/search
         ena-grunddata harvest --config sources.yaml --format json -o changes.json
     """
-    overrides = {"max_pages": max_pages, "shrink_threshold": shrink_threshold, "accept_shrink": accept_shrink,
+    overrides = {"max_pages": max_pages, "max_sub_catalogs": max_sub_catalogs, "shrink_threshold": shrink_threshold,
+                 "accept_shrink": accept_shrink,
                  "input_format": input_format}
     specs, settings = [], {}
     if config:
         specs, settings = specs_from_config(config, overrides)
     for location in sources:
-        spec = SourceSpec(location=location, kind=kind, max_pages=max_pages, shrink_threshold=shrink_threshold,
+        spec = SourceSpec(location=location, kind=kind, max_pages=max_pages, max_sub_catalogs=max_sub_catalogs,
+                          shrink_threshold=shrink_threshold,
                           accept_shrink=accept_shrink, input_format=input_format)
         parse_query_option(spec, query)
         specs.append(spec)
@@ -96,7 +100,7 @@ def command(sources, store_dir, config, fmt, output, run_validation, profiles, e
     results = harvest(specs, store, options)
     for result in results:
         if result.failed:
-            click.echo(f"error: {result.error}", err=True)
+            click.echo(f"error: {terminal_text(result.error)}", err=True)
     emit(render_json(results) if fmt == "json" else render_text(results, store), output)
     raise click.exceptions.Exit(exit_code(results))
 
@@ -161,7 +165,7 @@ def render_text(results, store) -> str:
     failed = sum(1 for result in results if result.failed)
     lines.append(f"total: {len(results)} sources ({failed} failed); {change_line(total)}")
     lines.append(f"store: {store.root}")
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_text(line) for line in lines) + "\n"  # server-sent text never starts a line
 
 
 def change_line(changes: dict) -> str:
@@ -181,7 +185,7 @@ def progress_printer():
         if text is None:
             stream.write("\r" + " " * width["last"] + "\r")
         else:
-            text = text[:100]
+            text = terminal_text(text)[:100]
             stream.write("\r" + text.ljust(width["last"]))
             width["last"] = len(text)
         stream.flush()

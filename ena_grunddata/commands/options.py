@@ -20,11 +20,22 @@ def input_options(function):
                             show_default=True, help="Seconds one input may take to parse.")(function)
     function = click.option("--allow-private", is_flag=True,
                             help="Allow URLs on loopback or private networks (e.g. a local test server).")(function)
+    function = click.option("--follow-symlinks", is_flag=True, expose_value=False, callback=_remember,
+                            help="Follow symbolic links inside an input folder that lead outside it "
+                                 "(refused by default).")(function)
     return function
 
 
+def _remember(ctx, param, value):
+    ctx.meta[f"ena_{param.name}"] = value
+    return value
+
+
 def limits_from(max_input_bytes, timeout, allow_private=False) -> Limits:
-    return Limits(max_input_bytes=max_input_bytes, timeout=timeout, allow_private=allow_private)
+    ctx = click.get_current_context(silent=True)
+    follow = bool(ctx.meta.get("ena_follow_symlinks")) if ctx is not None else False
+    return Limits(max_input_bytes=max_input_bytes, timeout=timeout, allow_private=allow_private,
+                  follow_symlinks=follow)
 
 
 def vocabulary_option(function):

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from ..load.parse_rdflib import ParseTimeout
 from ..namespaces import PREFIXES, bind_prefixes
 from .model import (CATALOG, KINDS, MINTED_SECTIONS, ORGANISATION_BASE, PARENT, REFERENCE_SECTIONS, SECTION_ORDER,
                     SECTIONS, Kind)
@@ -231,6 +232,8 @@ class Builder:
             else:
                 header = "".join(f"@prefix {p}: <{n}> .\n" for p, n in PREFIXES.items())
                 part.parse(data=header + text, format=fmt, publicID="https://relative.invalid/extra")
+        except ParseTimeout:
+            raise  # the --timeout budget ran out: the whole read stops
         except Exception as error:  # rdflib raises many types for bad syntax
             message = str(error).strip().splitlines()[0][:200] if str(error).strip() else type(error).__name__
             if context is None:  # Turtle: count lines from the start of the `extra` text, not our prefix header

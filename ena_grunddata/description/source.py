@@ -6,12 +6,12 @@ strings (YAML 1.1 would turn 2024-01-01 into a date object) and so duplicate key
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 
 import yaml
 
 from ..errors import InputError
+from ..load.safety import JsonProblem, load_json
 
 MAX_NODES = 200_000  # aliases can multiply a small file into a huge tree ("billion laughs"): refuse that
 
@@ -60,14 +60,15 @@ def read_source(name: str, text: str) -> Source:
         if not text.lstrip().startswith(("{", "[")):
             raise
         try:  # JSON that PyYAML's YAML 1.1 reader refuses (tabs, some escapes): no positions, but readable
-            return Source(name=name, text=text, data=json.loads(text))
-        except json.JSONDecodeError as error:
-            if name.lower().endswith(".json"):
-                raise InputError(f"not valid JSON: {error.msg}", where=name, line=error.lineno,
-                                 column=error.colno) from None
+            return Source(name=name, text=text, data=load_json(text))
+        except JsonProblem as problem:
+            if problem.message.startswith("nesting too deep"):
+                raise InputError("nesting too deep to parse", where=name) from None
+            if name.lower().endswith(".json") or problem.line is None or "surrogate" in problem.message \
+                    or "digits" in problem.message:
+                raise InputError(f"not valid JSON: {problem.message}", where=name, line=problem.line,
+                                 column=problem.column) from None
             raise yaml_error from None
-        except RecursionError:
-            raise InputError("nesting too deep to parse", where=name) from None
 
 
 def _read_yaml(name: str, text: str) -> Source:
@@ -118,7 +119,12 @@ def _construct(node, path, source: Source, counter):
         result = {}
         for key_node, value_node in node.value:
             # Keys stay as written: a language key `no` (Norwegian) must not become the boolean false.
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if not isinstance(key_node, yaml.ScalarNode):
+                # str() of a list or mapping key would expand every alias inside it (450 bytes reached 2.6 GB)
+                line, column = _mark(key_node)
+                raise InputError("a key must be plain text, not a list or a mapping", where=source.name,
+                                 line=line, column=column)
+            key = key_node.value
             child = path + (key,)
             if key in result:
                 source.duplicates.append((child, *_mark(key_node)))
@@ -138,10 +144,18 @@ def _scalar(node):
         return node.value
     if node.tag == "tag:yaml.org,2002:str" or not node.tag.startswith("tag:yaml.org,2002:"):
         return node.value
+    if node.tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float") and \
+            (":" in node.value or len(node.value) > _MAX_NUMBER_LENGTH):
+        # YAML 1.1 sexagesimal (190:20:30 = 685230) surprises people and costs quadratic time when long;
+        # numbers beyond Python's int-digit limit cannot be converted. Both stay text, as YAML 1.2 reads them.
+        return node.value
     try:
         return _constructor.construct_object(node, deep=True)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):
         return node.value
+
+
+_MAX_NUMBER_LENGTH = 4000
 
 
 def json_path(path) -> str:

@@ -20,14 +20,16 @@ from .. import http
 from .changes import HASH_VERSION, ChangeReport, Harvested, Statements, compare
 from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
 from ..load import (ACCEPT_HEADER, Document, Limits, RefusedByOxigraph, choose_format, is_url, parse_document,
-                    parse_document_oxigraph, read_documents, strip_bom)
+                    parse_document_oxigraph, read_documents, strip_bom, time_budget)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
+from ..load.safety import JsonProblem, load_json
 from .store import Store, content_hash, slug_for
 
 KINDS = ("auto", "document", "entrystore", "file")
 ENTRYSTORE_PRESETS = ("datasets", "grunddata", "publisher")
 ENTRYSTORE_PAGE = 100
 DEFAULT_MAX_PAGES = 1000
+DEFAULT_MAX_SUB_CATALOGS = 100
 DEFAULT_SHRINK_THRESHOLD = 0.5
 PAGING_TYPES = (HYDRA.PartialCollectionView, HYDRA.PagedCollection)
 
@@ -52,6 +54,7 @@ class SourceSpec:
     auth_env: str | None = None
     header_env: dict | None = None
     input_format: str | None = None
+    max_sub_catalogs: int = DEFAULT_MAX_SUB_CATALOGS  # dcterms:hasPart catalogs one source may make us fetch
 
     @property
     def remote(self) -> bool:
@@ -156,9 +159,10 @@ def total_changes(results: list[SourceResult]) -> ChangeReport:
 
 def harvest_source(spec: SourceSpec, store: Store, options: Options) -> SourceResult:
     slug = spec.slug
-    previous_meta = store.meta(slug)
+    previous_meta = None
     started = _now()
     try:
+        previous_meta = store.meta(slug)
         fetched = fetch_source(spec, previous_meta, options)
         result = apply(spec, fetched, store, previous_meta, options)
     except EnaError as error:
@@ -175,7 +179,7 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
     slug = spec.slug
     before = store.entity_hashes(slug) if previous_meta else {}
     if fetched.not_modified:
-        if before is None or "counts" not in previous_meta:
+        if not previous_meta or before is None or "counts" not in previous_meta:
             raise RemoteError("the server answered 304 Not Modified but there is no usable stored snapshot",
                               where=spec.shown)
         result = SourceResult(spec, "not-modified", compare(before, before), counts=dict(previous_meta["counts"]),
@@ -183,7 +187,9 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
         if options.validate:
             _validate(result, store.snapshot_graph(slug) or Graph(), options)
         return result
-    harvested = fetched.statements.finish()
+    budget = options.limits.timeout  # --timeout bounds the change computation too (hashing, canonical snapshot)
+    with time_budget(budget, spec.shown):
+        harvested = fetched.statements.finish()
     after, counts = harvested.hashes, harvested.counts
     changes = compare(before or {}, after)
     result = SourceResult(spec, "new" if previous_meta is None else "updated", changes, counts=counts,
@@ -294,8 +300,12 @@ def add_document(statements: Statements, document: Document, limits: Limits, *, 
 
 
 def _get(url: str, spec: SourceSpec, options: Options, *, accept: str, etag=None, last_modified=None):
+    """Credentials configured for a source go to that source's origin only: never to a sub-catalog or page on
+    another origin (the client also drops them on a redirect that leaves the origin)."""
+    own = http.origin_of(url) == http.origin_of(spec.location)
     return http.fetch(url, accept=accept, max_bytes=options.limits.max_input_bytes, policy=options.policy,
-                      etag=etag, last_modified=last_modified, auth_env=spec.auth_env, header_env=spec.header_env)
+                      etag=etag, last_modified=last_modified, auth_env=spec.auth_env if own else None,
+                      header_env=spec.header_env if own else None)
 
 
 def parse_response(response: http.Response, spec: SourceSpec, options: Options, statements: Statements, *,
@@ -360,9 +370,11 @@ def fetch_document(spec: SourceSpec, previous_meta: dict | None, options: Option
                 url = following
     if fetched.pages > 1:  # validators of page 1 say nothing about the other pages
         fetched.etag = fetched.last_modified = None
-    for sub in named_sub_catalogs(fetched.statements):
-        if _normal(str(sub)) in visited:
-            continue  # the sub-catalog's IRI is a page already read
+    subs = [sub for sub in named_sub_catalogs(fetched.statements) if _normal(str(sub)) not in visited]
+    if len(subs) > spec.max_sub_catalogs:
+        raise RemoteError(f"the catalog names {len(subs)} sub-catalogs to fetch, more than {spec.max_sub_catalogs} "
+                          "(raise --max-sub-catalogs if the catalog is that big)", where=spec.shown)
+    for sub in subs:
         _progress(options, f"{spec.name or spec.shown}: sub-catalog {sub}")
         response = _get(str(sub), spec, options, accept=ACCEPT_HEADER)
         fetched.documents.append(http.redact(response.url))
@@ -449,6 +461,8 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
     fetched = Fetched(Statements())
     digest = hashlib.sha256()
     lines: list[str] = []
+    entries: list[tuple[str, int]] = []  # (label, index of its first line): a loader error names the entry
+    skipped_entries: list[str] = []
     offset = 0
     previous_page = None
     while True:
@@ -461,7 +475,11 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
         fetched.pages += 1
         digest.update(response.content)
         children, total = entrystore_children(response)
-        page_hash = hashlib.sha256(json.dumps(children, sort_keys=True).encode("utf-8")).hexdigest()
+        del response  # the parsed answer is all we keep: peak memory stays near one page, not two
+        try:
+            page_hash = hashlib.sha256(json.dumps(children, sort_keys=True).encode("utf-8")).hexdigest()
+        except (RecursionError, ValueError):
+            raise RemoteError("not an EntryStore search answer (nested too deep)", where=spec.shown) from None
         if children and page_hash == previous_page:
             raise RemoteError(f"the search API answered offset {offset} with the same entries as the page before "
                               "(it ignores offset?); stopped", where=spec.shown)
@@ -470,27 +488,77 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
             metadata = child.get("metadata") if isinstance(child, dict) else None
             if not metadata:
                 continue
-            entry_lines, subjects = rdfjson_to_ntriples(metadata, f"e{offset + number}", http.redact(url))
+            label = _entry_label(child, offset + number)
+            try:
+                entry_lines, subjects = rdfjson_to_ntriples(metadata, f"e{offset + number}", http.redact(url))
+            except RemoteError as problem:  # one bad entry must not cost the source all its good ones
+                fetched.warnings.append(f"{label} skipped: {problem.message}")
+                skipped_entries.append(fetched.warnings[-1])
+                continue
             if keep_entry(spec, entry_lines, subjects):
+                entries.append((label, len(lines)))
                 lines.extend(entry_lines)
         offset += len(children)
         if not children or (total is not None and offset >= total):
             break
-    document = Document(name=http.redact(search), data="".join(lines).encode("utf-8"), format="ntriples",
-                        base=search)
-    if lines:
-        add_document(fetched.statements, document, options.limits)
+    warned = len(fetched.warnings)
+    parsed = _parse_entries(lines, entries, http.redact(search), search, options, fetched.warnings)
+    skipped_entries.extend(fetched.warnings[warned:])
+    if parsed is None and skipped_entries:  # nothing good at all: that is a broken source, not a warning
+        raise RemoteError(f"every entry was refused; the first: {skipped_entries[0]}", where=spec.shown)
+    if parsed is not None:
+        fetched.statements = parsed
     fetched.documents.append(http.redact(search))
     fetched.source_hash = "sha256:" + digest.hexdigest()
     return fetched
 
 
+MAX_SKIPPED_ENTRIES = 50  # beyond this many entries the loader refuses, the source as a whole is in trouble
+
+
+def _entry_label(child, number: int) -> str:
+    entry = child.get("entryId") if isinstance(child, dict) else None
+    return f"entry {entry}" if isinstance(entry, (str, int)) and len(str(entry)) < 80 else f"entry #{number + 1}"
+
+
+def _parse_entries(lines: list[str], entries: list, name: str, base: str, options: Options,
+                   warnings: list) -> Statements | None:
+    """Parse the entries' N-Triples as one document; an entry the loader refuses (a bad literal, a bad IRI) is
+    dropped with a warning and the rest parsed again, up to MAX_SKIPPED_ENTRIES times."""
+    import bisect
+
+    skipped = 0
+    while lines:
+        document = Document(name=name, data="".join(lines).encode("utf-8"), format="ntriples", base=base)
+        statements = Statements()  # a fresh one per attempt: a refused document leaves nothing behind
+        try:
+            add_document(statements, document, options.limits)
+            return statements
+        except InputError as error:
+            if error.line is None or skipped >= MAX_SKIPPED_ENTRIES or not entries:
+                raise
+            problem = error
+        del document
+        starts = [start for _, start in entries]
+        index = max(0, bisect.bisect_right(starts, problem.line - 1) - 1)
+        label, start = entries[index]
+        end = entries[index + 1][1] if index + 1 < len(entries) else len(lines)
+        warnings.append(f"{label} skipped: {problem.message}")
+        del lines[start:end]
+        entries = entries[:index] + [(other, first - (end - start)) for other, first in entries[index + 1:]]
+        skipped += 1
+    return None  # no entry left (or none at all)
+
+
 def entrystore_children(response: http.Response) -> tuple[list, int | None]:
     where = http.redact(response.url)
     try:
-        answer = json.loads(response.content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise RemoteError("not an EntryStore search answer (invalid JSON)", where=where) from None
+        answer = load_json(response.content.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise RemoteError("not an EntryStore search answer (not UTF-8)", where=where) from None
+    except JsonProblem as problem:
+        raise RemoteError(f"not an EntryStore search answer (invalid JSON: {problem.message})", where=where) \
+            from None
     resource = answer.get("resource") if isinstance(answer, dict) else None
     children = resource.get("children") if isinstance(resource, dict) else None
     if not isinstance(children, list):
@@ -556,6 +624,8 @@ def _rdfjson_object(obj, scope: str, where: str) -> str:
     if not isinstance(obj, dict) or "value" not in obj:
         raise RemoteError("entry metadata is not RDF/JSON (an object without type and value)", where=where)
     kind, value = obj.get("type"), obj["value"]
+    if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        raise RemoteError("entry metadata is not RDF/JSON (a value that is not a string)", where=where)
     if kind == "uri":
         return _iri(value, where)
     if kind == "bnode":
@@ -661,7 +731,43 @@ def _absolute(path: str) -> str:
 # --------------------------------------------------------------------------------------------- config file
 
 SOURCE_KEYS = {"name", "url", "path", "type", "query", "publisher", "solr_query", "max_pages", "shrink_threshold",
-               "accept_shrink", "auth_env", "header_env", "input_format"}
+               "accept_shrink", "auth_env", "header_env", "input_format", "max_sub_catalogs"}
+
+_TEXT = {"type": "string", "minLength": 1}
+_SOURCE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "name": _TEXT, "url": _TEXT, "path": _TEXT, "type": {"enum": list(KINDS)}, "query": _TEXT,
+        "publisher": _TEXT, "solr_query": _TEXT, "auth_env": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"},
+        "input_format": _TEXT, "accept_shrink": {"type": "boolean"},
+        "max_pages": {"type": "integer", "minimum": 1}, "max_sub_catalogs": {"type": "integer", "minimum": 0},
+        "shrink_threshold": {"type": "number", "minimum": 0, "maximum": 1},
+        "header_env": {"type": "object", "additionalProperties": {"type": "string", "minLength": 1},
+                       "propertyNames": {"pattern": "^[!#$%&'*+.^_`|~0-9A-Za-z-]+$"}},
+    },
+}
+# Top-level settings of a sources file (besides sources: and defaults:).
+_SETTINGS_SCHEMA = {"type": "object", "properties": {"store": _TEXT, "delay": {"type": "number", "minimum": 0}}}
+
+
+def _config_keys(entry: dict) -> dict:
+    """The command line's spellings are accepted in the file too: max-pages is max_pages."""
+    return {key.replace("-", "_") if isinstance(key, str) else key: value for key, value in entry.items()}
+
+
+def _check_config(value, schema: dict, where: str) -> None:
+    """One line naming the first value of the wrong type (jsonschema does the checking)."""
+    from jsonschema import Draft202012Validator
+
+    error = next(iter(sorted(Draft202012Validator(schema).iter_errors(value), key=lambda e: list(e.path))), None)
+    if error is None:
+        return
+    key = ".".join(str(part) for part in error.path) or "(this entry)"
+    shown = json.dumps(error.instance, ensure_ascii=False, default=str)
+    shown = shown if len(shown) <= 60 else shown[:57] + "..."
+    if error.validator == "type":
+        raise InputError(f"{key}: expected {error.validator_value}, got {shown}", where=where)
+    raise InputError(f"{key}: {error.message}", where=where)
 
 
 def specs_from_config(path: str, overrides: dict) -> tuple[list[SourceSpec], dict]:
@@ -688,13 +794,15 @@ def specs_from_config(path: str, overrides: dict) -> tuple[list[SourceSpec], dic
     defaults = data.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise InputError("'defaults:' must be a mapping", where=path)
+    defaults = _config_keys(defaults)
+    _check_config({k: v for k, v in data.items() if k not in ("sources", "defaults")}, _SETTINGS_SCHEMA, path)
     specs = []
     for number, entry in enumerate(data["sources"], start=1):
         if isinstance(entry, str):
             entry = {"url" if is_url(entry) else "path": entry}
         if not isinstance(entry, dict):
             raise InputError(f"source {number}: expected a mapping or a URL", where=path)
-        merged = {**{k: v for k, v in defaults.items() if k in SOURCE_KEYS}, **entry}
+        merged = {**{k: v for k, v in defaults.items() if k in SOURCE_KEYS}, **_config_keys(entry)}
         specs.append(spec_from_mapping(merged, overrides, f"{path}: source {number}"))
     settings = {k: v for k, v in data.items() if k not in ("sources", "defaults")}
     return specs, settings
@@ -703,8 +811,9 @@ def specs_from_config(path: str, overrides: dict) -> tuple[list[SourceSpec], dic
 def spec_from_mapping(entry: dict, overrides: dict, where: str) -> SourceSpec:
     unknown = set(entry) - SOURCE_KEYS
     if unknown:
-        raise InputError(f"unknown key(s): {', '.join(sorted(unknown))} (known: {', '.join(sorted(SOURCE_KEYS))})",
-                         where=where)
+        raise InputError(f"unknown key(s): {', '.join(sorted(map(str, unknown)))} "
+                         f"(known: {', '.join(sorted(SOURCE_KEYS))})", where=where)
+    _check_config(entry, _SOURCE_SCHEMA, where)
     location = entry.get("url") or entry.get("path")
     if not location or (entry.get("url") and entry.get("path")):
         raise InputError("give exactly one of url: or path:", where=where)
@@ -725,7 +834,9 @@ def spec_from_mapping(entry: dict, overrides: dict, where: str) -> SourceSpec:
                                              overrides.get("shrink_threshold", DEFAULT_SHRINK_THRESHOLD))),
             accept_shrink=bool(entry.get("accept_shrink", False)) or bool(overrides.get("accept_shrink")),
             auth_env=entry.get("auth_env"), header_env=header_env,
-            input_format=entry.get("input_format") or overrides.get("input_format"))
+            input_format=entry.get("input_format") or overrides.get("input_format"),
+            max_sub_catalogs=int(entry.get("max_sub_catalogs", overrides.get("max_sub_catalogs",
+                                                                           DEFAULT_MAX_SUB_CATALOGS))))
     except (TypeError, ValueError) as error:
         raise InputError(f"bad value: {error}", where=where) from None
     parse_query_option(spec, spec.query)

@@ -63,13 +63,40 @@ class Store:
         return self.root / "sources" / slug
 
     def meta(self, slug: str) -> dict | None:
-        path = self.source_dir(slug) / "meta.json"
-        if not path.exists():
-            return None
+        """The stored meta of a source; None only when the source has never been harvested.
+
+        A missing, unreadable or corrupt meta.json next to a snapshot must not make the source look new (that
+        would skip the shrink guard and replace the last good snapshot): its counts are rebuilt from the snapshot.
+        A snapshot that cannot be read either raises InputError, so nothing replaces it unnoticed.
+        """
+        folder = self.source_dir(slug)
+        path = folder / "meta.json"
+        meta = None
         try:
-            return json.loads(path.read_text("utf-8"))
-        except (OSError, ValueError):
-            return None  # an unreadable meta means no usable previous snapshot
+            meta = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError, UnicodeError):
+            pass
+        if isinstance(meta, dict) and _usable_counts(meta.get("counts")):
+            return meta
+        if not (folder / "snapshot.nt").exists() and not path.exists():
+            return None
+        return self._recovered_meta(slug)
+
+    def _recovered_meta(self, slug: str) -> dict:
+        from .changes import entity_hashes
+
+        try:
+            graph = self.snapshot_graph(slug)
+        except (OSError, InputError) as error:
+            raise InputError("the stored meta.json is unreadable and so is the last snapshot "
+                             f"({getattr(error, 'message', None) or getattr(error, 'strerror', None) or error}); "
+                             "move the source's folder away to start afresh",
+                             where=str(self.source_dir(slug))) from None
+        if graph is None:
+            raise InputError("the stored meta.json is unreadable and there is no snapshot next to it; move the "
+                             "source's folder away to start afresh", where=str(self.source_dir(slug)))
+        counts = {"triples": len(graph), "entities": len(entity_hashes(graph))}
+        return {"counts": counts, "recovered": True}  # no validators: the next fetch is a full one
 
     def snapshot_graph(self, slug: str) -> Graph | None:
         path = self.source_dir(slug) / "snapshot.nt"
@@ -118,6 +145,11 @@ class Store:
     def record_attempt(self, slug: str, attempt: dict) -> None:
         atomic_write(self.root / "attempts" / f"{slug}.json",
                      json.dumps(attempt, indent=2, ensure_ascii=False) + "\n")
+
+
+def _usable_counts(counts) -> bool:
+    return isinstance(counts, dict) and all(isinstance(counts.get(key), int) and not isinstance(counts.get(key), bool)
+                                            and counts.get(key) >= 0 for key in ("triples", "entities"))
 
 
 def content_hash(data: bytes) -> str:

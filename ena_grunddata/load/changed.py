@@ -20,14 +20,14 @@ from . import Limits, expand_sources, is_url, read_document, subject_lines
 
 def changed_sources(sources, ref: str, *, cwd: str | None = None, limits: Limits | None = None) -> list[str]:
     """Every file to validate (changed ones and what they lean on), in the order of `sources`."""
-    files = expand_sources(sources)
+    files = expand_sources(sources, follow_symlinks=bool(limits and limits.follow_symlinks))
     chosen = {member for group in changed_groups(sources, ref, cwd=cwd, limits=limits) for member in group}
     return [f for f in files if f in chosen]
 
 
 def changed_groups(sources, ref: str, *, cwd: str | None = None, limits: Limits | None = None) -> list[list[str]]:
     """One group per changed file: the file itself, then the files beside it that it refers to."""
-    files = expand_sources(sources)
+    files = expand_sources(sources, follow_symlinks=bool(limits and limits.follow_symlinks))
     changed = changed_paths(ref, cwd)
     selected = [f for f in files if f == "-" or is_url(f) or resolved(f) in changed]
     groups = []

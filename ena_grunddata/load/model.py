@@ -57,6 +57,7 @@ class Limits:
     timeout: float | None = DEFAULT_TIMEOUT
     allow_private: bool = False
     max_nesting: int = DEFAULT_MAX_NESTING
+    follow_symlinks: bool = False  # symbolic links inside an input folder that lead outside it
 
 
 @dataclass

@@ -81,7 +81,9 @@ def parse_document(document: Document, limits: Limits | None = None) -> Graph:
     """Parse one document into a fresh graph, or raise InputError with file and line."""
     limits = limits or Limits()
     if document.format == "description":
-        graph = _read_description(document)
+        decode_utf8(document)  # every command refuses a description that is not UTF-8 (never U+FFFD in output)
+        with time_budget(limits.timeout, document.name):  # `extra:` statements are parsed too
+            graph = _read_description(document)
         check_terms(document, graph)  # the same IRI and literal rules as RDF input (a store refuses the rest)
         return graph
     if not document.data.strip():  # rdflib: Turtle gives 0 triples, JSON-LD and RDF/XML a parse error

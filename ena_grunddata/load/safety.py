@@ -22,6 +22,68 @@ def decode_utf8(document: Document) -> str:
         raise InputError(f"not valid UTF-8 at byte {error.start}", where=document.name, line=line) from None
 
 
+# --------------------------------------------------------------------------------------------- untrusted JSON
+
+MAX_JSON_DIGITS = 4000  # Python refuses to convert integers of more than 4,300 digits (a ValueError deep inside)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class JsonProblem(ValueError):
+    """Why untrusted JSON cannot be read; callers turn it into their own error (input or remote)."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message, self.line, self.column = message, line, column
+
+
+def load_json(text: str):
+    """json.loads for text from strangers: every way it can fail is a JsonProblem with a position when known.
+
+    Integers of more than MAX_JSON_DIGITS digits (Python cannot convert them), nesting deep enough to exhaust the
+    recursion limit, and lone UTF-16 surrogates (`"\\ud800"`, which no UTF-8 output can carry) are refused.
+    """
+
+    def parse_int(digits: str) -> int:
+        if len(digits) > MAX_JSON_DIGITS:
+            raise JsonProblem(f"a number with {len(digits.lstrip('-')):,} digits (more than {MAX_JSON_DIGITS:,}); "
+                              "write it as a string", line=_line_of(text, digits[:40]))
+        return int(digits)
+
+    try:
+        tree = json.loads(text, parse_int=parse_int)
+    except JsonProblem:
+        raise
+    except json.JSONDecodeError as error:
+        raise JsonProblem(error.msg, error.lineno, error.colno) from None
+    except RecursionError:
+        raise JsonProblem("nesting too deep to read") from None
+    except ValueError as error:  # e.g. an exponent Python cannot hold
+        raise JsonProblem(f"unreadable number ({str(error)[:80]})") from None
+    surrogate = _first_surrogate(tree)
+    if surrogate is not None:
+        escape = f"\\u{ord(surrogate):04x}"
+        line = _line_of(text, escape) or _line_of(text, escape.upper().replace("\\U", "\\u"))
+        raise JsonProblem(f"a lone UTF-16 surrogate ({escape}) is not a character; remove it or write the whole "
+                          "pair", line=line)
+    return tree
+
+
+def _first_surrogate(tree):
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, str):
+            match = _SURROGATE.search(node)
+            if match:
+                return match.group(0)
+        elif isinstance(node, dict):
+            stack.extend(node.keys())
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return None
+
+
 _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
@@ -80,11 +142,11 @@ def check_control_characters(document: Document) -> None:
 
 def check_jsonld_contexts(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> None:
     try:
-        tree = json.loads(decode_utf8(document))
-    except json.JSONDecodeError as error:
-        raise InputError(error.msg, where=document.name, line=error.lineno, column=error.colno) from None
-    except RecursionError:
-        raise too_deep(document.name, max_nesting) from None
+        tree = load_json(decode_utf8(document))
+    except JsonProblem as problem:
+        if problem.message.startswith("nesting too deep"):
+            raise too_deep(document.name, max_nesting) from None
+        raise InputError(problem.message, where=document.name, line=problem.line, column=problem.column) from None
     if json_depth_exceeds(tree, max_nesting):
         raise too_deep(document.name, max_nesting)
     for reference in remote_contexts(tree):
@@ -148,12 +210,29 @@ class _TooDeep(Exception):
     pass
 
 
+class _XmlRefused(Exception):
+    pass
+
+
 def check_xml_nesting(document: Document, limit: int) -> None:
-    """A quick expat pass (entities are already refused): deep RDF/XML breaks rdflib's serialisers later."""
+    """A quick expat pass: deep RDF/XML breaks rdflib's serialisers later, and entity declarations and external
+    DTDs are refused here in every encoding expat reads (UTF-16 with or without a byte-order mark, a declared
+    ISO-8859-1...), where a byte pattern only sees UTF-8 and its ASCII-compatible relatives."""
     import xml.parsers.expat
 
     parser = xml.parsers.expat.ParserCreate()
     depth = 0
+
+    def doctype(name, system_id, public_id, has_internal_subset):
+        if system_id or public_id:
+            raise _XmlRefused("external DTDs", parser.CurrentLineNumber)
+
+    def entity(name, *args):
+        raise _XmlRefused("entity declarations", parser.CurrentLineNumber)
+
+    parser.StartDoctypeDeclHandler = doctype
+    parser.EntityDeclHandler = entity
+    parser.UnparsedEntityDeclHandler = entity
 
     def start(name, attributes):
         nonlocal depth
@@ -170,8 +249,19 @@ def check_xml_nesting(document: Document, limit: int) -> None:
         parser.Parse(document.data, True)
     except _TooDeep as deep:
         raise too_deep(document.name, limit, deep.args[0]) from None
+    except _XmlRefused as refused:
+        what, line = refused.args
+        raise InputError(f"{what} are not allowed in RDF/XML (they can expand without bound or read local files)",
+                         where=document.name, line=line) from None
     except xml.parsers.expat.ExpatError:
-        return  # rdflib's parser reports syntax errors with their position
+        pass  # rdflib's parser reports syntax errors with their position
+    if document.data[:4] in _WIDE_STARTS or document.data[:2] in _WIDE_STARTS:
+        raise InputError("RDF/XML in UTF-16 or UTF-32 is not read (save the file as UTF-8)", where=document.name)
+
+
+# Byte-order marks and the first bytes of `<?` in UTF-16 and UTF-32 without one.
+_WIDE_STARTS = {b"\xff\xfe", b"\xfe\xff", b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"<\x00?\x00", b"\x00<\x00?",
+                b"<\x00\x00\x00", b"\x00\x00\x00<"}
 
 
 def json_depth_exceeds(tree, limit: int) -> bool:
@@ -235,7 +325,13 @@ class _JsonLdTerms:
     defined: set = field(default_factory=set)
     json_literals: set = field(default_factory=set)  # terms whose values are JSON literals (@type @json)
     vocab: bool = False
+    vocab_dropped: bool = False
+    nulled: set = field(default_factory=set)  # terms some context maps to null
     languages: list = field(default_factory=list)
+
+    @property
+    def has_vocab(self) -> bool:
+        return self.vocab and not self.vocab_dropped
 
 
 def _context_terms(tree) -> _JsonLdTerms:
@@ -262,12 +358,17 @@ def _context_terms(tree) -> _JsonLdTerms:
 
 def _add_context(context: dict, terms: _JsonLdTerms, stack: list) -> None:
     for key, value in context.items():
-        if key == "@vocab" and value is not None:
-            terms.vocab = True
+        if key == "@vocab":
+            if value is None:  # scoping is ignored: once any context drops @vocab, no key may rely on it
+                terms.vocab_dropped = True
+            else:
+                terms.vocab = True
         elif key == "@language" and value is not None:
             terms.languages.append(value)
         elif key == "@import" or key.startswith("@"):
             continue
+        elif value is None or (isinstance(value, dict) and "@id" in value and value["@id"] is None):
+            terms.nulled.add(key)  # a term mapped to null: its values are dropped
         else:
             terms.defined.add(key)
             if isinstance(value, dict):
@@ -277,6 +378,12 @@ def _add_context(context: dict, terms: _JsonLdTerms, stack: list) -> None:
                     terms.languages.append(value["@language"])
                 if "@context" in value:  # a scoped context
                     stack.append({"@context": value["@context"]})
+
+
+JSONLD_KEYWORDS = frozenset({"@base", "@container", "@context", "@direction", "@graph", "@id", "@import", "@included",
+                             "@index", "@json", "@language", "@list", "@nest", "@none", "@prefix", "@propagate",
+                             "@protected", "@reverse", "@set", "@type", "@value", "@version", "@vocab", "@default",
+                             "@embed", "@explicit", "@omitDefault", "@requireAll"})
 
 
 def check_jsonld_values(document: Document, tree) -> None:
@@ -302,13 +409,21 @@ def check_jsonld_values(document: Document, tree) -> None:
                 _check_language_tag(document, value)
             if key in ("@context", "@value") or key in terms.json_literals:
                 continue
-            if not (key.startswith("@") or key in terms.defined or ":" in key or terms.vocab):
+            if key.startswith("@") and key not in JSONLD_KEYWORDS:
+                raise InputError(f"'{key}' is not a JSON-LD keyword: its values would be ignored (remove the @ or "
+                                 "map the key in @context)", where=document.name,
+                                 line=_line_of(document.text, f'"{key}"'))
+            mapped = key.startswith("@") or (key in terms.defined and key not in terms.nulled) or \
+                (":" in key and key.split(":", 1)[0] not in terms.nulled) or \
+                (terms.has_vocab and key not in terms.nulled)
+            if not mapped:
                 ignored[key] = ignored.get(key, 0) + (len(value) if isinstance(value, list) else 1)
             stack.append(value)
     if ignored:
         key, count = next(iter(ignored.items()))
         others = f" (and {len(ignored) - 1} other keys)" if len(ignored) > 1 else ""
-        raise InputError(f"JSON-LD key '{key}'{others} is not mapped to an IRI by any @context, @vocab or prefix: "
+        raise InputError(f"JSON-LD key '{key}'{others} is not mapped to an IRI by any @context, @vocab or prefix "
+                         "(or is mapped to null): "
                          f"{sum(ignored.values())} value{'s' if sum(ignored.values()) != 1 else ''} would be "
                          "ignored (define the term in @context or use a full IRI)", where=document.name,
                          line=_line_of(document.text, f'"{key}"'))

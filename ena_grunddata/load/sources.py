@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -12,8 +13,12 @@ from .model import ACCEPT_HEADER, DESCRIPTION_EXTENSIONS, Document, Limits, is_u
 # --------------------------------------------------------------------------------------------- reading bytes
 
 
-def expand_sources(sources) -> list[str]:
-    """Turn folders into the RDF and description files below them (sorted, hidden folders skipped)."""
+def expand_sources(sources, *, follow_symlinks: bool = False) -> list[str]:
+    """Turn folders into the RDF and description files below them (sorted, hidden folders skipped).
+
+    A symbolic link inside a folder that leads outside it (to a file or a folder) is refused unless
+    `follow_symlinks`: naming a folder must not make the tool read /etc or a home folder through a planted link.
+    """
     expanded = []
     for source in sources:
         source = str(source)
@@ -22,11 +27,45 @@ def expand_sources(sources) -> list[str]:
             continue
         path = Path(source)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and is_loadable_name(p, path))
+            found = sorted(p for p in _walk(path, follow_symlinks) if is_loadable_name(p, path))
             expanded.extend(str(p) for p in found)
         else:
             expanded.append(source)
     return expanded
+
+
+def _walk(root: Path, follow_symlinks: bool):
+    """Every file below `root`, iteratively; links inside `root` that lead outside it are refused (or followed)."""
+    real_root = Path(os.path.realpath(root))
+    seen = {real_root}
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+        except OSError as error:
+            raise file_error(error, folder) from None
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.name.startswith("."):
+                continue  # hidden files and folders are never read
+            if entry.is_symlink():
+                real = Path(os.path.realpath(path))
+                inside = real == real_root or real_root in real.parents
+                if not inside and not follow_symlinks:
+                    raise InputError(f"is a symbolic link to {real}, outside the folder {root}; not followed "
+                                     "(name the target itself, or use --follow-symlinks)", where=str(path))
+                if real.is_dir():
+                    if real not in seen:  # a link loop is walked once
+                        seen.add(real)
+                        stack.append(path)
+                elif real.is_file():
+                    yield path
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                stack.append(path)
+            elif entry.is_file(follow_symlinks=False):
+                yield path
 
 
 def is_loadable_name(path: Path, root: Path) -> bool:
@@ -43,7 +82,7 @@ def read_documents(sources, *, input_format=None, limits: Limits | None = None) 
     limits = limits or Limits()
     forced = normalise_format(input_format)
     documents = []
-    for source in expand_sources(sources):
+    for source in expand_sources(sources, follow_symlinks=limits.follow_symlinks):
         documents.append(read_document(source, forced=forced, limits=limits))
     return documents
 
@@ -59,7 +98,8 @@ def read_document(source: str, *, forced=None, limits: Limits) -> Document:
 
         response = http.fetch(source, accept=ACCEPT_HEADER, max_bytes=limits.max_input_bytes,
                               allow_private=limits.allow_private)
-        name, data, content_type, base = source, response.content, response.content_type, response.url
+        # The name is what messages and reports show: never a token or password from the URL.
+        name, data, content_type, base = http.redact(source), response.content, response.content_type, response.url
     else:
         name = source
         path = Path(source)
@@ -73,6 +113,8 @@ def read_document(source: str, *, forced=None, limits: Limits) -> Document:
                 data = _read_capped(handle, name, limits.max_input_bytes)
         except OSError as error:
             raise file_error(error, name) from None
+        except ValueError:  # "embedded null byte": no file can have that name
+            raise InputError("not a possible file name (it contains a NUL character)", where=name) from None
     data = strip_bom(data)
     fmt = forced or choose_format(name, content_type, data)
     return Document(name=name, data=data, format=fmt, base=base or base_for(name))

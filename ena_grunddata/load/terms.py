@@ -10,11 +10,17 @@ from ..errors import InputError
 from .model import Document
 
 _BAD_IRI_CHARACTER = re.compile(r'[\x00-\x20<>"{}|\\^`]')
+# The fast engine's own names (stand-in datatypes, focus sets, markers). Written in input they could change a
+# result in one engine and not the other, so both refuse them.
+RESERVED_IRI_PREFIX = "urn:ena:fast:"
+RESERVED_PROBLEM = f"IRIs starting {RESERVED_IRI_PREFIX} are reserved for the tool's own use"
 
 
 def iri_problem(iri: str) -> str | None:
     """Why an IRI cannot be published (None: fine). rdflib accepts IRIs that every serialiser, SPARQL store and
     the fast engine (pyoxigraph, RFC 3987) refuse later, e.g. `0ttps://x` or `http://a:b/`."""
+    if iri[:len(RESERVED_IRI_PREFIX)].lower() == RESERVED_IRI_PREFIX:
+        return RESERVED_PROBLEM
     if _BAD_IRI_CHARACTER.search(iri):
         return "characters such as spaces, quotes and angle brackets must be percent-encoded"
     try:

@@ -33,8 +33,9 @@ from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError, 
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from .. import http
 from ..canonical import sorted_ntriples, subject_blocks
-from ..errors import EnaError, UsageError
+from ..errors import EnaError, UsageError, terminal_text
 from .documents import Catalog, CatalogIndex, write, write_checked
 from .export import SERIALISATIONS, catalog_for_publishing, catalog_page
 from .gate import InvalidCatalog, Verdict, check_catalog, enforce, refusal
@@ -117,7 +118,7 @@ class CatalogApp:
         self.rules = rules
         self.allow_invalid = allow_invalid
         self.public_url = check_public_url(public_url)
-        self.log = log or (lambda line: print(line, file=sys.stderr, flush=True))
+        self.log = log or (lambda line: print(terminal_text(line), file=sys.stderr, flush=True))
         self._reload_lock = threading.Lock()
         self._last_poll = time.monotonic()
         self._failed_signature = None
@@ -137,7 +138,7 @@ class CatalogApp:
     def _signature(self) -> tuple:
         """What the source files look like now: path, mtime and size of each (URLs and stdin are not polled)."""
         entries = []
-        for source in expand_sources(self.sources):
+        for source in expand_sources(self.sources, follow_symlinks=self.limits.follow_symlinks):
             if source == "-" or is_url(source):
                 continue
             try:
@@ -278,7 +279,8 @@ class CatalogApp:
         snapshot = self.snapshot
         if snapshot is None:
             return {"status": "failing", "reason": f"nothing to serve: {self.last_error}", "validated": None,
-                    "triples": None, "datasets": None, "loaded_at": None, "sources": self.sources,
+                    "triples": None, "datasets": None, "loaded_at": None,
+                    "sources": [http.redact(source) if is_url(source) else source for source in self.sources],
                     "findings": None, "last_reload_error": self.last_error}
         reasons = []
         if self.last_error is not None:
@@ -290,7 +292,8 @@ class CatalogApp:
         return {"status": "degraded" if reasons else "ok", "reason": "; ".join(reasons) or None,
                 "validated": snapshot.report is not None, "triples": len(snapshot.graph),
                 "datasets": len(snapshot.paging.datasets),
-                "loaded_at": snapshot.loaded_at.isoformat(), "sources": snapshot.sources,
+                "loaded_at": snapshot.loaded_at.isoformat(),
+                "sources": [http.redact(source) if is_url(source) else source for source in snapshot.sources],
                 "findings": snapshot.report.summary if snapshot.report is not None else None,
                 "last_reload_error": self.last_error}
 

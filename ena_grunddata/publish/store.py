@@ -10,7 +10,6 @@ ENA_GRUNDDATA_TOKEN (Bearer) or ENA_GRUNDDATA_USER + ENA_GRUNDDATA_PASSWORD (Bas
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
@@ -23,6 +22,7 @@ from rdflib.namespace import RDF
 from .. import http
 from ..errors import RemoteError, UsageError
 from ..load import Limits
+from ..load.safety import load_json
 from . import gate
 from .export import load_for_publishing
 from ..namespaces import DCAT
@@ -217,7 +217,7 @@ def count_triples(endpoints: Endpoints, graph_iri: URIRef, options: dict) -> int
     response = http.request("GET", url, accept="application/sparql-results+json", auth_env=AUTH_ENV, **options)
     check_answer(response, endpoints.query, 0)
     try:
-        results = json.loads(response.content.decode("utf-8"))  # always UTF-8, whatever the header says
+        results = load_json(response.content.decode("utf-8"))  # always UTF-8, whatever the header says
         return int(results["results"]["bindings"][0]["n"]["value"])
     except (ValueError, KeyError, IndexError, TypeError):
         raise RemoteError("the count query did not return SPARQL JSON results with ?n",
@@ -287,9 +287,12 @@ def first_line(content: bytes, limit: int = 200) -> str:
 
 
 def scrub(text: str) -> str:
-    """Remove our secrets from text a server sent back (some servers echo what they received)."""
-    for name in (f"{AUTH_ENV}_TOKEN", f"{AUTH_ENV}_PASSWORD"):
-        secret = os.environ.get(name)
-        if secret and len(secret) >= 3:
-            text = text.replace(secret, "***")
-    return text
+    """Remove our secrets from text a server sent back (some servers echo what they received), in every form:
+    as sent, base64 of Basic's user:password, URL-encoded; and redact any URL in it."""
+    try:
+        secrets = list(http.credentials_from_env(AUTH_ENV, None).values())
+    except RemoteError:
+        secrets = []
+    secrets += [value for value in (os.environ.get(f"{AUTH_ENV}_TOKEN"), os.environ.get(f"{AUTH_ENV}_PASSWORD"))
+                if value]
+    return http.redact_text(text, secrets)

@@ -6,6 +6,7 @@ import json
 
 from rdflib import Graph, URIRef
 
+from ..errors import terminal_text
 from ..namespaces import bind_prefixes
 from ..report import Report
 
@@ -113,7 +114,7 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
     if report.guidance:
         lines.extend(guidance_lines(lang, words))
     lines.append(summary_line(report, lang))
-    return "\n".join(lines) + "\n"
+    return "\n".join(terminal_text(line) for line in lines) + "\n"  # data never starts a line of its own
 
 
 def property_term(finding) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from .formats import SEVERITY_WORD, short
 from .context import ReportContext
+from ..errors import terminal_text
 from ..report import Report
 
 DEFAULT_MAX_ROWS = 50  # a PR comment stays readable; counts above the table are always exact
@@ -138,12 +140,24 @@ def score_table(scores, lang: str, words: dict) -> list[str]:
     return lines + [""]
 
 
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]()#!~|])")
+
+
 def cell(text: str | None) -> str:
-    """Table-safe: no pipes, newlines or HTML that would break the table or run in a PR comment."""
+    """The one escaping function for Markdown: data renders inert in a table cell or a PR comment.
+
+    No pipes or line breaks that would break the table, no HTML, no live links, images, emphasis or headings
+    (every Markdown punctuation mark is backslash-escaped), no autolinked URLs or addresses and no @-mentions
+    or #-references (a word joiner, U+2060, after `@` and `#` and inside `://` and `www.`), no control or bidi
+    characters (escaped as on a terminal).
+    """
     if not text:
         return ""
-    text = " ".join(str(text).split())
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("|", "\\|")):
+    text = terminal_text(" ".join(str(text).split()))
+    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
         text = text.replace(char, entity)
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    for trigger, inert in (("@", "@\u2060"), ("://", ":\u2060//"), ("www.", "www\u2060."), ("#", "#\u2060")):
+        text = text.replace(trigger, inert)
     return text
 

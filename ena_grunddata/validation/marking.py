@@ -7,7 +7,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from ..load import Loaded
-from ..namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES
+from ..namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
 from ..report import Finding
 
 MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
@@ -55,3 +55,22 @@ def in_user_terms(findings: list[Finding], loaded: Loaded) -> list[Finding]:
     from ..description.api import in_user_terms as user_terms
 
     return [user_terms(f) if f.source in names else f for f in findings]
+# Near-miss spellings of the grunddata scheme (http:, no www., upper case, a port, doubled slashes, /concepts/ on
+# www, a trailing slash) are a claim of national base data all the same: a publisher must not side-step the
+# grunddata rules (the domain registry above all) by misspelling the scheme. Each such subject also gets the
+# canonical IRI, so every grunddata rule targets the resource. The same SPARQL Update runs in both engines.
+NEAR_MISS_UPDATE = (
+    "INSERT { ?s <http://purl.org/dc/terms/subject> ?canonical } WHERE { "
+    "?s <http://purl.org/dc/terms/subject> ?o . FILTER(isIRI(?o)) BIND(LCASE(STR(?o)) AS ?l) "
+    'FILTER(REGEX(?l, "^https?://(www[.])?dataportal[.]se(:[0-9]+)?/+(terminology|concepts)/+grunddata/+[^/]")) '
+    'BIND(REPLACE(REPLACE(?l, "^https?://(www[.])?dataportal[.]se(:[0-9]+)?/+(terminology|concepts)/+grunddata/+", '
+    '""), "/+$", "") AS ?slug) '
+    f'BIND(IRI(CONCAT("{GRUNDDATA_SCHEME}/", ?slug)) AS ?canonical) '
+    f'FILTER(!STRSTARTS(STR(?o), "{GRUNDDATA_PREFIXES[0]}") && !STRSTARTS(STR(?o), "{GRUNDDATA_PREFIXES[1]}")) }}'
+)
+
+
+def claim_near_misses(data: Graph) -> None:
+    """Read near-miss spellings of the grunddata scheme as the claim they are (rdflib graph)."""
+    data.update(NEAR_MISS_UPDATE)
+

@@ -8,7 +8,8 @@ from ..errors import UsageError
 from ..load import Limits, Loaded, Origins, load
 from ..namespaces import ENA
 from ..report import Finding, Report, Severity
-from .marking import description_findings, has_grunddata_marker, in_user_terms, mark_intended_domain, undescribed
+from .marking import (claim_near_misses, description_findings, has_grunddata_marker, in_user_terms,
+                      mark_intended_domain, undescribed)
 from .profiles import load_shapes, load_vocabularies
 
 ENGINES = ("auto", "fast", "pyshacl")  # auto: fast when it covers the shapes, else pyshacl
@@ -51,14 +52,22 @@ def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=()
     # registry facts (ena:…) come only from vocabularies: a catalog must not register its own publisher
     data += (triple for triple in loaded.graph if not str(triple[1]).startswith(str(ENA)))
     data += vocabulary  # vocabularies are background knowledge for SPARQL constraints (never targeted)
+    claim_near_misses(data)
     if domain:
         mark_intended_domain(data, domain, vocabulary)
     from .engines import fast_validate, pyshacl_engine
 
     use_fast, note = fast_validate.choose(engine, shapes_bundle)
+    found = None
     if use_fast:
-        found = fast_validate.run(fast_validate.data_from_graph(data), shapes_bundle)
-    else:
+        try:
+            found = fast_validate.run(fast_validate.data_from_graph(data), shapes_bundle)
+        except fast_validate.fast.Unsupported as error:  # a shape the fast engine meets only at run time
+            if engine == "fast":
+                raise UsageError(f"the fast engine cannot run these shapes ({error}); use --engine auto or "
+                                 "pyshacl") from None
+            note = f"pyshacl used for user shapes with {error}"
+    if found is None:
         found = pyshacl_engine.run(data, shapes_bundle)
     findings = in_user_terms([locate(f, loaded) for f in found] + description_findings(loaded), loaded)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources,

@@ -70,9 +70,24 @@ def load_shapes(profiles=None, extra_shapes=(), vocabularies: Graph | None = Non
         return _builtin_shapes(tuple(profiles))
     graph = _shapes_graph(tuple(profiles))
     for source in extra_shapes:
-        graph += parse_document(read_document(str(source), limits=limits or Limits()), limits)
+        part = parse_document(read_document(str(source), limits=limits or Limits()), limits)
+        check_patterns(part, str(source))
+        graph += part
     expand_allowed_values(graph, vocabularies)
     return Shapes(graph=graph, profiles=profiles, user_files=[str(s) for s in extra_shapes])
+
+
+def check_patterns(shapes: Graph, where: str) -> None:
+    """A user's sh:pattern that is not a regular expression: pyshacl stops on it, the fast engine's SPARQL REGEX
+    would silently match nothing. Both engines must agree, so it is refused here, before either runs."""
+    import re
+
+    for pattern in shapes.objects(None, SH.pattern):
+        try:
+            re.compile(str(pattern))
+        except (re.error, RecursionError, OverflowError) as error:
+            raise UsageError(f"sh:pattern {str(pattern)[:60]!r} is not a valid regular expression ({error})",
+                             where=where) from None
 
 
 @functools.lru_cache(maxsize=None)

@@ -37,7 +37,7 @@ def source_groups(sources, *, merge: bool = False, changed_only: str | None = No
             merged = unique(member for group in groups for member in group)
             return [merged] if merged else []
         return groups
-    files = unique(expand_sources(sources))
+    files = unique(expand_sources(sources, follow_symlinks=bool(limits and limits.follow_symlinks)))
     if merge or len(files) <= 1:
         return [list(sources)] if merge or not files else [files]
     return [[name] for name in files]
@@ -124,7 +124,7 @@ def locate_all(report: Report, group: list[str], documents, limits: Limits | Non
 def reread(group: list[str], limits: Limits | None) -> list[Document]:
     """The documents of a group, read again for their text (local files only; URLs are not fetched twice)."""
     documents = []
-    for name in expand_sources(group):
+    for name in expand_sources(group, follow_symlinks=bool(limits and limits.follow_symlinks)):
         if name == "-" or is_url(name):
             continue
         try:

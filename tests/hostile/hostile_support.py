@@ -22,11 +22,6 @@ REPO = Path(__file__).resolve().parents[2]
 TRACEBACK_MARKERS = ("Traceback (most recent call last)", 'File "', "RecursionError", "SAXParseException")
 
 
-def command_available(name: str) -> None:
-    """Skip (naming the missing piece) only while the command module is not in this build."""
-    pytest.importorskip(f"ena_grunddata.commands.{name}", reason=f"`ena-grunddata {name}` is not built yet")
-
-
 @dataclass
 class Run:
     exit_code: int

@@ -6,14 +6,13 @@ from __future__ import annotations
 import json
 import os
 
-import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ena_grunddata.errors import InputError
 
-describe = pytest.importorskip("ena_grunddata.description.api", reason="the describe module is not built yet")
+from ena_grunddata.description import api as describe
 # ENA_FUZZ_EXAMPLES raises the bound for a longer hunt (CI keeps the default: a few seconds).
 FUZZ = settings(max_examples=int(os.environ.get("ENA_FUZZ_EXAMPLES", 100)), deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])

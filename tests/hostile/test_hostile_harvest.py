@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from ena_grunddata.errors import RemoteError
-from hostile_support import assert_error, assert_no_traceback, command_available
+from hostile_support import assert_error, assert_no_traceback
 from httpserver import LocalServer, Reply, chunked, drip, fail_then, gzip_bomb, silent
 
 PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
@@ -26,11 +26,6 @@ PREFIXES = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
 """
 TURTLE = "text/turtle; charset=utf-8"
 FAST = ("--delay", "0")
-
-
-@pytest.fixture(autouse=True)
-def harvest_built():
-    command_available("harvest")
 
 
 @pytest.fixture

@@ -7,16 +7,19 @@ sent to a real process.
 from __future__ import annotations
 
 import importlib
+import shutil
+import tempfile
 import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from rdflib import Graph, URIRef
 
-from hostile_support import TURTLE, assert_error, assert_no_traceback, command_available, snapshot, write
+from hostile_support import TURTLE, assert_error, assert_no_traceback, snapshot, write
 
 LEXICAL = ('@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n@prefix dcat: <http://www.w3.org/ns/dcat#> .\n'
            '@prefix dcterms: <http://purl.org/dc/terms/> .\n'
@@ -28,7 +31,6 @@ atomic = importlib.import_module("ena_grunddata.atomic")
 
 
 def test_case_21_export_keeps_lexical_forms_in_every_format(tmp_path, cli_run):
-    command_available("export")
     source = write(tmp_path, "lex.ttl", LEXICAL)
     target = tmp_path / "site"
     run = cli_run("export", source, "--to", target, "--no-validate")
@@ -75,7 +77,6 @@ def test_case_37_a_fault_while_writing_a_report_leaves_the_old_one(tmp_path, cli
 
 
 def test_case_37_a_serialiser_failing_halfway_leaves_the_previous_export(tmp_path, cli_run, monkeypatch):
-    command_available("export")
     source = write(tmp_path, "lex.ttl", LEXICAL)
     target = tmp_path / "site"
     assert cli_run("export", source, "--to", target, "--no-validate").exit_code == 0
@@ -112,25 +113,57 @@ def test_case_37_a_serialiser_failing_halfway_leaves_the_previous_export(tmp_pat
 # --------------------------------------------------------------------------------------------- case 38
 
 
-@pytest.mark.parametrize("where", ["missing", "under-a-file", "read-only"])
+@pytest.mark.parametrize("where", ["missing", "under-a-file"])
 def test_case_38_unwritable_output_is_one_line_and_nothing_elsewhere(tmp_path, cli_run, where):
     data = write(tmp_path, "data.ttl", TURTLE)
     if where == "missing":
         target = tmp_path / "no" / "such" / "report.json"
-    elif where == "under-a-file":
-        target = tmp_path / "data.ttl" / "report.json"
     else:
-        if os.geteuid() == 0:
-            pytest.skip("running as root: a read-only folder is writable to root")
-        folder = tmp_path / "ro"
-        folder.mkdir()
-        folder.chmod(0o500)
-        target = folder / "report.json"
+        target = tmp_path / "data.ttl" / "report.json"
     before = snapshot(tmp_path)
     run = cli_run("validate", "-f", "json", "-o", target, data)
     assert_error(run, 2, "cannot write", where=f"{target}: ")
     assert snapshot(tmp_path) == before
     assert run.stdout == ""
+
+
+def _without_root_file_powers():
+    """In the child, before exec: root ignores file permissions through three capabilities (CAP_DAC_OVERRIDE,
+    CAP_DAC_READ_SEARCH, CAP_FOWNER). Dropping them from the bounding set keeps them out after exec, so a
+    read-only folder is read-only to this root process as well. Not root: nothing to drop."""
+    if os.geteuid() != 0:
+        return
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    for capability in (1, 2, 3):
+        if libc.prctl(24, capability, 0, 0, 0) != 0:  # PR_CAPBSET_DROP
+            os._exit(97)  # the test fails (it never skips): this root cannot drop its file powers
+
+
+@pytest.mark.parametrize("command", ["validate", "export"])
+def test_case_38_read_only_folder_also_when_ci_runs_as_root(command):
+    """A real process; as root it first gives up the powers that ignore file permissions (never a skip)."""
+    work = Path(tempfile.mkdtemp(prefix="ena-ro-"))
+    try:
+        data = write(work, "data.ttl", TURTLE)
+        folder = work / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
+        target = folder / ("report.json" if command == "validate" else "site")
+        args = ["validate", "-f", "json", "-o", str(target), str(data)] if command == "validate" else \
+            ["export", str(data), "--to", str(target), "--no-validate"]
+        before = snapshot(work)
+        done = subprocess.run([sys.executable, "-m", "ena_grunddata", *args], capture_output=True, text=True,
+                              timeout=120, cwd=work, preexec_fn=_without_root_file_powers)
+        lines = [line for line in done.stderr.splitlines() if line.strip()]
+        assert done.returncode != 97, "could not drop root's file capabilities"
+        assert done.returncode == 2, done.stderr
+        assert len(lines) == 1 and lines[0].startswith(f"error: {target}") and "permission denied" in lines[0], \
+            done.stderr
+        assert snapshot(work) == before and list(folder.iterdir()) == []
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 # --------------------------------------------------------------------------------------------- case 39

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile_support import assert_error, assert_no_traceback, command_available, write
+from hostile_support import assert_error, assert_no_traceback, write
 from httpserver import LocalServer, Reply
 
 CATALOG = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
@@ -35,7 +35,6 @@ def mutations(server) -> list[tuple[str, str]]:
 
 
 def publish(cli_run, *args, env=None):
-    command_available("publish")
     # These cases are about the store and credentials; the gate before them is tested in tests/test_gate.py.
     return cli_run("publish", *map(str, args), "--allow-private", "--no-validate", env=env)
 
@@ -104,7 +103,6 @@ def all_text_below(folder: Path) -> str:
 
 
 def test_case_59_secrets_in_urls_never_appear_in_output_or_store(store, cli_run, tmp_path):
-    command_available("harvest")
     store.add("/x", "nope", status=404, content_type="text/plain")
     urls = [store.url(f"/x?token={SECRET2}"), f"http://user:{SECRET}@127.0.0.1:{store.port}/y"]
     folder = tmp_path / "s"
@@ -121,7 +119,6 @@ def test_case_59_secrets_in_urls_never_appear_in_output_or_store(store, cli_run,
 
 
 def test_case_60_credentials_are_not_forwarded_to_another_host(store, cli_run, tmp_path):
-    command_available("harvest")
     store.add("/catalog", "", status=302, headers={"Location": store.url("/moved", host="localhost")})
     store.add("/moved", CATALOG, content_type="text/turtle")
     config = write(tmp_path, "sources.yaml", f"sources:\n  - name: cat\n    url: {store.url('/catalog')}\n"
@@ -137,7 +134,6 @@ def test_case_60_credentials_are_not_forwarded_to_another_host(store, cli_run, t
 
 def test_case_61_proxy_variables_and_netrc_are_ignored(store, cli_run, tmp_path):
     """Documented choice (SECURITY.md): trust_env is off. No proxy from the environment, no .netrc."""
-    command_available("harvest")
     store.add("/catalog", CATALOG, content_type="text/turtle")
     home = tmp_path / "home"
     home.mkdir()

@@ -35,6 +35,9 @@ def compiled(shapes: Shapes) -> Program:
             cached = (len(shapes.graph), compile_shapes(shapes.graph), None)
         except Unsupported as error:
             cached = (len(shapes.graph), None, str(error))
+        except (ValueError, TypeError, KeyError, AttributeError, IndexError) as error:
+            # ill-formed shapes (a user's sh:minCount "abc"): pyshacl names the problem properly
+            cached = (len(shapes.graph), None, f"shapes it cannot read ({type(error).__name__})")
         _programs[shapes.graph] = cached
     if cached[1] is None:
         raise Unsupported(cached[2])
@@ -67,7 +70,13 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
             progress(index, total)
         if check.query is None or key in empty:
             continue
-        rows = data.query(check.query)
+        try:
+            rows = data.query(check.query)
+        except (SyntaxError, OSError, ValueError, RuntimeError) as error:
+            # a shape this engine compiled but cannot evaluate (user SPARQL): the caller falls back to pyshacl,
+            # or, with --engine fast, says so in one line
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+            raise Unsupported(f"a check failed at run time: {reason}") from None
         if check.kind == "sparql":
             findings.extend(describer.sparql_findings(check, rows))
         elif check.kind.startswith("batch:"):

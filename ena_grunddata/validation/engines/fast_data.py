@@ -20,6 +20,7 @@ META = ox.NamedNode("urn:ena:fast:meta")  # named graph for focus sets and ill-t
 MEMBER = ox.NamedNode("urn:ena:fast:member")
 ILL_TYPED = ox.NamedNode("urn:ena:fast:ill-typed")
 STAND_IN = "urn:ena:fast:datatype:"
+STAND_IN_ROOT = "urn:ena:fast:"
 PROBE = ox.NamedNode("urn:ena:fast:probe")
 PLAIN_TYPES = {XSD + "string", RDF_LANGSTRING}
 # Datatypes whose values oxigraph stores natively (and may therefore rewrite).
@@ -36,6 +37,7 @@ class FastData:
     def __init__(self):
         self.store = ox.Store()
         self.originals: dict = {}  # stand-in literal -> the literal as parsed
+        self.reserved_datatypes: list = []  # datatypes in input that use our reserved urn:ena:fast: names
         self._verdicts: dict = {}  # (lexical, datatype IRI) -> (ill_typed, stand_in or None)
         self._scratch = ox.Store()
         self.size = 0
@@ -60,6 +62,8 @@ class FastData:
             if obj.__class__ is literal_type and obj.language is None:
                 datatype = obj.datatype.value
                 if datatype != string:
+                    if datatype[:13].lower() == STAND_IN_ROOT:  # input imitating our stand-ins (refused by the caller)
+                        self.reserved_datatypes.append(datatype)
                     key = (obj.value, datatype)
                     verdict = verdicts.get(key)
                     if verdict is None:

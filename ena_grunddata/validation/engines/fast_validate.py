@@ -9,7 +9,8 @@ import weakref
 import pyoxigraph as ox
 from rdflib import BNode, Graph
 
-from ...errors import UsageError
+from ...errors import InputError, UsageError
+from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM
 from ...load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
                     read_inputs)
 from ...namespaces import DCAT, ENA, GRUNDDATA_PREFIXES
@@ -125,8 +126,24 @@ def load_fast(sources, *, input_format=None, limits: Limits | None = None, progr
             data.add_rdflib(graph)
             for term, line in (getattr(graph, "ena_locations", None) or {}).items():
                 origins.set_location(term, document.name, line)
+    check_reserved(data, documents)
     loaded = Loaded(graph=None, sources=[d.name for d in documents], origins=origins, documents=documents)
     return data, loaded
+
+
+# The rdflib path refuses these IRIs in the loader (load.terms); pyoxigraph's parsers do not know them.
+_RESERVED_QUERY = ("SELECT ?iri WHERE { ?s ?p ?o . VALUES ?at { 0 1 2 } "
+                   "BIND(IF(?at = 0, ?s, IF(?at = 1, ?p, ?o)) AS ?term) FILTER(isIRI(?term)) BIND(STR(?term) AS ?iri) "
+                   f'FILTER(STRSTARTS(LCASE(?iri), "{RESERVED_IRI_PREFIX}")) }} LIMIT 1')
+
+
+def check_reserved(data: FastData, documents) -> None:
+    """Input may not use the fast engine's own names: refused as the rdflib path refuses them. IRIs here; literal
+    datatypes as they come in (FastData._faithful), before stand-ins of our own join them."""
+    iris = [row["iri"].value for row in data.store.query(_RESERVED_QUERY)] + data.reserved_datatypes[:1]
+    for iri in iris:
+        where = next((d.name for d in documents if iri.encode("utf-8") in d.data), None)
+        raise InputError(f"invalid IRI <{iri}> ({RESERVED_PROBLEM})", where=where)
 
 
 def data_from_graph(graph: Graph) -> FastData:
@@ -169,7 +186,7 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
     """The whole of `validate` on the fast path; None when the shapes need pyshacl (the caller runs it)."""
     from ..profiles import load_shapes, load_vocabularies
     from ...report import Report
-    from ..marking import description_findings, domain_concept, in_user_terms, undescribed
+    from ..marking import NEAR_MISS_UPDATE, description_findings, domain_concept, in_user_terms, undescribed
 
     vocabulary = load_vocabularies(vocabularies, limits)
     shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
@@ -182,6 +199,7 @@ def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), doma
         data, loaded = load_fast(sources, input_format=input_format, limits=limits, progress=progress)
         marked = has_grunddata_marker(data)
         data.update(DROP_REGISTRY_STATEMENTS)  # a catalog must not register its own publisher
+        data.update(NEAR_MISS_UPDATE)  # a misspelt grunddata scheme is a claim all the same
         add_vocabulary(data, vocabulary)  # background knowledge for SPARQL constraints (never targeted)
         if concept is not None:
             mark_intended_domain(data, concept)

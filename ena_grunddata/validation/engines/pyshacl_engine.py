@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
+import logging
+
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
+from ...errors import UsageError
 from ...load import no_network
 from ...report import Finding, term_text
 from ..profiles import Shapes
 
 NAME = "pyshacl"
+# pyshacl logs its own errors (several lines, with a link) to stderr before raising them; the raised error
+# becomes our one line instead. make_default_logger resets level and handlers on every call, not `disabled`.
+logging.getLogger("pyshacl-validate").disabled = True
 
 
 def run(data: Graph, shapes: Shapes) -> list[Finding]:
+    try:
+        results = _validate(data, shapes)
+    except Exception as error:  # with shapes of the user's own, what they cause is theirs to fix: one line
+        if not shapes.user_files:
+            raise
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:200]
+        raise UsageError(f"the shapes cannot be run (check their SHACL and SPARQL): {first}",
+                         where=", ".join(shapes.user_files)) from None
+    return [finding_from_result(results, result, shapes) for result in results.objects(None, SH.result)]
+
+
+def _validate(data: Graph, shapes: Shapes) -> Graph:
     with no_network():
         _, results, _ = pyshacl.validate(
             data,
@@ -28,7 +46,7 @@ def run(data: Graph, shapes: Shapes) -> list[Finding]:
             js=False,
             inplace=True,  # the data graph is our own merged copy
         )
-    return [finding_from_result(results, result, shapes) for result in results.objects(None, SH.result)]
+    return results
 
 
 def finding_from_result(results: Graph, result, shapes: Shapes) -> Finding:

@@ -1,0 +1,105 @@
+"""Round two (issue #16), family 10 and the user-shapes part of family 1: rules that cannot be side-stepped.
+
+- The fast engine's own names (urn:ena:fast:…) are refused in input by both engines (both engines agree).
+- JSON-LD values a processor would drop silently are refused: terms mapped to null, @vocab: null, unknown keywords.
+- Near-miss spellings of the grunddata scheme are a claim of national base data: the grunddata rules apply, in
+  both engines, exactly as for the canonical spelling.
+- Bad SHACL or SHACL-SPARQL in user shapes is a one-line usage error in both engines.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hostile_support import assert_error, write
+
+PREFIXES = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+ENGINES = ["fast", "pyshacl"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("statement", [
+    '<https://example.se/d> dcterms:issued "2024-13-45"^^<urn:ena:fast:datatype:http://www.w3.org/2001/XMLSchema#date> .',
+    '<https://example.se/d> dcterms:issued "x"^^<URN:ENA:FAST:datatype:x> .',
+    "<urn:ena:fast:set:1> <urn:ena:fast:member> <https://example.se/d> .",
+    "<urn:ena:fast:ill-typed> <urn:ena:fast:member> \"x\" .",
+    "<https://example.se/d> dcterms:relation <urn:ena:fast:meta> .",
+])
+def test_the_fast_engines_own_names_are_refused_by_both_engines(tmp_path, cli_run, engine, statement):
+    source = write(tmp_path, "c.ttl", PREFIXES + '<https://example.se/d> a dcat:Dataset ; dcterms:title "x"@sv .\n'
+                   + statement + "\n")
+    run = cli_run("validate", "--engine", engine, source)
+    assert_error(run, 2, "reserved", where=str(source))
+
+
+JSONLD_DROPS = {
+    "term mapped to null": {"@context": {"title": None, "dct": "http://purl.org/dc/terms/"}, "title": "x"},
+    "@id null": {"@context": {"title": {"@id": None}}, "title": "x"},
+    "@vocab null": {"@context": {"@vocab": "http://purl.org/dc/terms/"}, "title": "x",
+                    "http://purl.org/dc/terms/subject": {"@context": {"@vocab": None}, "title": "y"}},
+    "prefix null": {"@context": {"dct": None}, "dct:title": "x"},
+    "unknown keyword": {"@context": {"dct": "http://purl.org/dc/terms/"}, "@titel": "x", "dct:title": "t"},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(JSONLD_DROPS))
+def test_jsonld_values_that_would_be_dropped_are_refused(tmp_path, cli_run, kind):
+    document = {"@id": "https://example.se/a", **JSONLD_DROPS[kind]}
+    source = write(tmp_path, "c.jsonld", json.dumps(document))
+    for engine in ENGINES:
+        assert_error(cli_run("validate", "--engine", engine, source), 2, "ignored", where=str(source))
+
+
+NEAR_MISSES = ["http://www.dataportal.se/terminology/grunddata/fastighet",
+               "https://dataportal.se/terminology/grunddata/fastighet",
+               "https://www.dataportal.se/terminology/Grunddata/Fastighet",
+               "https://WWW.DATAPORTAL.SE/terminology/grunddata/fastighet",
+               "https://www.dataportal.se:443/terminology/grunddata/fastighet",
+               "https://www.dataportal.se//terminology//grunddata//fastighet/",
+               "https://www.dataportal.se/concepts/grunddata/fastighet"]
+CANONICAL = "https://www.dataportal.se/terminology/grunddata/fastighet"
+
+
+def dataset(subject: str) -> str:
+    return (PREFIXES + '<https://example.se/d> a dcat:Dataset ; dcterms:title "Vägnät"@sv ; '
+            "dcterms:publisher <http://dataportal.se/organisation/SE5560000000> ; "
+            f"dcterms:subject <{subject}> .\n")
+
+
+def codes(run) -> set:
+    return {finding["code"] for finding in json.loads(run.stdout)["findings"]}
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("subject", NEAR_MISSES)
+def test_near_misses_of_the_grunddata_scheme_are_a_claim(tmp_path, cli_run, engine, subject):
+    claim = cli_run("validate", "--engine", engine, "-f", "json", write(tmp_path, "exact.ttl", dataset(CANONICAL)))
+    near = cli_run("validate", "--engine", engine, "-f", "json", write(tmp_path, "near.ttl", dataset(subject)))
+    grunddata_rules = {code for code in codes(claim) if code.startswith("GD-")}
+    assert "GD-DOMAIN-KNOWN" in grunddata_rules or grunddata_rules  # an unregistered publisher is caught
+    assert grunddata_rules <= codes(near), grunddata_rules - codes(near)
+    assert near.exit_code == 1
+
+
+SHAPES = "@prefix sh: <http://www.w3.org/ns/shacl#> .\n@prefix dcat: <http://www.w3.org/ns/dcat#> .\n" \
+         "@prefix dcterms: <http://purl.org/dc/terms/> .\n<https://example.org/S> a sh:NodeShape ; " \
+         "sh:targetClass dcat:Dataset ; "
+BAD_SHAPES = {
+    "unparsable SPARQL": 'sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o . FILTER(?o = ) }" ] .',
+    "unknown prefix": 'sh:sparql [ sh:select "SELECT $this WHERE { $this ?p ?o . FILTER(nope:f(?o)) }" ] .',
+    "select not a string": "sh:sparql [ sh:select 42 ] .",
+    "minCount not a number": 'sh:property [ sh:path dcterms:title ; sh:minCount "abc" ] .',
+    "bad regular expression": 'sh:property [ sh:path dcterms:title ; sh:pattern "(" ] .',
+    "alternative path of nothing": "sh:property [ sh:path [ sh:alternativePath ( ) ] ; sh:minCount 1 ] .",
+}
+
+
+@pytest.mark.parametrize("engine", ["auto", "fast", "pyshacl"])
+@pytest.mark.parametrize("kind", sorted(BAD_SHAPES))
+def test_bad_user_shapes_are_one_line_in_every_engine(tmp_path, cli_run, engine, kind):
+    shapes = write(tmp_path, "shapes.ttl", SHAPES + BAD_SHAPES[kind] + "\n")
+    data = write(tmp_path, "c.ttl", PREFIXES + '<https://example.se/d> a dcat:Dataset ; dcterms:title "x" .\n')
+    run = cli_run("validate", "--engine", engine, "--shapes", shapes, data)
+    assert_error(run, 2)
