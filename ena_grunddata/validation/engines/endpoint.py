@@ -42,7 +42,12 @@ from .fast_compile import Compiler, Unsupported, compile_shapes, sparql_string
 
 DCAT_CATALOG = "http://www.w3.org/ns/dcat#Catalog"
 VOCABULARY_GRAPH = "urn:ena-grunddata:vocabulary:"
-PAGE_SIZES = {"oxigraph": 50_000, "fuseki": 50_000, "graphdb": 50_000, "virtuoso": 10_000}
+# Rows per request. A page asks for one row more than it keeps (to know whether more follow), so Virtuoso's
+# default ResultSetMaxRows of 10,000 allows 9,999.
+PAGE_SIZES = {"oxigraph": 50_000, "fuseki": 50_000, "graphdb": 50_000, "virtuoso": 9_999}
+# Virtuoso refuses ORDER BY with OFFSET + LIMIT above MaxSortedTopRows (10,000): there the ordered query is a
+# sub-query and only the outer query is cut (OpenLink's advice for paging through large results).
+SORTED_SUBQUERY = {"virtuoso"}
 DEFAULT_REQUEST_TIMEOUT = 600.0  # one query on a national catalog may take minutes
 _FOCUS_REF = re.compile(r"GRAPH <urn:ena:fast:meta> \{ <urn:ena:fast:set:(\d+)> <urn:ena:fast:member> \?this \}")
 _PREFIXES = re.compile(r"^\s*((?:PREFIX\s+[\w\-.]*:\s*<[^>]*>\s*)*)", re.IGNORECASE)
@@ -126,9 +131,10 @@ def compiled(shapes, layout: str):
 class QueryBuilder:
     """Check queries made self-contained for a remote store: focus sets inlined, dataset named, paged."""
 
-    def __init__(self, program, dataset: str):
+    def __init__(self, program, dataset: str, layout: str = "oxigraph"):
         self.sets = {focus_set.key: focus_set for focus_set in program.focus_sets}
         self.dataset = dataset  # "FROM <…> FROM <…>"
+        self.layout = layout
 
     def members(self, key: int, var: str = "?this", depth: int = 0) -> tuple[str, list]:
         """(sub-query binding `var` to the members of focus set `key`, PREFIX lines it needs)."""
@@ -172,6 +178,9 @@ class QueryBuilder:
     def page(self, check, size: int, offset: int, ordered: bool = True) -> str:
         prefixes, body, order = self.check(self.text(check))
         ordering = ("ORDER BY " + " ".join(f"?{name}" for name in order)) if ordered else ""
+        if ordered and self.layout in SORTED_SUBQUERY:
+            return (f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ SELECT * WHERE {{ {{ {body} }} }} {ordering} }} }} "
+                    f"LIMIT {size} OFFSET {offset}")
         return (f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ {body} }} }} {ordering} "
                 f"LIMIT {size} OFFSET {offset}")
 
@@ -451,7 +460,7 @@ def validate_endpoint(url: str, *, graph: str | None = None, layout: str = "oxig
         raise UsageError(f"graph <{graph}> holds no statements at {http.redact(endpoints.query)}; check --graph")
     vocabulary_iri = send_vocabulary(store, vocabulary)
     dataset = f"FROM <{graph}> FROM <{vocabulary_iri}>"
-    builder = QueryBuilder(program, dataset)
+    builder = QueryBuilder(program, dataset, layout)
     marked = store.ask(f"ASK FROM <{graph}> WHERE {{ ?s <http://purl.org/dc/terms/subject> ?o . FILTER("
                        + " || ".join(f'STRSTARTS(STR(?o), "{prefix}")' for prefix in GRUNDDATA_PREFIXES) + ") }")
     findings = run(store, builder, program, shapes_bundle, graph, page_size, progress)
