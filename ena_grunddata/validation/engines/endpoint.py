@@ -38,7 +38,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from ... import http
 from ...errors import RemoteError, UsageError
 from ...namespaces import GRUNDDATA_PREFIXES
-from .fast_compile import Compiler, Unsupported, compile_shapes, sparql_string
+from .fast_compile import Compiler, Unsupported, _groups, compile_shapes, sparql_string
 
 DCAT_CATALOG = "http://www.w3.org/ns/dcat#Catalog"
 VOCABULARY_GRAPH = "urn:ena-grunddata:vocabulary:"
@@ -114,6 +114,8 @@ def compiler_for(layout: str):
 
 
 _programs: dict = {}
+# Virtuoso compiles a 40-condition batch for tens of seconds even on a small graph: it gets one query per check.
+UNBATCHED = {"virtuoso"}
 
 
 def compiled(shapes, layout: str):
@@ -121,7 +123,11 @@ def compiled(shapes, layout: str):
     key = (id(shapes.graph), len(shapes.graph), layout)
     if key not in _programs:
         _programs.clear()  # one shapes bundle per run: keep no stale programs
-        _programs[key] = compile_shapes(shapes.graph, compiler_for(layout))
+        program = compile_shapes(shapes.graph, compiler_for(layout))
+        if layout in UNBATCHED:
+            program.checks = [(key, part) for key, check in program.checks
+                              for part in (check.parts if check.kind.startswith("batch:") else [check])]
+        _programs[key] = program
     return _programs[key]
 
 
@@ -154,8 +160,15 @@ class QueryBuilder:
     def inline(self, text: str) -> tuple[str, list]:
         """`text` with every focus-set reference replaced by its sub-query; PREFIX lines the sub-queries need."""
         needed: list = []
+        groups = _groups(text)
 
         def substitute(match):
+            # Inside FILTER (NOT) EXISTS, ?this is already bound to a member by the outer pattern: the copy
+            # inject_focus put there would only be evaluated again (and Virtuoso cannot compile a sub-query
+            # that refers to the outer ?this there).
+            inner = [(start, end) for start, end, _ in groups if start < match.start() and match.end() <= end]
+            if inner and re.search(r"\bEXISTS\s*$", text[:max(inner)[0]], re.IGNORECASE):
+                return ""
             pattern, prefixes = self.members(int(match.group(1)))
             needed.extend(prefixes)
             return pattern
