@@ -406,7 +406,7 @@ def send_vocabulary(store: Store, vocabulary: Graph) -> str:
     response = send("PUT", url, body, endpoints.layout.body_type, store.options)
     if response.status in GSP_MISSING:
         url = endpoints.update
-        body = update_request(URIRef(iri), body)
+        body = update_request(URIRef(iri), body, endpoints.layout.insert_template)
         response = send("POST", url, body, "application/sparql-update", store.options)
     try:
         check_answer(response, url, len(body))
