@@ -103,6 +103,7 @@ def main(argv=None) -> None:
     parser.add_argument("--sizes", default="25000")
     parser.add_argument("--local", action="store_true", help="also validate the catalog file locally")
     parser.add_argument("--workdir", default=None, help="folder for catalogs and stores (kept; default: temporary)")
+    parser.add_argument("--request-timeout", default="600", help="passed to validate --endpoint")
     args = parser.parse_args(argv)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="ena-endpoint-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -112,7 +113,7 @@ def main(argv=None) -> None:
     print("|---:|---:|---|---:|---:|---:|---:|", flush=True)
     for size in (int(s) for s in args.sizes.split(",")):
         catalog, store, load_seconds = prepare(size, workdir)
-        count = triples(catalog)
+        count = triples(catalog) if size <= 50_000 else 0  # counting 10 million triples costs minutes
         if load_seconds is not None:
             print(f"<!-- oxigraph load of {count:,} triples: {load_seconds:.0f} s -->", flush=True)
         if args.local:
@@ -122,7 +123,8 @@ def main(argv=None) -> None:
         process, url = serve(store)
         try:
             remote = measured(cli() + ["validate", "--endpoint", url, "--graph", GRAPH, "--allow-private", "-f",
-                                       "json"], workdir / f"endpoint-{size}.json")
+                                       "json", "--request-timeout", args.request_timeout],
+                              workdir / f"endpoint-{size}.json")
         finally:
             process.terminate()
             process.wait(timeout=60)
