@@ -190,6 +190,8 @@ class QueryBuilder:
 
     def page(self, check, size: int, offset: int, ordered: bool = True) -> str:
         prefixes, body, order = self.check(self.text(check))
+        if self.layout in NULL_SAFE_STRINGS:
+            body = null_safe_strings(body)
         ordering = ("ORDER BY " + " ".join(f"?{name}" for name in order)) if ordered else ""
         if ordered and self.layout in SORTED_SUBQUERY:
             return (f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ SELECT * WHERE {{ {{ {body} }} }} {ordering} }} }} "
@@ -211,7 +213,51 @@ class QueryBuilder:
 
     def ask_members(self, key: int) -> str:
         pattern, prefixes = self.members(key)
+        if self.layout in NULL_SAFE_STRINGS:
+            pattern = null_safe_strings(pattern)
         return f"{join_prefixes(prefixes)}\nASK {self.dataset} WHERE {{ {pattern} }}"
+
+
+# Virtuoso stops the whole query ("SL001: STRSTARTS() needs a string value as first argument") where SPARQL
+# makes a per-solution error (an unbound first argument): its layout gives these functions "" instead.
+STRING_TESTS = re.compile(r"\b(STRSTARTS|STRENDS|CONTAINS)\s*\(", re.IGNORECASE)
+NULL_SAFE_STRINGS = {"virtuoso"}
+
+
+def null_safe_strings(text: str) -> str:
+    """`STRSTARTS(x, y)` -> `STRSTARTS(COALESCE(x, ""), y)` (also STRENDS, CONTAINS); strings and IRIs skipped."""
+    out, position = [], 0
+    for match in STRING_TESTS.finditer(text):
+        if match.start() < position or _inside_literal(text, match.start()):
+            continue
+        start = match.end()
+        depth, i, quote = 0, start, None
+        while i < len(text):
+            ch = text[i]
+            if quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == quote:
+                    quote = None
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif ch == "," and depth == 0:
+                out.append(text[position:start] + "COALESCE(" + text[start:i] + ', "")')
+                position = i
+                break
+            i += 1
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _inside_literal(text: str, index: int) -> bool:
+    return text.count('"', 0, index) % 2 == 1
 
 
 def join_prefixes(parts) -> str:
