@@ -194,3 +194,27 @@ def test_datatype_lexical_forms():
         pattern = re.compile(endpoint.LEXICAL[name])
         assert all(pattern.search(text) for text in good), name
         assert not any(pattern.search(text) for text in bad), name
+
+
+@pytest.mark.parametrize("layout", ["oxigraph", "virtuoso", "fuseki"])
+def test_every_query_only_reads(layout):
+    """What is sent for the built-in shapes: SELECT/ASK over FROM <data> FROM <vocabulary>, no side graph."""
+    from ena_grunddata.validation.profiles import load_shapes, load_vocabularies
+
+    shapes = load_shapes(None, (), load_vocabularies(()))
+    program = endpoint.compiled(shapes, layout)
+    builder = endpoint.QueryBuilder(program, "FROM <urn:g> FROM <urn:v>", layout)
+    texts = [builder.page(check, 10, 20) for _, check in program.checks if check.query is not None]
+    texts += [builder.ask_members(key) for key in {key for key, _ in program.checks}]
+    assert len(texts) > 100
+    for text in texts:
+        assert not re.search(r"\b(INSERT|DELETE|DROP|CLEAR|LOAD|CREATE)\b", text), text[:200]
+        assert "urn:ena:fast:" not in text.replace("urn:ena:fast:datatype:", "")  # no local side graph
+        assert "FROM <urn:g> FROM <urn:v>" in text
+
+
+def test_virtuoso_string_tests_tolerate_unbound_arguments():
+    text = 'FILTER(isIRI(?s) && (STRSTARTS(STR(?s), "https://a,b/") || CONTAINS(LCASE(STR(?x)), "q"))) BIND("STRENDS(a, b)" AS ?z)'
+    assert endpoint.null_safe_strings(text) == (
+        'FILTER(isIRI(?s) && (STRSTARTS(COALESCE(STR(?s), ""), "https://a,b/") || '
+        'CONTAINS(COALESCE(LCASE(STR(?x)), ""), "q"))) BIND("STRENDS(a, b)" AS ?z)')
