@@ -550,14 +550,5 @@ def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_s
         pages = store.pages(builder, check, page_size)
         first = next(pages)
         rows = Paged(first, pages)  # one page in memory at a time; de-duplication spans pages
-        if check.kind == "sparql":
-            findings.extend(describer.sparql_findings(check, rows))
-        elif check.kind.startswith("batch:"):
-            findings.extend(describer.batch_findings(check, rows))
-        elif check.kind == "range":
-            findings.extend(describer.range_findings(check, rows))
-        elif check.kind == "compare":
-            findings.extend(describer.compare_findings(check, rows))
-        else:
-            findings.extend(describer.findings(check, rows))
+        findings.extend(describer.check_findings(check, rows))
     return findings
