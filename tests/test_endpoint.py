@@ -29,6 +29,12 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = sorted(p for p in (ROOT / "examples").rglob("*")
                   if p.suffix in (".ttl", ".rdf", ".yaml", ".jsonld") and p.name != "manifest.yaml")
 STORES = ["oxigraph", "virtuoso"]
+# Rules whose SPARQL Virtuoso 7 evaluates differently (README, validate --endpoint, Virtuoso row): it compares
+# REPLACE()/SUBSTR() results and skos:notation literals unlike SPARQL 1.1 (GD-PUBLISHER-IDENTIFIER,
+# SE-*-FORMAT-LISTED report values that do match), stores GeoSPARQL literals as its own geometry type (the
+# datatype checks of dcat:bbox / dcat:centroid fail) and misses GD-HVD-CANDIDATE. Any other difference fails.
+KNOWN_DIFFERENCES = {"virtuoso": {"GD-PUBLISHER-IDENTIFIER", "SE-DISTRIBUTION-FORMAT-LISTED", "SE-SERVICE-FORMAT-LISTED",
+                                  "SE-LOCATION-BBOX-DATATYPE", "SE-LOCATION-CENTROID-DATATYPE", "GD-HVD-CANDIDATE"}}
 
 
 @pytest.fixture(params=STORES)
@@ -67,7 +73,9 @@ def test_every_example_gives_the_same_findings_in_the_store(store, tmp_path):
         local = validate([str(source)], engine="fast")
         remote = endpoint.validate_endpoint(url, graph=graph, layout=layout, allow_private=True)
         assert {(f.source, f.line) for f in remote.findings} <= {(graph, None)}
-        ours, theirs = masked(remote.findings), masked(local.findings)
+        known = KNOWN_DIFFERENCES.get(layout, set())
+        ours = masked(f for f in remote.findings if f.code not in known)
+        theirs = masked(f for f in local.findings if f.code not in known)
         if ours != theirs:
             differences[path.name] = {"only at the endpoint": sorted((ours - theirs).elements())[:5],
                                       "only local": sorted((theirs - ours).elements())[:5]}
