@@ -4,14 +4,35 @@ from __future__ import annotations
 
 import click
 
-from ..errors import EXIT_FINDINGS, EXIT_OK
+from ..errors import EXIT_FINDINGS, EXIT_OK, UsageError
 from ..render.formats import FORMATS
 from ..validation.pipeline import ENGINES
-from .options import config_options, policy_from, project_config, emit, input_options, lang_option, limits_from, output_option, rules_options
+from .options import (config_options, emit, http_deadline_option, input_options, lang_option, limits_from, output_option,
+                      policy_from, project_config, rules_options)
+
+
+def endpoint_options(function):
+    """`validate --endpoint`: run the checks inside a SPARQL store (validation.engines.endpoint)."""
+    from ..publish.store import LAYOUTS
+
+    function = http_deadline_option(function)  # with --endpoint: seconds one query may take (default 600)
+    function = click.option("--page-size", type=click.IntRange(min=1), default=None,
+                            help="With --endpoint: rows fetched per request (default 50000; 10000 for "
+                                 "virtuoso, its default ResultSetMaxRows).")(function)
+    function = click.option("--store-layout", type=click.Choice(list(LAYOUTS)), default="oxigraph",
+                            show_default=True, help="With --endpoint: where the store keeps its query, update and "
+                                                    "Graph Store endpoints (as for publish).")(function)
+    function = click.option("--graph", default=None, metavar="IRI",
+                            help="With --endpoint: the named graph to validate (default: the one graph that "
+                                 "holds a dcat:Catalog).")(function)
+    function = click.option("--endpoint", default=None, metavar="URL",
+                            help="Validate the catalog inside this SPARQL store (base URL, see --store-layout) "
+                                 "instead of files; a store on loopback needs --allow-private.")(function)
+    return function
 
 
 @click.command("validate")
-@click.argument("sources", nargs=-1, required=True)
+@click.argument("sources", nargs=-1, required=False)
 @rules_options
 @click.option("-f", "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
               help="Report format.")
@@ -37,18 +58,31 @@ from .options import config_options, policy_from, project_config, emit, input_op
               help="Record today's findings in FILE (for --baseline).")
 @click.option("--report", "reports", multiple=True, metavar="FORMAT:FILE",
               help="Also write the same report in another format to a file, e.g. markdown:summary.md (repeatable).")
+@endpoint_options
 @lang_option
 @input_options
 @config_options
 def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, fail_on, max_findings, engine,
-            score, changed_only, merge, baseline, write_baseline, reports, lang, input_format, max_input_bytes, timeout, allow_private):
+            score, changed_only, merge, baseline, write_baseline, reports, endpoint, graph, store_layout, page_size,
+            http_deadline, lang, input_format, max_input_bytes, timeout, allow_private):
     """Validate DCAT-AP-SE metadata (files, folders, URLs or - for standard input).
 
     \b
     Example:
         ena-grunddata validate catalog.rdf
         ena-grunddata validate --profile grunddata --lang sv --format json -o report.json examples/
+        ena-grunddata validate --endpoint http://localhost:7878 --graph https://example.se/catalog --allow-private
     """
+    if endpoint is not None or not sources:
+        report, text = validate_at_endpoint(
+            sources, endpoint, graph=graph, layout=store_layout, page_size=page_size, request_timeout=http_deadline,
+            profiles=profiles, extra_shapes=extra_shapes, vocabularies=vocabularies, domain=domain, fmt=fmt,
+            fail_on=fail_on, max_findings=max_findings, engine=engine, score=score, changed_only=changed_only,
+            reports=reports, lang=lang, limits=limits_from(max_input_bytes, timeout, allow_private))
+        emit(text, output)
+        raise click.exceptions.Exit(EXIT_OK if report.conforms else EXIT_FINDINGS)
+    if graph is not None or page_size is not None:
+        raise UsageError("--graph and --page-size go with --endpoint URL")
     from ..render import reporting  # html/markdown/junit/sarif, --score and --changed-only live there
 
     limits = limits_from(max_input_bytes, timeout, allow_private)
@@ -69,3 +103,28 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, 
     if report.input_errors:
         raise click.exceptions.Exit(max(error.exit_code for error in report.input_errors))
     raise click.exceptions.Exit(EXIT_OK if report.conforms else EXIT_FINDINGS)
+
+
+def validate_at_endpoint(sources, endpoint, *, graph, layout, page_size, request_timeout, profiles, extra_shapes,
+                         vocabularies, domain, fmt, fail_on, max_findings, engine, score, changed_only, reports,
+                         lang, limits):
+    from ..render.formats import render
+    from ..validation.engines.endpoint import validate_endpoint
+
+    if endpoint is None:
+        raise UsageError("give the files, folders or URLs to validate, or --endpoint URL of a SPARQL store")
+    if sources:
+        raise UsageError("give either files to validate or --endpoint URL, not both")
+    refused = [name for name, given in (("--changed-only", changed_only), ("--score", score),
+                                        ("--report", reports), ("--engine pyshacl", engine == "pyshacl"))
+               if given]
+    if fmt in ("html", "markdown", "junit", "sarif"):
+        refused.append(f"--format {fmt}")
+    if refused:
+        raise UsageError(f"{refused[0]} does not work with --endpoint (the data stays in the store; formats: "
+                         "text, json, turtle)")
+    report = validate_endpoint(endpoint, graph=graph, layout=layout, profiles=list(profiles) or None,
+                               shapes=extra_shapes, vocabularies=vocabularies, domain=domain, fail_on=fail_on,
+                               allow_private=limits.allow_private, timeout=request_timeout, page_size=page_size,
+                               limits=limits)
+    return report, render(report, fmt, lang=lang, max_findings=max_findings)

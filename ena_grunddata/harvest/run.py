@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
@@ -442,8 +443,25 @@ def entrystore_search_url(location: str) -> str:
     return f"{parts.scheme}://{parts.netloc}{path}"
 
 
+SOLR_SPECIAL = re.compile(r'([+\-&|!(){}\[\]^"~*?:\\/\s])')
+DATASETS_QUERY = r"rdfType:http\:\/\/www.w3.org\/ns\/dcat#Dataset AND public:true"
+
+
+def solr_escape(text: str) -> str:
+    """A value as one Solr term: every character the query parser treats specially gets a backslash."""
+    return SOLR_SPECIAL.sub(r"\\\1", text)
+
+
+def entrystore_field(predicate: str, literal: bool = False) -> str:
+    """EntryStore's Solr field for the statements of an entry's metadata with this predicate: the first 8 hex
+    digits of the MD5 of the predicate IRI, under metadata.predicate.uri (IRI values) or .literal_s (literals)."""
+    digest = hashlib.md5(predicate.encode("utf-8")).hexdigest()[:8]
+    return f"metadata.predicate.{'literal_s' if literal else 'uri'}.{digest}"
+
+
 def entrystore_query(spec: SourceSpec) -> str:
-    """The Solr query sent. Presets ask for public datasets; the finer filters are applied to the answers."""
+    """The Solr query sent: public datasets, narrowed on the server for the grunddata and publisher presets
+    (keep_entry still checks every answer, so a server that ignores a filter cannot slip data in)."""
     if spec.solr_query:
         return spec.solr_query
     if spec.query not in ENTRYSTORE_PRESETS:
@@ -451,7 +469,13 @@ def entrystore_query(spec: SourceSpec) -> str:
     if spec.query == "publisher" and not spec.publisher:
         raise UsageError("the 'publisher' query needs the publisher's IRI (publisher: in the config, or "
                          "--query publisher=IRI)")
-    return r"rdfType:http\:\/\/www.w3.org\/ns\/dcat#Dataset AND public:true"
+    if spec.query == "grunddata":
+        subject = entrystore_field(str(DCTERMS.subject))
+        marked = " OR ".join(f"{subject}:{solr_escape(prefix)}*" for prefix in GRUNDDATA_PREFIXES)
+        return f"{DATASETS_QUERY} AND ({marked})"
+    if spec.query == "publisher":
+        return f"{DATASETS_QUERY} AND {entrystore_field(str(DCTERMS.publisher))}:{solr_escape(spec.publisher)}"
+    return DATASETS_QUERY
 
 
 def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:

@@ -46,6 +46,9 @@ class Layout:
     update: str
     graph_parameter: str = "graph"
     body_type: str = "application/n-triples"
+    # Virtuoso refuses blank nodes in INSERT DATA ("not allowed in a constant clause") but takes them in an
+    # INSERT template with an empty WHERE, which inserts the same statements (fresh blank nodes, once).
+    insert_template: bool = False
 
 
 LAYOUTS = {
@@ -56,7 +59,7 @@ LAYOUTS = {
         Layout("graphdb", gsp="/rdf-graphs/service", query="", update="/statements"),  # --to …/repositories/REPO
         # --to http://host:8890; Virtuoso names the parameter graph-uri and reads N-Triples as Turtle.
         Layout("virtuoso", gsp="/sparql-graph-crud", query="/sparql", update="/sparql",
-               graph_parameter="graph-uri", body_type="text/turtle"),
+               graph_parameter="graph-uri", body_type="text/turtle", insert_template=True),
     )
 }
 
@@ -144,10 +147,12 @@ def ntriples(graph: Graph) -> bytes:
     return "".join(_nt_row(tuple(term(t) for t in triple)) for triple in graph).encode("utf-8")
 
 
-def update_request(graph_iri: URIRef, body: bytes) -> bytes:
-    """DROP + INSERT DATA in one request: the store applies both or neither."""
+def update_request(graph_iri: URIRef, body: bytes, template: bool = False) -> bytes:
+    """DROP + INSERT DATA in one request: the store applies both or neither (`template`: INSERT … WHERE {})."""
     target = graph_iri.n3()  # rdflib refuses to write an IRI that would break out of <…>
-    return (f"DROP SILENT GRAPH {target} ;\nINSERT DATA {{ GRAPH {target} {{\n".encode("utf-8") + body + b"}}\n")
+    insert = "INSERT" if template else "INSERT DATA"
+    return (f"DROP SILENT GRAPH {target} ;\n{insert} {{ GRAPH {target} {{\n".encode("utf-8") + body
+            + (b"}} WHERE {}\n" if template else b"}}\n"))
 
 
 def count_query(graph_iri: URIRef) -> str:
@@ -189,7 +194,7 @@ def publish(sources, to: str, *, graph: str | None = None, layout: str = "oxigra
         if method == "auto" and response.status in GSP_MISSING:
             first, url = "update", endpoints.update
     if first == "update":
-        body = update_request(graph_iri, body)
+        body = update_request(graph_iri, body, endpoints.layout.insert_template)
         response = send("POST", url, body, "application/sparql-update", options)
     check_answer(response, url, len(body))
     counted = count_triples(endpoints, graph_iri, options)

@@ -77,16 +77,7 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
             # or, with --engine fast, says so in one line
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
             raise Unsupported(f"a check failed at run time: {reason}") from None
-        if check.kind == "sparql":
-            findings.extend(describer.sparql_findings(check, rows))
-        elif check.kind.startswith("batch:"):
-            findings.extend(describer.batch_findings(check, rows))
-        elif check.kind == "range":
-            findings.extend(describer.range_findings(check, rows))
-        elif check.kind == "compare":
-            findings.extend(describer.compare_findings(check, rows))
-        else:
-            findings.extend(describer.findings(check, rows))
+        findings.extend(describer.check_findings(check, rows))
     return findings
 
 
@@ -142,6 +133,18 @@ class Describer:
         if focus_text not in self._places:
             self._places[focus_text] = self._where(to_rdflib(focus))
         return self._places[focus_text]
+
+    def check_findings(self, check, rows):
+        """The findings of one check's result rows, whatever its kind."""
+        if check.kind == "sparql":
+            return self.sparql_findings(check, rows)
+        if check.kind.startswith("batch:"):
+            return self.batch_findings(check, rows)
+        if check.kind == "range":
+            return self.range_findings(check, rows)
+        if check.kind == "compare":
+            return self.compare_findings(check, rows)
+        return self.findings(check, rows)
 
     def findings(self, check, rows):
         about = self.about(check.shape, check.component)

@@ -75,6 +75,9 @@ class Check:
 class FocusSet:
     key: int
     updates: list  # SPARQL UPDATE texts that fill the set
+    # The same set as patterns that bind ?this, for stores where nothing may be written (validation.engines.endpoint):
+    where: list = field(default_factory=list)  # (PREFIX lines, group graph pattern) per way in, joined by UNION
+    parent: tuple | None = None  # (parent set key, SPARQL path): the values of the path on the parent's members
 
 
 @dataclass
@@ -410,7 +413,7 @@ class Compiler:
         key = len(self._focus_keys)
         self._focus_keys[signature] = key
         member = f"GRAPH <{META.value}> {{ <urn:ena:fast:set:{key}> <{MEMBER.value}> ?this }}"
-        updates = []
+        updates, where = [], []
         classes = self.values(shape, SH.targetClass) + ([shape] if implicit else [])
         branches = [f"{{ ?this <{RDF.type}>/<{RDFS.subClassOf}>* {as_sparql(c)} }}" for c in classes]
         branches += [f"{{ ?this {as_sparql(p)} ?_o }}" for p in self.values(shape, SH.targetSubjectsOf)]
@@ -420,6 +423,7 @@ class Compiler:
             branches.append(f"{{ VALUES ?this {{ {' '.join(as_sparql(n) for n in nodes)} }} }}")
         if branches:
             updates.append(f"INSERT {{ {member} }} WHERE {{ {' UNION '.join(branches)} }}")
+            where.append(("", " UNION ".join(branches)))
         for target in self.values(shape, SH.target):
             select = self.one(target, SH.select)
             if select is None:
@@ -428,7 +432,8 @@ class Compiler:
                 continue
             prefixes = self.prefixes(target)
             updates.append(f"{prefixes}\nINSERT {{ {member} }} WHERE {{ {{ {select} }} }}")
-        self.program.focus_sets.append(FocusSet(key, updates))
+            where.append((prefixes, f"{{ {select} }}"))
+        self.program.focus_sets.append(FocusSet(key, updates, where))
         return key
 
     def compile_top(self, shape) -> None:
@@ -453,7 +458,7 @@ class Compiler:
             child_key = len(self._focus_keys) + 1000 + next(self.counter)
             fill = (f"INSERT {{ GRAPH <{META.value}> {{ <urn:ena:fast:set:{child_key}> <{MEMBER.value}> ?_v }} }} "
                     f"WHERE {{ {focus} ?this {path} ?_v }}")
-            self.program.focus_sets.append(FocusSet(child_key, [fill]))
+            self.program.focus_sets.append(FocusSet(child_key, [fill], parent=(key, path)))
             key = child_key
         for child in children:
             if not self.is_property_shape(child):
@@ -648,8 +653,9 @@ def all_shapes(graph: Graph) -> list:
     return sorted(found, key=str)
 
 
-def compile_shapes(graph: Graph) -> Program:
-    compiler = Compiler(graph)
+def compile_shapes(graph: Graph, compiler_class=None) -> Program:
+    """`compiler_class`: a Compiler subclass that adapts conditions to a store (validation.engines.endpoint)."""
+    compiler = (compiler_class or Compiler)(graph)
     for shape in all_shapes(graph):
         compiler.compile_top(shape)
     compiler.program.checks = batched(compiler.program.checks)

@@ -1,0 +1,553 @@
+"""`validate --endpoint`: the fast engine's compiled shapes run as SPARQL queries inside a SPARQL 1.1 store.
+
+The catalog stays where it lives; the client sends one query per check (batched as in the local engine) and reads
+the violations back in pages of at most `page_size` rows (ORDER BY + LIMIT/OFFSET), so its memory grows with the
+number of findings, not with the store. Nothing the user owns is written:
+
+- focus sets, which the local engine materialises into a side graph, become sub-queries (`FocusSet.where` /
+  `FocusSet.parent` from fast_compile), so the endpoint only ever answers SELECT and ASK;
+- the vocabularies the shapes need (concept schemes, licence lists, class hierarchy) are sent once into their own
+  graph `urn:ena-grunddata:vocabulary:<digest>` (Graph Store PUT, or SPARQL Update where the store has no Graph
+  Store Protocol), and every query reads `FROM <data graph> FROM <vocabulary graph>`: the same merge the local
+  engine validates, while the user's graph is never touched. A later run with the same vocabularies finds the
+  graph complete and sends nothing;
+- ill-typed literals, which the local engine lists in its side graph, are recognised by their lexical form
+  (XML Schema's lexical spaces as regular expressions, see LEXICAL).
+
+Stores differ (documented in README, `validate --endpoint`): Oxigraph keeps integer-derived types
+(xsd:nonNegativeInteger, xsd:int, …) by value as xsd:integer and canonicalises numbers and date-times, so for the
+`oxigraph` layout a derived integer type is accepted as xsd:integer within the type's range (a publisher who wrote
+xsd:integer where xsd:nonNegativeInteger is required cannot be told apart there). Virtuoso answers at most
+`ResultSetMaxRows` rows per query (10,000 by default), so its layout pages by 10,000.
+
+Findings carry the graph IRI as their source (no file, no line).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, replace
+from urllib.parse import urlencode
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from ... import http
+from ...errors import RemoteError, UsageError
+from ...namespaces import GRUNDDATA_PREFIXES
+from .fast_compile import Compiler, Unsupported, _groups, compile_shapes, sparql_string
+
+DCAT_CATALOG = "http://www.w3.org/ns/dcat#Catalog"
+VOCABULARY_GRAPH = "urn:ena-grunddata:vocabulary:"
+# Rows per request. A page asks for one row more than it keeps (to know whether more follow), so Virtuoso's
+# default ResultSetMaxRows of 10,000 allows 9,999.
+PAGE_SIZES = {"oxigraph": 50_000, "fuseki": 50_000, "graphdb": 50_000, "virtuoso": 9_999}
+# Virtuoso refuses ORDER BY with OFFSET + LIMIT above MaxSortedTopRows (10,000): there the ordered query is a
+# sub-query and only the outer query is cut (OpenLink's advice for paging through large results).
+SORTED_SUBQUERY = {"virtuoso"}
+DEFAULT_REQUEST_TIMEOUT = 600.0  # one query on a national catalog may take minutes
+_FOCUS_REF = re.compile(r"GRAPH <urn:ena:fast:meta> \{ <urn:ena:fast:set:(\d+)> <urn:ena:fast:member> \?this \}")
+_PREFIXES = re.compile(r"^\s*((?:PREFIX\s+[\w\-.]*:\s*<[^>]*>\s*)*)", re.IGNORECASE)
+_HEAD = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
+_FLAG = re.compile(r"^_g\d+$")
+
+# XML Schema 1.1 lexical spaces (what rdflib's `ill_typed` checks for these types), as XPath regular expressions.
+_TZ = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
+_DATE = r"-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])"
+_TIME = r"(([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\.[0-9]+)?|24:00:00(\.0+)?)"
+_INTEGER = r"^[+-]?[0-9]+$"
+_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$|^[+-]?INF$|^NaN$"
+LEXICAL = {
+    "integer": _INTEGER, "long": _INTEGER, "int": _INTEGER, "short": _INTEGER, "byte": _INTEGER,
+    "nonNegativeInteger": _INTEGER, "positiveInteger": _INTEGER, "nonPositiveInteger": _INTEGER,
+    "negativeInteger": _INTEGER, "unsignedLong": _INTEGER, "unsignedInt": _INTEGER, "unsignedShort": _INTEGER,
+    "unsignedByte": _INTEGER,
+    "decimal": r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)$", "double": _NUMBER, "float": _NUMBER,
+    "boolean": r"^(true|false|1|0)$",
+    "date": f"^{_DATE}{_TZ}$", "dateTime": f"^{_DATE}T{_TIME}{_TZ}$", "dateTimeStamp": f"^{_DATE}T{_TIME}"
+                                                                                      r"(Z|[+-][0-9]{2}:[0-9]{2})$",
+    "time": f"^{_TIME}{_TZ}$", "gYear": r"^-?([1-9][0-9]{3,}|0[0-9]{3})" + _TZ + "$",
+    "gYearMonth": r"^-?([1-9][0-9]{3,}|0[0-9]{3})-(0[1-9]|1[0-2])" + _TZ + "$",
+    "duration": r"^-?P([0-9]+Y)?([0-9]+M)?([0-9]+D)?(T([0-9]+H)?([0-9]+M)?([0-9]+(\.[0-9]+)?S)?)?$",
+}
+# Value ranges of integer-derived types (min, max; None = unbounded): a store that keeps them as xsd:integer
+# (Oxigraph) still tells a negative xsd:nonNegativeInteger from a good one.
+INTEGER_RANGES = {
+    "nonNegativeInteger": (0, None), "positiveInteger": (1, None), "nonPositiveInteger": (None, 0),
+    "negativeInteger": (None, -1), "long": (-2 ** 63, 2 ** 63 - 1), "int": (-2 ** 31, 2 ** 31 - 1),
+    "short": (-2 ** 15, 2 ** 15 - 1), "byte": (-128, 127), "unsignedLong": (0, 2 ** 64 - 1),
+    "unsignedInt": (0, 2 ** 32 - 1), "unsignedShort": (0, 65535), "unsignedByte": (0, 255),
+}
+# What each store layout does to typed literals, and how the compiler adapts (see README).
+INTEGERS_BY_VALUE = {"oxigraph"}
+
+
+def compiler_for(layout: str):
+    """A Compiler whose sh:datatype test needs no side graph (and accepts what `layout` stores)."""
+
+    class RemoteCompiler(Compiler):
+        def datatype_ok(self, datatype, v) -> str:
+            if datatype in (RDFS.Literal, RDF.langString, XSD.string, RDFS.Datatype):
+                return super().datatype_ok(datatype, v)
+            local = str(datatype)[len(str(XSD)):] if str(datatype).startswith(str(XSD)) else None
+            same = f"DATATYPE({v}) = <{datatype}>"
+            parts = [f"isLiteral({v})"]
+            if layout in INTEGERS_BY_VALUE and local in INTEGER_RANGES:
+                same = f"DATATYPE({v}) IN (<{datatype}>, <{XSD.integer}>)"
+            parts.append(same)
+            if local in LEXICAL:
+                parts.append(f"REGEX(STR({v}), {sparql_string(LEXICAL[local])})")
+            if local in INTEGER_RANGES:
+                low, high = INTEGER_RANGES[local]
+                number = f"<{XSD.integer}>(STR({v}))"
+                if low is not None:
+                    parts.append(f"COALESCE({number} >= {low}, false)")
+                if high is not None:
+                    parts.append(f"COALESCE({number} <= {high}, false)")
+            return "(" + " && ".join(parts) + ")"
+
+    RemoteCompiler.__name__ = f"RemoteCompiler_{layout}"
+    return RemoteCompiler
+
+
+_programs: dict = {}
+# Virtuoso compiles a 40-condition batch for tens of seconds even on a small graph: it gets one query per check.
+UNBATCHED = {"virtuoso"}
+
+
+def compiled(shapes, layout: str):
+    """The shapes compiled for `layout` (cached per shapes graph and layout; raises Unsupported)."""
+    key = (id(shapes.graph), len(shapes.graph), layout)
+    if key not in _programs:
+        _programs.clear()  # one shapes bundle per run: keep no stale programs
+        program = compile_shapes(shapes.graph, compiler_for(layout))
+        if layout in UNBATCHED:
+            program.checks = [(key, part) for key, check in program.checks
+                              for part in (check.parts if check.kind.startswith("batch:") else [check])]
+        _programs[key] = program
+    return _programs[key]
+
+
+# --------------------------------------------------------------------------------------------- query text
+
+
+class QueryBuilder:
+    """Check queries made self-contained for a remote store: focus sets inlined, dataset named, paged."""
+
+    def __init__(self, program, dataset: str, layout: str = "oxigraph"):
+        self.sets = {focus_set.key: focus_set for focus_set in program.focus_sets}
+        self.dataset = dataset  # "FROM <…> FROM <…>"
+        self.layout = layout
+
+    def members(self, key: int, var: str = "?this", depth: int = 0) -> tuple[str, list]:
+        """(sub-query binding `var` to the members of focus set `key`, PREFIX lines it needs)."""
+        focus_set = self.sets[key]
+        if focus_set.parent is not None:
+            parent_key, path = focus_set.parent
+            p, v = f"?_p{depth}", f"?_m{depth}"
+            inner, prefixes = self.members(parent_key, p, depth + 1)
+            return f"{{ SELECT DISTINCT ({v} AS {var}) WHERE {{ {inner} {p} {path} {v} }} }}", prefixes
+        if not focus_set.where:
+            return "{ FILTER(false) }", []
+        union = " UNION ".join(f"{{ {pattern} }}" for _, pattern in focus_set.where)
+        projection = "?this" if var == "?this" else f"(?this AS {var})"
+        prefixes = [prefix for prefix, _ in focus_set.where if prefix]
+        return f"{{ SELECT DISTINCT {projection} WHERE {{ {union} }} }}", prefixes
+
+    def inline(self, text: str) -> tuple[str, list]:
+        """`text` with every focus-set reference replaced by its sub-query; PREFIX lines the sub-queries need."""
+        needed: list = []
+        groups = _groups(text)
+
+        def substitute(match):
+            # Inside FILTER (NOT) EXISTS, ?this is already bound to a member by the outer pattern: the copy
+            # inject_focus put there would only be evaluated again (and Virtuoso cannot compile a sub-query
+            # that refers to the outer ?this there).
+            inner = [(start, end) for start, end, _ in groups if start < match.start() and match.end() <= end]
+            if inner and re.search(r"\bEXISTS\s*$", text[:max(inner)[0]], re.IGNORECASE):
+                return ""
+            pattern, prefixes = self.members(int(match.group(1)))
+            needed.extend(prefixes)
+            return pattern
+
+        inlined = _FOCUS_REF.sub(substitute, text)
+        if "urn:ena:fast:meta" in inlined:
+            raise Unsupported("a check that reads the local engine's side graph")
+        return inlined, needed
+
+    def check(self, query: str) -> tuple[str, str, list]:
+        """(PREFIX lines, SELECT body without prefixes, ORDER BY variables) of a check query."""
+        match = _PREFIXES.match(query)
+        own = match.group(1)
+        body, needed = self.inline(query[match.end():])
+        head = _HEAD.match(body)
+        names = re.findall(r"[?$](\w+)", head.group(1)) if head and head.group(1).strip() != "*" else ["this"]
+        order = list(dict.fromkeys(names))
+        return join_prefixes([own] + needed), body, order
+
+    def page(self, check, size: int, offset: int, ordered: bool = True) -> str:
+        prefixes, body, order = self.check(self.text(check))
+        if self.layout in NULL_SAFE_STRINGS:
+            body = null_safe_strings(body)
+        ordering = ("ORDER BY " + " ".join(f"?{name}" for name in order)) if ordered else ""
+        if ordered and self.layout in SORTED_SUBQUERY:
+            return (f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ SELECT * WHERE {{ {{ {body} }} }} {ordering} }} }} "
+                    f"LIMIT {size} OFFSET {offset}")
+        return (f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ {body} }} }} {ordering} "
+                f"LIMIT {size} OFFSET {offset}")
+
+    @staticmethod
+    def text(check) -> str:
+        """The check's query; a batch reports its failing parts as one short string ?_flags ("0,3,") instead
+        of one boolean per part (40 booleans a row would make pages ten times larger)."""
+        if not check.kind.startswith("batch:"):
+            return check.query
+        part = check.parts[0]
+        flags = ", ".join(f'IF(COALESCE(!({c.condition}), false), "{i},", "")' for i, c in enumerate(check.parts))
+        values = f"?this {part.path} ?value ." if part.path else ""
+        head = "SELECT DISTINCT ?this ?value" if part.path else "SELECT DISTINCT ?this"
+        return f"{head} ?_flags WHERE {{ {part.focus} {values} BIND(CONCAT({flags}) AS ?_flags) FILTER(?_flags != \"\") }}"
+
+    def ask_members(self, key: int) -> str:
+        pattern, prefixes = self.members(key)
+        if self.layout in NULL_SAFE_STRINGS:
+            pattern = null_safe_strings(pattern)
+        return f"{join_prefixes(prefixes)}\nASK {self.dataset} WHERE {{ {pattern} }}"
+
+
+# Virtuoso stops the whole query ("SL001: STRSTARTS() needs a string value as first argument") where SPARQL
+# makes a per-solution error (an unbound first argument): its layout gives these functions "" instead.
+STRING_TESTS = re.compile(r"\b(STRSTARTS|STRENDS|CONTAINS)\s*\(", re.IGNORECASE)
+NULL_SAFE_STRINGS = {"virtuoso"}
+
+
+def null_safe_strings(text: str) -> str:
+    """`STRSTARTS(x, y)` -> `STRSTARTS(COALESCE(x, ""), y)` (also STRENDS, CONTAINS); strings and IRIs skipped."""
+    out, position = [], 0
+    for match in STRING_TESTS.finditer(text):
+        if match.start() < position or _inside_literal(text, match.start()):
+            continue
+        start = match.end()
+        depth, i, quote = 0, start, None
+        while i < len(text):
+            ch = text[i]
+            if quote:
+                if ch == "\\":
+                    i += 1
+                elif ch == quote:
+                    quote = None
+            elif ch in "\"'":
+                quote = ch
+            elif ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    break
+                depth -= 1
+            elif ch == "," and depth == 0:
+                out.append(text[position:start] + "COALESCE(" + text[start:i] + ', "")')
+                position = i
+                break
+            i += 1
+    out.append(text[position:])
+    return "".join(out)
+
+
+def _inside_literal(text: str, index: int) -> bool:
+    return text.count('"', 0, index) % 2 == 1
+
+
+def join_prefixes(parts) -> str:
+    lines = []
+    for part in parts:
+        for line in re.findall(r"PREFIX\s+[\w\-.]*:\s*<[^>]*>", part or "", re.IGNORECASE):
+            if line not in lines:
+                lines.append(line)
+    return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------------- results
+
+
+TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
+FALSE = ox.Literal("false", datatype=ox.NamedNode(str(XSD.boolean)))
+
+
+class Row:
+    """One solution, read like a pyoxigraph QuerySolution (row["this"], row[Variable]; None when unbound).
+    A batch's ?_flags string answers the flags ?_g0, ?_g1, … of the local engine's batch rows."""
+
+    __slots__ = ("values",)
+
+    def __init__(self, values: dict):
+        self.values = values
+
+    def __getitem__(self, name):
+        name = name if isinstance(name, str) else name.value
+        if _FLAG.match(name) and "_flags" in self.values:
+            return TRUE if name[2:] in self.values["_flags"].value.split(",") else FALSE
+        return self.values.get(name)
+
+
+class Rows(list):
+    """Solutions of one page, with `variables` as pyoxigraph gives them."""
+
+    def __init__(self, variables, rows):
+        super().__init__(rows)
+        self.variables = [ox.Variable(name) for name in variables]
+
+
+class Paged:
+    """The rows of every page of one check, read lazily (the describers iterate once)."""
+
+    def __init__(self, first: Rows, rest):
+        self.variables = first.variables
+        self._first, self._rest = first, rest
+
+    def __iter__(self):
+        yield from self._first
+        self._first = None
+        for rows in self._rest:
+            yield from rows
+
+
+_BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
+
+
+def term(binding: dict, name: str):
+    """A SPARQL JSON results binding as a pyoxigraph term (blank node labels made safe)."""
+    kind, value = binding.get("type"), binding.get("value", "")
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(_BLANK_LABEL.sub("_", value) or "b")
+    if kind in ("literal", "typed-literal"):
+        language, datatype = binding.get("xml:lang"), binding.get("datatype")
+        if _FLAG.match(name):  # a batch flag: some stores answer booleans as 1/0
+            truth = value.strip().lower() in ("true", "1")
+            return ox.Literal("true" if truth else "false", datatype=ox.NamedNode(str(XSD.boolean)))
+        if language:
+            return ox.Literal(value, language=language)
+        if datatype:
+            return ox.Literal(value, datatype=ox.NamedNode(datatype))
+        return ox.Literal(value)
+    raise ValueError(f"unknown binding type {kind!r}")
+
+
+# --------------------------------------------------------------------------------------------- the store
+
+
+@dataclass
+class Store:
+    """One SPARQL endpoint reached through the guarded client (credentials from ENA_GRUNDDATA_* variables)."""
+
+    endpoints: object  # publish.store.Endpoints
+    allow_private: bool = False
+    retries: int | None = None
+    timeout: float | None = None
+    queries: int = 0
+
+    @property
+    def options(self) -> dict:
+        return {"allow_private": self.allow_private, "retries": self.retries, "timeout": self.timeout}
+
+    page_size: int = 10_000
+
+    def _post(self, query: str, accept: str) -> bytes:
+        from ...publish.store import AUTH_ENV, check_answer
+
+        url = self.endpoints.query
+        body = urlencode({"query": query}).encode("utf-8")
+        deadline = self.timeout or DEFAULT_REQUEST_TIMEOUT
+        policy = replace(http.DEFAULT_POLICY, read_timeout=deadline, deadline=deadline)
+        # A query changes nothing: retried like a GET (form-encoded POST: queries outgrow URLs).
+        response = http.request("POST", url, body=body, accept=accept, auth_env=AUTH_ENV, policy=policy,
+                                headers={"Content-Type": "application/x-www-form-urlencoded"},
+                                allow_private=self.allow_private,
+                                max_bytes=max(http.DEFAULT_MAX_BYTES, self.page_size * 4096),
+                                retries=3 if self.retries is None else self.retries)
+        self.queries += 1
+        check_answer(response, url, len(body))
+        return response.content
+
+    def results(self, query: str) -> dict:
+        content = self._post(query, "application/sparql-results+json")
+        try:
+            results = json.loads(content.decode("utf-8"))
+            if not isinstance(results, dict):
+                raise ValueError("not an object")
+            return results
+        except (ValueError, UnicodeDecodeError):
+            raise RemoteError("the store did not answer with SPARQL JSON results",
+                              where=http.redact(self.endpoints.query)) from None
+
+    def ask(self, query: str) -> bool:
+        answer = self.results(query).get("boolean")
+        if not isinstance(answer, bool):
+            raise RemoteError("the store did not answer an ASK query with true or false",
+                              where=http.redact(self.endpoints.query))
+        return answer
+
+    def select(self, query: str) -> Rows:
+        results = self.results(query)
+        try:
+            variables = [str(name) for name in results["head"]["vars"]]
+            rows = [Row({name: term(value, name) for name, value in binding.items()})
+                    for binding in results["results"]["bindings"]]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise RemoteError("the store's SPARQL JSON results are malformed",
+                              where=http.redact(self.endpoints.query)) from None
+        return Rows(variables, rows)
+
+    def pages(self, builder: QueryBuilder, check, size: int):
+        """Every row of a check, at most `size` rows per request. Most checks fit one page: the first request
+        asks for size + 1 rows without ORDER BY (sorting costs the store as much again); only when more come
+        back does paging start over with ORDER BY, which keeps LIMIT/OFFSET pages stable."""
+        rows = self.select(builder.page(check, size + 1, 0, ordered=False))
+        if len(rows) <= size:
+            yield rows
+            return
+        del rows
+        offset = 0
+        while True:
+            rows = self.select(builder.page(check, size + 1, offset))
+            more = len(rows) > size
+            if more:
+                del rows[size:]
+            yield rows
+            if not more:
+                return
+            offset += size
+
+    def count(self, graph: str) -> int:
+        from ...publish.store import count_triples
+
+        return count_triples(self.endpoints, URIRef(graph), self.options)
+
+
+def vocabulary_graph_iri(vocabulary: Graph) -> str:
+    """A name that changes whenever the vocabularies do (blank-node statements counted, not named)."""
+    digest = hashlib.sha256()
+    lines = sorted(" ".join(t.n3() for t in triple) for triple in vocabulary
+                   if not any(isinstance(t, BNode) for t in triple))
+    for line in lines:
+        digest.update(line.encode("utf-8") + b"\n")
+    digest.update(str(len(vocabulary)).encode())
+    return VOCABULARY_GRAPH + digest.hexdigest()[:20]
+
+
+def send_vocabulary(store: Store, vocabulary: Graph) -> str:
+    """The vocabularies in their own graph, sent only when the store does not hold them complete already."""
+    from ...publish.store import GSP_MISSING, check_answer, ntriples, send, update_request
+
+    iri = vocabulary_graph_iri(vocabulary)
+    if store.count(iri) == len(vocabulary):
+        return iri
+    body = ntriples(vocabulary)
+    endpoints = store.endpoints
+    url = endpoints.graph_store(iri)
+    response = send("PUT", url, body, endpoints.layout.body_type, store.options)
+    if response.status in GSP_MISSING:
+        url = endpoints.update
+        body = update_request(URIRef(iri), body, endpoints.layout.insert_template)
+        response = send("POST", url, body, "application/sparql-update", store.options)
+    try:
+        check_answer(response, url, len(body))
+    except RemoteError as error:
+        raise RemoteError(f"cannot store the vocabularies the shapes need in their own graph <{iri}> "
+                          f"({error.message}); validate --endpoint needs write access to that one graph "
+                          "(your graph is never written)", where=error.where) from None
+    return iri
+
+
+def find_graph(store: Store) -> str:
+    """Without --graph: the one named graph that holds a dcat:Catalog (publish's default graph is its IRI)."""
+    rows = store.select(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?c a <{DCAT_CATALOG}> }} }} LIMIT 3")
+    graphs = [row["g"].value for row in rows if row["g"] is not None and row["g"].__class__ is ox.NamedNode]
+    if len(graphs) != 1:
+        found = "no named graph" if not graphs else f"{len(graphs)} or more named graphs"
+        raise UsageError(f"{found} with a dcat:Catalog at {http.redact(store.endpoints.query)}; name the graph to "
+                         "validate with --graph IRI")
+    return graphs[0]
+
+
+# --------------------------------------------------------------------------------------------- validation
+
+
+class RemoteData:
+    """What fast.Describer asks of the data: terms come back from the store as stored."""
+
+    @staticmethod
+    def original(term):
+        return term
+
+
+def validate_endpoint(url: str, *, graph: str | None = None, layout: str = "oxigraph", profiles=None, shapes=(),
+                      vocabularies=(), domain=None, fail_on="violation", allow_private: bool = False,
+                      retries: int | None = None, timeout: float | None = None, page_size: int | None = None,
+                      limits=None, progress=None):
+    """Validate the graph `graph` of the store at `url` (see module docs); returns a Report."""
+    from ...publish.store import check_graph_iri, endpoints_for
+    from ...report import Report
+    from ..profiles import load_shapes, load_vocabularies
+
+    if domain:
+        raise UsageError("--domain is not available with --endpoint (it would add statements to your graph); "
+                         "mark the intended domain in the data (dcterms:subject) instead")
+    try:
+        endpoints = endpoints_for(url, layout)
+    except UsageError as error:
+        raise UsageError(error.message.replace("--to", "--endpoint")) from None
+    if graph is not None:
+        graph = str(check_graph_iri(graph))
+    vocabulary = load_vocabularies(vocabularies, limits)
+    shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
+    try:
+        program = compiled(shapes_bundle, layout)
+    except Unsupported as error:
+        raise UsageError(f"--endpoint runs the fast engine, which cannot run these shapes ({error}); validate a "
+                         "local copy with --engine pyshacl") from None
+    page_size = page_size or PAGE_SIZES.get(layout, 10_000)
+    store = Store(endpoints, allow_private=allow_private, retries=retries, timeout=timeout, page_size=page_size)
+    http.check_url(endpoints.query, allow_private)
+    graph = graph or find_graph(store)
+    if not store.ask(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
+        raise UsageError(f"graph <{graph}> holds no statements at {http.redact(endpoints.query)}; check --graph")
+    vocabulary_iri = send_vocabulary(store, vocabulary)
+    dataset = f"FROM <{graph}> FROM <{vocabulary_iri}>"
+    builder = QueryBuilder(program, dataset, layout)
+    marked = store.ask(f"ASK FROM <{graph}> WHERE {{ ?s <http://purl.org/dc/terms/subject> ?o . FILTER("
+                       + " || ".join(f'STRSTARTS(STR(?o), "{prefix}")' for prefix in GRUNDDATA_PREFIXES) + ") }")
+    findings = run(store, builder, program, shapes_bundle, graph, page_size, progress)
+    return Report(findings=findings, profiles=shapes_bundle.profiles, sources=[graph], fail_on=fail_on,
+                  guidance=marked)
+
+
+def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_size: int, progress=None) -> list:
+    from . import fast
+
+    class Describer(fast.Describer):
+        def place(self, focus, focus_text):
+            return graph, None
+
+    describer = Describer(shapes, RemoteData())
+    nonempty: dict = {}
+    findings: list = []
+    total = len(program.checks)
+    for index, (key, check) in enumerate(program.checks):
+        if progress is not None:
+            progress("checking", index, total)
+        if check.query is None:
+            continue
+        if key not in nonempty:
+            nonempty[key] = store.ask(builder.ask_members(key))
+        if not nonempty[key]:
+            continue
+        pages = store.pages(builder, check, page_size)
+        first = next(pages)
+        rows = Paged(first, pages)  # one page in memory at a time; de-duplication spans pages
+        findings.extend(describer.check_findings(check, rows))
+    return findings
