@@ -42,7 +42,8 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         write_reports(report, extra, lang, max_findings, ReportContext())
         return report, render(report, fmt, lang=lang, max_findings=max_findings, context=ReportContext())
     options = dict(profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain)
-    if fmt not in NEEDS_CONTEXT and not score and not extra:
+    # standard input can be read once: its run keeps the documents, so findings can point at the referring line
+    if fmt not in NEEDS_CONTEXT and not score and not extra and not any(str(s) == "-" for s in sources):
         report, documents = validate_groups(groups, lambda group: (validate(
             group, engine=engine, fail_on=fail_on, input_format=input_format, limits=limits, **options), None),
             merge=merge, limits=limits)
