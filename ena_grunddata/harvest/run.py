@@ -583,6 +583,7 @@ def _validate(result: SourceResult, graph: Graph, options: Options) -> None:
 
     rules = options.rules or Rules(profiles=tuple(options.profiles) if options.profiles else None)
     report = validate_graph(graph, sources=[result.spec.shown], **rules.keywords())
+    report = rules.judged(report)  # the project's policy, as `validate` applies it
     result.validation = {"summary": report.summary, "conforms": report.conforms,
                          "publishers": per_publisher(report.findings, graph)}
 

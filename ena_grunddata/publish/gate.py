@@ -1,6 +1,7 @@
 """The one gate before anything leaves the machine (`export`, `publish`, `serve`).
 
-A catalog goes out only when validation (the options of `validate`) finds no violation and no placeholder that
+A catalog goes out only when validation (the options of `validate`, and the same policy: suppression comments, the
+configuration's ignore and severity) finds no violation and no placeholder that
 `init` wrote is left in it. Placeholders are found twice over: in description files (SCHEMA-PLACEHOLDER, with line and
 column) and in the loaded RDF itself (PUBLISH-PLACEHOLDER), so a starter turned into Turtle with `describe` is caught
 too. `--allow-invalid` lets a refused catalog through and `--no-validate` skips the gate; both are said in the output.
@@ -72,6 +73,7 @@ def check(loaded: Loaded, rules: Rules | None = None, *, validate: bool = True,
     if extra:
         report = Report(report.findings + extra, report.profiles, report.sources, report.fail_on, report.notes,
                         report.guidance)
+    report = rules.judged(report, loaded.documents)  # suppression comments, configured ignore and severity
     return Verdict(report=report, violations=report.summary["violation"],
                    placeholders=sum(1 for f in report.findings if f.code in PLACEHOLDER_CODES))
 
