@@ -20,7 +20,8 @@ from rdflib.namespace import RDF
 from .. import http
 from .changes import Canon, ChangeReport, canonical_ntriples, compare, entity_hashes
 from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
-from ..load import ACCEPT_HEADER, Document, Limits, choose_format, is_url, parse_document, read_documents, strip_bom
+from ..load import (ACCEPT_HEADER, Document, Limits, Origins, choose_format, is_url, parse_document, read_documents,
+                    strip_bom)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from .store import Store, content_hash, slug_for
 
@@ -93,6 +94,8 @@ class Fetched:
     documents: list = field(default_factory=list)  # redacted URLs or paths read
     source_hash: str | None = None
     warnings: list = field(default_factory=list)
+    origins: object = None  # load.Origins of local files read for --validate: findings name file and line
+    read: list = field(default_factory=list)  # those Documents (suppression comments are looked up in them)
 
 
 @dataclass
@@ -199,7 +202,7 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
                         f"and {old['triples']} to {counts['triples']} triples ({shrink:.0%} smaller, over the "
                         f"{spec.shrink_threshold:.0%} threshold); the previous snapshot is kept (rerun with "
                         "--accept-shrink to apply it)")
-        _validate(result, graph, options)
+        _validate(result, graph, options, fetched)
         return result
     snapshot = canonical_ntriples(graph, canon)
     snapshot_hash = content_hash(snapshot)
@@ -229,7 +232,7 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
             store.write(slug, snapshot, meta, after)
     except OSError as error:
         raise StoreError(f"cannot write the store: {error.strerror or error}", where=str(store.root)) from None
-    _validate(result, graph, options)
+    _validate(result, graph, options, fetched)
     return result
 
 
@@ -279,11 +282,16 @@ def fetch_files(spec: SourceSpec, options: Options) -> Fetched:
         raise InputError("no RDF files found", where=spec.location)
     graph = Graph()
     digest = hashlib.sha256()
+    origins = Origins() if options.validate else None
     for document in documents:
-        graph += parse_document(document, options.limits)
+        part = parse_document(document, options.limits)
+        if origins is not None:
+            origins.add(document, part)
+        graph += part
         digest.update(document.data)
     return Fetched(graph, pages=len(documents), documents=[d.name for d in documents],
-                   source_hash="sha256:" + digest.hexdigest())
+                   source_hash="sha256:" + digest.hexdigest(), origins=origins,
+                   read=documents if options.validate else [])
 
 
 def _get(url: str, spec: SourceSpec, options: Options, *, accept: str, etag=None, last_modified=None):
@@ -574,7 +582,7 @@ def _rdfjson_object(obj, scope: str, where: str) -> str:
 # --------------------------------------------------------------------------------------------- validation
 
 
-def _validate(result: SourceResult, graph: Graph, options: Options) -> None:
+def _validate(result: SourceResult, graph: Graph, options: Options, fetched: Fetched | None = None) -> None:
     if not options.validate:
         return
     from ..validation.pipeline import validate_graph
@@ -582,8 +590,10 @@ def _validate(result: SourceResult, graph: Graph, options: Options) -> None:
     from ..validation.ruleset import Rules
 
     rules = options.rules or Rules(profiles=tuple(options.profiles) if options.profiles else None)
-    report = validate_graph(graph, sources=[result.spec.shown], **rules.keywords())
-    report = rules.judged(report)  # the project's policy, as `validate` applies it
+    read = fetched.read if fetched is not None else []
+    report = validate_graph(graph, sources=[d.name for d in read] or [result.spec.shown],
+                            origins=fetched.origins if read else None, **rules.keywords())
+    report = rules.judged(report, read)  # the project's policy, as `validate` applies it (comments: local files)
     result.validation = {"summary": report.summary, "conforms": report.conforms,
                          "publishers": per_publisher(report.findings, graph)}
 
