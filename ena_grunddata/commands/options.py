@@ -124,12 +124,15 @@ def policy_from(config, *, baseline=None, write_baseline=None, limits=None):
     return Policy(ignore=[IgnoreRule(i.code, i.files, i.focus, i.reason) for i in config.ignore],
                   severity=dict(config.severity), folder=str(config.folder) if config.path else None,
                   config_name=config.path, baseline=baseline, write_baseline=write_baseline, limits=limits)
-def rules_from(profiles=(), extra_shapes=(), vocabularies=(), domain=None):
-    """The options of `rules_options` as one value: every validating command reads its rules here."""
+
+
+def rules_from(profiles=(), extra_shapes=(), vocabularies=(), domain=None, limits=None):
+    """The options of `rules_options` as one value: every validating command reads its rules here, with the
+    project's policy (suppression comments, the configuration's ignore and severity; no baseline)."""
     from ..validation.ruleset import Rules
 
     return Rules(profiles=tuple(profiles) or None, shapes=tuple(extra_shapes), vocabularies=tuple(vocabularies),
-                 domain=domain)
+                 domain=domain, policy=policy_from(project_config(), limits=limits))
 
 
 def gate_options(action: str):

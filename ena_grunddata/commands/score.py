@@ -9,7 +9,8 @@ from ..load import load
 from ..validation.profiles import load_vocabularies
 from ..validation.score import MAX_POINTS, render_score_json, render_score_text, score
 from ..validation.pipeline import validate_loaded
-from .options import config_options, emit, input_options, lang_option, limits_from, output_option, rules_options
+from .options import (config_options, emit, input_options, lang_option, limits_from, output_option, rules_from,
+                      rules_options)
 
 
 @click.command("score")
@@ -37,8 +38,8 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, min_scor
 
     with vocabularies_in_use(vocabularies):  # as validate: description files know --vocabulary codes
         loaded = load(list(sources), input_format=input_format, limits=limits)
-        report = validate_loaded(loaded, profiles=list(profiles) or None, shapes=extra_shapes,
-                                 vocabularies=vocabularies, domain=domain, limits=limits)
+        rules = rules_from(profiles, extra_shapes, vocabularies, domain, limits=limits)
+        report = rules.judged(validate_loaded(loaded, limits=limits, **rules.keywords()), loaded.documents)
     scores = score(loaded.graph, report, load_vocabularies(vocabularies, limits))
     emit(render_score_json(scores) if fmt == "json" else render_score_text(scores, lang), output)
     below = min_score is not None and any(d.total < min_score for d in scores.datasets)

@@ -680,6 +680,9 @@ def _validate(result: SourceResult, harvested: Harvested | Graph, options: Optio
     graph = harvested if isinstance(harvested, Graph) else snapshot_graph(harvested.snapshot)
     rules = options.rules or Rules(profiles=tuple(options.profiles) if options.profiles else None)
     report = validate_graph(graph, sources=[result.spec.shown], **rules.keywords())
+    # the project's policy (the configuration's ignore and severity); suppression comments need the documents'
+    # lines, which harvest's compact statements do not keep
+    report = rules.judged(report, [])
     result.validation = {"summary": report.summary, "conforms": report.conforms,
                          "publishers": per_publisher(report.findings, graph)}
 

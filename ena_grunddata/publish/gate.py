@@ -1,6 +1,7 @@
 """The one gate before anything leaves the machine (`export`, `publish`, `serve`).
 
-A catalog goes out only when validation (the options of `validate`) finds no violation and no placeholder that
+A catalog goes out only when validation (the options of `validate`, and the same policy: suppression comments, the
+configuration's ignore and severity) finds no violation and no placeholder that
 `init` wrote is left in it. Placeholders are found twice over: in description files (SCHEMA-PLACEHOLDER, with line and
 column) and in the loaded RDF itself (PUBLISH-PLACEHOLDER), so a starter turned into Turtle with `describe` is caught
 too. `--allow-invalid` lets a refused catalog through and `--no-validate` skips the gate; both are said in the output.
@@ -68,7 +69,8 @@ def check(loaded: Loaded, rules: Rules | None = None, *, validate: bool = True,
     from ..validation.pipeline import validate_loaded
 
     rules = rules or Rules()
-    return _verdict(validate_loaded(loaded, limits=limits, **rules.keywords()), placeholder_findings(loaded))
+    return _verdict(validate_loaded(loaded, limits=limits, **rules.keywords()), placeholder_findings(loaded), rules,
+                    loaded.documents)
 
 
 def check_catalog(catalog, sources, rules: Rules | None = None, *, validate: bool = True, input_format=None,
@@ -77,7 +79,7 @@ def check_catalog(catalog, sources, rules: Rules | None = None, *, validate: boo
     if not validate:
         return Verdict(report=None)
     report = validate_catalog(catalog, sources, rules=rules, input_format=input_format, limits=limits)
-    return _verdict(report, catalog_placeholder_findings(catalog))
+    return _verdict(report, catalog_placeholder_findings(catalog), rules or Rules(), catalog.documents)
 
 
 def validate_catalog(catalog, sources, *, rules=None, input_format=None,
@@ -101,9 +103,10 @@ def validate_catalog(catalog, sources, *, rules=None, input_format=None,
     return validate_loaded(loaded, limits=limits, **keywords)
 
 
-def _verdict(report: Report, extra: list[Finding]) -> Verdict:
+def _verdict(report: Report, extra: list[Finding], rules: Rules, documents) -> Verdict:
     if extra:
         report = dataclasses.replace(report, findings=report.findings + extra)
+    report = rules.judged(report, documents)  # suppression comments, configured ignore and severity
     return Verdict(report=report, violations=report.summary["violation"],
                    placeholders=sum(1 for f in report.findings if f.code in PLACEHOLDER_CODES))
 

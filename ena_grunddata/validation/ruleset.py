@@ -6,7 +6,7 @@ One value for the four options every validating command takes (`validate`, `scor
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,12 @@ class Rules:
     shapes: tuple[str, ...] = ()
     vocabularies: tuple[str, ...] = ()
     domain: str | None = None
+    # validation.policy.Policy: suppression comments and the configuration's ignore/severity (None: no policy)
+    policy: object = field(default=None, compare=False)
+
+    def judged(self, report, documents=None):
+        """`report` after the repository's policy: what every validating command (and the gate) goes by."""
+        return self.policy.apply(report, documents) if self.policy is not None else report
 
     def keywords(self) -> dict:
         """As keyword arguments of validation.pipeline.validate / validate_loaded / validate_graph."""
