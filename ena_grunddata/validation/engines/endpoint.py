@@ -357,7 +357,7 @@ class Store:
     page_size: int = 10_000
 
     def _post(self, query: str, accept: str) -> bytes:
-        from ...publish.store import AUTH_ENV, check_answer
+        from ...load.sparql_store import AUTH_ENV, check_answer
 
         url = self.endpoints.query
         body = urlencode({"query": query}).encode("utf-8")
@@ -423,7 +423,7 @@ class Store:
             offset += size
 
     def count(self, graph: str) -> int:
-        from ...publish.store import count_triples
+        from ...load.sparql_store import count_triples
 
         return count_triples(self.endpoints, URIRef(graph), self.options)
 
@@ -441,7 +441,7 @@ def vocabulary_graph_iri(vocabulary: Graph) -> str:
 
 def send_vocabulary(store: Store, vocabulary: Graph) -> str:
     """The vocabularies in their own graph, sent only when the store does not hold them complete already."""
-    from ...publish.store import GSP_MISSING, check_answer, ntriples, send, update_request
+    from ...load.sparql_store import GSP_MISSING, check_answer, ntriples, send, update_request
 
     iri = vocabulary_graph_iri(vocabulary)
     if store.count(iri) == len(vocabulary):
@@ -490,7 +490,7 @@ def validate_endpoint(url: str, *, graph: str | None = None, layout: str = "oxig
                       retries: int | None = None, timeout: float | None = None, page_size: int | None = None,
                       limits=None, progress=None):
     """Validate the graph `graph` of the store at `url` (see module docs); returns a Report."""
-    from ...publish.store import check_graph_iri, endpoints_for
+    from ...load.sparql_store import check_graph_iri, endpoints_for
     from ...report import Report
     from ..profiles import load_shapes, load_vocabularies
 
