@@ -28,7 +28,7 @@ from ..errors import InputError, UsageError
 from ..load import Limits, Loaded
 from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
 from ..report import LANGUAGES, Report
-from .documents import Catalog, load_catalog, write_checked
+from .documents import _NOT_XML, Catalog, iri_problem, load_catalog, write_checked
 
 # --------------------------------------------------------------------------------------------- formats
 
@@ -52,11 +52,6 @@ SERIALISATIONS = {
 EXPORTED_FORMATS = ("rdfxml", "turtle", "jsonld")
 HARVEST_PATH = "datasets/dcat"  # the conventional dataportal.se source path (dcat-ap-se.md §5)
 
-# A relative reference resolved by the loader lands under this base (see load.base_for); it must not be published.
-PLACEHOLDER_BASE = "https://relative.invalid/"
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-# Characters XML 1.0 cannot carry at all: RDF/XML would be unreadable.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def check_publishable(loaded: Loaded) -> None:
@@ -69,9 +64,9 @@ def check_publishable(loaded: Loaded) -> None:
         for term in triple:
             problem = None
             if isinstance(term, URIRef):
-                problem = _iri_problem(term)
+                problem = iri_problem(str(term))
             elif isinstance(term, Literal):
-                problem = _iri_problem(term.datatype) if term.datatype is not None else None
+                problem = iri_problem(str(term.datatype)) if term.datatype is not None else None
                 if problem is None and _NOT_XML.search(term):
                     problem = f"a literal of <{triple[0]}> contains a control character that RDF/XML cannot carry"
             if problem:
@@ -90,20 +85,6 @@ def load_for_publishing(sources, rules=None, *, input_format=None, limits: Limit
         loaded = load(sources, input_format=input_format, limits=limits)
     check_publishable(loaded)
     return loaded
-
-
-def _iri_problem(iri: URIRef) -> str | None:
-    text = str(iri)
-    if text.startswith(PLACEHOLDER_BASE):
-        return (f"relative IRI <{text[len(PLACEHOLDER_BASE):]}> has no base; give an absolute IRI (or @base) "
-                "before publishing")
-    if not _SCHEME.match(text):
-        return f"relative IRI <{text}> cannot be published; give an absolute IRI"
-    if text.lower().startswith("file:"):
-        return f"local file IRI <{text}> cannot be published"
-    if _NOT_XML.search(text):
-        return "an IRI contains a control character"
-    return None
 
 
 class FaithfulTurtleSerializer(TurtleSerializer):

@@ -10,19 +10,16 @@ ENA_GRUNDDATA_TOKEN (Bearer) or ENA_GRUNDDATA_USER + ENA_GRUNDDATA_PASSWORD (Bas
 
 from __future__ import annotations
 
-import os
-import re
 import time
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
-from rdflib import BNode, Graph, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
 
 from .. import http
 from ..errors import RemoteError, UsageError
 from ..load import Limits
-from ..load.safety import load_json
 from . import gate
 from .export import load_for_publishing
 from ..namespaces import DCAT
