@@ -138,13 +138,8 @@ def placeholder_findings(loaded: Loaded) -> list[Finding]:
             if source in described:
                 continue
             value = str(term)
-            found[term] = Finding(
-                code="PUBLISH-PLACEHOLDER", severity="warning", focus=term_text(subject),
-                path=None if term is subject else str(triple[1]), value=value, source=source, line=line,
-                messages={"en": f"still holds the placeholder {PLACEHOLDER} from `init`: replace it before "
-                                f"publishing ({_shorten(value, term)})",
-                          "sv": f"innehåller fortfarande platshållaren {PLACEHOLDER} från `init`: ersätt den före "
-                                f"publicering ({_shorten(value, term)})"})
+            found[term] = _placeholder_finding(term_text(subject), None if term is subject else str(triple[1]),
+                                               value, source, line, _shorten(value, term))
     return list(found.values())
 
 
@@ -192,19 +187,21 @@ def catalog_placeholder_findings(catalog) -> list[Finding]:
                 continue  # built from a description file: SCHEMA-PLACEHOLDER names its key, line and column
             value = term.value
             shown = _shorten(value, Literal(value) if isinstance(term, ox.Literal) else None)
-            found[key] = Finding(
-                code="PUBLISH-PLACEHOLDER", severity="warning", focus=focus, path=path, value=value, source=source,
-                line=line,
-                messages={"en": f"still holds the placeholder {PLACEHOLDER} from `init`: replace it before "
-                                f"publishing ({shown})",
-                          "sv": f"innehåller fortfarande platshållaren {PLACEHOLDER} från `init`: ersätt den före "
-                                f"publicering ({shown})"})
+            found[key] = _placeholder_finding(focus, path, value, source, line, shown)
     return list(found.values())
 
 
 def _may_hold_placeholder(document) -> bool:
     data = document.data
     return PLACEHOLDER.encode() in data or any(escape in data for escape in _ESCAPES)
+
+
+def _placeholder_finding(focus: str, path, value: str, source, line, shown: str) -> Finding:
+    return Finding(
+        code="PUBLISH-PLACEHOLDER", severity="warning", focus=focus, path=path, value=value, source=source, line=line,
+        messages={"en": f"still holds the placeholder {PLACEHOLDER} from `init`: replace it before publishing ({shown})",
+                  "sv": f"innehåller fortfarande platshållaren {PLACEHOLDER} från `init`: ersätt den före "
+                        f"publicering ({shown})"})
 
 
 def _shorten(value: str, term) -> str:
