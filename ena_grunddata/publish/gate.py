@@ -13,7 +13,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Literal
 
 from ..description.starter import PLACEHOLDER  # what `ena-grunddata init` writes where the author must fill in
 from ..load import Limits, Loaded
@@ -66,10 +66,10 @@ def check(loaded: Loaded, rules: Rules | None = None, *, validate: bool = True,
     """Validate `loaded` with `rules` and look for placeholders; decide nothing yet (see `enforce`)."""
     if not validate:
         return Verdict(report=None)
-    from ..validation.pipeline import validate_loaded
+    from ..validation.pipeline import run
 
     rules = rules or Rules()
-    return _verdict(validate_loaded(loaded, limits=limits, **rules.keywords()), placeholder_findings(loaded), rules,
+    return _verdict(run(loaded=loaded, limits=limits, **rules.keywords()).report, placeholder_findings(loaded), rules,
                     loaded.documents)
 
 
@@ -84,23 +84,12 @@ def check_catalog(catalog, sources, rules: Rules | None = None, *, validate: boo
 
 def validate_catalog(catalog, sources, *, rules=None, input_format=None,
                      limits: Limits | None = None) -> Report:
-    """Validate what was loaded: through `validate` (its fast path reads the sources again); standard input can
-    be read only once, so then the documents already read go through the rdflib path."""
-    from ..validation.pipeline import validate, validate_loaded
+    """Validate the documents the catalog was read from (never read twice: standard input can be read once)."""
+    from ..validation.pipeline import run
     from ..validation.ruleset import Rules
 
     keywords = (rules or Rules()).keywords()
-    if not any(str(source) == "-" for source in sources):
-        return validate(sources, input_format=input_format, limits=limits, **keywords)
-    from ..load import Origins, parse_document
-
-    graph, origins = Graph(), Origins()
-    for document in catalog.documents:
-        part = parse_document(document, limits)
-        origins.add(document, part)
-        graph += part
-    loaded = Loaded(graph=graph, sources=catalog.sources, origins=origins, documents=catalog.documents)
-    return validate_loaded(loaded, limits=limits, **keywords)
+    return run(documents=catalog.documents, input_format=input_format, limits=limits, **keywords).report
 
 
 def _verdict(report: Report, extra: list[Finding], rules: Rules, documents) -> Verdict:

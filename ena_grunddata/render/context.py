@@ -1,4 +1,7 @@
-"""What the richer report formats need besides the Report: rule metadata, the data graph, document text.
+"""What the richer report formats need besides the Report: rule metadata, the data as loaded, document text.
+
+The data is what the pipeline loaded and validated (validation/pipeline.py `Validated.data`): an rdflib Graph or a
+view over the fast engine's store, both asked the same rdflib-style questions here.
 
 Renderers never validate again: the findings come from the Report. The context only answers questions the Report
 cannot: what a rule is about (from the shapes), which datasets exist (cards for clean ones too, scores), and on
@@ -42,7 +45,7 @@ class Rule:
 
 @dataclass
 class ReportContext:
-    graph: Graph | None = None  # the data as loaded (without vocabularies)
+    graph: object | None = None  # the data as loaded (an rdflib Graph or a validation.view.StoreView)
     documents: dict[str, Document] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     scores: object | None = None  # score.Scores, when asked for

@@ -1,8 +1,9 @@
-"""Glue for `validate`: choose the sources (--changed-only), validate, build what rich formats need, render.
+"""Glue for `validate`: choose the sources (--changed-only), run the one pipeline per group, render.
 
-text/json/turtle without --score or --report go through `validate()` exactly as before (its fast path included);
-the other formats load once into an rdflib graph and keep it, with the documents, for the renderers (cards,
-scores, exact lines), then validate that with `validate_loaded()`, which picks the same engine.
+Every format goes the same way: the pipeline loads each group once and validates it (validation/pipeline.py);
+the rich formats (html, markdown, junit, sarif), `--score` and `--report` read what they need besides the Report
+(labels, kinds, cards, domains, exact lines, score inputs) from the same loaded data and documents, never from a
+second parse.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 import click
 
 from ..errors import UsageError
-from ..load import load
 from ..validation.profiles import resolve_profiles
+from ..validation.view import union
 from .formats import render
 from .context import ReportContext, build_context
 from ..report import Report
-from ..validation.pipeline import validate, validate_loaded
+from ..load import Loaded, OriginsUnion
 
 NEEDS_CONTEXT = ("html", "markdown", "junit", "sarif")
 SCORE_FORMATS = ("text", "markdown", "html")
@@ -27,6 +28,7 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
                         policy=None) -> tuple[Report, str]:
     """`policy` (validation/policy.py): suppressions, configuration rule settings and a baseline, applied to
     the findings before anything is rendered."""
+    from ..validation.pipeline import run
     from ..validation.sources import source_groups, validate_groups
 
     extra = [parse_report_option(option) for option in reports]
@@ -42,41 +44,24 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         write_reports(report, extra, lang, max_findings, ReportContext())
         return report, render(report, fmt, lang=lang, max_findings=max_findings, context=ReportContext())
     options = dict(profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain)
-    # standard input can be read once: its run keeps the documents, so findings can point at the referring line
-    if fmt not in NEEDS_CONTEXT and not score and not extra and not any(str(s) == "-" for s in sources):
-        report, documents = validate_groups(groups, lambda group: (validate(
-            group, engine=engine, fail_on=fail_on, input_format=input_format, limits=limits, **options), None),
-            merge=merge, limits=limits)
-        report = policy.apply(report, documents) if policy is not None else report
-        return report, render(report, fmt, lang=lang, max_findings=max_findings)
-    from ..description.api import vocabularies_in_use
-    from ..load import Loaded, Origins
+    wants_context = fmt in NEEDS_CONTEXT or score or bool(extra)
+    views, origins = [], []
 
-    whole = Loaded(graph=None, sources=[], origins=Origins(), documents=[])
+    def validate_group(group):
+        validated = run(group, engine=engine, fail_on=fail_on, input_format=input_format, limits=limits, **options)
+        if wants_context:  # the data as loaded, kept for the renderers (one store or graph per group)
+            views.append(validated.data)
+            origins.append(validated.loaded.origins)
+        return validated.report, validated.loaded.documents
 
-    def run(group):
-        # The rdflib graph is kept: cards, scores and exact lines need it (validate() may not build one).
-        loaded = load(group, input_format=input_format, limits=limits)
-        result = validate_loaded(loaded, engine=engine, fail_on=fail_on, limits=limits, **options)
-        if whole.graph is None:
-            whole.graph = loaded.graph
-        else:
-            whole.graph += loaded.graph
-        whole.sources += [s for s in loaded.sources if s not in whole.sources]
-        whole.origins.merge(loaded.origins)
-        known = {d.name for d in whole.documents}
-        whole.documents += [d for d in loaded.documents if d.name not in known]
-        return result, loaded.documents
-
-    with vocabularies_in_use(vocabularies):  # as validate(): description files know --vocabulary codes
-        report, documents = validate_groups(groups, run, merge=merge, limits=limits)
+    report, documents = validate_groups(groups, validate_group, merge=merge, limits=limits)
     report = policy.apply(report, documents) if policy is not None else report
-    if whole.graph is None:
-        from rdflib import Graph
-
-        whole.graph = Graph()
+    if not wants_context:
+        return report, render(report, fmt, lang=lang, max_findings=max_findings)
     wants_score = score or fmt == "html" or any(name == "html" for name, _ in extra)
-    context = build_context(whole, limits=limits, report=report, with_score=wants_score, **options)
+    loaded = Loaded(graph=union(views), sources=report.sources,
+                    origins=origins[0] if len(origins) == 1 else OriginsUnion(origins), documents=documents)
+    context = build_context(loaded, limits=limits, report=report, with_score=wants_score, **options)
     write_reports(report, extra, lang, max_findings, context)
     text = render(report, fmt, lang=lang, max_findings=max_findings, context=context)
     if score and fmt == "text":

@@ -1,16 +1,16 @@
 """What the data says about itself before the engines run: the grunddata marker, the domain a catalog is meant for
-(`--domain`), and the schema findings of description files. Shared by every engine."""
+(`--domain`), near-miss claims, registry statements a catalog may not make, and the schema findings of description
+files. One set of steps for every engine: `prepare` runs the same SPARQL on the fast engine's store and on the
+reference engine's rdflib graph."""
 
 from __future__ import annotations
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF
 
 from ..load import Loaded
-from ..namespaces import DCAT, DCTERMS, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
+from ..namespaces import DCAT, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
 from ..report import Finding
 
-MARKABLE_CLASSES = (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 
 
 def description_findings(loaded: Loaded) -> list[Finding]:
@@ -25,18 +25,6 @@ def domain_concept(vocabulary: Graph, slug: str):
     from .domains import resolve_domain
 
     return resolve_domain(vocabulary, slug)
-
-
-def mark_intended_domain(data: Graph, slug: str, vocabulary: Graph) -> None:
-    """`--domain`: every dataset, service and series is meant for that base-data domain."""
-    concept = domain_concept(vocabulary, slug)
-    for cls in MARKABLE_CLASSES:
-        for resource in set(data.subjects(RDF.type, cls)):
-            data.add((resource, ENA.intendedDomain, concept))
-
-
-def has_grunddata_marker(graph: Graph) -> bool:
-    return any(str(o).startswith(GRUNDDATA_PREFIXES) for o in graph.objects(None, DCTERMS.subject))
 
 
 def undescribed(findings: list[Finding], loaded: Loaded) -> frozenset | None:
@@ -68,9 +56,46 @@ NEAR_MISS_UPDATE = (
     f'BIND(IRI(CONCAT("{GRUNDDATA_SCHEME}/", ?slug)) AS ?canonical) '
     f'FILTER(!STRSTARTS(STR(?o), "{GRUNDDATA_PREFIXES[0]}") && !STRSTARTS(STR(?o), "{GRUNDDATA_PREFIXES[1]}")) }}'
 )
+NEAR_MISS_CLAIMS = NEAR_MISS_UPDATE.replace("INSERT", "CONSTRUCT", 1)
+GRUNDDATA_MARKER_QUERY = ("ASK { ?s <http://purl.org/dc/terms/subject> ?o . FILTER("
+                          + " || ".join(f'STRSTARTS(STR(?o), "{prefix}")' for prefix in GRUNDDATA_PREFIXES) + ") }")
+# Registry facts (ena:…) count only from vocabularies, never from the data validated.
+DROP_REGISTRY_STATEMENTS = f'DELETE {{ ?s ?p ?o }} WHERE {{ ?s ?p ?o FILTER(STRSTARTS(STR(?p), "{ENA}")) }}'
+_MARKABLE = " ".join(f"<{c}>" for c in (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries))
 
 
-def claim_near_misses(data: Graph) -> None:
-    """Read near-miss spellings of the grunddata scheme as the claim they are (rdflib graph)."""
-    data.update(NEAR_MISS_UPDATE)
+def intended_domain_marks(concept) -> str:
+    """`--domain`: every dataset, service and series is meant for that base-data domain."""
+    return (f"CONSTRUCT {{ ?r <{ENA.intendedDomain}> <{concept}> }} "
+            f"WHERE {{ VALUES ?class {{ {_MARKABLE} }} ?r a ?class }}")
 
+
+def prepare(data, vocabulary: Graph, concept) -> bool:
+    """The steps before any engine, the same SPARQL on a FastData store or on a GraphData graph. True when the
+    data claims national base data (the grunddata marker)."""
+    marked = bool(data.query(GRUNDDATA_MARKER_QUERY))
+    data.update(DROP_REGISTRY_STATEMENTS)  # a catalog must not register its own publisher
+    data.add_derived(NEAR_MISS_CLAIMS)  # a misspelt grunddata scheme is a claim all the same
+    data.add_background(vocabulary)  # background knowledge for SPARQL constraints (never targeted)
+    if concept is not None:
+        data.add_derived(intended_domain_marks(concept))
+    return marked
+
+
+class GraphData:
+    """The reference engine's data: an rdflib graph with FastData's preparation interface."""
+
+    def __init__(self, graph: Graph):
+        self.graph = graph
+
+    def query(self, text: str):
+        return self.graph.query(text)
+
+    def update(self, text: str) -> None:
+        self.graph.update(text)
+
+    def add_background(self, statements) -> None:
+        self.graph += statements
+
+    def add_derived(self, construct: str) -> None:
+        self.graph += list(self.graph.query(construct))

@@ -1,78 +1,136 @@
-"""validate(): sources in, Report out. Invalid data gives findings; only unusable input raises."""
+"""The one validation pipeline: sources in, a Report and the data as validated out.
+
+    sources -> load once -> prepare -> engine -> findings located in their files -> Report (+ the data view)
+
+Every command that validates comes through `run`: `validate` in every output format, `--score`, `--report`,
+`score`, the publishing gate of `export`, `publish` and `serve`, and `harvest --validate`. The data is loaded once:
+with the fast engine into a pyoxigraph store (pyoxigraph's parsers wherever they read the format, rdflib for
+JSON-LD and description files), with the reference engine (pyshacl) into an rdflib graph. Renderers and the score
+read the same loaded data through `Validated.data` (validation/view.py), never a second parse.
+
+The preparation steps are the same SPARQL on either form of the data: the grunddata marker, dropping registry
+statements a catalog makes about itself, reading near-miss grunddata spellings as the claim they are, the
+vocabularies as background, and `--domain`. When the fast engine meets a shape it cannot run only at run time,
+the pipeline falls back to pyshacl on the documents already read (with a note), unless `--engine fast` was asked.
+Invalid data gives findings; only unusable input raises.
+"""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
 
 from ..errors import UsageError
-from ..load import Limits, Loaded, Origins, load
-from ..namespaces import ENA
+from ..load import Document, Limits, Loaded, Origins, load, load_documents
 from ..report import Finding, Report, Severity
-from .marking import (claim_near_misses, description_findings, has_grunddata_marker, in_user_terms,
-                      mark_intended_domain, undescribed)
+from .marking import GraphData, description_findings, domain_concept, in_user_terms, prepare, undescribed
 from .profiles import load_shapes, load_vocabularies
 
 ENGINES = ("auto", "fast", "pyshacl")  # auto: fast when it covers the shapes, else pyshacl
+
+@dataclass
+class Validated:
+    """What one run of the pipeline gives: the report, what was loaded (sources, documents, origins) and the data
+    as validated, for renderers and the score (an rdflib Graph or a validation.view.StoreView)."""
+
+    report: Report
+    loaded: Loaded
+    data: object
+
+
+def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded | None = None, profiles=None,
+        shapes=(), vocabularies=(), domain=None, engine="auto", fail_on="violation", input_format=None,
+        limits: Limits | None = None) -> Validated:
+    """Validate one input, given as `sources` (paths, folders, URLs, "-"), as `documents` already read, or as a
+    `loaded` rdflib graph (harvest, a graph from memory)."""
+    from ..description.api import vocabularies_in_use
+
+    check_engine(engine)
+    limits = limits or Limits()
+    with vocabularies_in_use(vocabularies):  # description files know the codes of --vocabulary files too
+        vocabulary = load_vocabularies(vocabularies, limits)
+        bundle = load_shapes(profiles, shapes, vocabulary, limits)
+        concept = domain_concept(vocabulary, domain) if domain else None
+        from .engines import fast_validate
+
+        use_fast, note = fast_validate.choose(engine, bundle)
+        outcome = None
+        if use_fast:
+            try:
+                outcome = _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits)
+            except fast_validate.Unsupported as error:  # a shape the fast engine meets only at run time
+                if engine == "fast":
+                    raise UsageError(f"the fast engine cannot run these shapes ({error}); use --engine auto or "
+                                     "pyshacl") from None
+                note = f"pyshacl used for user shapes with {error}"
+                documents = getattr(error, "documents", None) or documents  # read once (standard input)
+        if outcome is None:
+            outcome = _reference(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits)
+        marked, found, loaded, data = outcome
+    findings = in_user_terms(found + description_findings(loaded), loaded)
+    report = Report(findings=findings, profiles=bundle.profiles, sources=loaded.sources, fail_on=fail_on,
+                    guidance=marked or bool(domain), notes=[note] if note else [],
+                    undescribed=undescribed(findings, loaded))
+    return Validated(report=report, loaded=loaded, data=data)
+
+
+def _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits):
+    from .engines import fast_validate
+    from .view import StoreView
+
+    progress = fast_validate.Progress()
+    try:
+        if loaded is not None and loaded.graph is not None:
+            data = fast_validate.data_from_graph(loaded.graph)
+            where = None
+        else:
+            data, loaded = fast_validate.load_fast(sources, documents=documents, input_format=input_format,
+                                                   limits=limits, progress=progress)
+            where = loaded.origins
+        marked = prepare(data, vocabulary, concept)
+        try:
+            findings = fast_validate.run(data, bundle, progress=progress, origins=where)
+        except (fast_validate.Unsupported, SyntaxError) as error:  # e.g. user SPARQL that oxigraph cannot parse
+            unsupported = fast_validate.Unsupported(str(error))
+            unsupported.documents = loaded.documents
+            raise unsupported from None
+    finally:
+        progress.done()
+    if where is None:  # an rdflib graph came in: its origins know the lines
+        return marked, [locate(f, loaded) for f in findings], loaded, loaded.graph
+    return marked, findings, loaded, StoreView(data, data.hidden)
+
+
+def _reference(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits):
+    from .engines import pyshacl_engine
+
+    if loaded is None or loaded.graph is None:
+        loaded = (load_documents(documents, limits) if documents is not None
+                  else load(sources, input_format=input_format, limits=limits))
+    data = GraphData(Graph())
+    data.graph += loaded.graph
+    marked = prepare(data, vocabulary, concept)
+    findings = [locate(f, loaded) for f in pyshacl_engine.run(data.graph, bundle)]
+    return marked, findings, loaded, loaded.graph
+
+
+# --------------------------------------------------------------------------------------------- public entry points
 
 
 def validate(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
              fail_on="violation", input_format=None, limits: Limits | None = None) -> Report:
     """Load `sources` (paths, folders, URLs, "-") and validate them against `profiles` (default: all)."""
-    from ..description.api import vocabularies_in_use
-
-    check_engine(engine)
-    with vocabularies_in_use(vocabularies):  # description files know the codes of --vocabulary files too
-        if engine != "pyshacl":
-            from .engines.fast_validate import validate_sources
-
-            report = validate_sources(sources, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
-                                      domain=domain, engine=engine, fail_on=fail_on, input_format=input_format,
-                                      limits=limits)
-            if report is not None:  # None: the shapes need pyshacl
-                return report
-        loaded = load(sources, input_format=input_format, limits=limits)
-        return validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies,
-                               domain=domain, engine=engine, fail_on=fail_on, limits=limits)
+    return run(sources, profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain, engine=engine,
+               fail_on=fail_on, input_format=input_format, limits=limits).report
 
 
 def validate_graph(graph: Graph, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
                    fail_on="violation", sources=(), origins: Origins | None = None) -> Report:
     """Validate a graph already in memory."""
     loaded = Loaded(graph=graph, sources=list(sources), origins=origins or Origins())
-    return validate_loaded(loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain,
-                           engine=engine, fail_on=fail_on)
-
-
-def validate_loaded(loaded: Loaded, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
-                    fail_on="violation", limits: Limits | None = None) -> Report:
-    check_engine(engine)
-    vocabulary = load_vocabularies(vocabularies, limits)
-    shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
-    data = Graph()
-    # registry facts (ena:…) come only from vocabularies: a catalog must not register its own publisher
-    data += (triple for triple in loaded.graph if not str(triple[1]).startswith(str(ENA)))
-    data += vocabulary  # vocabularies are background knowledge for SPARQL constraints (never targeted)
-    claim_near_misses(data)
-    if domain:
-        mark_intended_domain(data, domain, vocabulary)
-    from .engines import fast_validate, pyshacl_engine
-
-    use_fast, note = fast_validate.choose(engine, shapes_bundle)
-    found = None
-    if use_fast:
-        try:
-            found = fast_validate.run(fast_validate.data_from_graph(data), shapes_bundle)
-        except fast_validate.fast.Unsupported as error:  # a shape the fast engine meets only at run time
-            if engine == "fast":
-                raise UsageError(f"the fast engine cannot run these shapes ({error}); use --engine auto or "
-                                 "pyshacl") from None
-            note = f"pyshacl used for user shapes with {error}"
-    if found is None:
-        found = pyshacl_engine.run(data, shapes_bundle)
-    findings = in_user_terms([locate(f, loaded) for f in found] + description_findings(loaded), loaded)
-    return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources,
-                  fail_on=fail_on, guidance=has_grunddata_marker(loaded.graph) or bool(domain),
-                  notes=[note] if note else [], undescribed=undescribed(findings, loaded))
+    return run(loaded=loaded, profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain,
+               engine=engine, fail_on=fail_on).report
 
 
 def check_engine(engine: str) -> None:
@@ -91,4 +149,4 @@ def locate(finding: Finding, loaded: Loaded) -> Finding:
     return Finding(**{**finding.__dict__, "source": source, "line": line})
 
 
-__all__ = ["validate", "validate_graph", "Report", "Finding", "Severity"]
+__all__ = ["run", "Validated", "validate", "validate_graph", "Report", "Finding", "Severity"]

@@ -23,6 +23,6 @@ class Rules:
         return self.policy.apply(report, documents) if self.policy is not None else report
 
     def keywords(self) -> dict:
-        """As keyword arguments of validation.pipeline.validate / validate_loaded / validate_graph."""
+        """As keyword arguments of validation.pipeline.run / validate / validate_graph."""
         return {"profiles": list(self.profiles) if self.profiles else None, "shapes": list(self.shapes),
                 "vocabularies": list(self.vocabularies), "domain": self.domain}

@@ -10,6 +10,8 @@ lose numeric and date semantics inside SPARQL; that is the price of reporting wh
 
 from __future__ import annotations
 
+import weakref
+
 import pyoxigraph as ox
 import rdflib
 from rdflib import BNode, Literal, URIRef
@@ -41,6 +43,7 @@ class FastData:
         self._verdicts: dict = {}  # (lexical, datatype IRI) -> (ill_typed, stand_in or None)
         self._scratch = ox.Store()
         self.size = 0
+        self.hidden: set = set()  # quads added for the engine (vocabularies, derived claims), not the data's own
 
     # ---------------------------------------------------------------------------------------- loading
 
@@ -93,6 +96,23 @@ class FastData:
     def add_rdflib(self, graph: rdflib.Graph) -> None:
         self.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
 
+    def add_background(self, quads) -> None:
+        """Statements the engine needs beside the data (vocabularies, derived claims): added, and remembered as
+        not the data's own where the data did not state them too (validation/view.py hides those)."""
+        if isinstance(quads, rdflib.Graph):
+            quads = _quads_of(quads)
+        store, marks = self.store, []
+        new = [quad for quad in self._faithful(quads, marks) if quad not in store]
+        self.hidden.update(new)
+        store.extend(new)
+        if marks:
+            store.extend(marks)
+
+    def add_derived(self, construct: str) -> None:
+        """The statements a SPARQL CONSTRUCT derives from the data, added as background."""
+        self.add_background([ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                             for t in self.store.query(construct)])
+
     # ---------------------------------------------------------------------------------------- reading
 
     def original(self, term):
@@ -113,6 +133,17 @@ class FastData:
         for quad in self.store.quads_for_pattern(None, None, to_ox(term), ox.DefaultGraph()):
             found.append(to_rdflib(quad.subject))
         return found
+
+
+_converted: "weakref.WeakKeyDictionary[rdflib.Graph, list]" = weakref.WeakKeyDictionary()
+
+
+def _quads_of(graph: rdflib.Graph) -> list:
+    """A graph's statements as quads, converted once per graph (the vocabularies are the same on every run)."""
+    quads = _converted.get(graph)
+    if quads is None or len(quads) != len(graph):
+        quads = _converted[graph] = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph]
+    return quads
 
 
 def to_ox(term):

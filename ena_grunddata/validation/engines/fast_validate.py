@@ -1,10 +1,10 @@
-"""The fast path of `validate`: pyoxigraph parsers, the compiled shapes, no rdflib graph of the data."""
+"""The fast engine's part of the pipeline (validation/pipeline.py): pyoxigraph parsers into a FastData store,
+origins that work on the store, and the compiled shapes run on it. No rdflib graph of the data."""
 
 from __future__ import annotations
 
 import sys
 import time
-import weakref
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
@@ -13,16 +13,10 @@ from ...errors import InputError, UsageError
 from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM
 from ...load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
                     read_inputs)
-from ...namespaces import DCAT, ENA, GRUNDDATA_PREFIXES
 from . import fast
 from .fast_data import FastData, to_ox
 
-GRUNDDATA_MARKER_QUERY = ("ASK { ?s <http://purl.org/dc/terms/subject> ?o . FILTER("
-                          + " || ".join(f'STRSTARTS(STR(?o), "{prefix}")' for prefix in GRUNDDATA_PREFIXES) + ") }")
-# Registry facts (ena:…) count only from vocabularies, never from the data validated (as validate_loaded does).
-DROP_REGISTRY_STATEMENTS = ("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o "
-                            f'FILTER(STRSTARTS(STR(?p), "{ENA}")) }}')
-_vocabulary_quads: "weakref.WeakKeyDictionary[Graph, list]" = weakref.WeakKeyDictionary()
+Unsupported = fast.Unsupported
 
 
 def choose(engine: str, shapes) -> tuple[bool, str | None]:
@@ -108,10 +102,13 @@ class FastOrigins(Origins):
         return source, self._line_index(source).get(str(term))
 
 
-def load_fast(sources, *, input_format=None, limits: Limits | None = None, progress=None) -> tuple[FastData, Loaded]:
-    """Read every source into a FastData store; the Loaded has no rdflib graph (origins work on the store)."""
+def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits | None = None,
+              progress=None) -> tuple[FastData, Loaded]:
+    """Read every source (or take the documents already read) into a FastData store; the Loaded has no rdflib
+    graph (origins work on the store)."""
     limits = limits or Limits()
-    documents = read_inputs(sources, input_format=input_format, limits=limits)
+    if documents is None:
+        documents = read_inputs(sources, input_format=input_format, limits=limits)
     data = FastData()
     origins = FastOrigins(data)
     for index, document in enumerate(documents):
@@ -152,66 +149,10 @@ def data_from_graph(graph: Graph) -> FastData:
     return data
 
 
-def add_vocabulary(data: FastData, vocabulary: Graph) -> None:
-    quads = _vocabulary_quads.get(vocabulary)
-    if quads is None or len(quads) != len(vocabulary):
-        quads = [ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in vocabulary]
-        _vocabulary_quads[vocabulary] = quads
-    data.add(iter(quads))
-
-
-def has_grunddata_marker(data: FastData) -> bool:
-    return bool(data.store.query(GRUNDDATA_MARKER_QUERY))
-
-
-def mark_intended_domain(data: FastData, concept) -> None:
-    """`--domain`: the same statements validate.mark_intended_domain adds to an rdflib graph."""
-    classes = " ".join(f"<{c}>" for c in (DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries))
-    data.update(f"INSERT {{ ?r <https://w3id.org/ena-grunddata/ns#intendedDomain> <{concept}> }} "
-                f"WHERE {{ VALUES ?class {{ {classes} }} ?r a ?class }}")
-
-
 def run(data: FastData, shapes, progress=None, origins=None):
     """Findings, located in their files when `origins` is given (one lookup per focus node)."""
     return fast.run(data, shapes, progress=(lambda i, n: progress("checking", i, n)) if progress else None,
                     where=origins.locate if origins is not None else None)
 
 
-__all__ = ["choose", "load_fast", "data_from_graph", "add_vocabulary", "has_grunddata_marker",
-           "mark_intended_domain", "run", "validate_sources", "Progress", "FastOrigins"]
-
-
-def validate_sources(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
-                     fail_on="violation", input_format=None, limits: Limits | None = None):
-    """The whole of `validate` on the fast path; None when the shapes need pyshacl (the caller runs it)."""
-    from ..profiles import load_shapes, load_vocabularies
-    from ...report import Report
-    from ..marking import NEAR_MISS_UPDATE, description_findings, domain_concept, in_user_terms, undescribed
-
-    vocabulary = load_vocabularies(vocabularies, limits)
-    shapes_bundle = load_shapes(profiles, shapes, vocabulary, limits)
-    use_fast, _ = choose(engine, shapes_bundle)
-    if not use_fast:
-        return None
-    concept = domain_concept(vocabulary, domain) if domain else None
-    progress = Progress()
-    try:
-        data, loaded = load_fast(sources, input_format=input_format, limits=limits, progress=progress)
-        marked = has_grunddata_marker(data)
-        data.update(DROP_REGISTRY_STATEMENTS)  # a catalog must not register its own publisher
-        data.update(NEAR_MISS_UPDATE)  # a misspelt grunddata scheme is a claim all the same
-        add_vocabulary(data, vocabulary)  # background knowledge for SPARQL constraints (never targeted)
-        if concept is not None:
-            mark_intended_domain(data, concept)
-        try:
-            findings = run(data, shapes_bundle, progress=progress, origins=loaded.origins)
-        except (fast.Unsupported, SyntaxError) as error:  # e.g. user SPARQL that oxigraph cannot parse
-            if engine == "fast":
-                raise UsageError(f"the fast engine cannot run these shapes ({error}); use --engine auto or "
-                                 "pyshacl") from None
-            return None  # the caller runs pyshacl
-    finally:
-        progress.done()
-    findings = in_user_terms(findings + description_findings(loaded), loaded)
-    return Report(findings=findings, profiles=shapes_bundle.profiles, sources=loaded.sources, fail_on=fail_on,
-                  guidance=marked or bool(domain), undescribed=undescribed(findings, loaded))
+__all__ = ["choose", "load_fast", "data_from_graph", "run", "Progress", "FastOrigins", "Unsupported"]

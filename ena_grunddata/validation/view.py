@@ -1,0 +1,157 @@
+"""The data as validated, for the renderers and the score: read from the loaded store, never parsed again.
+
+The pipeline loads the input once. The fast engine keeps it in a pyoxigraph store (validation/engines/fast_data.py);
+the reference engine keeps an rdflib graph. Renderers (labels, kinds, cards, domains) and the quality score ask a
+handful of rdflib-style questions (`subjects`, `objects`, `predicate_objects`, `subject_predicates`, `value`,
+`in`); an rdflib Graph answers them itself, and `StoreView` answers them from the store, in rdflib terms, with
+every literal as the publisher wrote it.
+
+What the engine added to its store for its own purposes is not data and stays hidden: the vocabularies (background
+knowledge for SPARQL constraints), statements in the ena: namespace (intended domain, registry facts), and the
+canonical subject a near-miss grunddata spelling is read as. So a report reads the same whichever engine ran.
+"""
+
+from __future__ import annotations
+
+from itertools import chain
+
+import pyoxigraph as ox
+
+from ..namespaces import ENA
+from .engines.fast_data import FastData, to_ox, to_rdflib
+
+_DEFAULT = ox.DefaultGraph()
+_ENA = str(ENA)
+
+
+class StoreView:
+    """rdflib-style reads over a FastData store's default graph, minus what the engine added."""
+
+    def __init__(self, data: FastData, hidden: set | None = None):
+        self.data = data
+        self.hidden = hidden if hidden is not None else set()  # ox.Quad the engine added (vocabularies, claims)
+
+    def _quads(self, subject=None, predicate=None, obj=None):
+        pattern = (None if subject is None else to_ox(subject), None if predicate is None else to_ox(predicate),
+                   None if obj is None else to_ox(obj))
+        hidden = self.hidden
+        for quad in self.data.store.quads_for_pattern(*pattern, _DEFAULT):
+            if quad.predicate.value.startswith(_ENA) or (hidden and quad in hidden):
+                continue
+            yield quad
+
+    def triples(self, pattern):
+        subject, predicate, obj = pattern
+        for quad in self._quads(subject, predicate, obj):
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+
+    def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002 - rdflib's keyword
+        seen = set()
+        for quad in self._quads(None, predicate, object):
+            term = to_rdflib(quad.subject)
+            if unique:
+                if term in seen:
+                    continue
+                seen.add(term)
+            yield term
+
+    def objects(self, subject=None, predicate=None, unique=False):
+        seen = set()
+        for quad in self._quads(subject, predicate, None):
+            term = to_rdflib(self.data.original(quad.object))
+            if unique:
+                if term in seen:
+                    continue
+                seen.add(term)
+            yield term
+
+    def predicate_objects(self, subject=None, unique=False):
+        for quad in self._quads(subject, None, None):
+            yield to_rdflib(quad.predicate), to_rdflib(self.data.original(quad.object))
+
+    def subject_predicates(self, object=None, unique=False):  # noqa: A002
+        for quad in self._quads(None, None, object):
+            yield to_rdflib(quad.subject), to_rdflib(quad.predicate)
+
+    def subject_objects(self, predicate=None, unique=False):
+        for quad in self._quads(None, predicate, None):
+            yield to_rdflib(quad.subject), to_rdflib(self.data.original(quad.object))
+
+    def value(self, subject=None, predicate=None, object=None, default=None, any=True):  # noqa: A002
+        if subject is None:
+            return next(self.subjects(predicate, object), default)
+        return next(self.objects(subject, predicate), default)
+
+    def __contains__(self, triple) -> bool:
+        return next(self._quads(*triple), None) is not None
+
+    def __iter__(self):
+        return self.triples((None, None, None))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._quads())
+
+
+class UnionView:
+    """Several views read as one (per-source validation keeps one store per source)."""
+
+    def __init__(self, views):
+        self.views = [view for view in views if view is not None]
+
+    def _each(self, name, *args, **kwargs):
+        return chain.from_iterable(getattr(view, name)(*args, **kwargs) for view in self.views)
+
+    def triples(self, pattern):
+        return self._each("triples", pattern)
+
+    def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002
+        found = self._each("subjects", predicate, object)
+        return _unique(found) if unique else found
+
+    def objects(self, subject=None, predicate=None, unique=False):
+        found = self._each("objects", subject, predicate)
+        return _unique(found) if unique else found
+
+    def predicate_objects(self, subject=None, unique=False):
+        return self._each("predicate_objects", subject)
+
+    def subject_predicates(self, object=None, unique=False):  # noqa: A002
+        return self._each("subject_predicates", object)
+
+    def subject_objects(self, predicate=None, unique=False):
+        return self._each("subject_objects", predicate)
+
+    def value(self, subject=None, predicate=None, object=None, default=None, any=True):  # noqa: A002
+        for view in self.views:
+            found = view.value(subject, predicate, object)
+            if found is not None:
+                return found
+        return default
+
+    def __contains__(self, triple) -> bool:
+        return any(triple in view for view in self.views)
+
+    def __iter__(self):
+        return self.triples((None, None, None))
+
+    def __len__(self) -> int:
+        return sum(len(view) for view in self.views)
+
+
+def _unique(terms):
+    seen = set()
+    for term in terms:
+        if term not in seen:
+            seen.add(term)
+            yield term
+
+
+def union(views):
+    """One view of several (None when there is none; the view itself when there is one)."""
+    views = [view for view in views if view is not None]
+    if not views:
+        return None
+    return views[0] if len(views) == 1 else UnionView(views)
+
+
+__all__ = ["StoreView", "UnionView", "union"]
