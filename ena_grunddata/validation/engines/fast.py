@@ -104,9 +104,18 @@ WORKERS = max(1, min(2, os.cpu_count() or 1))  # measured: two threads pay on tw
 def _rows(data: FastData, query: str):
     """Every result row of one check's query (evaluated here, in a worker thread), or the error it raised."""
     try:
-        return list(data.query(query))
+        solutions = data.query(query)
+        return Rows(solutions, getattr(solutions, "variables", ()))
     except (SyntaxError, OSError, ValueError, RuntimeError) as error:
         return error
+
+
+class Rows(list):
+    """A query's solutions, read whole, keeping the projected variables (SPARQL-based constraints name them)."""
+
+    def __init__(self, solutions, variables):
+        super().__init__(solutions)
+        self.variables = variables
 
 
 def run_graph(graph: Graph, shapes: Shapes) -> list[Finding]:
