@@ -1,14 +1,16 @@
-"""Benchmark: validate generated DCAT-AP-SE catalogs with the fast engine and with plain pyshacl.
+"""Benchmark: `ena-grunddata validate` end to end through the CLI, in every output format, at national scale.
 
-    python benchmarks/validate.py                       # sizes 1000, 5000, 25000
-    python benchmarks/validate.py --sizes 1000,5000 --pyshacl-max 5000 --timeout 900
+    python benchmarks/validate.py                                    # sizes 5000, 25000; writes results-validate.md
+    python benchmarks/validate.py --sizes 1000 --tasks oxigraph,text,pyshacl --pyshacl-max 1000
 
 For each size it writes a catalog (benchmarks/catalog.py: one dataset in ten has one defect, one in ten carries the
 grunddata marker) and runs, each in a fresh subprocess so timings and peak memory do not leak between runs:
-  fast     our default engine end to end (pyoxigraph parsers, compiled shapes), profiles dcat-ap-se + grunddata
-  pyshacl  rdflib parse + plain pyshacl.validate with the same shapes and vocabularies (inference none)
-  rdflib   rdflib parsing alone;  oxigraph  pyoxigraph's own parser (Store.bulk_load) alone
-and prints a table with the ratios. pyshacl is skipped above --pyshacl-max datasets (it takes minutes).
+  text json html markdown junit sarif
+           the CLI as users run it: `ena-grunddata validate FILE --format F -o OUT` against both profiles (the
+           default), imports, loading, validation and rendering included
+  oxigraph pyoxigraph's own parser (Store.bulk_load) alone: the floor every format is compared with
+  rdflib   rdflib parsing alone;  pyshacl  rdflib parse + plain pyshacl.validate (minutes; small sizes only)
+and prints a table with each format's wall time, peak memory and its ratio to the floor and to the text format.
 """
 
 from __future__ import annotations
@@ -43,6 +45,24 @@ def normalised_keys(findings) -> list:
 
 
 # --------------------------------------------------------------------------------------------- tasks (children)
+
+
+FORMATS = ("text", "json", "html", "markdown", "junit", "sarif")
+
+
+def task_cli(path: str, fmt: str) -> dict:
+    """The CLI in this process, exactly as `ena-grunddata validate PATH --format FMT -o OUT` runs it."""
+    from ena_grunddata.commands.cli import main as cli_main
+
+    out = Path(tempfile.mkdtemp(prefix="ena-bench-out-")) / f"report.{fmt}"
+    code = None
+    try:
+        cli_main(["validate", path, "--format", fmt, "-o", str(out)])
+    except SystemExit as done:
+        code = done.code
+    if code not in (0, 1):
+        raise SystemExit(f"validate --format {fmt} exited {code}")
+    return {"exit": code, "bytes_out": out.stat().st_size}
 
 
 def task_fast(path: str) -> dict:
@@ -108,7 +128,8 @@ def summary(findings) -> dict:
     return {k: counts.get(k, 0) for k in ("violation", "warning", "info")}
 
 
-TASKS = {"fast": task_fast, "pyshacl": task_pyshacl, "rdflib": task_rdflib, "oxigraph": task_oxigraph}
+TASKS = {"pyshacl": task_pyshacl, "rdflib": task_rdflib, "oxigraph": task_oxigraph,
+         **{fmt: (lambda path, fmt=fmt: task_cli(path, fmt)) for fmt in FORMATS}}
 
 
 # --------------------------------------------------------------------------------------------- orchestration
@@ -146,12 +167,15 @@ def fmt(value, unit="s") -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="1000,5000,25000", help="comma-separated numbers of datasets")
-    parser.add_argument("--pyshacl-max", type=int, default=5000, help="skip pyshacl above this many datasets")
+    parser.add_argument("--sizes", default="5000,25000", help="comma-separated numbers of datasets")
+    parser.add_argument("--pyshacl-max", type=int, default=1000, help="skip pyshacl above this many datasets")
     parser.add_argument("--timeout", type=float, default=1200, help="seconds per measurement")
     parser.add_argument("--workdir", default=None, help="where catalogs are written (default: a temporary folder)")
     parser.add_argument("--json", default=None, help="also write all results to this file")
-    parser.add_argument("--tasks", default="oxigraph,rdflib,fast,pyshacl", help="which measurements to run")
+    parser.add_argument("--tasks", default="oxigraph,rdflib," + ",".join(FORMATS) + ",pyshacl",
+                        help="which measurements to run")
+    parser.add_argument("--markdown", default=str(HERE / "results-validate.md"),
+                        help="where the table is written (with the machine it ran on)")
     parser.add_argument("--reuse", default=None, help="take the other measurements from this earlier --json file")
     parser.add_argument("--task", choices=sorted(TASKS), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
@@ -176,7 +200,7 @@ def main() -> None:
     earlier = json.loads(Path(args.reuse).read_text(encoding="utf-8")) if args.reuse else {}
     wanted = [t.strip() for t in args.tasks.split(",") if t.strip()]
     # The quick measurements first, pyshacl (minutes) last.
-    for name in ("oxigraph", "rdflib", "fast", "pyshacl"):
+    for name in ("oxigraph", "rdflib", *FORMATS, "pyshacl"):
         for size in sizes:
             if name not in wanted:
                 results[size][name] = earlier.get(str(size), {}).get(name, {"error": "not run"})
@@ -189,35 +213,47 @@ def main() -> None:
             shown = dict(results[size][name])
             shown.pop("keys", None)
             print(f"    {json.dumps(shown)}", flush=True)
-    print_table(results)
+    table = print_table(results)
+    Path(args.markdown).write_text(f"# validate: every output format through the CLI\n\nMachine: {machine()}.\n"
+                                   f"Command: `python benchmarks/{Path(__file__).name} --sizes {args.sizes}`; "
+                                   f"catalogs from benchmarks/catalog.py; both profiles (the default).\n\n"
+                                   + table, encoding="utf-8")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
 
 
-def print_table(results: dict) -> None:
-    print()
-    print("| datasets (triples) | fast: parse / validate / total (peak) | pyshacl: parse / validate / total (peak) "
-          "| findings fast / pyshacl | speed-up total (validate) | parse: rdflib / pyoxigraph own / ours "
-          "| ours vs pyoxigraph |")
-    print("|---|---|---|---|---|---|---|")
+def print_table(results: dict) -> str:
+    """The table (Markdown), printed and returned: per size, the floor and each format with its ratios."""
+    lines = ["| datasets (triples, file) | what | wall time | peak memory | × pyoxigraph parse | × text | findings |",
+             "|---|---|---|---|---|---|---|"]
     for size, row in results.items():
-        fast, ref, rdf, ox = (row.get(name, {}) for name in ("fast", "pyshacl", "rdflib", "oxigraph"))
-        triples = f"{ox['triples']:,}" if "triples" in ox else "?"  # only when the oxigraph task ran
-        fast_cell = (f"{fast['parse']:.1f} / {fast['validate']:.1f} / {fast['total']:.1f} s "
-                     f"({fast['peak_mb']:.0f} MB)") if "total" in fast else fast.get("error", "–")
-        ref_cell = (f"{ref['parse']:.1f} / {ref['validate']:.1f} / {ref['total']:.1f} s "
-                    f"({ref['peak_mb']:.0f} MB)") if "total" in ref else ref.get("error", "–")
-        if "keys" in fast and "keys" in ref:
-            same = "identical" if fast["keys"] == ref["keys"] else "DIFFERENT"
-            found = f"{fast['findings']} / {ref['findings']} ({same})"
-            speed = f"{ref['total'] / fast['total']:.1f}× ({ref['validate'] / fast['validate']:.1f}×)"
-        else:
-            found = f"{fast.get('findings', '–')} / –"
-            speed = "–"
-        parse = (f"{rdf.get('parse', float('nan')):.1f} / {ox.get('parse', float('nan')):.1f} / "
-                 f"{fast.get('parse', float('nan')):.1f} s")
-        ratio = f"{fast['parse'] / ox['parse']:.2f}×" if "parse" in fast and "parse" in ox else "–"
-        print(f"| {size:,} ({triples}) | {fast_cell} | {ref_cell} | {found} | {speed} | {parse} | {ratio} |")
+        ox, text = row.get("oxigraph", {}), row.get("text", {})
+        triples = f"{ox['triples']:,}" if "triples" in ox else "?"
+        where = f"{size:,} ({triples}, {row['bytes'] / 1e6:.0f} MB)"
+        floor = ox.get("parse")
+        lines.append(f"| {where} | pyoxigraph `Store.bulk_load` (floor) | {fmt(floor)} | "
+                     f"{fmt(ox.get('peak_mb'), 'MB')} | 1.0× | | |")
+        rdf = row.get("rdflib", {})
+        if "parse" in rdf:
+            lines.append(f"| | rdflib `Graph.parse` | {fmt(rdf['parse'])} | {fmt(rdf.get('peak_mb'), 'MB')} | "
+                         f"{rdf['parse'] / floor:.1f}× | | |" if floor else "")
+        for name in FORMATS:
+            cell = row.get(name, {})
+            if "wall" not in cell:
+                lines.append(f"| | validate --format {name} | {cell.get('error', '–')} | | | | |")
+                continue
+            to_floor = f"{cell['wall'] / floor:.1f}×" if floor else "–"
+            to_text = f"{cell['wall'] / text['wall']:.2f}×" if "wall" in text else "–"
+            lines.append(f"| | validate --format {name} | {fmt(cell['wall'])} | {fmt(cell['peak_mb'], 'MB')} | "
+                         f"{to_floor} | {to_text} | |")
+        ref = row.get("pyshacl", {})
+        if "total" in ref:
+            lines.append(f"| | plain pyshacl (rdflib parse + validate) | {fmt(ref['total'])} | "
+                         f"{fmt(ref['peak_mb'], 'MB')} | {ref['total'] / floor:.1f}× | | {ref['findings']} |")
+    table = "\n".join(line for line in lines if line) + "\n"
+    print()
+    print(table)
+    return table
 
 
 if __name__ == "__main__":
