@@ -304,7 +304,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "schema.json.null": {"en": "empty", "sv": "tom"},
     "schema.json.boolean": {"en": "true/false", "sv": "true/false"},
     "schema.json.mapping": {"en": "a mapping", "sv": "en mappning"},
-    "schema.or": {"en": "{first} or {second}", "sv": "{first} eller {second}"},
+    "word.or": {"en": "{first} or {second}", "sv": "{first} eller {second}"},
 }
 
 
@@ -342,6 +342,15 @@ def severity(label: str, lang: str | None, *, plural: bool = False) -> str:
 
 SEVERITIES = {"violation": "severity.violation", "warning": "severity.warning", "info": "severity.info"}
 SEVERITIES_PLURAL = {"violation": "severities.violation", "warning": "severities.warning", "info": "severities.info"}
+
+
+def alternatives(items, lang: str | None) -> str:
+    """'a or b or c' ('a eller b eller c')."""
+    items = list(items)
+    text = items[0] if items else ""
+    for item in items[1:]:
+        text = tr("word.or", lang, first=text, second=item)
+    return text
 
 
 def count(n: int, label: str, lang: str | None) -> str:

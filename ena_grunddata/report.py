@@ -10,6 +10,7 @@ from types import MappingProxyType
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
+from .messages import FALLBACK, LANGUAGES  # noqa: F401  (LANGUAGES re-exported: the --lang choices)
 from .text import pick
 
 
@@ -39,8 +40,7 @@ class Severity(enum.IntEnum):
         return SH[self.name.capitalize()]
 
 
-DEFAULT_LANG = "en"
-LANGUAGES = ("en", "sv")
+DEFAULT_LANG = FALLBACK
 
 
 @dataclass(frozen=True)
