@@ -27,7 +27,7 @@ from rdflib.plugins.serializers.turtle import TurtleSerializer
 from ..errors import InputError, UsageError
 from ..load import Limits, Loaded
 from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bind_prefixes
-from ..messages import capital, severity, tr
+from ..messages import capital, count, tr
 from ..report import LANGUAGES, Report
 from ..text import pick
 from .documents import _NOT_XML, Catalog, iri_problem, load_catalog, write_checked
@@ -445,8 +445,7 @@ def status_html(counts: Counter | None, lang: str) -> str:
     if not +counts:
         return f'<span class="ok">{esc(tr("export.ok", lang))}</span>'
     css = "bad" if counts["violation"] else "warn" if counts["warning"] else "muted"
-    words = [f"{counts[key]} {severity(key, lang, plural=True)}" for key in ("violation", "warning", "info")
-             if counts[key]]
+    words = [count(counts[key], key, lang) for key in ("violation", "warning", "info") if counts[key]]
     return f'<span class="{css}">{esc(", ".join(words))}</span>'
 
 

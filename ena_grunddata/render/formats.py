@@ -54,15 +54,16 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
     lines = []
     shown = 0
     value_word, about_word = tr("report.value", lang), tr("report.about", lang)
+    width = max(len(severity(label, lang)) for label in ("violation", "warning", "info"))  # the severity column
 
     def add(finding, indent: str, about: str | None) -> None:
         label = severity(finding.severity.label, lang)
         where = f"  ({finding.source}:{finding.line})" if about and finding.source and finding.line else ""
-        lines.append(f"{indent}{label:<9} {property_term(finding):<24} {finding.message(lang)}  [{finding.code}]")
+        lines.append(f"{indent}{label:<{width}} {property_term(finding):<24} {finding.message(lang)}  [{finding.code}]")
         if finding.value is not None:
-            lines.append(f"{indent}{'':<9} {'':<24} {value_word}: {finding.value}")
+            lines.append(f"{indent}{'':<{width}} {'':<24} {value_word}: {finding.value}")
         if about:
-            lines.append(f"{indent}{'':<9} {'':<24} {about_word} {about}{where}")
+            lines.append(f"{indent}{'':<{width}} {'':<24} {about_word} {about}{where}")
 
     focus = block = None
     for root, consequences in report.roots():  # a resource's findings are consecutive

@@ -82,8 +82,7 @@ class Describer:
         return self._labelled
 
     def label(self, node):
-        labels = {getattr(label, "language", None): label for label in self.graph.objects(node, RDFS.label)}
-        return labels.get("en", labels.get(None, next(iter(labels.values()), None)))
+        return pick(self.graph.objects(node, RDFS.label), "en")
 
     def targets(self, shape) -> str:
         parts = [self.name(c) for c in self.graph.objects(shape, SH.targetClass)]
