@@ -8,11 +8,11 @@ What is data stays where it is: the rules' messages (sh:message in shapes/), the
 of the description format's JSON Schema are rule and vocabulary texts, not the tool's words.
 
 Swedish terms, one word per concept:
-- severities: fel / varning / upplysning (plural fel / varningar / upplysningar), as a count can follow any of them
-  ("2 fel, 1 varning, 3 upplysningar"); "anmärkning" is a finding of any severity.
-- "kontaktpunkt" (dcat:contactPoint), "geografiskt område" (dcterms:spatial), "tidsperiod" (dcterms:temporal),
-  "utgivare" (dcterms:publisher), "grunddatadomän", "datamängd", "datatjänst", "katalog", as the description format
-  names them (description/schema.py).
+- severities: fel / varning / upplysning (plural fel / varningar / upplysningar): countable, so a number can stand
+  before each ("2 fel, 1 varning, 3 upplysningar"); "anmärkning" is a finding of any severity.
+- DCAT terms as DCAT-AP-SE 3.0.1 names them in Swedish (and the shapes' messages with it): "kontaktuppgift"
+  (dcat:contactPoint), "geografiskt område" (dcterms:spatial), "tidsperiod" (dcterms:temporal), "utgivare",
+  "webbsida" (dcat:landingPage), "katalog", "datamängd", "datamängdsserie", "datatjänst", "distribution".
 """
 
 from __future__ import annotations
@@ -33,17 +33,17 @@ MESSAGES: dict[str, dict[str, str]] = {
     # ------------------------------------------------------------------ resource kinds (lower case)
     "kind.catalog": {"en": "catalog", "sv": "katalog"},
     "kind.dataset": {"en": "dataset", "sv": "datamängd"},
-    "kind.series": {"en": "dataset series", "sv": "dataserie"},
+    "kind.series": {"en": "dataset series", "sv": "datamängdsserie"},
     "kind.service": {"en": "data service", "sv": "datatjänst"},
     "kind.distribution": {"en": "distribution", "sv": "distribution"},
     "kind.agent": {"en": "organisation", "sv": "organisation"},
-    "kind.contact": {"en": "contact point", "sv": "kontaktpunkt"},
+    "kind.contact": {"en": "contact point", "sv": "kontaktuppgift"},
     "kind.resource": {"en": "resource", "sv": "resurs"},
 
     # ------------------------------------------------------------------ how a resource reaches another (lower case)
     "relation.temporal": {"en": "temporal coverage", "sv": "tidsperiod"},
     "relation.spatial": {"en": "spatial coverage", "sv": "geografiska område"},
-    "relation.contact_point": {"en": "contact point", "sv": "kontaktpunkt"},
+    "relation.contact_point": {"en": "contact point", "sv": "kontaktuppgift"},
     "relation.publisher": {"en": "publisher", "sv": "utgivare"},
     "relation.creator": {"en": "creator", "sv": "skapare"},
     "relation.distribution": {"en": "distribution", "sv": "distribution"},
@@ -102,6 +102,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "markdown.more": {"en": "more", "sv": "till"},
     "markdown.caused_by": {"en": "caused by", "sv": "orsakas av"},
 
+    # ------------------------------------------------------------------ JUnit report (render/junit.py)
     "junit.caused_by": {"en": "(caused by {code}: fix that first)", "sv": "(orsakas av {code}: rätta det först)"},
 
     # ------------------------------------------------------------------ HTML report (render/html.py, templates/)
@@ -181,7 +182,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                   "sv": "åtkomsträttigheter (dcterms:accessRights)"},
     "score.check.access_rights_vocabulary": {"en": "access rights from a vocabulary",
                                              "sv": "åtkomsträttigheter från ett vokabulär"},
-    "score.check.contact_point": {"en": "contact point (dcat:contactPoint)", "sv": "kontaktpunkt (dcat:contactPoint)"},
+    "score.check.contact_point": {"en": "contact point (dcat:contactPoint)", "sv": "kontaktuppgift (dcat:contactPoint)"},
     "score.check.publisher": {"en": "publisher (dcterms:publisher)", "sv": "utgivare (dcterms:publisher)"},
     "score.check.rights": {"en": "rights (dcterms:rights)", "sv": "rättigheter (dcterms:rights)"},
     "score.check.byte_size": {"en": "file size (dcat:byteSize)", "sv": "filstorlek (dcat:byteSize)"},
