@@ -10,6 +10,9 @@ from types import MappingProxyType
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH, XSD
 
+from .messages import FALLBACK, LANGUAGES  # noqa: F401  (LANGUAGES re-exported: the --lang choices)
+from .text import pick
+
 
 class Severity(enum.IntEnum):
     INFO = 1
@@ -37,8 +40,7 @@ class Severity(enum.IntEnum):
         return SH[self.name.capitalize()]
 
 
-DEFAULT_LANG = "en"
-LANGUAGES = ("en", "sv")
+DEFAULT_LANG = FALLBACK
 
 
 @dataclass(frozen=True)
@@ -69,10 +71,8 @@ class Finding:
             object.__setattr__(self, "messages", MappingProxyType(dict(self.messages)))
 
     def message(self, lang: str = DEFAULT_LANG) -> str:
-        for choice in (lang, DEFAULT_LANG, ""):
-            if self.messages.get(choice):
-                return self.messages[choice]
-        return next(iter(self.messages.values()), self.code)
+        """The message in `lang`, else as text.pick falls back; the code when there is none."""
+        return pick(self.messages, lang) or self.code
 
     @property
     def caused_by(self) -> str | None:

@@ -91,8 +91,8 @@ def test_messages_show_no_markdown(run_cli, tmp_path, lang):
 
 
 def test_a_dataset_with_violations_is_not_rated_good(run_cli, data, tmp_path):
-    from ena_grunddata.validation.score import RATING_WORDS
+    from ena_grunddata.validation.score import rating_word
 
     page = seen(run_cli("validate", data, "--format", "html").stdout).text
     assert "Quality score" in page
-    assert f" {RATING_WORDS['en']['good']} " not in page and RATING_WORDS["en"]["excellent"] not in page
+    assert f" {rating_word('good', 'en')} " not in page and rating_word("excellent", "en") not in page

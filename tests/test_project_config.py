@@ -47,7 +47,7 @@ def test_pyproject_is_found_from_a_subfolder_and_paths_are_relative_to_it(run_cl
     monkeypatch.chdir(project / "data")
     result = run_cli("validate", "things.ttl")
     assert result.exit_code == 1  # infos fail under fail-on = "info"
-    assert "gräns: info" in result.stdout  # lang = "sv"
+    assert "gräns: upplysning" in result.stdout  # lang = "sv": the Swedish word for the info severity
 
 
 def test_a_pyproject_without_the_table_is_passed_over(run_cli, project, monkeypatch):

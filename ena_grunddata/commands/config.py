@@ -18,6 +18,7 @@ from pathlib import Path
 import jsonschema
 
 from ..errors import UsageError
+from ..messages import LANGUAGES
 
 CONFIG_NAME = "ena-grunddata.toml"
 TOOL_KEY = "ena-grunddata"
@@ -34,7 +35,7 @@ SCHEMA = {
         "shapes": {"type": "array", "items": {"type": "string", "minLength": 1}},
         "fail-on": {"enum": SEVERITIES},
         "merge": {"type": "boolean"},
-        "lang": {"enum": ["en", "sv"]},
+        "lang": {"enum": list(LANGUAGES)},
         "ignore": {"type": "array", "items": {"oneOf": [
             {"type": "string", "pattern": CODE_PATTERN},
             {"type": "object", "additionalProperties": False, "required": ["code"], "properties": {

@@ -10,6 +10,7 @@ from ..description import api
 from ..atomic import atomic_write
 from ..errors import EXIT_FINDINGS, EXIT_OK, InputError
 from ..load import load, time_budget
+from ..messages import tr
 from ..publish.stable import serialize_stable, stable_graph
 from .options import (deprecated_alias, emit, input_options, lang_option, limits_from, output_option,
                       vocabulary_option)
@@ -20,10 +21,6 @@ YAML_HEADER = ("# DCAT-AP-SE description for ena-grunddata (`ena-grunddata descr
                "# yaml-language-server: $schema=description.schema.json\n")
 
 
-COUNTS = {"en": ("{e} error(s), {w} warning(s)", "; nothing written"),
-          "sv": ("{e} fel, {w} varning(ar)", "; inget skrevs")}
-
-
 def print_problems(outcome, lang: str) -> None:
     """`error:` lines first (what stops `describe`), then `warning:` lines, each in file order; then the counts."""
     problems = sorted(outcome.problems, key=lambda p: -p[0].severity)  # stable: keeps file order
@@ -32,8 +29,8 @@ def print_problems(outcome, lang: str) -> None:
         click.echo(f"{label}: " + api.error_line(finding, column, lang), err=True)
     if problems:
         errors = sum(1 for f, _, _ in problems if f.severity.label == "violation")
-        counts, stopped = COUNTS.get(lang, COUNTS["en"])
-        click.echo(counts.format(e=errors, w=len(problems) - errors) + (stopped if errors else ""), err=True)
+        click.echo(tr("describe.counts", lang, e=errors, w=len(problems) - errors)
+                   + (tr("describe.nothing_written", lang) if errors else ""), err=True)
 
 
 @click.command("describe")

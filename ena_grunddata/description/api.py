@@ -25,6 +25,7 @@ from ..errors import InputError, file_error
 from ..load import DEFAULT_MAX_INPUT_BYTES
 from ..load.formats import looks_like_description, looks_like_description_file  # noqa: F401  (the loader's sniffs)
 from ..load.vocabularies import builtin_vocabularies, load_vocabularies
+from ..messages import tr
 from ..report import Finding, term_text
 from .build import Built, build, derived_identifier, random_identifier
 from .check import schema_problems
@@ -214,9 +215,6 @@ _Dumper.add_representer(str, _str_representer)
 # ------------------------------------------------------------------------------------------------ findings
 
 
-MESSAGES_SUGGEST = (" (did you mean '{}'?)", " (menade du '{}'?)")
-
-
 class Owners:
     """JSON path -> the RDF resource built from it, and the property of a key: links a schema error to the SHACL
     findings it causes (a misspelt `contact_point` is also "no dcat:contactPoint")."""
@@ -253,13 +251,13 @@ def problem_finding(problem, source: Source, owners: Owners | None = None) -> tu
     """The finding for one problem, with the column and suggestion the describe command prints."""
     line, column = source.key_position(problem.path) if problem.at_key else source.position(problem.path)
     location = json_path(problem.path)
-    en, sv = problem.en, problem.sv
+    messages = problem.messages
     if problem.suggestion:
-        en += MESSAGES_SUGGEST[0].format(problem.suggestion)
-        sv += MESSAGES_SUGGEST[1].format(problem.suggestion)
+        messages = {lang: tr("schema.suggestion", lang, message=text, suggestion=problem.suggestion)
+                    for lang, text in messages.items()}
     resource, predicate = owners.of(problem) if owners is not None else (None, None)
     finding = Finding(code=problem.code, severity=problem.severity, focus=location, path=predicate,
-                      value=problem.value, messages={"en": en, "sv": sv}, shape=None, source=source.name, line=line,
+                      value=problem.value, messages=messages, shape=None, source=source.name, line=line,
                       resource=resource)
     return finding, column, problem.suggestion
 

@@ -15,6 +15,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ..load.parse_rdflib import ParseTimeout
+from ..messages import alternatives, both
 from ..namespaces import PREFIXES, bind_prefixes
 from .model import (CATALOG, KINDS, MINTED_SECTIONS, ORGANISATION_BASE, PARENT, REFERENCE_SECTIONS, SECTION_ORDER,
                     SECTIONS, Kind)
@@ -27,8 +28,7 @@ class Problem:
 
     code: str
     path: tuple
-    en: str
-    sv: str
+    messages: dict  # language -> text (messages.both)
     value: str | None = None
     suggestion: str | None = None
     at_key: bool = False
@@ -80,10 +80,7 @@ class Builder:
         if section is not None and isinstance(base, str) and is_iri(base):
             return URIRef(base + (section if section == "catalog" else f"{section}/{key}"))
         if section is not None:
-            self.result.problems.append(Problem(
-                "SCHEMA-ID-MISSING", path, "give this resource an `id` (its IRI), or set `base` at the top of the file "
-                "so one is made from its key", "ge resursen ett `id` (dess IRI), eller sätt `base` överst i filen så "
-                "skapas ett av nyckeln", at_key=True))
+            self.result.problems.append(Problem("SCHEMA-ID-MISSING", path, both("schema.id_missing"), at_key=True))
         return BNode()
 
     def name_sections(self):
@@ -108,16 +105,15 @@ class Builder:
         if is_iri(value):
             return URIRef(value)
         keys = [k for s in REFERENCE_SECTIONS.get(target, ()) for k in self.nodes.get(s, {})]
-        where = " or ".join(f"`{s}`" for s in REFERENCE_SECTIONS.get(target, ()))
+        sections = [f"`{s}`" for s in REFERENCE_SECTIONS.get(target, ())]
         close = difflib.get_close_matches(value, keys, n=1, cutoff=0.6)
-        if not where:
-            self.result.problems.append(Problem(
-                "SCHEMA-REFERENCE", path, f"'{value}' is not an IRI (or write the object here as key: value)",
-                f"'{value}' är ingen IRI (eller skriv objektet här som nyckel: värde)", value=value))
+        if not sections:
+            self.result.problems.append(Problem("SCHEMA-REFERENCE", path, both("schema.not_iri", value=value),
+                                                value=value))
             return None
         self.result.problems.append(Problem(
-            "SCHEMA-REFERENCE", path, f"'{value}' is neither a key under {where} nor an IRI",
-            f"'{value}' är varken en nyckel under {where} eller en IRI", value=value,
+            "SCHEMA-REFERENCE", path,
+            both("schema.no_such_key", value=value, where=lambda lang: alternatives(sections, lang)), value=value,
             suggestion=close[0] if close else None))
         return None
 
@@ -242,9 +238,7 @@ class Builder:
                 message = message.rstrip(":")
                 if getattr(error, "_why", None):
                     message += f" ({error._why})"
-            self.result.problems.append(Problem(
-                "SCHEMA-EXTRA", ("extra",), f"the `extra` statements do not parse: {message}",
-                f"satserna i `extra` går inte att läsa: {message}"))
+            self.result.problems.append(Problem("SCHEMA-EXTRA", ("extra",), both("schema.extra", error=message)))
             return
         for triple in part:
             self.graph.add(triple)

@@ -6,6 +6,7 @@ import difflib
 
 from jsonschema import Draft202012Validator
 
+from ..messages import LANGUAGES, alternatives, both, tr
 from .build import Problem
 from .schema import LANGUAGE_TAG, full_schema
 from .source import Source
@@ -25,12 +26,10 @@ def validator_for(vocab: Vocab) -> Draft202012Validator:
 def schema_problems(source: Source, vocab: Vocab) -> list[Problem]:
     problems: list[Problem] = []
     for path, line, column in source.duplicates:
-        problems.append(Problem("SCHEMA-DUPLICATE-KEY", path, f"the key '{path[-1]}' appears twice; the last one "
-                                "wins", f"nyckeln '{path[-1]}' förekommer två gånger; den sista gäller",
+        problems.append(Problem("SCHEMA-DUPLICATE-KEY", path, both("schema.duplicate_key", key=path[-1]),
                                 value=str(path[-1]), at_key=True))
     if source.data is None:
-        problems.append(Problem("SCHEMA-EMPTY", (), "the file is empty: start from `ena-grunddata init`",
-                                "filen är tom: börja med `ena-grunddata init`"))
+        problems.append(Problem("SCHEMA-EMPTY", (), both("schema.empty")))
         return problems
     for error in validator_for(vocab).iter_errors(source.data):
         problems.extend(convert(error))
@@ -53,33 +52,28 @@ def convert(error) -> list[Problem]:
         problems = []
         for unknown in sorted(set(instance) - set(known)):
             close = difflib.get_close_matches(unknown, known, n=1, cutoff=0.6)
-            problems.append(Problem("SCHEMA-UNKNOWN-KEY", path + (unknown,), f"unknown key {str(unknown)!r}",
-                                    f"okänd nyckel '{unknown}'", value=unknown, suggestion=close[0] if close else None,
-                                    at_key=True))
+            problems.append(Problem("SCHEMA-UNKNOWN-KEY", path + (unknown,), both("schema.unknown_key",
+                                                                                  key=repr(str(unknown))),
+                                    value=unknown, suggestion=close[0] if close else None, at_key=True))
         return problems
     if error.validator == "type":
-        expected = error.validator_value if isinstance(error.validator_value, str) else " or ".join(
-            error.validator_value)
-        hint = " (put it in quotes to make it text)" if expected.startswith("string") and isinstance(
-            instance, (int, float)) and not isinstance(instance, bool) else ""
-        hint_sv = " (sätt citattecken runt värdet för att göra det till text)" if hint else ""
-        return [Problem("SCHEMA-TYPE", path, f"'{key}' must be {article(expected)}, not {type_name(instance)}{hint}",
-                        f"'{key}' ska vara {expected}, inte {type_name(instance)}{hint_sv}", value=shown(instance))]
+        expected = [error.validator_value] if isinstance(error.validator_value, str) else list(error.validator_value)
+        quote = expected[0] == "string" and isinstance(instance, (int, float)) and not isinstance(instance, bool)
+        return [Problem("SCHEMA-TYPE", path, both("schema.type_quote" if quote else "schema.type", key=key,
+                                                  expected=lambda lang: article(expected, lang),
+                                                  actual=lambda lang: type_name(instance, lang)),
+                        value=shown(instance))]
     if error.validator == "pattern":
         return [pattern_problem(path, key, schema, instance)]
     if error.validator in ("minimum", "maximum"):
         if key == "orgnr":
-            return [Problem("SCHEMA-PATTERN", path, f"'orgnr': {instance} is not an organisation number (ten digits, "
-                            "e.g. 202100-5489)", f"'orgnr': {instance} är inget organisationsnummer (tio siffror, "
-                            "t.ex. 202100-5489)", value=shown(instance))]
-        return [Problem("SCHEMA-VALUE", path, f"'{key}': {instance} is out of range", f"'{key}': {instance} är "
-                        "utanför tillåtet intervall", value=shown(instance))]
+            return [Problem("SCHEMA-PATTERN", path, both("schema.orgnr", value=instance), value=shown(instance))]
+        return [Problem("SCHEMA-VALUE", path, both("schema.range", key=key, value=instance), value=shown(instance))]
     if error.validator == "enum":
         return [value_problem(path, key, instance, error.validator_value)]
     if error.validator == "propertyNames":
-        return [Problem("SCHEMA-LANGUAGE", path, f"'{instance}' is not a language tag (use sv, en, …)",
-                        f"'{instance}' är ingen språktagg (använd sv, en, …)", value=shown(instance))]
-    return [Problem("SCHEMA-INVALID", path, error.message[:200], error.message[:200], value=shown(instance))]
+        return [Problem("SCHEMA-LANGUAGE", path, both("schema.language", value=instance), value=shown(instance))]
+    return [invalid(path, error, instance)]
 
 
 def convert_any_of(error, path, key, schema, instance) -> list[Problem]:
@@ -88,12 +82,13 @@ def convert_any_of(error, path, key, schema, instance) -> list[Problem]:
     if codes is not None:
         if isinstance(instance, str):
             return [value_problem(path, key, instance, codes)]
-        return [Problem("SCHEMA-TYPE", path, f"'{key}' must be a code (text), not {type_name(instance)}",
-                        f"'{key}' ska vara en kod (text), inte {type_name(instance)}", value=shown(instance))]
+        return [Problem("SCHEMA-TYPE", path, both("schema.type_code", key=key,
+                                                  actual=lambda lang: type_name(instance, lang)),
+                        value=shown(instance))]
     chosen = choose_branch(branches, instance)
     sub = [e for e in error.context if e.relative_schema_path and e.relative_schema_path[0] == chosen]
     if not sub:
-        return [Problem("SCHEMA-INVALID", path, error.message[:200], error.message[:200], value=shown(instance))]
+        return [invalid(path, error, instance)]
     problems = []
     for child in sub:
         problems.extend(convert(child))
@@ -120,52 +115,63 @@ def value_problem(path, key, value, codes) -> Problem:
         lowered = {str(c).lower(): str(c) for c in codes}
         close = [lowered[str(value).lower()]] if str(value).lower() in lowered else []
     listing = ", ".join(map(str, codes[:12])) + (", …" if len(codes) > 12 else "")
-    return Problem("SCHEMA-VALUE", path, f"'{value}' is not a known value for '{key}' (known: {listing}; or a full "
-                   "IRI)", f"'{value}' är inget känt värde för '{key}' (kända: {listing}; eller en fullständig IRI)",
+    return Problem("SCHEMA-VALUE", path, both("schema.unknown_value", value=value, key=key, known=listing),
                    value=str(value), suggestion=close[0] if close else None)
 
 
 def pattern_problem(path, key, schema, instance) -> Problem:
     examples = schema.get("examples") or []
     close = difflib.get_close_matches(str(instance), examples, n=1, cutoff=0.5) if examples else []
-    what_en, what_sv = pattern_meaning(schema.get("pattern", ""))
-    return Problem("SCHEMA-PATTERN", path, f"'{key}': '{instance}' is not {what_en}",
-                   f"'{key}': '{instance}' är inte {what_sv}", value=shown(instance),
-                   suggestion=close[0] if close else None)
+    return Problem("SCHEMA-PATTERN", path, both("schema.pattern", key=key, value=instance,
+                                                what=pattern_meaning(schema.get("pattern", ""))),
+                   value=shown(instance), suggestion=close[0] if close else None)
 
 
-def pattern_meaning(pattern: str) -> tuple[str, str]:
+def pattern_meaning(pattern: str):
+    """What values of the pattern look like, in words: a function of the language."""
     if pattern == LANGUAGE_TAG:
-        return "a language tag such as sv or en", "en språktagg som sv eller en"
-    if pattern.startswith("^-?\\d{4}"):
-        return "a date (YYYY-MM-DD, a date-time or a year)", "ett datum (ÅÅÅÅ-MM-DD, datum och tid, eller ett år)"
-    if "\\d{6}" in pattern:
-        return "an organisation number (NNNNNN-NNNN)", "ett organisationsnummer (NNNNNN-NNNN)"
-    if pattern.startswith("^\\w+/"):
-        return "a media type such as text/csv", "en medietyp som text/csv"
-    if "A-Za-z0-9+.-" in pattern:
-        return "an absolute IRI such as https://example.se/…", "en absolut IRI som https://example.se/…"
-    return f"of the form {pattern}", f"på formen {pattern}"
+        key = "schema.pattern.language"
+    elif pattern.startswith("^-?\\d{4}"):
+        key = "schema.pattern.date"
+    elif "\\d{6}" in pattern:
+        key = "schema.pattern.orgnr"
+    elif pattern.startswith("^\\w+/"):
+        key = "schema.pattern.media_type"
+    elif "A-Za-z0-9+.-" in pattern:
+        key = "schema.pattern.iri"
+    else:
+        return lambda lang: tr("schema.pattern.other", lang, pattern=pattern)
+    return lambda lang: tr(key, lang)
 
 
-def article(expected: str) -> str:
-    names = {"string": "text", "object": "a mapping (key: value)", "array": "a list", "integer": "a whole number",
-             "number": "a number", "null": "empty"}
-    return " or ".join(names.get(part.strip(), part) for part in expected.split(" or "))
+# JSON Schema types as `'key' must be …` names them (others are named as the schema writes them)
+JSON_TYPES = {"string": "schema.json.string", "object": "schema.json.object", "array": "schema.json.array",
+              "integer": "schema.json.integer", "number": "schema.json.number", "null": "schema.json.null"}
 
 
-def type_name(value) -> str:
+def article(expected: list[str], lang: str) -> str:
+    return alternatives((tr(JSON_TYPES[part], lang) if part in JSON_TYPES else part for part in expected), lang)
+
+
+def type_name(value, lang: str) -> str:
     if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
-    if value is None:
-        return "empty"
-    return "text"
+        key = "schema.json.boolean"
+    elif isinstance(value, (int, float)):
+        key = "schema.json.number"
+    elif isinstance(value, dict):
+        key = "schema.json.mapping"
+    elif isinstance(value, list):
+        key = "schema.json.array"
+    elif value is None:
+        key = "schema.json.null"
+    else:
+        key = "schema.json.string"
+    return tr(key, lang)
+
+
+def invalid(path, error, instance) -> Problem:
+    """Any other schema error: jsonschema's own (English) message, in every language."""
+    return Problem("SCHEMA-INVALID", path, {lang: error.message[:200] for lang in LANGUAGES}, value=shown(instance))
 
 
 def shown(value) -> str | None:
@@ -184,6 +190,6 @@ def placeholders(data, path) -> list[Problem]:
     if isinstance(data, list):
         return [p for index, value in enumerate(data) for p in placeholders(value, path + (index,))]
     if isinstance(data, str) and PLACEHOLDER in data:
-        return [Problem("SCHEMA-PLACEHOLDER", path, f"replace the placeholder {PLACEHOLDER} in '{data}'",
-                        f"ersätt platshållaren {PLACEHOLDER} i '{data}'", value=data, severity="warning")]
+        return [Problem("SCHEMA-PLACEHOLDER", path, both("schema.placeholder", placeholder=PLACEHOLDER, value=data),
+                        value=data, severity="warning")]
     return []

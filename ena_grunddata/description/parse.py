@@ -13,6 +13,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
 from ..namespaces import DCAT, DCTERMS, FOAF, VCARD
+from ..text import pick
 from .model import CATALOG, KINDS, MINTED_SECTIONS, ORGANISATION_BASE, PARENT, REFERENCE_SECTIONS, SECTIONS
 from .values import NOPE, Vocab, curie, is_iri, round_trips
 
@@ -71,8 +72,7 @@ class Parser:
 
     def name_key(self, node) -> str:
         """Agents are easier to refer to by name (bolagsverket) than by IRI (se2021005489)."""
-        names = {l.language: str(l) for l in self.graph.objects(node, FOAF.name) if isinstance(l, Literal)}
-        name = names.get("sv") or names.get(None) or next(iter(names.values()), "")
+        name = pick(self.graph.objects(node, FOAF.name), "sv") or ""
         slug = re.sub(r"[^a-z0-9]+", "-", name.lower().translate(str.maketrans("åäöéü", "aaoeu"))).strip("-")
         return slug[:40] or key_from(node, "agents")
 

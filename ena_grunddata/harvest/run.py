@@ -23,6 +23,7 @@ from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
 from ..load import (ACCEPT_HEADER, Document, Limits, RefusedByOxigraph, choose_format, is_url, parse_document,
                     parse_document_oxigraph, read_documents, strip_bom, time_budget)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
+from ..text import pick
 from ..load.safety import JsonProblem, load_json
 from .store import Store, content_hash, slug_for
 
@@ -723,10 +724,9 @@ def _agent_name(graph: Graph, agent) -> str | None:
     if agent is None:
         return None
     for predicate in (FOAF.name, DCTERMS.title):
-        names = sorted(graph.objects(agent, predicate), key=lambda lit: (getattr(lit, "language", None) != "sv",
-                                                                          str(lit)))
-        if names:
-            return str(names[0])
+        name = pick(graph.objects(agent, predicate), "sv")
+        if name is not None:
+            return name
     return None
 
 

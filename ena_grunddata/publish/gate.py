@@ -17,6 +17,7 @@ from rdflib import BNode, Literal
 
 from ..description.starter import PLACEHOLDER  # what `ena-grunddata init` writes where the author must fill in
 from ..load import Limits, Loaded
+from ..messages import both, count, tr
 from ..report import Finding, Report, term_text
 from ..validation.ruleset import Rules
 
@@ -43,13 +44,13 @@ class Verdict:
 
     def problems(self, lang: str = "en") -> str:
         """'2 violations and 5 placeholders (TODO) left from `init`', in the user's language."""
-        text = TEXT[lang if lang in TEXT else "en"]
         parts = []
         if self.violations:
-            parts.append(text["violations"][self.violations != 1].format(n=self.violations))
+            parts.append(count(self.violations, "violation", lang))
         if self.placeholders:
-            parts.append(text["placeholders"][self.placeholders != 1].format(n=self.placeholders, p=PLACEHOLDER))
-        return text["and"].join(parts)
+            parts.append(tr("gate.placeholders.one" if self.placeholders == 1 else "gate.placeholders.other", lang,
+                            n=self.placeholders, placeholder=PLACEHOLDER))
+        return tr("gate.and", lang, first=parts[0], second=parts[1]) if len(parts) == 2 else "".join(parts)
 
 
 class InvalidCatalog(Exception):
@@ -188,9 +189,7 @@ def _may_hold_placeholder(document) -> bool:
 def _placeholder_finding(focus: str, path, value: str, source, line, shown: str) -> Finding:
     return Finding(
         code="PUBLISH-PLACEHOLDER", severity="warning", focus=focus, path=path, value=value, source=source, line=line,
-        messages={"en": f"still holds the placeholder {PLACEHOLDER} from `init`: replace it before publishing ({shown})",
-                  "sv": f"innehåller fortfarande platshållaren {PLACEHOLDER} från `init`: ersätt den före "
-                        f"publicering ({shown})"})
+        messages=both("gate.placeholder_finding", placeholder=PLACEHOLDER, shown=shown))
 
 
 def _shorten(value: str, term) -> str:
@@ -200,44 +199,22 @@ def _shorten(value: str, term) -> str:
 
 # --------------------------------------------------------------------------------------------- words
 
-TEXT = {
-    "en": {
-        "violations": ("{n} violation", "{n} violations"),
-        "placeholders": ("{n} placeholder ({p}) left from `init`", "{n} placeholders ({p}) left from `init`"),
-        "and": " and ",
-        "refused": "not {done}: the catalog has {problems} (fix them, or pass --allow-invalid to {verb} anyway; "
-                   "--no-validate skips the check)",
-        "allowed": "{verbing} despite {problems} (--allow-invalid)",
-        "skipped": "not validated (--no-validate): violations and placeholders were not checked",
-    },
-    "sv": {
-        "violations": ("{n} fel", "{n} fel"),
-        "placeholders": ("{n} platshållare ({p}) kvar från `init`", "{n} platshållare ({p}) kvar från `init`"),
-        "and": " och ",
-        "refused": "inte {done}: katalogen har {problems} (rätta dem, eller ange --allow-invalid för att ändå "
-                   "{verb}; --no-validate hoppar över kontrollen)",
-        "allowed": "{verbing} trots {problems} (--allow-invalid)",
-        "skipped": "inte validerad (--no-validate): fel och platshållare kontrollerades inte",
-    },
-}
-VERBS = {  # action -> (done, verb, verbing) per language
-    "export": {"en": ("exported", "export", "exporting"), "sv": ("exporterad", "exportera", "exporterar")},
-    "publish": {"en": ("published", "publish", "publishing"), "sv": ("publicerad", "publicera", "publicerar")},
-    "serve": {"en": ("served", "serve", "serving"), "sv": ("serverad", "servera", "serverar")},
+VERBS = {  # action -> message ids of (done, verb, verbing)
+    "export": ("gate.export.done", "gate.export.verb", "gate.export.verbing"),
+    "publish": ("gate.publish.done", "gate.publish.verb", "gate.publish.verbing"),
+    "serve": ("gate.serve.done", "gate.serve.verb", "gate.serve.verbing"),
 }
 
 
 def refusal(verdict: Verdict, action: str, lang: str = "en") -> str:
-    lang = lang if lang in TEXT else "en"
-    done, verb, _ = VERBS[action][lang]
-    return TEXT[lang]["refused"].format(done=done, verb=verb, problems=verdict.problems(lang))
+    done, verb, _ = VERBS[action]
+    return tr("gate.refused", lang, done=tr(done, lang), verb=tr(verb, lang), problems=verdict.problems(lang))
 
 
 def override_note(verdict: Verdict, action: str, lang: str = "en") -> str | None:
     """What the output says when the gate was overridden or skipped; None when it passed cleanly."""
-    lang = lang if lang in TEXT else "en"
     if not verdict.validated:
-        return TEXT[lang]["skipped"]
+        return tr("gate.skipped", lang)
     if verdict.blocked:
-        return TEXT[lang]["allowed"].format(verbing=VERBS[action][lang][2], problems=verdict.problems(lang))
+        return tr("gate.allowed", lang, verbing=tr(VERBS[action][2], lang), problems=verdict.problems(lang))
     return None

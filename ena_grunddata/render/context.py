@@ -23,6 +23,7 @@ from .. import resources
 from ..load import Document, is_url
 from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
 from ..report import Finding, Report, Severity
+from ..text import pick
 
 CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 USER_PROFILE = "user"
@@ -40,7 +41,7 @@ class Rule:
     shape: str | None = None
 
     def message(self, lang: str) -> str:
-        return self.messages.get(lang) or self.messages.get("en") or next(iter(self.messages.values()), self.code)
+        return pick(self.messages, lang) or self.code
 
 
 @dataclass
@@ -221,8 +222,7 @@ def label_of(graph: Graph | None, resource: str, lang: str) -> str:
     for predicate in (DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SKOS.prefLabel):
         values = [v for v in graph.objects(term, predicate) if isinstance(v, Literal)]
         if values:
-            return str(next((v for v in values if v.language == lang), next(
-                (v for v in values if v.language in (None, "")), values[0])))
+            return pick(values, lang) or ""
     return ""
 
 

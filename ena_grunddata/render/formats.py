@@ -7,6 +7,7 @@ import json
 from rdflib import Graph, URIRef
 
 from ..errors import terminal_text
+from ..messages import severity, tr
 from ..namespaces import bind_prefixes
 from ..report import Report
 
@@ -48,39 +49,21 @@ def render_turtle(report: Report) -> str:
     return graph.serialize(format="turtle")
 
 
-TEXT = {
-    "en": {"value": "value", "none": "No findings.", "conforms": "conforms", "not": "does not conform",
-           "resources": "resources", "sources": "sources", "more": "more findings not shown (counts are exact)",
-           "violation": "violations", "warning": "warnings", "info": "infos", "fail_on": "fail-on",
-           "checklist": "Also check by hand (metadata cannot show these):", "about": "about",
-           "explains": "fix this first: it explains the {n} findings below",
-           "explains_one": "fix this first: it explains the finding below"},
-    "sv": {"value": "värde", "none": "Inga anmärkningar.", "conforms": "uppfyller kraven", "not":
-           "uppfyller inte kraven", "resources": "resurser", "sources": "källor",
-           "more": "anmärkningar visas inte (antalen stämmer)", "violation": "fel", "warning": "varningar",
-           "info": "upplysningar", "fail_on": "gräns",
-           "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):", "about": "gäller",
-           "explains": "rätta detta först: det förklarar de {n} anmärkningarna nedan",
-           "explains_one": "rätta detta först: det förklarar anmärkningen nedan"},
-}
-SEVERITY_WORD = {"en": {"violation": "violation", "warning": "warning", "info": "info"},
-                 "sv": {"violation": "fel", "warning": "varning", "info": "info"}}
-
-
 def render_text(report: Report, lang: str = "en", *, max_findings: int | None = None) -> str:
     """One block per resource; a finding that explains others comes first, its consequences indented under it."""
-    words = TEXT.get(lang, TEXT["en"])
     lines = []
     shown = 0
+    value_word, about_word = tr("report.value", lang), tr("report.about", lang)
+    width = max(len(severity(label, lang)) for label in ("violation", "warning", "info"))  # the severity column
 
     def add(finding, indent: str, about: str | None) -> None:
-        label = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])[finding.severity.label]
+        label = severity(finding.severity.label, lang)
         where = f"  ({finding.source}:{finding.line})" if about and finding.source and finding.line else ""
-        lines.append(f"{indent}{label:<9} {property_term(finding):<24} {finding.message(lang)}  [{finding.code}]")
+        lines.append(f"{indent}{label:<{width}} {property_term(finding):<24} {finding.message(lang)}  [{finding.code}]")
         if finding.value is not None:
-            lines.append(f"{indent}{'':<9} {'':<24} {words['value']}: {finding.value}")
+            lines.append(f"{indent}{'':<{width}} {'':<24} {value_word}: {finding.value}")
         if about:
-            lines.append(f"{indent}{'':<9} {'':<24} {words['about']} {about}{where}")
+            lines.append(f"{indent}{'':<{width}} {'':<24} {about_word} {about}{where}")
 
     focus = block = None
     for root, consequences in report.roots():  # a resource's findings are consecutive
@@ -95,8 +78,9 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
         shown += 1
         add(root, "  ", None)
         if consequences:
-            key = "explains_one" if len(consequences) == 1 else "explains"
-            lines.append(f"    ↳ {words[key].format(n=len(consequences))}")
+            explains = (tr("text.explains_one", lang) if len(consequences) == 1
+                        else tr("text.explains", lang, n=len(consequences)))
+            lines.append(f"    ↳ {explains}")
         for consequence in consequences:
             if max_findings is not None and shown >= max_findings:
                 break
@@ -106,13 +90,13 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
         lines.append("")
     hidden = len(report.findings) - shown
     if hidden > 0:
-        lines.append(f"… {hidden} {words['more']}")
+        lines.append(f"… {hidden} {tr('text.more', lang)}")
         lines.append("")
     from .suppressed import text_lines
 
     lines.extend(text_lines(report, lang))
     if report.guidance:
-        lines.extend(guidance_lines(lang, words))
+        lines.extend(guidance_lines(lang))
     lines.append(summary_line(report, lang))
     return "\n".join(terminal_text(line) for line in lines) + "\n"  # data never starts a line of its own
 
@@ -122,7 +106,7 @@ def property_term(finding) -> str:
     return finding.key_name or short(finding.path)
 
 
-def guidance_lines(lang: str, words: dict) -> list[str]:
+def guidance_lines(lang: str) -> list[str]:
     try:
         from ..validation.domains import guidance
     except ImportError:
@@ -130,19 +114,16 @@ def guidance_lines(lang: str, words: dict) -> list[str]:
     items = guidance(lang)
     if not items:
         return []
-    return [words["checklist"], *[f"  [ ] {item}" for item in items], ""]
+    return [tr("report.checklist", lang), *[f"  [ ] {item}" for item in items], ""]
 
 
 def summary_line(report: Report, lang: str = "en") -> str:
-    words = TEXT.get(lang, TEXT["en"])
     counts = report.summary
-    parts = ", ".join(f"{counts[key]} {words[key]}" for key in ("violation", "warning", "info"))
+    parts = ", ".join(f"{counts[key]} {severity(key, lang, plural=True)}" for key in ("violation", "warning", "info"))
     resources = len({(f.source, f.focus) for f in report.findings})
-    verdict = words["conforms"] if report.conforms else words["not"]
-    threshold = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])[report.fail_on.label]
-    in_, from_ = ("i", "från") if lang == "sv" else ("in", "from")
-    return (f"{parts} {in_} {resources} {words['resources']} {from_} {len(report.sources)} {words['sources']}: "
-            f"{verdict} ({words['fail_on']}: {threshold})")
+    verdict = tr("report.conforms" if report.conforms else "report.not_conforms", lang)
+    return tr("text.summary", lang, counts=parts, resources=resources, sources=len(report.sources), verdict=verdict,
+              fail_on=tr("report.fail_on", lang), threshold=severity(report.fail_on.label, lang))
 
 
 def _lazy(module: str, function: str):

@@ -18,70 +18,44 @@ from collections import Counter, defaultdict
 from markupsafe import Markup, escape
 
 from .. import __version__
-from .formats import SEVERITY_WORD, short
+from .formats import short
 from .suppressed import html_section as suppressed_section
 from .context import (ReportContext, card_resources, domains_of, kind_of, label_of, owner_of, relation_to,
                       role_of)
+from ..messages import capital, language, severity, tr
 from ..report import Finding, Report, Severity
 
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
 TOP_RULES = 15
 KIND_ORDER = ("Catalog", "Dataset", "DatasetSeries", "DataService", "Distribution", "")
 
-WORDS = {
-    "en": {"title": "Validation report", "conforms": "Conforms", "not": "Does not conform", "fail_on": "fail-on",
-           "violation": "Violations", "warning": "Warnings", "info": "Infos", "resources": "Resources with findings",
-           "sources": "Sources", "profiles": "Profiles", "by_severity": "Findings per severity",
-           "by_rule": "Findings per rule", "filters": "Filter", "severity": "Severity", "profile": "Profile",
-           "domain": "Base-data domain", "all": "all", "none": "No findings.", "value": "value",
-           "about": "about", "score": "Quality score", "generated": "Made by ena-grunddata",
-           "more_rules": "more rules", "checklist": "Also check by hand (metadata cannot show these):",
-           "catalog_scores": "Catalog scores", "mean": "mean of {n} datasets", "missing": "Missing",
-           "Catalog": "Catalog", "Dataset": "Dataset", "DatasetSeries": "Dataset series", "DataService": "Data service",
-           "Distribution": "Distribution", "Agent": "Organisation", "Contact": "Contact point", "": "Resource",
-           "lang": "en", "profile:user": "your shapes (--shapes)", "fix_first": "Fix these first",
-           "explains": "explains {n} more findings", "explains_one": "explains one more finding",
-           "because": "Because of this:", "its": "its {what}",
-           "of": "the {what} of {whom}", "catalog": "Catalog", "points": "Points", "rating": "Rating"},
-    "sv": {"title": "Valideringsrapport", "conforms": "Uppfyller kraven", "not": "Uppfyller inte kraven",
-           "fail_on": "gräns", "violation": "Fel", "warning": "Varningar", "info": "Upplysningar",
-           "resources": "Resurser med anmärkningar", "sources": "Källor", "profiles": "Profiler",
-           "by_severity": "Anmärkningar per allvarlighetsgrad", "by_rule": "Anmärkningar per regel",
-           "filters": "Filtrera", "severity": "Allvarlighet", "profile": "Profil", "domain": "Grunddatadomän",
-           "all": "alla", "none": "Inga anmärkningar.", "value": "värde", "about": "gäller",
-           "score": "Kvalitetspoäng", "generated": "Skapad av ena-grunddata", "more_rules": "regler till",
-           "checklist": "Kontrollera också manuellt (metadata kan inte visa detta):",
-           "catalog_scores": "Katalogernas poäng", "mean": "medel av {n} datamängder", "missing": "Saknas",
-           "Catalog": "Katalog", "Dataset": "Datamängd", "DatasetSeries": "Dataserie", "DataService": "Datatjänst",
-           "Distribution": "Distribution", "Agent": "Organisation", "Contact": "Kontaktpunkt", "": "Resurs",
-           "lang": "sv", "profile:user": "egna regler (--shapes)", "fix_first": "Rätta detta först",
-           "explains": "förklarar {n} anmärkningar till", "explains_one": "förklarar en anmärkning till",
-           "because": "Följer av detta:", "its": "dess {what}",
-           "of": "{what} för {whom}", "catalog": "Katalog", "points": "Poäng", "rating": "Betyg"},
-}
+KIND_IDS = {"Catalog": "kind.catalog", "Dataset": "kind.dataset", "DatasetSeries": "kind.series",
+            "DataService": "kind.service", "Distribution": "kind.distribution", "Agent": "kind.agent",
+            "Contact": "kind.contact", "": "kind.resource"}
+PROFILE_IDS = {"user": "html.profile_user"}  # built-in profiles are called by their names
 
 # How a resource reaches a blank node, in words: "its temporal coverage (dcterms:temporal)".
-RELATION_WORDS = {
-    "http://purl.org/dc/terms/temporal": ("temporal coverage", "tidsperiod"),
-    "http://purl.org/dc/terms/spatial": ("spatial coverage", "geografiska täckning"),
-    "http://www.w3.org/ns/dcat#contactPoint": ("contact point", "kontaktpunkt"),
-    "http://purl.org/dc/terms/publisher": ("publisher", "utgivare"),
-    "http://purl.org/dc/terms/creator": ("creator", "skapare"),
-    "http://www.w3.org/ns/dcat#distribution": ("distribution", "distribution"),
-    "http://purl.org/dc/terms/rights": ("rights statement", "rättighetsangivelse"),
-    "http://purl.org/dc/terms/license": ("licence", "licens"),
-    "http://purl.org/dc/terms/accessRights": ("access rights", "åtkomsträttigheter"),
-    "http://purl.org/dc/terms/conformsTo": ("specification", "specifikation"),
-    "http://xmlns.com/foaf/0.1/page": ("documentation page", "dokumentationssida"),
-    "http://www.w3.org/ns/dqv#hasQualityAnnotation": ("quality annotation", "kvalitetsanteckning"),
-    "http://www.w3.org/2006/vcard/ns#hasTelephone": ("telephone", "telefon"),
-    "http://www.w3.org/2006/vcard/ns#hasAddress": ("address", "adress"),
-    "http://www.w3.org/2006/vcard/ns#hasEmail": ("e-mail", "e-post"),
-    "http://www.w3.org/ns/prov#qualifiedAttribution": ("attribution", "ansvarsroll"),
-    "http://spdx.org/rdf/terms#checksum": ("checksum", "kontrollsumma"),
-    "http://www.w3.org/ns/dcat#qualifiedRelation": ("relation", "relation"),
-    "http://schema.org/offers": ("offer", "erbjudande"),
-    "http://purl.org/dc/terms/provenance": ("provenance", "proveniens"),
+RELATION_IDS = {
+    "http://purl.org/dc/terms/temporal": "relation.temporal",
+    "http://purl.org/dc/terms/spatial": "relation.spatial",
+    "http://www.w3.org/ns/dcat#contactPoint": "relation.contact_point",
+    "http://purl.org/dc/terms/publisher": "relation.publisher",
+    "http://purl.org/dc/terms/creator": "relation.creator",
+    "http://www.w3.org/ns/dcat#distribution": "relation.distribution",
+    "http://purl.org/dc/terms/rights": "relation.rights",
+    "http://purl.org/dc/terms/license": "relation.license",
+    "http://purl.org/dc/terms/accessRights": "relation.access_rights",
+    "http://purl.org/dc/terms/conformsTo": "relation.conforms_to",
+    "http://xmlns.com/foaf/0.1/page": "relation.page",
+    "http://www.w3.org/ns/dqv#hasQualityAnnotation": "relation.quality",
+    "http://www.w3.org/2006/vcard/ns#hasTelephone": "relation.telephone",
+    "http://www.w3.org/2006/vcard/ns#hasAddress": "relation.address",
+    "http://www.w3.org/2006/vcard/ns#hasEmail": "relation.email",
+    "http://www.w3.org/ns/prov#qualifiedAttribution": "relation.attribution",
+    "http://spdx.org/rdf/terms#checksum": "relation.checksum",
+    "http://www.w3.org/ns/dcat#qualifiedRelation": "relation.qualified_relation",
+    "http://schema.org/offers": "relation.offers",
+    "http://purl.org/dc/terms/provenance": "relation.provenance",
 }
 
 # Kept as a constant: tests run the filter script in node against a stand-in DOM.
@@ -114,32 +88,40 @@ def environment():
                       autoescape=select_autoescape(["html", "j2"], default_for_string=True, default=True),
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["inline_code"] = inline_code
+    env.filters["capital"] = capital
     return env
 
 
 def render_html(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
     """`max_findings` is ignored: the page is for reading every finding (filters narrow it down)."""
     context = context or ReportContext()
-    words = WORDS.get(lang, WORDS["en"])
-    page = Page(report, context, lang, words)
+    page = Page(report, context, lang)
     return environment().get_template("report.html.j2").render(
-        page=page, words=words, script=Markup(SCRIPT), version=__version__,
+        page=page, t=page.t, lang=language(lang), script=Markup(SCRIPT), version=__version__,
         suppressed=Markup(suppressed_section(report, lang)))  # escaped where it is built (render/suppressed.py)
 
 
 class Page:
     """What the template shows, computed once from the report and the context."""
 
-    def __init__(self, report: Report, context: ReportContext, lang: str, words: dict):
-        self.report, self.context, self.lang, self.words = report, context, lang, words
-        self.severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
+    def __init__(self, report: Report, context: ReportContext, lang: str):
+        self.report, self.context, self.lang = report, context, lang
+        self.severity_word = {s.label: severity(s.label, lang) for s in SEVERITIES}
         self.cards = self.build_cards()
+
+    def t(self, key: str, **values) -> str:
+        """A text of the message catalogue in the page's language (the template's words)."""
+        return tr(key, self.lang, **values)
+
+    def kind_word(self, kind: str) -> str:
+        return capital(self.t(KIND_IDS.get(kind, "kind.resource")))
 
     # ------------------------------------------------------------------ header
 
     @property
     def verdict(self) -> tuple[str, str]:
-        return ("ok", self.words["conforms"]) if self.report.conforms else ("fail", self.words["not"])
+        return (("ok", capital(self.t("report.conforms"))) if self.report.conforms
+                else ("fail", capital(self.t("report.not_conforms"))))
 
     @property
     def threshold(self) -> str:
@@ -148,9 +130,9 @@ class Page:
     @property
     def counts(self) -> list[tuple[str, int, str]]:
         summary = self.report.summary
-        items = [(s.label, summary[s.label], self.words[s.label]) for s in SEVERITIES]
-        items.append(("resources", len({f.focus for f in self.report.findings}), self.words["resources"]))
-        items.append(("sources", len(self.report.sources), self.words["sources"]))
+        items = [(s.label, summary[s.label], capital(severity(s.label, self.lang, plural=True))) for s in SEVERITIES]
+        items.append(("resources", len({f.focus for f in self.report.findings}), self.t("html.resources")))
+        items.append(("sources", len(self.report.sources), self.t("report.sources")))
         return items
 
     # ------------------------------------------------------------------ what to fix first
@@ -174,8 +156,8 @@ class Page:
             worst[finding.code] = max(worst.get(finding.code, Severity.INFO), finding.severity)
         codes = sorted(by_code, key=lambda c: (-by_code[c], c))
         per_rule = [(code, by_code[code], worst[code].label) for code in codes[:TOP_RULES]]
-        return [{"name": "severity", "title": self.words["by_severity"], "rows": bars(per_severity), "more": 0},
-                {"name": "rule", "title": self.words["by_rule"], "rows": bars(per_rule),
+        return [{"name": "severity", "title": self.t("html.by_severity"), "rows": bars(per_severity), "more": 0},
+                {"name": "rule", "title": self.t("html.by_rule"), "rows": bars(per_rule),
                  "more": len(codes) - len(per_rule)}]
 
     # ------------------------------------------------------------------ filters
@@ -186,7 +168,7 @@ class Page:
         graph = self.context.graph
         domains = sorted({d for card in self.cards for d in domains_of(graph, card["resource"], self.context.domain)})
         return {"severities": [(s.label, self.severity_word[s.label]) for s in SEVERITIES],
-                "profiles": [(p, self.words.get("profile:" + p, p)) for p in profiles],
+                "profiles": [(p, self.t(PROFILE_IDS[p]) if p in PROFILE_IDS else p) for p in profiles],
                 "domains": [(d, d) for d in domains]}
 
     # ------------------------------------------------------------------ cards
@@ -218,7 +200,7 @@ class Page:
         worst = max((f.severity for f in findings), default=None)
         return {
             "resource": resource,
-            "kind": self.words.get(kind, self.words[""]),
+            "kind": self.kind_word(kind),
             "title": title or (self.about_text(resource, None) if resource.startswith("_:") else resource),
             "show_iri": bool(title) or resource.startswith("_:"),
             "worst": worst.label if worst else "",
@@ -261,15 +243,15 @@ class Page:
             return label
         reached = relation_to(graph, focus)
         if reached is None or depth > 3:
-            return self.words[""].lower()
+            return self.t("kind.resource")
         subject, predicate = reached
-        names = RELATION_WORDS.get(predicate)
-        what = f"{names[1] if self.lang == 'sv' else names[0]} ({short(predicate)})" if names else short(predicate)
+        what = (f"{self.t(RELATION_IDS[predicate])} ({short(predicate)})" if predicate in RELATION_IDS
+                else short(predicate))
         if subject == resource:
-            return self.words["its"].format(what=what)
+            return self.t("html.its", what=what)
         whom = label_of(graph, subject, self.lang) or (self.about_text(subject, resource, depth + 1)
                                                        if subject.startswith("_:") else subject)
-        return self.words["of"].format(what=what, whom=whom)
+        return self.t("html.of", what=what, whom=whom)
 
     def score(self, resource: str) -> dict | None:
         scores = self.context.scores
@@ -278,18 +260,16 @@ class Page:
         entry = scores.of(resource)
         if entry is None or entry.total is None:
             return None
-        from ..validation.score import CHECKS, DIMENSION_WORDS, DIMENSIONS, MAX_POINTS, RATING_WORDS, number
+        from ..validation.score import CHECKS, DIMENSIONS, MAX_POINTS, dimension_word, number, rating_word
 
-        ratings = RATING_WORDS.get(self.lang, RATING_WORDS["en"])
-        found = {"total": number(entry.total), "max": MAX_POINTS, "rating": ratings[entry.rating],
+        found = {"total": number(entry.total), "max": MAX_POINTS, "rating": rating_word(entry.rating, self.lang),
                  "rating_key": entry.rating, "dimensions": [], "missing": [], "mean": ""}
         if hasattr(entry, "dimension"):
-            names = DIMENSION_WORDS.get(self.lang, DIMENSION_WORDS["en"])
-            found["dimensions"] = [(names[d], number(entry.dimension(d)[0]), entry.dimension(d)[1])
+            found["dimensions"] = [(dimension_word(d, self.lang), number(entry.dimension(d)[0]), entry.dimension(d)[1])
                                    for d in DIMENSIONS]
             found["missing"] = [c.label(self.lang) for c in CHECKS if entry.points[c.key] < c.points]
         else:
-            found["mean"] = self.words["mean"].format(n=len(entry.datasets))
+            found["mean"] = self.t("score.mean", n=len(entry.datasets))
         return found
 
     # ------------------------------------------------------------------ footer sections
@@ -299,11 +279,10 @@ class Page:
         scores = self.context.scores
         if scores is None or not scores.catalogs:
             return []
-        from ..validation.score import MAX_POINTS, RATING_WORDS, number
+        from ..validation.score import MAX_POINTS, number, rating_word
 
-        ratings = RATING_WORDS.get(self.lang, RATING_WORDS["en"])
         return [{"title": c.title or c.resource, "total": f"{number(c.total)}/{MAX_POINTS}",
-                 "rating": ratings[c.rating], "mean": self.words["mean"].format(n=len(c.datasets))}
+                 "rating": rating_word(c.rating, self.lang), "mean": self.t("score.mean", n=len(c.datasets))}
                 for c in scores.catalogs if c.total is not None]
 
     @property

@@ -13,8 +13,8 @@ import re
 from collections import defaultdict
 from xml.etree import ElementTree as ET
 
-from .formats import SEVERITY_WORD
 from .context import ReportContext, card_resources, term_of
+from ..messages import severity, tr
 from ..report import Report, Severity
 
 NO_SOURCE = "ena-grunddata"
@@ -89,13 +89,12 @@ def add_case(suite, source, focus, code, found, report: Report, lang: str, conte
 
 
 def describe(finding, lang: str, context: ReportContext) -> str:
-    words = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
     where = f"{finding.source}:{context.line_of(finding)}" if finding.source and finding.line else ""
-    parts = [words[finding.severity.label], finding.path or "", finding.message(lang)]
+    parts = [severity(finding.severity.label, lang), finding.path or "", finding.message(lang)]
     if finding.value is not None:
         parts.append(f"[{finding.value}]")
     if finding.cause:
-        parts.append(f"(caused by {finding.caused_by}: fix that first)")
+        parts.append(tr("junit.caused_by", lang, code=finding.caused_by))
     if where:
         parts.append(f"({where})")
     return " ".join(p for p in parts if p)

@@ -5,138 +5,118 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .formats import SEVERITY_WORD, short
+from .formats import short
 from .context import ReportContext
 from ..errors import terminal_text
+from ..messages import capital, severity, tr
 from ..report import Report
 
 DEFAULT_MAX_ROWS = 50  # a PR comment stays readable; counts above the table are always exact
 TOP_RULES = 10
 
-WORDS = {
-    "en": {"title": "ena-grunddata validation", "conforms": "conforms", "not": "does not conform",
-           "fail_on": "fail-on", "violation": "Violations", "warning": "Warnings", "info": "Infos",
-           "resources": "Resources", "sources": "Sources", "top": "Top rules", "rule": "Rule",
-           "severity": "Severity", "count": "Count", "message": "Message", "findings": "Findings",
-           "resource": "Resource", "property": "Property", "where": "Where", "more": "more",
-           "none": "No findings.", "score": "Quality score", "dataset": "Dataset", "points": "Points",
-           "rating": "Rating", "catalog": "catalog", "fix_first": "Fix these first",
-           "explains": "explains {n} more findings", "explains_one": "explains one more finding",
-           "caused_by": "caused by"},
-    "sv": {"title": "ena-grunddata validering", "conforms": "uppfyller kraven", "not": "uppfyller inte kraven",
-           "fail_on": "gräns", "violation": "Fel", "warning": "Varningar", "info": "Upplysningar",
-           "resources": "Resurser", "sources": "Källor", "top": "Vanligaste reglerna", "rule": "Regel",
-           "severity": "Allvarlighet", "count": "Antal", "message": "Meddelande", "findings": "Anmärkningar",
-           "resource": "Resurs", "property": "Egenskap", "where": "Var", "more": "till",
-           "none": "Inga anmärkningar.", "score": "Kvalitetspoäng", "dataset": "Datamängd", "points": "Poäng",
-           "rating": "Betyg", "catalog": "katalog", "fix_first": "Rätta detta först",
-           "explains": "förklarar {n} anmärkningar till", "explains_one": "förklarar en anmärkning till",
-           "caused_by": "orsakas av"},
-}
-
-
 def render_markdown(report: Report, *, lang: str = "en", max_findings: int | None = None,
                     context: ReportContext | None = None) -> str:
     context = context or ReportContext()
-    words = WORDS.get(lang, WORDS["en"])
-    lines = [heading(report, lang, words), "", *counts_table(report, words), ""]
+    lines = [heading(report, lang), "", *counts_table(report, lang), ""]
     if not report.findings:
-        lines += [words["none"], ""]
+        lines += [tr("report.no_findings", lang), ""]
     else:
-        lines += fix_first(report, lang, words)
-        lines += top_rules(report, lang, words) + [""]
-        lines += findings_table(report, lang, words, context,
-                                DEFAULT_MAX_ROWS if max_findings is None else max_findings)
+        lines += fix_first(report, lang)
+        lines += top_rules(report, lang) + [""]
+        lines += findings_table(report, lang, context, DEFAULT_MAX_ROWS if max_findings is None else max_findings)
     from .suppressed import markdown_lines
 
     lines += markdown_lines(report, lang, cell)
     if context.scores is not None:
-        lines += score_table(context.scores, lang, words)
+        lines += score_table(context.scores, lang)
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
-def heading(report: Report, lang: str, words: dict) -> str:
+def heading(report: Report, lang: str) -> str:
     mark = "✅" if report.conforms else "❌"
-    verdict = words["conforms"] if report.conforms else words["not"]
-    threshold = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])[report.fail_on.label]
-    return f"### {mark} {words['title']}: {verdict} ({words['fail_on']}: {threshold})"
+    verdict = tr("report.conforms" if report.conforms else "report.not_conforms", lang)
+    threshold = severity(report.fail_on.label, lang)
+    return f"### {mark} {tr('markdown.title', lang)}: {verdict} ({tr('report.fail_on', lang)}: {threshold})"
 
 
-def counts_table(report: Report, words: dict) -> list[str]:
+def counts_table(report: Report, lang: str) -> list[str]:
     counts = report.summary
     resources = len({f.focus for f in report.findings})
-    return [f"| {words['violation']} | {words['warning']} | {words['info']} | {words['resources']} | "
-            f"{words['sources']} |",
+    severities = " | ".join(capital(severity(key, lang, plural=True)) for key in ("violation", "warning", "info"))
+    return [f"| {severities} | {tr('report.resources', lang)} | {tr('report.sources', lang)} |",
             "|---:|---:|---:|---:|---:|",
             f"| {counts['violation']} | {counts['warning']} | {counts['info']} | {resources} | "
             f"{len(report.sources)} |"]
 
 
-def fix_first(report: Report, lang: str, words: dict) -> list[str]:
+def fix_first(report: Report, lang: str) -> list[str]:
     """The findings that explain others, each with how many it explains: what to fix first."""
     roots = [(root, consequences) for root, consequences in report.roots() if consequences]
     if not roots:
         return []
-    lines = [f"**{words['fix_first']}**", ""]
+    lines = [f"**{tr('report.fix_first', lang)}**", ""]
     for root, consequences in roots:
         where = f" ({cell(root.source)}:{root.line})" if root.source and root.line else ""
-        lines.append(f"- `{root.code}` {cell(root.message(lang))}{where} — "
-                     f"{words['explains_one' if len(consequences) == 1 else 'explains'].format(n=len(consequences))}")
+        explains = (tr("report.explains_one", lang) if len(consequences) == 1
+                    else tr("report.explains", lang, n=len(consequences)))
+        lines.append(f"- `{root.code}` {cell(root.message(lang))}{where} — {explains}")
     return lines + [""]
 
 
-def top_rules(report: Report, lang: str, words: dict) -> list[str]:
-    severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
+def top_rules(report: Report, lang: str) -> list[str]:
     counted = Counter(f.code for f in report.findings)
     first = {}
     for finding in report.findings:
         first.setdefault(finding.code, finding)
     causes = {f.code for f in report.causes}
     order = sorted(counted, key=lambda code: (code not in causes, -first[code].severity, -counted[code], code))
-    lines = [f"**{words['top']}**", "", f"| {words['rule']} | {words['severity']} | {words['count']} | "
-             f"{words['message']} |", "|---|---|---:|---|"]
+    lines = [f"**{tr('markdown.top', lang)}**", "", f"| {tr('report.rule', lang)} | {tr('report.severity', lang)} | "
+             f"{tr('markdown.count', lang)} | {tr('markdown.message', lang)} |", "|---|---|---:|---|"]
     for code in order[:TOP_RULES]:
-        lines.append(f"| `{code}` | {severity_word[first[code].severity.label]} | {counted[code]} | "
+        lines.append(f"| `{code}` | {severity(first[code].severity.label, lang)} | {counted[code]} | "
                      f"{cell(first[code].message(lang))} |")
     if len(order) > TOP_RULES:
-        lines.append(f"| … {len(order) - TOP_RULES} {words['more']} | | | |")
+        lines.append(f"| … {len(order) - TOP_RULES} {tr('markdown.more', lang)} | | | |")
     return lines
 
 
-def findings_table(report: Report, lang: str, words: dict, context: ReportContext, cap: int) -> list[str]:
-    severity_word = SEVERITY_WORD.get(lang, SEVERITY_WORD["en"])
+def findings_table(report: Report, lang: str, context: ReportContext, cap: int) -> list[str]:
     ordered = report.findings  # causes first, each followed by what it explains; then by resource and severity
     shown = ordered[:cap]
-    lines = [f"<details><summary>{words['findings']} ({len(shown)}/{len(ordered)})</summary>", "",
-             f"| {words['severity']} | {words['resource']} | {words['property']} | {words['message']} | "
-             f"{words['rule']} | {words['where']} |", "|---|---|---|---|---|---|"]
+    caused_by = tr("markdown.caused_by", lang)
+    lines = [f"<details><summary>{tr('markdown.findings', lang)} ({len(shown)}/{len(ordered)})</summary>", "",
+             f"| {tr('report.severity', lang)} | {capital(tr('kind.resource', lang))} | "
+             f"{tr('markdown.property', lang)} | {tr('markdown.message', lang)} | {tr('report.rule', lang)} | "
+             f"{tr('report.where', lang)} |", "|---|---|---|---|---|---|"]
     for finding in shown:
         line = context.line_of(finding)
         where = f"{finding.source}:{line}" if finding.source and line else (finding.source or "")
         mark = "↳ " if finding.cause else ""
-        because = f" ({words['caused_by']} `{finding.caused_by}`)" if finding.cause else ""
-        lines.append(f"| {mark}{severity_word[finding.severity.label]} | {cell(finding.focus)} | "
+        because = f" ({caused_by} `{finding.caused_by}`)" if finding.cause else ""
+        lines.append(f"| {mark}{severity(finding.severity.label, lang)} | {cell(finding.focus)} | "
                      f"{cell(finding.key_name or short(finding.path))} "
                      f"| {cell(finding.message(lang))}{because} | `{finding.code}` | {cell(where)} |")
     if len(ordered) > len(shown):
         lines.append("")
-        lines.append(f"… {len(ordered) - len(shown)} {words['more']}")
+        lines.append(f"… {len(ordered) - len(shown)} {tr('markdown.more', lang)}")
     lines += ["", "</details>", ""]
     return lines
 
 
-def score_table(scores, lang: str, words: dict) -> list[str]:
-    from ..validation.score import MAX_POINTS, RATING_WORDS, number
+def score_table(scores, lang: str) -> list[str]:
+    from ..validation.score import MAX_POINTS, number, rating_word
 
-    ratings = RATING_WORDS.get(lang, RATING_WORDS["en"])
-    lines = [f"**{words['score']}** (max {MAX_POINTS})", "",
-             f"| {words['dataset']} | {words['points']} | {words['rating']} |", "|---|---:|---|"]
+    lines = [f"**{tr('score.title', lang)}** (max {MAX_POINTS})", "",
+             f"| {capital(tr('kind.dataset', lang))} | {tr('score.points', lang)} | {tr('score.rating', lang)} |",
+             "|---|---:|---|"]
     for entry in scores.datasets:
-        lines.append(f"| {cell(entry.title or entry.resource)} | {number(entry.total)} | {ratings[entry.rating]} |")
+        lines.append(f"| {cell(entry.title or entry.resource)} | {number(entry.total)} | "
+                     f"{rating_word(entry.rating, lang)} |")
+    catalog_word = tr("kind.catalog", lang)
     for catalog in scores.catalogs:
         if catalog.total is not None:
-            lines.append(f"| {words['catalog']}: {cell(catalog.title or catalog.resource)} | "
-                         f"{number(catalog.total)} | {ratings[catalog.rating]} |")
+            lines.append(f"| {catalog_word}: {cell(catalog.title or catalog.resource)} | "
+                         f"{number(catalog.total)} | {rating_word(catalog.rating, lang)} |")
     return lines + [""]
 
 

@@ -8,22 +8,15 @@ from __future__ import annotations
 
 from html import escape
 
+from ..messages import capital, tr
 from ..report import Finding, Report
 
-WORDS = {
-    "en": {"title": "Suppressed (not counted)", "baseline": "{n} finding(s) known from the baseline are not shown",
-           "gone": "{n} finding(s) of the baseline are gone (fixed)", "rule": "Rule", "resource": "Resource",
-           "where": "Where", "reason": "Reason", "comment": "comment", "config": "configuration",
-           "baseline_kind": "baseline"},
-    "sv": {"title": "Undantagna (räknas inte)", "baseline": "{n} anmärkning(ar) som finns i baslinjen visas inte",
-           "gone": "{n} anmärkning(ar) i baslinjen finns inte längre (åtgärdade)", "rule": "Regel",
-           "resource": "Resurs", "where": "Plats", "reason": "Motivering", "comment": "kommentar",
-           "config": "konfiguration", "baseline_kind": "baslinje"},
-}
+KIND_IDS = {"comment": "suppressed.by.comment", "config": "suppressed.by.config", "baseline": "suppressed.by.baseline"}
 
 
-def words_for(lang: str) -> dict:
-    return WORDS.get(lang, WORDS["en"])
+def kind_word(finding: Finding, lang: str) -> str:
+    """What suppressed the finding, in words: comment, configuration or baseline."""
+    return tr(KIND_IDS[finding.suppressed_by], lang)
 
 
 def listed(report: Report) -> list[Finding]:
@@ -41,56 +34,56 @@ def where(finding: Finding) -> str:
 
 
 def text_lines(report: Report, lang: str) -> list[str]:
-    words = words_for(lang)
     lines = []
     if listed(report):
-        lines.append(f"{words['title']}:")
+        lines.append(f"{tr('suppressed.title', lang)}:")
         for finding in listed(report):
             place = f"  ({where(finding)})" if where(finding) else ""
             lines.append(f"  {finding.code}  {finding.focus}{place}")
-            lines.append(f"    {words[finding.suppressed_by]}: {finding.suppressed}")
+            lines.append(f"    {kind_word(finding, lang)}: {finding.suppressed}")
     if baselined(report):
-        lines.append(words["baseline"].format(n=baselined(report)))
+        lines.append(tr("suppressed.baseline", lang, n=baselined(report)))
     if report.baseline_gone:
-        lines.append(words["gone"].format(n=len(report.baseline_gone)))
+        lines.append(tr("suppressed.gone", lang, n=len(report.baseline_gone)))
     return lines + [""] if lines else []
 
 
+def headers(lang: str) -> tuple[str, ...]:
+    return (tr("report.rule", lang), capital(tr("kind.resource", lang)), tr("report.where", lang),
+            tr("suppressed.reason", lang))
+
+
 def markdown_lines(report: Report, lang: str, cell) -> list[str]:
-    words = words_for(lang)
     lines = []
     if listed(report):
-        lines += [f"<details><summary>{words['title']} ({len(listed(report))})</summary>", "",
-                  f"| {words['rule']} | {words['resource']} | {words['where']} | {words['reason']} |",
-                  "|---|---|---|---|"]
+        lines += [f"<details><summary>{tr('suppressed.title', lang)} ({len(listed(report))})</summary>", "",
+                  "| " + " | ".join(headers(lang)) + " |", "|---|---|---|---|"]
         for finding in listed(report):
             lines.append(f"| `{finding.code}` | {cell(finding.focus)} | {cell(where(finding))} | "
-                         f"{cell(words[finding.suppressed_by] + ': ' + (finding.suppressed or ''))} |")
+                         f"{cell(kind_word(finding, lang) + ': ' + (finding.suppressed or ''))} |")
         lines += ["", "</details>", ""]
     if baselined(report):
-        lines += [words["baseline"].format(n=baselined(report)), ""]
+        lines += [tr("suppressed.baseline", lang, n=baselined(report)), ""]
     if report.baseline_gone:
-        lines += [words["gone"].format(n=len(report.baseline_gone)), ""]
+        lines += [tr("suppressed.gone", lang, n=len(report.baseline_gone)), ""]
     return lines
 
 
 def html_section(report: Report, lang: str) -> str:
-    words = words_for(lang)
     if not report.suppressed and not report.baseline_gone:
         return ""
-    parts = ['<section class="suppressed">', f"<h2>{escape(words['title'])}</h2>"]
+    parts = ['<section class="suppressed">', f"<h2>{escape(tr('suppressed.title', lang))}</h2>"]
     if listed(report):
-        parts.append(f"<table><tr><th>{escape(words['rule'])}</th><th>{escape(words['resource'])}</th>"
-                     f"<th>{escape(words['where'])}</th><th>{escape(words['reason'])}</th></tr>")
+        parts.append("<table><tr>" + "".join(f"<th>{escape(header)}</th>" for header in headers(lang)) + "</tr>")
         for finding in listed(report):
             parts.append(f"<tr><td><code>{escape(finding.code)}</code></td><td><code>{escape(finding.focus)}</code>"
-                         f"</td><td>{escape(where(finding))}</td><td>{escape(words[finding.suppressed_by])}: "
+                         f"</td><td>{escape(where(finding))}</td><td>{escape(kind_word(finding, lang))}: "
                          f"{escape(finding.suppressed or '')}</td></tr>")
         parts.append("</table>")
     if baselined(report):
-        parts.append(f"<p>{escape(words['baseline'].format(n=baselined(report)))}</p>")
+        parts.append(f"<p>{escape(tr('suppressed.baseline', lang, n=baselined(report)))}</p>")
     if report.baseline_gone:
-        parts.append(f"<p>{escape(words['gone'].format(n=len(report.baseline_gone)))}</p>")
+        parts.append(f"<p>{escape(tr('suppressed.gone', lang, n=len(report.baseline_gone)))}</p>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -101,7 +94,6 @@ def junit_suite(root, report: Report, lang: str, context, classname) -> int:
 
     if not report.suppressed:
         return 0
-    words = words_for(lang)
     suite = ET.SubElement(root, "testsuite", name="ena-grunddata suppressed", tests=str(len(report.suppressed)),
                           failures="0", errors="0", skipped=str(len(report.suppressed)))
     for finding in report.suppressed:
@@ -112,7 +104,7 @@ def junit_suite(root, report: Report, lang: str, context, classname) -> int:
             case.set("file", uri)
         if finding.line:
             case.set("line", str(finding.line))
-        ET.SubElement(case, "skipped", message=f"{words[finding.suppressed_by]}: {finding.suppressed}")
+        ET.SubElement(case, "skipped", message=f"{kind_word(finding, lang)}: {finding.suppressed}")
     return len(report.suppressed)
 
 

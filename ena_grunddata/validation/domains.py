@@ -16,7 +16,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDFS, SKOS
 
 from .. import resources
+from ..messages import tr
 from ..namespaces import ENA, GRUNDDATA_SCHEME
+from ..text import pick
 from ..load.vocabularies import resolve_domain  # noqa: F401  (re-exported)
 from .profiles import builtin_vocabularies, load_vocabularies
 
@@ -38,7 +40,7 @@ class Agency:
         return match.group(1) if match else None
 
     def name(self, lang: str = "en") -> str:
-        return _pick(self.names, lang) or self.iri
+        return pick(self.names, lang) or self.iri
 
     def to_dict(self) -> dict:
         return {"iri": self.iri, "organisation_number": self.organisation_number, "name": dict(self.names)}
@@ -62,7 +64,7 @@ class Domain:
     rules: int
 
     def label(self, lang: str = "en") -> str:
-        return _pick(self.labels, lang) or self.slug
+        return pick(self.labels, lang) or self.slug
 
     def to_dict(self) -> dict:
         return {
@@ -104,7 +106,7 @@ def _domain(graph: Graph, concept: URIRef, rules: int) -> Domain:
         iri=str(concept),
         labels=_texts(graph, concept, SKOS.prefLabel),
         attestation=_text(graph.value(concept, ENA.attestation)),
-        note=_pick(_texts(graph, concept, RDFS.comment), "en") or None,
+        note=pick(_texts(graph, concept, RDFS.comment), "en"),
         agency=agency,
         role=_texts(graph, role, SKOS.prefLabel) if role is not None else {},
         producers=producers,
@@ -129,8 +131,8 @@ def guidance(lang: str = "en") -> list[str]:
     items = sorted(graph.subjects(SKOS.inScheme, GUIDANCE_SCHEME), key=lambda c: str(graph.value(c, SKOS.notation)))
     lines = []
     for item in items:
-        label = _pick(_texts(graph, item, SKOS.prefLabel), lang)
-        question = _pick(_texts(graph, item, SKOS.definition), lang)
+        label = pick(_texts(graph, item, SKOS.prefLabel), lang)
+        question = pick(_texts(graph, item, SKOS.definition), lang) or ""
         lines.append(f"{label}: {question}" if label else question)
     return lines
 
@@ -148,53 +150,38 @@ def luhn_ok(number: str) -> bool:
 
 def render_text(domains: list[Domain], lang: str = "en") -> str:
     """The human listing for `ena-grunddata domains`."""
-    words = _WORDS.get(lang, _WORDS["en"])
     lines = []
     for domain in domains:
-        lines.append(f"{domain.slug}: {domain.label(lang)}  [{words.get(domain.attestation, domain.attestation or '?')}]")
-        lines.append(f"  {words['concept']}: {domain.iri}")
+        attestation = (tr(ATTESTATION_IDS[domain.attestation], lang) if domain.attestation in ATTESTATION_IDS
+                       else domain.attestation or "?")
+        lines.append(f"{domain.slug}: {domain.label(lang)}  [{attestation}]")
+        lines.append(f"  {tr('domains.concept', lang)}: {domain.iri}")
         if domain.agency:
-            role = _pick(domain.role, lang)
+            role = pick(domain.role, lang)
             agency = f"{domain.agency.name(lang)} <{domain.agency.iri}>"
-            lines.append(f"  {words['agency']}: {agency}" + (f" ({role})" if role else ""))
+            lines.append(f"  {tr('domains.agency', lang)}: {agency}" + (f" ({role})" if role else ""))
         else:
-            lines.append(f"  {words['agency']}: -")
+            lines.append(f"  {tr('domains.agency', lang)}: -")
         producers = ", ".join(f"{p.name(lang)} <{p.iri}>" for p in domain.producers) or "-"
-        lines.append(f"  {words['producers']}: {producers}")
-        lines.append(f"  {words['theme']}: {domain.suggested_theme or '-'}")
-        lines.append(f"  {words['hvd']}: {domain.hvd_category or '-'}")
-        lines.append(f"  {words['rules']}: {domain.rules}")
+        lines.append(f"  {tr('domains.producers', lang)}: {producers}")
+        lines.append(f"  {tr('domains.theme', lang)}: {domain.suggested_theme or '-'}")
+        lines.append(f"  {tr('domains.hvd', lang)}: {domain.hvd_category or '-'}")
+        lines.append(f"  {tr('domains.rules', lang)}: {domain.rules}")
         lines.append("")
-    lines.append(words["summary"].format(count=len(domains)))
+    lines.append(tr("domains.summary", lang, count=len(domains)))
     return "\n".join(lines) + "\n"
 
 
-_WORDS = {
-    "en": {"attested": "attested", "provisional": "provisional concept IRI", "concept": "concept",
-           "agency": "responsible agency", "producers": "registered producers", "theme": "suggested EU theme",
-           "hvd": "related HVD category", "rules": "grunddata rules (on top of DCAT-AP-SE)",
-           "summary": "{count} base-data domains"},
-    "sv": {"attested": "belagd", "provisional": "preliminär begrepps-IRI", "concept": "begrepp",
-           "agency": "ansvarig myndighet", "producers": "registrerade producenter", "theme": "föreslaget EU-tema",
-           "hvd": "närliggande HVD-kategori", "rules": "grunddataregler (utöver DCAT-AP-SE)",
-           "summary": "{count} grunddatadomäner"},
-}
+ATTESTATION_IDS = {"attested": "domains.attested", "provisional": "domains.provisional"}
 
 
 def _texts(graph: Graph, subject, predicate) -> dict:
-    """Literal values by language tag ('' for untagged); the first value of each language wins."""
+    """Literal values by language tag ('' for untagged); the first of each language in sorted order wins."""
     values = {}
-    for value in graph.objects(subject, predicate):
+    for value in sorted(graph.objects(subject, predicate), key=str):
         if isinstance(value, Literal):
             values.setdefault(value.language or "", str(value))
     return dict(sorted(values.items()))
-
-
-def _pick(texts: dict, lang: str) -> str:
-    for choice in (lang, "en", "sv", ""):
-        if texts.get(choice):
-            return texts[choice]
-    return next(iter(texts.values()), "")
 
 
 def _text(term) -> str | None:

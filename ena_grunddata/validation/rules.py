@@ -17,6 +17,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from .. import resources
 from ..namespaces import ENA, bind_prefixes
+from ..text import pick
 
 SEVERITIES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 TARGET_PREDICATES = {SH.targetClass, SH.targetObjectsOf, SH.targetSubjectsOf, SH.targetNode, SH.target}
@@ -60,8 +61,8 @@ class Describer:
 
     def scheme(self, scheme) -> str:
         count = len(set(self.vocabularies.subjects(SKOS.inScheme, scheme)))
-        labels = {label.language: str(label) for label in self.vocabularies.objects(scheme, SKOS.prefLabel)}
-        return f"{labels.get('en') or self.name(scheme)} ({count} values, vocabularies/)"
+        label = pick(self.vocabularies.objects(scheme, SKOS.prefLabel), "en")
+        return f"{label or self.name(scheme)} ({count} values, vocabularies/)"
 
     def applies_to(self, shape) -> str:
         """The label of the node shape that holds the rule, or of a labelled node shape with the same targets."""
@@ -81,8 +82,7 @@ class Describer:
         return self._labelled
 
     def label(self, node):
-        labels = {getattr(label, "language", None): label for label in self.graph.objects(node, RDFS.label)}
-        return labels.get("en", labels.get(None, next(iter(labels.values()), None)))
+        return pick(self.graph.objects(node, RDFS.label), "en")
 
     def targets(self, shape) -> str:
         parts = [self.name(c) for c in self.graph.objects(shape, SH.targetClass)]

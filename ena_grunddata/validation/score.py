@@ -14,22 +14,29 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
+from ..messages import tr
 from ..namespaces import DCAT, DCTERMS
 from ..report import Report, Severity
+from ..text import pick
 
 DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability", "contextuality")
-DIMENSION_WORDS = {
-    "en": {"findability": "findability", "accessibility": "accessibility", "interoperability": "interoperability",
-           "reusability": "reusability", "contextuality": "contextuality"},
-    "sv": {"findability": "sökbarhet", "accessibility": "åtkomlighet", "interoperability": "interoperabilitet",
-           "reusability": "återanvändbarhet", "contextuality": "sammanhang"},
-}
 RATINGS = ((351, "excellent"), (221, "good"), (121, "sufficient"), (0, "bad"))  # MQA's bands over 405 points
 # Conformance weighs in: a dataset that violates the profiles is at most "sufficient", whatever its points (the
 # MQA treats DCAT-AP compliance the same way), so a report never calls a dataset with violations "good".
 CAP_WITH_VIOLATIONS = "sufficient"
-RATING_WORDS = {"en": {"excellent": "excellent", "good": "good", "sufficient": "sufficient", "bad": "bad"},
-                "sv": {"excellent": "utmärkt", "good": "bra", "sufficient": "tillräcklig", "bad": "dålig"}}
+DIMENSION_IDS = {"findability": "score.dimension.findability", "accessibility": "score.dimension.accessibility",
+                 "interoperability": "score.dimension.interoperability", "reusability": "score.dimension.reusability",
+                 "contextuality": "score.dimension.contextuality"}
+RATING_IDS = {"excellent": "score.rating.excellent", "good": "score.rating.good",
+              "sufficient": "score.rating.sufficient", "bad": "score.rating.bad"}
+
+
+def dimension_word(dimension: str, lang: str) -> str:
+    return tr(DIMENSION_IDS[dimension], lang)
+
+
+def rating_word(rating: str, lang: str) -> str:
+    return tr(RATING_IDS[rating], lang)
 
 
 @dataclass(frozen=True)
@@ -38,56 +45,35 @@ class Check:
     dimension: str
     points: int
     level: str  # "dataset" or "distribution"
-    labels: dict
+    label_id: str  # its words in the message catalogue
 
     def label(self, lang: str) -> str:
-        return self.labels.get(lang) or self.labels["en"]
+        return tr(self.label_id, lang)
 
 
-def _check(key, dimension, points, level, en, sv) -> Check:
-    return Check(key, dimension, points, level, {"en": en, "sv": sv})
-
-
-CHECKS = (
-    _check("keyword", "findability", 30, "dataset", "keywords (dcat:keyword)", "nyckelord (dcat:keyword)"),
-    _check("theme", "findability", 30, "dataset", "themes (dcat:theme)", "teman (dcat:theme)"),
-    _check("spatial", "findability", 20, "dataset", "spatial coverage (dcterms:spatial)",
-           "geografiskt område (dcterms:spatial)"),
-    _check("temporal", "findability", 20, "dataset", "temporal coverage (dcterms:temporal)",
-           "tidsperiod (dcterms:temporal)"),
-    _check("access_url", "accessibility", 50, "distribution", "access URL (dcat:accessURL)",
-           "åtkomstadress (dcat:accessURL)"),
-    _check("download_url", "accessibility", 50, "distribution", "download URL (dcat:downloadURL)",
-           "nedladdningsadress (dcat:downloadURL)"),
-    _check("format", "interoperability", 20, "distribution", "format (dcterms:format)", "format (dcterms:format)"),
-    _check("media_type", "interoperability", 10, "distribution", "media type (dcat:mediaType)",
-           "medietyp (dcat:mediaType)"),
-    _check("format_vocabulary", "interoperability", 10, "distribution", "format or media type from a vocabulary",
-           "format eller medietyp från ett vokabulär"),
-    _check("non_proprietary", "interoperability", 20, "distribution", "non-proprietary format",
-           "öppet (icke-proprietärt) format"),
-    _check("machine_readable", "interoperability", 20, "distribution", "machine-readable format",
-           "maskinläsbart format"),
-    _check("conformity", "interoperability", 30, "dataset", "no violations of the profiles",
-           "inga fel mot profilerna"),
-    _check("license", "reusability", 20, "distribution", "licence (dcterms:license)", "licens (dcterms:license)"),
-    _check("license_vocabulary", "reusability", 10, "distribution", "licence from a vocabulary",
-           "licens från ett vokabulär"),
-    _check("access_rights", "reusability", 10, "dataset", "access rights (dcterms:accessRights)",
-           "åtkomsträttigheter (dcterms:accessRights)"),
-    _check("access_rights_vocabulary", "reusability", 5, "dataset", "access rights from a vocabulary",
-           "åtkomsträttigheter från ett vokabulär"),
-    _check("contact_point", "reusability", 20, "dataset", "contact point (dcat:contactPoint)",
-           "kontaktuppgift (dcat:contactPoint)"),
-    _check("publisher", "reusability", 10, "dataset", "publisher (dcterms:publisher)",
-           "utgivare (dcterms:publisher)"),
-    _check("rights", "contextuality", 5, "distribution", "rights (dcterms:rights)", "rättigheter (dcterms:rights)"),
-    _check("byte_size", "contextuality", 5, "distribution", "file size (dcat:byteSize)",
-           "filstorlek (dcat:byteSize)"),
-    _check("issued", "contextuality", 5, "dataset", "release date (dcterms:issued)",
-           "utgivningsdatum (dcterms:issued)"),
-    _check("modified", "contextuality", 5, "dataset", "modification date (dcterms:modified)",
-           "ändringsdatum (dcterms:modified)"),
+CHECKS = (  # docs/quality-score.md is this table
+    Check("keyword", "findability", 30, "dataset", "score.check.keyword"),
+    Check("theme", "findability", 30, "dataset", "score.check.theme"),
+    Check("spatial", "findability", 20, "dataset", "score.check.spatial"),
+    Check("temporal", "findability", 20, "dataset", "score.check.temporal"),
+    Check("access_url", "accessibility", 50, "distribution", "score.check.access_url"),
+    Check("download_url", "accessibility", 50, "distribution", "score.check.download_url"),
+    Check("format", "interoperability", 20, "distribution", "score.check.format"),
+    Check("media_type", "interoperability", 10, "distribution", "score.check.media_type"),
+    Check("format_vocabulary", "interoperability", 10, "distribution", "score.check.format_vocabulary"),
+    Check("non_proprietary", "interoperability", 20, "distribution", "score.check.non_proprietary"),
+    Check("machine_readable", "interoperability", 20, "distribution", "score.check.machine_readable"),
+    Check("conformity", "interoperability", 30, "dataset", "score.check.conformity"),
+    Check("license", "reusability", 20, "distribution", "score.check.license"),
+    Check("license_vocabulary", "reusability", 10, "distribution", "score.check.license_vocabulary"),
+    Check("access_rights", "reusability", 10, "dataset", "score.check.access_rights"),
+    Check("access_rights_vocabulary", "reusability", 5, "dataset", "score.check.access_rights_vocabulary"),
+    Check("contact_point", "reusability", 20, "dataset", "score.check.contact_point"),
+    Check("publisher", "reusability", 10, "dataset", "score.check.publisher"),
+    Check("rights", "contextuality", 5, "distribution", "score.check.rights"),
+    Check("byte_size", "contextuality", 5, "distribution", "score.check.byte_size"),
+    Check("issued", "contextuality", 5, "dataset", "score.check.issued"),
+    Check("modified", "contextuality", 5, "dataset", "score.check.modified"),
 )
 MAX_POINTS = sum(c.points for c in CHECKS)  # 405, as in MQA
 DIMENSION_OF = {c.key: c.dimension for c in CHECKS}
@@ -317,48 +303,36 @@ def text_of(term) -> str:
 
 def title(graph: Graph, node, lang: str = "sv") -> str:
     values = [v for v in graph.objects(node, DCTERMS.title) if isinstance(v, Literal)]
-    chosen = next((v for v in values if v.language == lang), values[0] if values else "")
-    return str(chosen)
+    return pick(values, lang) or ""
 
 
 # --------------------------------------------------------------------------------------------- output
-
-WORDS = {
-    "en": {"heading": "Quality score (max {max}, in the spirit of the data.europa.eu MQA; docs/quality-score.md)",
-           "missing": "missing", "catalog": "catalog", "mean": "mean of {n} datasets", "none": "no datasets",
-           "nothing": "No datasets to score."},
-    "sv": {"heading": "Kvalitetspoäng (högst {max}, i andan av data.europa.eu MQA; docs/quality-score.md)",
-           "missing": "saknas", "catalog": "katalog", "mean": "medel av {n} datamängder", "none": "inga datamängder",
-           "nothing": "Inga datamängder att poängsätta."},
-}
-
 
 def number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
 def render_score_text(scores: Scores, lang: str = "en") -> str:
-    words = WORDS.get(lang, WORDS["en"])
-    dimension_words = DIMENSION_WORDS.get(lang, DIMENSION_WORDS["en"])
-    rating_words = RATING_WORDS.get(lang, RATING_WORDS["en"])
-    lines = [words["heading"].format(max=MAX_POINTS)]
+    lines = [tr("score.heading", lang, max=MAX_POINTS)]
     if not scores.datasets:
-        lines.append(words["nothing"])
+        lines.append(tr("score.nothing", lang))
     for entry in scores.datasets:
-        lines.append(f"{entry.resource}  {number(entry.total)}/{MAX_POINTS} {rating_words[entry.rating]}"
+        lines.append(f"{entry.resource}  {number(entry.total)}/{MAX_POINTS} {rating_word(entry.rating, lang)}"
                      + (f"  \"{entry.title}\"" if entry.title else ""))
-        parts = [f"{dimension_words[d]} {number(entry.dimension(d)[0])}/{entry.dimension(d)[1]}" for d in DIMENSIONS]
+        parts = [f"{dimension_word(d, lang)} {number(entry.dimension(d)[0])}/{entry.dimension(d)[1]}"
+                 for d in DIMENSIONS]
         lines.append("  " + " · ".join(parts))
         missing = [f"{c.label(lang)} (-{number(c.points - entry.points[c.key])})" for c in CHECKS
                    if entry.points[c.key] < c.points]
         if missing:
-            lines.append(f"  {words['missing']}: " + ", ".join(missing))
+            lines.append(f"  {tr('score.missing', lang)}: " + ", ".join(missing))
+    catalog_word = tr("kind.catalog", lang)
     for catalog in scores.catalogs:
         if catalog.total is None:
-            lines.append(f"{words['catalog']} {catalog.resource}  {words['none']}")
+            lines.append(f"{catalog_word} {catalog.resource}  {tr('score.no_datasets', lang)}")
         else:
-            lines.append(f"{words['catalog']} {catalog.resource}  {number(catalog.total)}/{MAX_POINTS} "
-                         f"{rating_words[catalog.rating]} ({words['mean'].format(n=len(catalog.datasets))})")
+            lines.append(f"{catalog_word} {catalog.resource}  {number(catalog.total)}/{MAX_POINTS} "
+                         f"{rating_word(catalog.rating, lang)} ({tr('score.mean', lang, n=len(catalog.datasets))})")
     return "\n".join(lines) + "\n"
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from rdflib import URIRef
 
 from ..load import Document, Limits, parse_document, subject_lines
+from ..messages import both
 from ..report import Finding, Severity
 
 MARKER = b"ena-grunddata"
@@ -31,17 +32,8 @@ _DIRECTIVE = re.compile(r"^ignore\s*\[([^\]]*)\]\s*(.*)$")
 _CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 COMMENT_FORMATS = ("turtle", "trig", "ntriples", "nquads", "description")
 
-MESSAGES = {
-    "SUPPRESSION-UNUSED": {
-        "en": "This comment suppresses {code} here, but there is no such finding: remove the comment.",
-        "sv": "Kommentaren undertrycker {code} här, men det finns ingen sådan anmärkning: ta bort kommentaren."},
-    "SUPPRESSION-NO-REASON": {
-        "en": "The suppression of {code} gives no reason: write why the rule does not apply after the bracket.",
-        "sv": "Undantaget för {code} saknar motivering: skriv efter hakparentesen varför regeln inte gäller."},
-    "SUPPRESSION-SYNTAX": {
-        "en": "Cannot read this ena-grunddata comment: write `# ena-grunddata: ignore[CODE] reason`.",
-        "sv": "Kan inte läsa ena-grunddata-kommentaren: skriv `# ena-grunddata: ignore[KOD] motivering`."},
-}
+MESSAGE_IDS = {"SUPPRESSION-UNUSED": "suppression.unused", "SUPPRESSION-NO-REASON": "suppression.no_reason",
+               "SUPPRESSION-SYNTAX": "suppression.syntax"}
 
 
 @dataclass
@@ -163,8 +155,7 @@ def indent(text: str) -> int:
 def problem(code: str, source: str, line: int, resource: str | None, value: str | None,
             suppressed_code: str = "") -> Finding:
     return Finding(code=code, severity=Severity.WARNING, focus=resource or source, value=value,
-                   messages={lang: text.format(code=suppressed_code or value or "") for lang, text in
-                             MESSAGES[code].items()},
+                   messages=both(MESSAGE_IDS[code], code=suppressed_code or value or ""),
                    source=source, line=line)
 
 
