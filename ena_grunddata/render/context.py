@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from .. import resources
 from ..load import Document, is_url
 from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
 from ..report import Finding, Report, Severity
+from ..validation.view import properties
 from ..text import pick
 
 CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
@@ -55,6 +57,7 @@ class ReportContext:
     cwd: str = field(default_factory=os.getcwd)
     _finders: dict = field(default_factory=dict, repr=False)  # source -> LineFinder, built on first use
     _uris: dict = field(default_factory=dict, repr=False)  # source -> artifact URI
+    _lines: dict = field(default_factory=dict, repr=False)  # (source, line, path, value) -> exact line
 
     def rule(self, finding: Finding) -> Rule:
         """The rule behind a finding; codes the shapes do not describe get one built from the finding."""
@@ -65,6 +68,12 @@ class ReportContext:
         """The line of the finding's property inside its resource's block, else the resource's line."""
         if finding.line is None or not finding.path or finding.source not in self.documents:
             return finding.line
+        key = (finding.source, finding.line, finding.path, finding.value)
+        if key not in self._lines:  # formats ask more than once per finding (junit: case and message)
+            self._lines[key] = self._line_of(finding)
+        return self._lines[key]
+
+    def _line_of(self, finding: Finding) -> int | None:
         if finding.source not in self._finders:
             self._finders[finding.source] = LineFinder(self.documents[finding.source])
         finder = self._finders[finding.source]
@@ -214,13 +223,26 @@ def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
     return owners.pop() if len(owners) == 1 else focus
 
 
+_described: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def described(graph, resource: str) -> dict:
+    """predicate -> values of a resource, read once per data and resource (labels, kinds, roles and domains of the
+    same resource are asked for by several findings and cards)."""
+    known = _described.setdefault(graph, {})
+    found = known.get(resource)
+    if found is None:
+        found = known[resource] = properties(graph, term_of(resource))
+    return found
+
+
 def label_of(graph: Graph | None, resource: str, lang: str) -> str:
     """dcterms:title (or foaf:name, vcard:fn, rdfs:label, skos:prefLabel) in the language asked for, else any."""
     if graph is None:
         return ""
-    term = term_of(resource)
+    properties = described(graph, resource)
     for predicate in (DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SKOS.prefLabel):
-        values = [v for v in graph.objects(term, predicate) if isinstance(v, Literal)]
+        values = [v for v in properties.get(predicate, ()) if isinstance(v, Literal)]
         if values:
             return pick(values, lang) or ""
     return ""
@@ -230,8 +252,9 @@ def kind_of(graph: Graph | None, resource: str) -> str:
     """The local name of the resource's DCAT class (Dataset, DataService…), or ''."""
     if graph is None:
         return ""
+    types = described(graph, resource).get(RDF.type, ())
     for cls in (*CARD_CLASSES, DCAT.Distribution):
-        if (term_of(resource), RDF.type, cls) in graph:
+        if cls in types:
             return str(cls).rsplit("#", 1)[-1]
     return ""
 
@@ -244,7 +267,7 @@ def role_of(graph: Graph | None, resource: str) -> str:
     """"Agent" or "Contact" for resources that are not DCAT ones (publishers, contact points), else ''."""
     if graph is None:
         return ""
-    types = set(graph.objects(term_of(resource), RDF.type))
+    types = set(described(graph, resource).get(RDF.type, ()))
     if types & set(AGENT_CLASSES):
         return "Agent"
     if types & set(CONTACT_CLASSES):
@@ -270,7 +293,7 @@ def domains_of(graph: Graph | None, resource: str, domain: str | None) -> list[s
     marked = kind_of(graph, resource) in ("Dataset", "DataService", "DatasetSeries")
     found = [domain] if domain and marked else []  # as validate --domain marks them
     if graph is not None:
-        for subject in graph.objects(term_of(resource), DCTERMS.subject):
+        for subject in described(graph, resource).get(DCTERMS.subject, ()):
             text = str(subject)
             if "grunddata" in text:
                 found.append(text.rstrip("/").rsplit("/", 1)[-1])
@@ -298,10 +321,25 @@ class LineFinder:
         self.document = document
         self.lines = document.text.splitlines()
         self._patterns: dict = {}
+        self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
+        self._prefixes = None
+
+    def prefixes(self) -> list:
+        """(prefix, namespace) pairs the document declares, read once (not once per property)."""
+        if self._prefixes is None:
+            fmt = self.document.format
+            found = _PREFIX_TTL if fmt in ("turtle", "trig") else _PREFIX_XML if fmt == "rdfxml" else None
+            self._prefixes = found.findall(self.document.text) if found is not None else []
+        return self._prefixes
+
+    def block(self, subject_line: int) -> range:
+        if subject_line not in self._blocks:
+            self._blocks[subject_line] = block_lines(self.document.format, self.lines, subject_line)
+        return self._blocks[subject_line]
 
     def pattern(self, path: str):
         if path not in self._patterns:
-            spellings = property_spellings(self.document, path)
+            spellings = property_spellings(self.document, path, self.prefixes())
             self._patterns[path] = re.compile("|".join(spellings)) if spellings else None
         return self._patterns[path]
 
@@ -318,7 +356,7 @@ class LineFinder:
         pattern = self.pattern(path)
         if pattern is None:
             return None
-        block = block_lines(fmt, lines, subject_line)
+        block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
         for number in block:
             text = lines[number - 1]
@@ -346,21 +384,22 @@ def key_column(text: str) -> int:
     return indent(text) + (2 if stripped.startswith("- ") else 0)
 
 
-def property_spellings(document: Document, path: str) -> list[str]:
-    """Regular expressions for the ways the property IRI can be written in this document."""
+def property_spellings(document: Document, path: str, prefixes: list | None = None) -> list[str]:
+    """Regular expressions for the ways the property IRI can be written in this document (`prefixes`: the
+    document's declarations when the caller has read them already)."""
     namespace, local = split_iri(path)
     if not local:
         return []
     escaped_local = re.escape(local)
     spellings = [re.escape(f"<{path}>")] if document.format != "description" else []
     if document.format in ("turtle", "trig"):
-        for prefix, iri in _PREFIX_TTL.findall(document.text):
+        for prefix, iri in prefixes if prefixes is not None else _PREFIX_TTL.findall(document.text):
             if iri == namespace:
                 spellings.append(rf"(?<![\w:-]){re.escape(prefix)}:{escaped_local}(?![\w.-]*[\w-])")
         if path == str(RDF.type):
             spellings.append(r"(?<![\w:-])a(?=\s)")
     elif document.format == "rdfxml":
-        for prefix, iri in _PREFIX_XML.findall(document.text):
+        for prefix, iri in prefixes if prefixes is not None else _PREFIX_XML.findall(document.text):
             if iri == namespace:
                 spellings.append(rf"<{re.escape(prefix)}:{escaped_local}[\s/>]")
     elif document.format == "jsonld":

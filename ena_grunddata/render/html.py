@@ -74,6 +74,7 @@ f.addEventListener('change',apply);apply()})();
 _CODE_SPAN = re.compile(r"`([^`\n]+)`")
 
 
+@functools.lru_cache(maxsize=4096)  # a national report repeats each rule's message thousands of times
 def inline_code(text: str) -> Markup:
     """A message as people read it: Markdown code spans (`contact_point`) become <code>, the rest is escaped."""
     escaped = str(escape(text))

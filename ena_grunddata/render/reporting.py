@@ -18,7 +18,8 @@ from .context import ReportContext, build_context
 from ..report import Report
 from ..load import Loaded, OriginsUnion
 
-NEEDS_CONTEXT = ("html", "markdown", "junit", "sarif")
+NEEDS_CONTEXT = ("html", "markdown", "junit", "sarif")  # rule metadata and documents (exact lines)
+NEEDS_DATA = ("html", "junit")  # the loaded data too: cards, labels, kinds, domains
 SCORE_FORMATS = ("text", "markdown", "html")
 
 
@@ -45,11 +46,13 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         return report, render(report, fmt, lang=lang, max_findings=max_findings, context=ReportContext())
     options = dict(profiles=profiles, shapes=shapes, vocabularies=vocabularies, domain=domain)
     wants_context = fmt in NEEDS_CONTEXT or score or bool(extra)
+    # The data as loaded is kept (one store or graph per group) only for formats that read it, and the score.
+    wants_data = score or any(name in NEEDS_DATA for name in (fmt, *(name for name, _ in extra)))
     views, origins = [], []
 
     def validate_group(group):
         validated = run(group, engine=engine, fail_on=fail_on, input_format=input_format, limits=limits, **options)
-        if wants_context:  # the data as loaded, kept for the renderers (one store or graph per group)
+        if wants_data:
             views.append(validated.data)
             origins.append(validated.loaded.origins)
         return validated.report, validated.loaded.documents
@@ -59,8 +62,8 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
     if not wants_context:
         return report, render(report, fmt, lang=lang, max_findings=max_findings)
     wants_score = score or fmt == "html" or any(name == "html" for name, _ in extra)
-    loaded = Loaded(graph=union(views), sources=report.sources,
-                    origins=origins[0] if len(origins) == 1 else OriginsUnion(origins), documents=documents)
+    loaded = Loaded(graph=union(views), sources=report.sources, documents=documents,
+                    origins=origins[0] if len(origins) == 1 else OriginsUnion(origins) if origins else None)
     context = build_context(loaded, limits=limits, report=report, with_score=wants_score, **options)
     write_reports(report, extra, lang, max_findings, context)
     text = render(report, fmt, lang=lang, max_findings=max_findings, context=context)

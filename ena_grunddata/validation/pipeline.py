@@ -68,7 +68,7 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
         if outcome is None:
             outcome = _reference(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits)
         marked, found, loaded, data = outcome
-    findings = in_user_terms(found + description_findings(loaded), loaded)
+        findings = in_user_terms(found + description_findings(loaded), loaded)
     report = Report(findings=findings, profiles=bundle.profiles, sources=loaded.sources, fail_on=fail_on,
                     guidance=marked or bool(domain), notes=[note] if note else [],
                     undescribed=undescribed(findings, loaded))

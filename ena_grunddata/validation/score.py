@@ -9,6 +9,7 @@ pass. docs/quality-score.md has the point table; CHECKS below is that table.
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -17,6 +18,7 @@ from rdflib.namespace import RDF, SKOS
 from ..messages import tr
 from ..namespaces import DCAT, DCTERMS
 from ..report import Report, Severity
+from .view import properties
 from ..text import pick
 
 DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability", "contextuality")
@@ -87,6 +89,9 @@ DATASET_PROPERTY = {"keyword": DCAT.keyword, "theme": DCAT.theme, "spatial": DCT
 DISTRIBUTION_PROPERTY = {"access_url": DCAT.accessURL, "download_url": DCAT.downloadURL,
                          "format": DCTERMS["format"], "media_type": DCAT.mediaType, "license": DCTERMS.license,
                          "rights": DCTERMS.rights, "byte_size": DCAT.byteSize}
+# What the checks read: only these statements are taken from the data (a national catalog has millions).
+DATASET_READS = frozenset([*DATASET_PROPERTY.values(), DCAT.distribution, DCTERMS.title])
+DISTRIBUTION_READS = frozenset(DISTRIBUTION_PROPERTY.values())
 
 # Formats, as media types and as EU file-type codes. Machine-readable: a program can read the content's structure.
 # Non-proprietary: an open specification anyone may implement.
@@ -203,10 +208,10 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
         from .profiles import builtin_vocabularies
 
         vocabularies = builtin_vocabularies()
-    violated = violated_resources(report)
+    affected = affected_by(graph, violated_resources(report))
     datasets = {}
     for dataset in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
-        datasets[dataset] = score_dataset(graph, dataset, vocabularies, violated)
+        datasets[dataset] = score_dataset(graph, dataset, vocabularies, affected)
     catalogs = []
     for catalog in sorted(set(graph.subjects(RDF.type, DCAT.Catalog)), key=str):
         members = [datasets[d] for d in sorted(set(graph.objects(catalog, DCAT.dataset)), key=str) if d in datasets]
@@ -214,10 +219,10 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
     return Scores(list(datasets.values()), catalogs)
 
 
-def score_dataset(graph: Graph, dataset, vocabularies: Graph, violated: set[str] | None) -> DatasetScore:
-    own = properties_of(graph, dataset)
+def score_dataset(graph: Graph, dataset, vocabularies: Graph, affected: set | None) -> DatasetScore:
+    own = properties(graph, dataset, DATASET_READS)
     distributions = sorted(set(own.get(DCAT.distribution, ())), key=str)
-    described = [properties_of(graph, d) for d in distributions]
+    described = [properties(graph, d, DISTRIBUTION_READS) for d in distributions]
     points = {}
     for item in CHECKS:
         if item.level == "distribution":
@@ -225,19 +230,11 @@ def score_dataset(graph: Graph, dataset, vocabularies: Graph, violated: set[str]
                      if described else 0.0)
             points[item.key] = round(item.points * share, 1)
         elif item.key == "conformity":
-            points[item.key] = float(item.points) if conforms(graph, dataset, distributions, violated) else 0.0
+            points[item.key] = float(item.points) if conforms(dataset, distributions, affected) else 0.0
         else:
             points[item.key] = float(item.points) if passes(item.key, own, vocabularies) else 0.0
-    return DatasetScore(text_of(dataset), title(graph, dataset), points,
-                        violations=None if violated is None else points["conformity"] == 0)
-
-
-def properties_of(graph: Graph, node) -> dict:
-    """predicate -> values, read once per node (many checks look at the same node)."""
-    found: dict = {}
-    for predicate, value in graph.predicate_objects(node):
-        found.setdefault(predicate, []).append(value)
-    return found
+    return DatasetScore(text_of(dataset), title_of(own), points,
+                        violations=None if affected is None else points["conformity"] == 0)
 
 
 def passes(key: str, properties: dict, vocabularies: Graph) -> bool:
@@ -263,7 +260,18 @@ def has_content(value) -> bool:
 
 
 def in_vocabulary(value, vocabularies: Graph) -> bool:
-    """An IRI that is a concept of a loaded vocabulary, or a literal that is a concept's notation."""
+    """An IRI that is a concept of a loaded vocabulary, or a literal that is a concept's notation (answers kept
+    per vocabulary graph: a catalog repeats the same licences and formats thousands of times)."""
+    known = _in_vocabulary.setdefault(vocabularies, {})
+    if value not in known:
+        known[value] = _in_vocabulary_now(value, vocabularies)
+    return known[value]
+
+
+_in_vocabulary: "weakref.WeakKeyDictionary[Graph, dict]" = weakref.WeakKeyDictionary()
+
+
+def _in_vocabulary_now(value, vocabularies: Graph) -> bool:
     if isinstance(value, URIRef):
         return (value, SKOS.inScheme, None) in vocabularies
     if isinstance(value, Literal):
@@ -287,14 +295,24 @@ def violated_resources(report: Report | None) -> set[str] | None:
     return {f.focus for f in report.findings if f.severity >= Severity.VIOLATION}
 
 
-def conforms(graph: Graph, dataset, distributions, violated: set[str] | None) -> bool:
-    """No violation about the dataset, its distributions, or a node either points at directly."""
+def affected_by(graph, violated: set[str] | None) -> set | None:
+    """The resources a violation touches: each violated node and every resource that points at one directly
+    (looked up from the violations, which are few, rather than from every statement of every dataset)."""
     if violated is None:
+        return None
+    found = set()
+    for text in violated:
+        node = BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+        found.add(node)
+        found.update(graph.subjects(None, node))
+    return found
+
+
+def conforms(dataset, distributions, affected: set | None) -> bool:
+    """No violation about the dataset, its distributions, or a node either points at directly."""
+    if affected is None:
         return False
-    involved = {dataset, *distributions}
-    for node in list(involved):
-        involved.update(o for o in graph.objects(node, None) if not isinstance(o, Literal))
-    return not any(text_of(node) in violated for node in involved)
+    return dataset not in affected and not any(d in affected for d in distributions)
 
 
 def text_of(term) -> str:
@@ -302,8 +320,11 @@ def text_of(term) -> str:
 
 
 def title(graph: Graph, node, lang: str = "sv") -> str:
-    values = [v for v in graph.objects(node, DCTERMS.title) if isinstance(v, Literal)]
-    return pick(values, lang) or ""
+    return title_of({DCTERMS.title: list(graph.objects(node, DCTERMS.title))}, lang)
+
+
+def title_of(properties: dict, lang: str = "sv") -> str:
+    return pick([v for v in properties.get(DCTERMS.title, ()) if isinstance(v, Literal)], lang) or ""
 
 
 # --------------------------------------------------------------------------------------------- output

@@ -21,6 +21,7 @@ from ..namespaces import ENA
 from .engines.fast_data import FastData, to_ox, to_rdflib
 
 _DEFAULT = ox.DefaultGraph()
+_NOTHING = object()  # a term no store holds
 _ENA = str(ENA)
 
 
@@ -30,25 +31,61 @@ class StoreView:
     def __init__(self, data: FastData, hidden: set | None = None):
         self.data = data
         self.hidden = hidden if hidden is not None else set()  # ox.Quad the engine added (vocabularies, claims)
+        self._terms: dict = {}  # pyoxigraph term -> rdflib term (as written), converted once
+        self._ox_terms: dict = {}  # and back, for the terms asked about
+        self._wanted: dict = {}  # frozenset of predicates -> the same as pyoxigraph terms
+
+    def _term(self, term):
+        found = self._terms.get(term)
+        if found is None:
+            found = self._terms[term] = to_rdflib(self.data.original(term))
+        return found
+
+    def _ox(self, term):
+        if term is None:
+            return None
+        found = self._ox_terms.get(term)
+        if found is None:
+            try:
+                found = to_ox(term)
+            except (ValueError, TypeError):  # not an RDF term the store can hold (a description key's focus)
+                found = _NOTHING
+            self._ox_terms[term] = found
+        return found
 
     def _quads(self, subject=None, predicate=None, obj=None):
-        pattern = (None if subject is None else to_ox(subject), None if predicate is None else to_ox(predicate),
-                   None if obj is None else to_ox(obj))
         hidden = self.hidden
+        pattern = (self._ox(subject), self._ox(predicate), self._ox(obj))
+        if _NOTHING in pattern:
+            return
         for quad in self.data.store.quads_for_pattern(*pattern, _DEFAULT):
             if quad.predicate.value.startswith(_ENA) or (hidden and quad in hidden):
                 continue
             yield quad
 
+    def properties(self, subject, predicates=None) -> dict:
+        """predicate -> values of one resource, only `predicates` when given (filtered before any conversion)."""
+        wanted = None
+        if predicates is not None:
+            wanted = self._wanted.get(predicates)
+            if wanted is None:
+                wanted = self._wanted[predicates] = frozenset(to_ox(p) for p in predicates)
+        found: dict = {}
+        term = self._term
+        for quad in self._quads(subject):
+            if wanted is None or quad.predicate in wanted:
+                found.setdefault(term(quad.predicate), []).append(term(quad.object))
+        return found
+
     def triples(self, pattern):
         subject, predicate, obj = pattern
         for quad in self._quads(subject, predicate, obj):
-            yield to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)
+            yield self._term(quad.subject), self._term(quad.predicate), to_rdflib(quad.object)
 
     def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002 - rdflib's keyword
         seen = set()
         for quad in self._quads(None, predicate, object):
-            term = to_rdflib(quad.subject)
+            term = self._term(quad.subject)
             if unique:
                 if term in seen:
                     continue
@@ -58,7 +95,7 @@ class StoreView:
     def objects(self, subject=None, predicate=None, unique=False):
         seen = set()
         for quad in self._quads(subject, predicate, None):
-            term = to_rdflib(self.data.original(quad.object))
+            term = self._term(quad.object)
             if unique:
                 if term in seen:
                     continue
@@ -67,15 +104,15 @@ class StoreView:
 
     def predicate_objects(self, subject=None, unique=False):
         for quad in self._quads(subject, None, None):
-            yield to_rdflib(quad.predicate), to_rdflib(self.data.original(quad.object))
+            yield self._term(quad.predicate), self._term(quad.object)
 
     def subject_predicates(self, object=None, unique=False):  # noqa: A002
         for quad in self._quads(None, None, object):
-            yield to_rdflib(quad.subject), to_rdflib(quad.predicate)
+            yield self._term(quad.subject), self._term(quad.predicate)
 
     def subject_objects(self, predicate=None, unique=False):
         for quad in self._quads(None, predicate, None):
-            yield to_rdflib(quad.subject), to_rdflib(self.data.original(quad.object))
+            yield self._term(quad.subject), self._term(quad.object)
 
     def value(self, subject=None, predicate=None, object=None, default=None, any=True):  # noqa: A002
         if subject is None:
@@ -138,6 +175,18 @@ class UnionView:
         return sum(len(view) for view in self.views)
 
 
+def properties(data, subject, predicates: frozenset | None = None) -> dict:
+    """predicate -> values of `subject` in any data (an rdflib Graph, a StoreView or a UnionView), read in one
+    pass; only `predicates` when given."""
+    if isinstance(data, StoreView):
+        return data.properties(subject, predicates)
+    found: dict = {}
+    for predicate, value in data.predicate_objects(subject):
+        if predicates is None or predicate in predicates:
+            found.setdefault(predicate, []).append(value)
+    return found
+
+
 def _unique(terms):
     seen = set()
     for term in terms:
@@ -154,4 +203,4 @@ def union(views):
     return views[0] if len(views) == 1 else UnionView(views)
 
 
-__all__ = ["StoreView", "UnionView", "union"]
+__all__ = ["StoreView", "UnionView", "union", "properties"]
