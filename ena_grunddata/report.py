@@ -164,15 +164,18 @@ class Report:
         return Report(self.findings, self.profiles, self.sources, Severity.parse(fail_on), self.notes, self.guidance,
                       self.suppressed, self.input_errors, self.baseline_gone, self.undescribed)
 
-    def to_dict(self, lang: str = DEFAULT_LANG) -> dict:
-        """The documented JSON contract (README, "JSON output")."""
+    def to_dict(self, lang: str = DEFAULT_LANG, lazy: bool = False) -> dict:
+        """The documented JSON contract (README, "JSON output"). `lazy`: the finding lists as generators, so a
+        writer can encode one finding at a time (render/formats.py streamed_json)."""
+        listed = (lambda items: (f.to_dict(lang) for f in items)) if lazy else (lambda items: [f.to_dict(lang)
+                                                                                                for f in items])
         return {
             "conforms": self.conforms,
             "profiles": list(self.profiles),
             "sources": list(self.sources),
             "summary": self.summary,
-            "findings": [f.to_dict(lang) for f in self.findings],
-            **({"suppressed": [f.to_dict(lang) for f in self.suppressed]} if self.suppressed else {}),
+            "findings": listed(self.findings),
+            **({"suppressed": listed(self.suppressed)} if self.suppressed else {}),
             **({"baseline_gone": list(self.baseline_gone)} if self.baseline_gone else {}),
         }
 

@@ -493,7 +493,7 @@ def test_report_option_writes_more_formats_from_one_run(run_cli, files, tmp_path
 
 def test_text_json_turtle_unchanged_by_the_registry(validated):
     report = validated[0]
-    assert render(report, "json") == json.dumps(report.to_dict("en"), ensure_ascii=False, indent=2) + "\n"
+    assert json.loads(render(report, "json")) == report.to_dict("en")
     with pytest.raises(ValueError):
         render(report, "yaml")
 
@@ -545,3 +545,18 @@ def test_the_action_validate_script_runs(files, tmp_path):
     assert output.read_text() == "exit-code=1\nsarif=true\n"
     assert "uppfyller inte kraven" in summary.read_text(encoding="utf-8")
     jsonschema.Draft4Validator(SARIF_SCHEMA).validate(json.loads((tmp_path / "out.sarif").read_text()))
+
+
+@pytest.mark.parametrize("fmt, key", [("json", '{"code":'), ("sarif", '{"ruleId":')])
+def test_machine_formats_write_one_finding_per_line(validated, fmt, key):
+    """Layout: compact JSON with every finding (SARIF result) on a line of its own, so a national report is
+    written with json's C encoder and still reads and diffs line by line; the content is the documented one."""
+    report, context = validated
+    text = render(report, fmt, context=context)
+    document = json.loads(text)
+    lines = text.splitlines()
+    entries = [line for line in lines if line.startswith(key)]
+    total = len(report.findings) + len(report.suppressed)
+    assert total > 1 and len(entries) == total
+    listed = document["findings"] if fmt == "json" else document["runs"][0]["results"]
+    assert [json.loads(line.rstrip(",")) for line in entries] == listed

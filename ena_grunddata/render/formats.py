@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from types import GeneratorType
+import re
 
 from rdflib import Graph, URIRef
 
@@ -41,7 +43,37 @@ def render(report: Report, fmt: str, *, lang: str = "en", max_findings: int | No
 
 
 def render_json(report: Report, lang: str = "en") -> str:
-    return json.dumps(report.to_dict(lang), ensure_ascii=False, indent=2) + "\n"
+    return streamed_json(report.to_dict(lang, lazy=True))
+
+
+def streamed_json(document) -> str:
+    """Compact JSON in which every list given as a generator is written one item per line, each item encoded on
+    its own: json's C encoder (used only without indentation) and never a tree of every finding in memory at once.
+    A national catalog has hundreds of thousands of findings."""
+    streams = []
+
+    def mark(value):
+        if isinstance(value, GeneratorType):
+            streams.append(value)
+            return f"\u0000stream {len(streams) - 1}\u0000"
+        if isinstance(value, dict):
+            return {key: mark(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [mark(item) for item in value]
+        return value
+
+    pieces = _MARK.split(_compact(mark(document)))  # text, stream number, text, …
+    for index in range(1, len(pieces), 2):
+        items = ",\n".join(_compact(item) for item in streams[int(pieces[index])])
+        pieces[index] = f"[\n{items}\n]" if items else "[]"
+    return "".join(pieces) + "\n"
+
+
+_MARK = re.compile(r'"\\u0000stream (\d+)\\u0000"')
+
+
+def _compact(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def render_turtle(report: Report) -> str:

@@ -9,10 +9,10 @@ directory, start line of the property inside the resource's block where we can f
 from __future__ import annotations
 
 import hashlib
-import json
 
 from .. import __version__
 from .context import ReportContext
+from .formats import streamed_json
 from ..report import Finding, Report, Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -35,7 +35,7 @@ def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context
             "rules": [descriptor(context.rule(example(report, code, context)), lang) for code in codes],
         }},
         "columnKind": "unicodeCodePoints",
-        "results": _RESULTS,  # written one result at a time below
+        "results": (result(f, index[f.code], lang, context) for f in everything),  # written one at a time
         "properties": {"profiles": list(report.profiles), "failOn": report.fail_on.label,
                        "conforms": report.conforms, "summary": report.summary},
     }
@@ -44,18 +44,7 @@ def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context
     if artifacts:
         run["artifacts"] = artifacts
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    # Compact JSON, each result encoded on its own: json's C encoder (it is used only without indentation) and
-    # no tree of every result in memory at once. A national catalog has hundreds of thousands of results.
-    head, _, tail = _dumps(document).partition(_dumps(_RESULTS))
-    results = ",\n".join(_dumps(result(f, index[f.code], lang, context)) for f in everything)
-    return f"{head}[\n{results}\n]{tail}\n"
-
-
-_RESULTS = "\u0000results\u0000"
-
-
-def _dumps(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return streamed_json(document)
 
 
 def example(report: Report, code: str, context: ReportContext) -> Finding:
