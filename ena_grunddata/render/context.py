@@ -58,6 +58,13 @@ class ReportContext:
     _finders: dict = field(default_factory=dict, repr=False)  # source -> LineFinder, built on first use
     _uris: dict = field(default_factory=dict, repr=False)  # source -> artifact URI
     _lines: dict = field(default_factory=dict, repr=False)  # (source, line, path, value) -> exact line
+    last_use: bool = False  # set by the caller when no renderer will read the context after the current one
+
+    def done_with_data(self) -> None:
+        """A renderer has read all it needs from the data: on the context's last use, let it go (the store of a
+        national catalog is most of the process's memory, and the rendered page is about to be built)."""
+        if self.last_use:
+            self.graph = None
 
     def rule(self, finding: Finding) -> Rule:
         """The rule behind a finding; codes the shapes do not describe get one built from the finding."""

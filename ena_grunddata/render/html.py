@@ -97,6 +97,7 @@ def render_html(report: Report, *, lang: str = "en", max_findings=None, context:
     """`max_findings` is ignored: the page is for reading every finding (filters narrow it down)."""
     context = context or ReportContext()
     page = Page(report, context, lang)
+    context.done_with_data()  # the page holds all it shows: the store can go before the text is built
     return environment().get_template("report.html.j2").render(
         page=page, t=page.t, lang=language(lang), script=Markup(SCRIPT), version=__version__,
         suppressed=Markup(suppressed_section(report, lang)))  # escaped where it is built (render/suppressed.py)
@@ -166,8 +167,7 @@ class Page:
     @property
     def filters(self) -> dict:
         profiles = sorted({self.context.rule(f).profile for f in self.report.findings})
-        graph = self.context.graph
-        domains = sorted({d for card in self.cards for d in domains_of(graph, card["resource"], self.context.domain)})
+        domains = sorted({d for card in self.cards for d in card["domains"].split()})  # read when cards were built
         return {"severities": [(s.label, self.severity_word[s.label]) for s in SEVERITIES],
                 "profiles": [(p, self.t(PROFILE_IDS[p]) if p in PROFILE_IDS else p) for p in profiles],
                 "domains": [(d, d) for d in domains]}
