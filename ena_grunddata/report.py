@@ -332,6 +332,11 @@ def term_text(term) -> str | None:
     return str(term)
 
 
+def node_of(text: str):
+    """The resource a finding's focus names: a blank node for `_:label`, else an IRI (term_text's inverse)."""
+    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+
+
 def term_from_text(text: str, literal: bool = False):
     if text.startswith("_:"):
         return BNode(text[2:])

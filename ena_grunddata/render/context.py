@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from .. import resources
 from ..load import Document, is_url
 from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
-from ..report import Finding, Report, Severity
+from ..report import Finding, Report, Severity, node_of, term_text
 from ..validation.view import properties
 from ..text import pick
 
@@ -212,12 +212,8 @@ def card_resources(graph: Graph | None) -> list[str]:
     return sorted(found)
 
 
-def text_of(term) -> str:
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
-
-
-def term_of(text: str):
-    return BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+text_of = term_text  # the one term <-> text pair (report.py)
+term_of = node_of
 
 
 def owner_of(focus: str, graph: Graph | None, cards: set) -> str:

@@ -12,12 +12,12 @@ import json
 import weakref
 from dataclasses import dataclass, field
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from ..messages import tr
 from ..namespaces import DCAT, DCTERMS
-from ..report import Report, Severity
+from ..report import Report, Severity, node_of, term_text
 from .view import properties
 from ..text import pick
 
@@ -302,7 +302,7 @@ def affected_by(graph, violated: set[str] | None) -> set | None:
         return None
     found = set()
     for text in violated:
-        node = BNode(text[2:]) if text.startswith("_:") else URIRef(text)
+        node = node_of(text)
         found.add(node)
         found.update(graph.subjects(None, node))
     return found
@@ -315,8 +315,7 @@ def conforms(dataset, distributions, affected: set | None) -> bool:
     return dataset not in affected and not any(d in affected for d in distributions)
 
 
-def text_of(term) -> str:
-    return f"_:{term}" if isinstance(term, BNode) else str(term)
+text_of = term_text  # the one term <-> text pair (report.py)
 
 
 def title(graph: Graph, node, lang: str = "sv") -> str:
