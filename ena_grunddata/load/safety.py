@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from .model import DEFAULT_MAX_NESTING, Document, Limits
-from .terms import _BAD_IRI_CHARACTER, _escaped, _line_of
+from .terms import _BAD_IRI_CHARACTER, CONTROL_CLASS, CONTROL_ESCAPE, _escaped, _line_of
 
 _LONG_LINE = re.compile(rb"[^\n]{16384}")
 
@@ -107,8 +107,8 @@ def check_safe(document: Document, limits: Limits | None = None) -> None:
 
 
 # A raw C0 control (other than tab, LF, CR), or an escape of one that is not itself an escaped backslash.
-_RAW_CONTROL = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ESCAPED_CONTROL = re.compile(rb"\\(?:u|U0000)(?:000[0-8bBcCeEfF]|001[0-9a-fA-F])")
+_RAW_CONTROL = re.compile(CONTROL_CLASS.encode("latin-1"))  # the one policy (load/terms.py), on bytes
+_ESCAPED_CONTROL = re.compile(CONTROL_ESCAPE.encode("ascii"))
 
 
 def _escaped_control(data: bytes):

@@ -81,9 +81,12 @@ def check_terms(document: Document, graph: Graph) -> None:
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}|\\U0000[dD][89a-fA-F][0-9a-fA-F]{2}")
-# C0 controls other than tab, line feed and carriage return (XML 1.0 cannot hold them; NUL ends C strings).
-_CONTROL_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_CONTROL_ESCAPE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]|\\(?:u|U0000)(?:000[0-8bBcCeEfF]|001[0-9a-fA-F])")
+# The one control-character policy: C0 controls other than tab, line feed and carriage return (XML 1.0 cannot hold
+# them; NUL ends C strings), written raw or as a \u / \U escape. load/safety.py scans bytes with the same patterns.
+CONTROL_CLASS = "[\x00-\x08\x0b\x0c\x0e-\x1f]"
+CONTROL_ESCAPE = r"\\(?:u|U0000)(?:000[0-8bBcCeEfF]|001[0-9a-fA-F])"
+_CONTROL_CHARACTER = re.compile(CONTROL_CLASS)
+_CONTROL_ESCAPE = re.compile(f"{CONTROL_CLASS}|{CONTROL_ESCAPE}")
 
 
 def _line_of_pattern(text: str, pattern: re.Pattern) -> int | None:
