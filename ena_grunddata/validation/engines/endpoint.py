@@ -38,7 +38,7 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 from ... import http
 from ...errors import RemoteError, UsageError
 from ...namespaces import GRUNDDATA_PREFIXES
-from .fast_compile import Compiler, Unsupported, _groups, as_sparql, compile_shapes, sparql_string
+from .fast_compile import Compiler, Unsupported, _groups, compile_shapes, sparql_string
 
 DCAT_CATALOG = "http://www.w3.org/ns/dcat#Catalog"
 VOCABULARY_GRAPH = "urn:ena-grunddata:vocabulary:"
@@ -93,8 +93,9 @@ STORED_LEXICAL = {"virtuoso": {"duration": r"^-?[0-9]+(\.[0-9]+)?$", "double": r
 # Virtuoso evaluates a path with *, + or ? wrongly when its start is bound by the rest of the query (it finds only
 # the start's own statements, or nothing): shapes with such paths are refused there (validate a local copy).
 NO_REPEATED_PATHS = {"virtuoso"}
-# Virtuoso compares literals against constants unlike SPARQL 1.1 (sameTerm with a literal or under negation,
-# a typed constant against a plain stored string): its layout tests a literal constant by its parts.
+# Virtuoso matches a typed constant in a triple pattern only against the same stored form ("x"^^xsd:string not
+# against a stored "x"), and its sameTerm is rewritten by the dialect (below): its layout compares values with
+# literal constants, and writes sh:in's literals compactly.
 TERMS_BY_PARTS = {"virtuoso"}
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
@@ -140,19 +141,12 @@ def compiler_for(layout: str):
                                           "start is bound")
             return super().path(node)
 
-        def same_term(self, v, term) -> str:
-            if layout not in TERMS_BY_PARTS:
-                return super().same_term(v, term)
-            if isinstance(term, URIRef):
-                return f"(isIRI({v}) && {v} = {as_sparql(term)})"
-            if isinstance(term, Literal):
-                return self.literals_in(v, [term])[0]
-            return super().same_term(v, term)
-
         def literals_in(self, v, literals) -> list:
             if layout not in TERMS_BY_PARTS:
                 return super().literals_in(v, literals)
-            kinds: dict = {}  # one test per datatype or language: the lexical forms in one IN (...)
+            # What the dialect makes of sameTerm with each literal (`dialect`), one test per datatype or language
+            # with the lexical forms in one IN (…): a list of 80 media types stays a short query.
+            kinds: dict = {}
             for literal in literals:
                 if literal.language:
                     kind = f'LCASE(LANG({v})) = {sparql_string(literal.language.lower())}'
@@ -165,6 +159,8 @@ def compiler_for(layout: str):
         def has_value(self, x, path, term) -> str:
             if layout not in TERMS_BY_PARTS or not isinstance(term, Literal):
                 return super().has_value(x, path, term)
+            # A typed constant in a triple pattern ("x"^^xsd:string) does not match the plain literal Virtuoso
+            # stores for it: the value is compared instead.
             v = self.var()
             return f"EXISTS {{ {x} {path} {v} . FILTER({self.same_term(v, term)}) }}"
 
@@ -387,18 +383,121 @@ def _datatype(name, args):
     return f'IF(isLiteral({x}) && LANG({x}) != "", <{RDF_LANGSTRING}>, {name}({x}))'
 
 
+_STRING_TOKEN = r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+_LITERAL_TOKEN = re.compile(rf"({_STRING_TOKEN})(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(<[^<>\s]*>|[\w\-.]*:[\w\-.]*))?")
+_NUMBER_TOKEN = re.compile(r"[+-]?(?:(\d+)|(\d*\.\d+)|((?:\d+\.?\d*|\.\d+)[eE][+-]?\d+))")
+_IRI_CONSTANT = re.compile(r"<[^<>\s]*>|[A-Za-z][\w\-.]*:[\w\-.]*|:[\w\-.]*")
+
+
+def _constant(text: str):
+    """("iri", IRI text) or ("literal", quoted lexical form, language or None, datatype text) of a constant
+    term as written in a query; None for anything else (variables, expressions)."""
+    text = text.strip()
+    literal = _LITERAL_TOKEN.fullmatch(text)
+    if literal:
+        quoted, language, datatype = literal.groups()
+        if quoted[:3] in ('"""', "\'\'\'"):
+            quoted = '"' + quoted[3:-3].replace('"', '\\"').replace("\n", "\\n") + '"'
+        return "literal", quoted, language, datatype or f"<{XSD.string}>"
+    number = _NUMBER_TOKEN.fullmatch(text)
+    if number:
+        kind = "integer" if number.group(1) else "decimal" if number.group(2) else "double"
+        return "literal", sparql_string(text), None, f"<{XSD[kind]}>"
+    if text in ("true", "false"):
+        return "literal", sparql_string(text), None, f"<{XSD.boolean}>"
+    if _IRI_CONSTANT.fullmatch(text):
+        return "iri", text
+    return None
+
+
+def _kind(x: str) -> str:
+    """The datatype of literal `x` as SPARQL 1.1 has it (rdf:langString for a language-tagged one)."""
+    return f'IF(LANG({x}) != "", <{RDF_LANGSTRING}>, DATATYPE({x}))'
+
+
 def _same_term(name, args):
+    """sameTerm by the terms' kinds and parts. Virtuoso evaluates functions of a constant literal (LANG, DATATYPE)
+    to nothing, so a constant's parts are written out instead."""
     if len(args) != 2:
         return f"{name}({','.join(args)})"
     a, b = (arg.strip() for arg in args)
-
-    def kind(x):
-        return f'IF(LANG({x}) != "", <{RDF_LANGSTRING}>, DATATYPE({x}))'
-
+    if _constant(a) and not _constant(b):
+        a, b = b, a
+    constant = _constant(b)
+    if constant and _constant(a):
+        return f"{name}({a}, {b})"
+    if constant and constant[0] == "iri":
+        return f"(isIRI({a}) && {a} = {b})"
+    if constant:
+        _, quoted, language, datatype = constant
+        if language:
+            return f"(isLiteral({a}) && LCASE(LANG({a})) = {sparql_string(language.lower())} && STR({a}) = {quoted})"
+        return f"(isLiteral({a}) && {_kind(a)} = {datatype} && STR({a}) = {quoted})"
     literal = (f"isLiteral({b}) && STR({a}) = STR({b}) && LCASE(LANG({a})) = LCASE(LANG({b})) && "
-               f"{kind(a)} = {kind(b)}")
+               f"{_kind(a)} = {_kind(b)}")
     return (f"IF(isLiteral({a}), {literal}, IF(isIRI({a}), isIRI({b}) && STR({a}) = STR({b}), "
             f"isBlank({b}) && IF({name}({a}, {b}), true, false)))")
+
+
+_IN = re.compile(r"\b(NOT\s+)?IN\s*\(", re.IGNORECASE)
+_OPERAND_END = re.compile(r"[?$]?[\w\-.:]*[\w]$")
+
+
+def _structure(text: str):
+    """(closing -> opening parenthesis, set of positions inside strings, IRIs and comments) of a query text."""
+    pairs, stack, opaque, i = {}, [], set(), 0
+    while i < len(text):
+        skip = _opaque(text, i)
+        if skip > i:
+            opaque.update(range(i, skip))
+            i = skip
+            continue
+        if text[i] == "(":
+            stack.append(i)
+        elif text[i] == ")" and stack:
+            pairs[i] = stack.pop()
+        i += 1
+    return pairs, opaque
+
+
+def in_as_comparisons(text: str) -> str:
+    """`X IN (a, b)` -> `(X = a || X = b)`, `X NOT IN (a, b)` -> `(X != a && X != b)`: the definitions of SPARQL 1.1
+    (§17.4.1.9f). Virtuoso makes `!(X IN …)` true where X is an error; the comparisons keep the error. Rewritten
+    where X is a whole operand that is a variable or a call (what the compiler writes); the last one first."""
+    limit = len(text)
+    while True:
+        pairs, opaque = _structure(text)
+        found = [m for m in _IN.finditer(text, 0, limit) if m.start() not in opaque]
+        if not found:
+            return text
+        match = found[-1]
+        limit = match.start()
+        end = match.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if end and text[end - 1] == ")" and end - 1 in pairs:
+            start = pairs[end - 1]
+            name = re.search(r"[\w:]*$", text[:start])
+            start -= len(name.group(0))
+        else:
+            operand = _OPERAND_END.search(text[:end])
+            if operand is None or not operand.group(0).startswith(("?", "$")):
+                continue
+            start = operand.start()
+        before = text[:start].rstrip()
+        if before and before[-1] not in "(,&|{":  # X is part of a larger operand (?a + ?b IN …, !?a IN …)
+            continue
+        close = next((c for c, o in pairs.items() if o == match.end() - 1), None)
+        if close is None:
+            continue
+        x = text[start:end]
+        items = [item.strip() for item in _arguments(text, match.end())[0] if item.strip()]
+        if match.group(1):
+            replaced = "(" + " && ".join(f"{x} != {item}" for item in items) + ")" if items else "true"
+        else:
+            replaced = "(" + " || ".join(f"{x} = {item}" for item in items) + ")" if items else "false"
+        text = text[:start] + replaced + text[close + 1:]
+        limit = start
 
 
 STRING_RULES = {name: _null_safe for name in STRING_TESTS}
@@ -454,7 +553,7 @@ def with_class_lists(text: str, classes: dict) -> str:
 def dialect(text: str, layout: str, classes: dict | None = None) -> str:
     """The query text as `layout` must be sent (unchanged for stores that follow SPARQL 1.1)."""
     if layout in DIALECTS:
-        text = with_class_lists(rewrite_calls(text, VIRTUOSO_RULES), classes or {})
+        text = in_as_comparisons(with_class_lists(rewrite_calls(text, VIRTUOSO_RULES), classes or {}))
     elif layout in NULL_SAFE_STRINGS:
         text = null_safe_strings(text)
     return text
@@ -501,15 +600,29 @@ class Rows(list):
 
 
 class Paged:
-    """The rows of every page of one check, read lazily (the describers iterate once)."""
+    """The rows of every page of one check, read lazily (the describers iterate once). Rows that are equal as
+    RDF 1.1 terms are one row: a check's rows are violations, and Virtuoso keeps "x" and "x"^^xsd:string apart (as
+    RDF 1.0 did) and answers both where the local engine has one term. The set of rows seen grows with the findings,
+    as the findings do."""
 
     def __init__(self, first: Rows, rest):
         self.variables = first.variables
         self._first, self._rest = first, rest
+        self._names = [variable.value for variable in first.variables]
 
     def __iter__(self):
-        yield from self._first
-        self._first = None
+        seen = set()
+        for row in self._rows():
+            key = tuple(row.values.get(name) for name in self._names)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield row
+
+    def _rows(self):
+        first, self._first = self._first, None
+        yield from first
+        del first
         for rows in self._rest:
             yield from rows
 
@@ -517,8 +630,13 @@ class Paged:
 _BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
 
 
-def term(binding: dict, name: str):
-    """A SPARQL JSON results binding as a pyoxigraph term (blank node labels made safe)."""
+BOOLEANS_AS_NUMBERS = {"virtuoso"}  # answers xsd:boolean values as "1" and "0"
+_BOOLEAN_WORDS = {"1": "true", "0": "false"}
+
+
+def term(binding: dict, name: str, booleans_as_numbers: bool = False):
+    """A SPARQL JSON results binding as a pyoxigraph term (blank node labels made safe; `booleans_as_numbers`:
+    the store writes xsd:boolean values as 1 and 0, which are read as true and false)."""
     kind, value = binding.get("type"), binding.get("value", "")
     if kind == "uri":
         return ox.NamedNode(value)
@@ -532,6 +650,8 @@ def term(binding: dict, name: str):
         if language:
             return ox.Literal(value, language=language)
         if datatype:
+            if booleans_as_numbers and datatype == str(XSD.boolean):
+                value = _BOOLEAN_WORDS.get(value, value)
             return ox.Literal(value, datatype=ox.NamedNode(datatype))
         return ox.Literal(value)
     raise ValueError(f"unknown binding type {kind!r}")
@@ -595,7 +715,8 @@ class Store:
         results = self.results(query)
         try:
             variables = [str(name) for name in results["head"]["vars"]]
-            rows = [Row({name: term(value, name) for name, value in binding.items()})
+            numbers = self.endpoints.layout.name in BOOLEANS_AS_NUMBERS
+            rows = [Row({name: term(value, name, numbers) for name, value in binding.items()})
                     for binding in results["results"]["bindings"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             raise RemoteError("the store's SPARQL JSON results are malformed",
@@ -765,6 +886,6 @@ def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_s
             continue
         pages = store.pages(builder, check, page_size)
         first = next(pages)
-        rows = Paged(first, pages)  # one page in memory at a time; de-duplication spans pages
+        rows = Paged(first, pages)  # one page in memory at a time
         findings.extend(describer.check_findings(check, rows))
     return findings
