@@ -18,7 +18,9 @@ Stores differ (documented in README, `validate --endpoint`): Oxigraph keeps inte
 (xsd:nonNegativeInteger, xsd:int, …) by value as xsd:integer and canonicalises numbers and date-times, so for the
 `oxigraph` layout a derived integer type is accepted as xsd:integer within the type's range (a publisher who wrote
 xsd:integer where xsd:nonNegativeInteger is required cannot be told apart there). Virtuoso answers at most
-`ResultSetMaxRows` rows per query (10,000 by default), so its layout pages by 10,000.
+`ResultSetMaxRows` rows per query (10,000 by default), so its layout pages by 10,000; its SPARQL differs from
+SPARQL 1.1 in ways `dialect` rewrites, and it stores some literals in other forms, which the compiler accepts
+(STORED_AS, STORED_LEXICAL).
 
 Findings carry the graph IRI as their source (no file, no line).
 """
