@@ -18,7 +18,9 @@ Stores differ (documented in README, `validate --endpoint`): Oxigraph keeps inte
 (xsd:nonNegativeInteger, xsd:int, …) by value as xsd:integer and canonicalises numbers and date-times, so for the
 `oxigraph` layout a derived integer type is accepted as xsd:integer within the type's range (a publisher who wrote
 xsd:integer where xsd:nonNegativeInteger is required cannot be told apart there). Virtuoso answers at most
-`ResultSetMaxRows` rows per query (10,000 by default), so its layout pages by 10,000.
+`ResultSetMaxRows` rows per query (10,000 by default), so its layout pages by 10,000; its SPARQL differs from
+SPARQL 1.1 in ways `dialect` rewrites, and it stores some literals in other forms, which the compiler accepts
+(STORED_AS, STORED_LEXICAL).
 
 Findings carry the graph IRI as their source (no file, no line).
 """
@@ -32,8 +34,8 @@ from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from ... import http
 from ...errors import RemoteError, UsageError
@@ -83,10 +85,26 @@ INTEGER_RANGES = {
 }
 # What each store layout does to typed literals, and how the compiler adapts (see README).
 INTEGERS_BY_VALUE = {"oxigraph"}
+# Virtuoso keeps typed literals by value (tested on 7.2, Debian's virtuoso-opensource-7): a GeoSPARQL wktLiteral
+# becomes its own geometry type (coordinates as 32-bit floats), a valid xsd:duration becomes a number of seconds
+# (months for year-month durations) and an overflowing double STR()s as "inf". The datatype check accepts what
+# those values became; README, validate --endpoint, lists what this cannot tell apart.
+VIRTUOSO_GEOMETRY = "http://www.openlinksw.com/schemas/virtrdf#Geometry"
+STORED_AS = {"virtuoso": {"http://www.opengis.net/ont/geosparql#wktLiteral": VIRTUOSO_GEOMETRY}}
+STORED_LEXICAL = {"virtuoso": {"duration": r"^-?[0-9]+(\.[0-9]+)?$", "double": r"^-?inf$", "float": r"^-?inf$"}}
+# Virtuoso evaluates a path with *, + or ? wrongly when its start is bound by the rest of the query (it finds only
+# the start's own statements, or nothing): shapes with such paths are refused there (validate a local copy).
+NO_REPEATED_PATHS = {"virtuoso"}
+# Virtuoso matches a typed constant in a triple pattern only against the same stored form ("x"^^xsd:string not
+# against a stored "x"), and its sameTerm is rewritten by the dialect (below): its layout compares values with
+# literal constants, and writes sh:in's literals compactly.
+TERMS_BY_PARTS = {"virtuoso"}
+RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def compiler_for(layout: str):
-    """A Compiler whose sh:datatype test needs no side graph (and accepts what `layout` stores)."""
+    """A Compiler whose sh:datatype test needs no side graph (and accepts what `layout` stores), and whose term
+    tests `layout` evaluates as SPARQL 1.1 does."""
 
     class RemoteCompiler(Compiler):
         def datatype_ok(self, datatype, v) -> str:
@@ -97,9 +115,16 @@ def compiler_for(layout: str):
             parts = [f"isLiteral({v})"]
             if layout in INTEGERS_BY_VALUE and local in INTEGER_RANGES:
                 same = f"DATATYPE({v}) IN (<{datatype}>, <{XSD.integer}>)"
+            stored = STORED_AS.get(layout, {}).get(str(datatype))
+            if stored:
+                same = f"DATATYPE({v}) IN (<{datatype}>, <{stored}>)"
             parts.append(same)
             if local in LEXICAL:
-                parts.append(f"REGEX(STR({v}), {sparql_string(LEXICAL[local])})")
+                lexical = f"REGEX(STR({v}), {sparql_string(LEXICAL[local])})"
+                also = STORED_LEXICAL.get(layout, {}).get(local)
+                if also:
+                    lexical = f"({lexical} || REGEX(STR({v}), {sparql_string(also)}))"
+                parts.append(lexical)
             if local in INTEGER_RANGES:
                 low, high = INTEGER_RANGES[local]
                 number = f"<{XSD.integer}>(STR({v}))"
@@ -108,6 +133,38 @@ def compiler_for(layout: str):
                 if high is not None:
                     parts.append(f"COALESCE({number} <= {high}, false)")
             return "(" + " && ".join(parts) + ")"
+
+        def path(self, node) -> str:
+            if layout in NO_REPEATED_PATHS and not isinstance(node, URIRef):
+                for predicate, name in ((SH.zeroOrMorePath, "sh:zeroOrMorePath"),
+                                        (SH.oneOrMorePath, "sh:oneOrMorePath"), (SH.zeroOrOnePath, "sh:zeroOrOnePath")):
+                    if self.one(node, predicate) is not None:
+                        raise Unsupported(f"{name}: {layout} evaluates paths with *, + or ? wrongly where their "
+                                          "start is bound")
+            return super().path(node)
+
+        def literals_in(self, v, literals) -> list:
+            if layout not in TERMS_BY_PARTS:
+                return super().literals_in(v, literals)
+            # What the dialect makes of sameTerm with each literal (`dialect`), one test per datatype or language
+            # with the lexical forms in one IN (…): a list of 80 media types stays a short query.
+            kinds: dict = {}
+            for literal in literals:
+                if literal.language:
+                    kind = f'LCASE(LANG({v})) = {sparql_string(literal.language.lower())}'
+                else:
+                    kind = f"DATATYPE({v}) = <{literal.datatype or XSD.string}>"
+                kinds.setdefault(kind, []).append(sparql_string(str(literal)))
+            return [f"(isLiteral({v}) && {kind} && STR({v}) IN ({', '.join(dict.fromkeys(forms))}))"
+                    for kind, forms in kinds.items()]
+
+        def has_value(self, x, path, term) -> str:
+            if layout not in TERMS_BY_PARTS or not isinstance(term, Literal):
+                return super().has_value(x, path, term)
+            # A typed constant in a triple pattern ("x"^^xsd:string) does not match the plain literal Virtuoso
+            # stores for it: the value is compared instead.
+            v = self.var()
+            return f"EXISTS {{ {x} {path} {v} . FILTER({self.same_term(v, term)}) }}"
 
     RemoteCompiler.__name__ = f"RemoteCompiler_{layout}"
     return RemoteCompiler
@@ -137,10 +194,11 @@ def compiled(shapes, layout: str):
 class QueryBuilder:
     """Check queries made self-contained for a remote store: focus sets inlined, dataset named, paged."""
 
-    def __init__(self, program, dataset: str, layout: str = "oxigraph"):
+    def __init__(self, program, dataset: str, layout: str = "oxigraph", classes: dict | None = None):
         self.sets = {focus_set.key: focus_set for focus_set in program.focus_sets}
         self.dataset = dataset  # "FROM <…> FROM <…>"
         self.layout = layout
+        self.classes = classes or {}  # class IRI -> its proper subclasses in the dataset (Virtuoso's dialect)
 
     def members(self, key: int, var: str = "?this", depth: int = 0) -> tuple[str, list]:
         """(sub-query binding `var` to the members of focus set `key`, PREFIX lines it needs)."""
@@ -190,8 +248,7 @@ class QueryBuilder:
 
     def page(self, check, size: int, offset: int, ordered: bool = True) -> str:
         prefixes, body, order = self.check(self.text(check))
-        if self.layout in NULL_SAFE_STRINGS:
-            body = null_safe_strings(body)
+        body = dialect(body, self.layout, self.classes)
         ordering = ("ORDER BY " + " ".join(f"?{name}" for name in order)) if ordered else ""
         if ordered and self.layout in SORTED_SUBQUERY:
             return (f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ SELECT * WHERE {{ {{ {body} }} }} {ordering} }} }} "
@@ -213,51 +270,295 @@ class QueryBuilder:
 
     def ask_members(self, key: int) -> str:
         pattern, prefixes = self.members(key)
-        if self.layout in NULL_SAFE_STRINGS:
-            pattern = null_safe_strings(pattern)
+        pattern = dialect(pattern, self.layout, self.classes)
         return f"{join_prefixes(prefixes)}\nASK {self.dataset} WHERE {{ {pattern} }}"
 
 
-# Virtuoso stops the whole query ("SL001: STRSTARTS() needs a string value as first argument") where SPARQL
-# makes a per-solution error (an unbound first argument): its layout gives these functions "" instead.
-STRING_TESTS = re.compile(r"\b(STRSTARTS|STRENDS|CONTAINS)\s*\(", re.IGNORECASE)
+# --------------------------------------------------------------------------------------------- Virtuoso's dialect
+# Where Virtuoso 7 answers standard SPARQL differently, its layout rewrites the query text (each rewrite gives the
+# SPARQL 1.1 answer on Virtuoso; tests/test_endpoint.py checks them against pyoxigraph on both stores):
+# - STRSTARTS, STRENDS, CONTAINS: an unbound first argument stops the whole query ("SL001 … needs a string value")
+#   where SPARQL makes a per-solution error: the argument gets "" instead (COALESCE).
+# - SUBSTR: compared with `=` against another string function's result (REPLACE(…) = SUBSTR(…)), its value is
+#   never equal; CONCAT(SUBSTR(…)), the same term in SPARQL 1.1, compares as it should.
+# - DATATYPE of a language-tagged literal is an error (RDF 1.0), so a test like DATATYPE(?v) = xsd:date is an
+#   error instead of false: it gets rdf:langString, as in SPARQL 1.1.
+# - sameTerm: with a constant, or under negation, it answers wrongly (a literal constant never matches; the
+#   IRI test becomes unknown under !; "0"^^xsd:integer is sameTerm "false"^^xsd:boolean): it is tested by the
+#   terms' kinds and parts instead.
+# - rdf:type/rdfs:subClassOf* C (focus sets, sh:class): the path finds nothing where its start is bound by the
+#   rest of the query; the subclasses of C are asked once (standalone, which Virtuoso answers right) and the
+#   pattern becomes rdf:type with a list of classes (QueryBuilder, `classes`).
+STRING_TESTS = ("STRSTARTS", "STRENDS", "CONTAINS")
 NULL_SAFE_STRINGS = {"virtuoso"}
+DIALECTS = {"virtuoso"}
+_CALL = re.compile(r"(?<![\w:?$])([A-Za-z_][A-Za-z0-9_]*)\s*\(")
+
+
+def rewrite_calls(text: str, rules: dict) -> str:
+    """`text` with every call NAME(…) whose NAME (any case) is in `rules` replaced by rules[NAME](name, args);
+    the arguments (as written, whitespace kept) are rewritten first. Strings, IRIs and comments are left alone."""
+    out, i, n = [], 0, len(text)
+    while i < n:
+        skip = _opaque(text, i)
+        if skip > i:
+            out.append(text[i:skip])
+            i = skip
+            continue
+        call = _CALL.match(text, i) if (text[i].isalpha() or text[i] == "_") else None
+        if call is None or call.group(1).upper() not in rules:
+            if call is not None:  # a word that is no call to rewrite: copy it whole (SUBSTR inside MYSUBSTR)
+                out.append(text[i:call.end(1)])
+                i = call.end(1)
+            else:
+                out.append(text[i])
+                i += 1
+            continue
+        args, end = _arguments(text, call.end())
+        if end is None:  # unbalanced: leave the rest as it is
+            out.append(text[i:])
+            break
+        rewritten = [rewrite_calls(arg, rules) for arg in args]
+        out.append(rules[call.group(1).upper()](call.group(1), rewritten))
+        i = end
+    return "".join(out)
+
+
+def _opaque(text: str, i: int) -> int:
+    """The end of a string literal, IRI or comment starting at `i` (or `i` when none starts there)."""
+    ch = text[i]
+    if ch in "\"'":
+        quote = text[i:i + 3] if text[i:i + 3] in ('"""', "'''") else ch
+        j = i + len(quote)
+        while j < len(text) and not text.startswith(quote, j):
+            j += 2 if text[j] == "\\" else 1
+        return min(j + len(quote), len(text))
+    if ch == "<":
+        iri = _IRI_TOKEN.match(text, i)
+        return iri.end() if iri else i
+    if ch == "#":
+        end = text.find("\n", i)
+        return len(text) if end < 0 else end
+    return i
+
+
+_IRI_TOKEN = re.compile(r"<[^\s<>\"{}|^`\\]*>")
+
+
+def _arguments(text: str, start: int):
+    """(arguments as written, index after the closing parenthesis) of a call whose "(" ends at `start`."""
+    args, depth, i, begin = [], 0, start, start
+    while i < len(text):
+        skip = _opaque(text, i)
+        if skip > i:
+            i = skip
+            continue
+        ch = text[i]
+        if ch in "({[":
+            depth += 1
+        elif ch in ")}]":
+            if depth == 0:
+                args.append(text[begin:i])
+                return args, i + 1
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append(text[begin:i])
+            begin = i + 1
+        i += 1
+    return args, None
+
+
+def _null_safe(name, args):
+    if len(args) != 2:
+        return f"{name}({','.join(args)})"
+    return f'{name}(COALESCE({args[0].strip()}, ""),{args[1]})'
+
+
+def _substr(name, args):
+    return f"CONCAT({name}({','.join(args)}))"
+
+
+def _datatype(name, args):
+    if len(args) != 1:
+        return f"{name}({','.join(args)})"
+    x = args[0].strip()
+    return f'IF(isLiteral({x}) && LANG({x}) != "", <{RDF_LANGSTRING}>, {name}({x}))'
+
+
+_STRING_TOKEN = r'"""(?:[^\\]|\\.)*?"""|\'\'\'(?:[^\\]|\\.)*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\''
+_LITERAL_TOKEN = re.compile(rf"({_STRING_TOKEN})(?:@([A-Za-z]+(?:-[A-Za-z0-9]+)*)|\^\^(<[^<>\s]*>|[\w\-.]*:[\w\-.]*))?")
+_NUMBER_TOKEN = re.compile(r"[+-]?(?:(\d+)|(\d*\.\d+)|((?:\d+\.?\d*|\.\d+)[eE][+-]?\d+))")
+_IRI_CONSTANT = re.compile(r"<[^<>\s]*>|[A-Za-z][\w\-.]*:[\w\-.]*|:[\w\-.]*")
+
+
+def _constant(text: str):
+    """("iri", IRI text) or ("literal", quoted lexical form, language or None, datatype text) of a constant
+    term as written in a query; None for anything else (variables, expressions)."""
+    text = text.strip()
+    literal = _LITERAL_TOKEN.fullmatch(text)
+    if literal:
+        quoted, language, datatype = literal.groups()
+        if quoted[:3] in ('"""', "\'\'\'"):
+            quoted = '"' + quoted[3:-3].replace('"', '\\"').replace("\n", "\\n") + '"'
+        return "literal", quoted, language, datatype or f"<{XSD.string}>"
+    number = _NUMBER_TOKEN.fullmatch(text)
+    if number:
+        kind = "integer" if number.group(1) else "decimal" if number.group(2) else "double"
+        return "literal", sparql_string(text), None, f"<{XSD[kind]}>"
+    if text in ("true", "false"):
+        return "literal", sparql_string(text), None, f"<{XSD.boolean}>"
+    if _IRI_CONSTANT.fullmatch(text):
+        return "iri", text
+    return None
+
+
+def _kind(x: str) -> str:
+    """The datatype of literal `x` as SPARQL 1.1 has it (rdf:langString for a language-tagged one)."""
+    return f'IF(LANG({x}) != "", <{RDF_LANGSTRING}>, DATATYPE({x}))'
+
+
+def _same_term(name, args):
+    """sameTerm by the terms' kinds and parts. Virtuoso evaluates functions of a constant literal (LANG, DATATYPE)
+    to nothing, so a constant's parts are written out instead."""
+    if len(args) != 2:
+        return f"{name}({','.join(args)})"
+    a, b = (arg.strip() for arg in args)
+    if _constant(a) and not _constant(b):
+        a, b = b, a
+    constant = _constant(b)
+    if constant and _constant(a):
+        return f"{name}({a}, {b})"
+    if constant and constant[0] == "iri":
+        return f"(isIRI({a}) && {a} = {b})"
+    if constant:
+        _, quoted, language, datatype = constant
+        if language:
+            return f"(isLiteral({a}) && LCASE(LANG({a})) = {sparql_string(language.lower())} && STR({a}) = {quoted})"
+        return f"(isLiteral({a}) && {_kind(a)} = {datatype} && STR({a}) = {quoted})"
+    literal = (f"isLiteral({b}) && STR({a}) = STR({b}) && LCASE(LANG({a})) = LCASE(LANG({b})) && "
+               f"{_kind(a)} = {_kind(b)}")
+    return (f"IF(isLiteral({a}), {literal}, IF(isIRI({a}), isIRI({b}) && STR({a}) = STR({b}), "
+            f"isBlank({b}) && IF({name}({a}, {b}), true, false)))")
+
+
+_IN = re.compile(r"\b(NOT\s+)?IN\s*\(", re.IGNORECASE)
+_OPERAND_END = re.compile(r"[?$]?[\w\-.:]*[\w]$")
+
+
+def _structure(text: str):
+    """(closing -> opening parenthesis, set of positions inside strings, IRIs and comments) of a query text."""
+    pairs, stack, opaque, i = {}, [], set(), 0
+    while i < len(text):
+        skip = _opaque(text, i)
+        if skip > i:
+            opaque.update(range(i, skip))
+            i = skip
+            continue
+        if text[i] == "(":
+            stack.append(i)
+        elif text[i] == ")" and stack:
+            pairs[i] = stack.pop()
+        i += 1
+    return pairs, opaque
+
+
+def in_as_comparisons(text: str) -> str:
+    """`X IN (a, b)` -> `(X = a || X = b)`, `X NOT IN (a, b)` -> `(X != a && X != b)`: the definitions of SPARQL 1.1
+    (§17.4.1.9f). Virtuoso makes `!(X IN …)` true where X is an error; the comparisons keep the error. Rewritten
+    where X is a whole operand that is a variable or a call (what the compiler writes); the last one first."""
+    limit = len(text)
+    while True:
+        pairs, opaque = _structure(text)
+        found = [m for m in _IN.finditer(text, 0, limit) if m.start() not in opaque]
+        if not found:
+            return text
+        match = found[-1]
+        limit = match.start()
+        end = match.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        if end and text[end - 1] == ")" and end - 1 in pairs:
+            start = pairs[end - 1]
+            name = re.search(r"[\w:]*$", text[:start])
+            start -= len(name.group(0))
+        else:
+            operand = _OPERAND_END.search(text[:end])
+            if operand is None or not operand.group(0).startswith(("?", "$")):
+                continue
+            start = operand.start()
+        before = text[:start].rstrip()
+        if before and before[-1] not in "(,&|{":  # X is part of a larger operand (?a + ?b IN …, !?a IN …)
+            continue
+        close = next((c for c, o in pairs.items() if o == match.end() - 1), None)
+        if close is None:
+            continue
+        x = text[start:end]
+        items = [item.strip() for item in _arguments(text, match.end())[0] if item.strip()]
+        if match.group(1):
+            replaced = "(" + " && ".join(f"{x} != {item}" for item in items) + ")" if items else "true"
+        else:
+            replaced = "(" + " || ".join(f"{x} = {item}" for item in items) + ")" if items else "false"
+        text = text[:start] + replaced + text[close + 1:]
+        limit = start
+
+
+STRING_RULES = {name: _null_safe for name in STRING_TESTS}
+VIRTUOSO_RULES = dict(STRING_RULES, SUBSTR=_substr, DATATYPE=_datatype, SAMETERM=_same_term)
 
 
 def null_safe_strings(text: str) -> str:
     """`STRSTARTS(x, y)` -> `STRSTARTS(COALESCE(x, ""), y)` (also STRENDS, CONTAINS); strings and IRIs skipped."""
-    out, position = [], 0
-    for match in STRING_TESTS.finditer(text):
-        if match.start() < position or _inside_literal(text, match.start()):
-            continue
-        start = match.end()
-        depth, i, quote = 0, start, None
-        while i < len(text):
-            ch = text[i]
-            if quote:
-                if ch == "\\":
-                    i += 1
-                elif ch == quote:
-                    quote = None
-            elif ch in "\"'":
-                quote = ch
-            elif ch == "(":
-                depth += 1
-            elif ch == ")":
-                if depth == 0:
-                    break
-                depth -= 1
-            elif ch == "," and depth == 0:
-                out.append(text[position:start] + "COALESCE(" + text[start:i] + ', "")')
-                position = i
-                break
-            i += 1
-    out.append(text[position:])
-    return "".join(out)
+    return rewrite_calls(text, STRING_RULES)
 
 
-def _inside_literal(text: str, index: int) -> bool:
-    return text.count('"', 0, index) % 2 == 1
+TYPE_CLOSURE = re.compile(rf"<{re.escape(str(RDF.type))}>/<{re.escape(str(RDFS.subClassOf))}>\* (<[^>\s]*>)")
+CLASS_CLOSURE = re.compile(rf"<{re.escape(str(RDF.type))}> (\?_t\d+) \. \1 <{re.escape(str(RDFS.subClassOf))}>\* "
+                           r"(<[^>\s]*>)")
+
+
+def classes_named(texts) -> set:
+    """The classes C of every rdf:type/rdfs:subClassOf* C the compiler wrote (focus sets, sh:class)."""
+    found = set()
+    for text in texts:
+        found.update(match.group(1)[1:-1] for match in TYPE_CLOSURE.finditer(text))
+        found.update(match.group(2)[1:-1] for match in CLASS_CLOSURE.finditer(text))
+    return found
+
+
+def subclass_query(classes, dataset: str) -> str:
+    """Every (class, proper subclass) pair of `classes` in the dataset, one standalone path per class."""
+    branches = " UNION ".join(f"{{ ?sub <{RDFS.subClassOf}>+ <{c}> . BIND(<{c}> AS ?class) }}"
+                              for c in sorted(classes))
+    return f"SELECT DISTINCT ?class ?sub {dataset} WHERE {{ {branches} }}"
+
+
+def with_class_lists(text: str, classes: dict) -> str:
+    """rdf:type/rdfs:subClassOf* C as rdf:type with C and its subclasses (`classes`: C -> its subclasses)."""
+    counter = iter(range(1 << 30))
+
+    def members(iri: str) -> str:
+        return ", ".join(f"<{c}>" for c in [iri] + sorted(classes.get(iri, ())))
+
+    def typed(match):
+        iri = match.group(1)[1:-1]
+        if not classes.get(iri):
+            return f"<{RDF.type}> <{iri}>"
+        k = f"?_k{next(counter)}"
+        return f"<{RDF.type}> {k} . FILTER({k} IN ({members(iri)}))"
+
+    def in_class(match):
+        return f"<{RDF.type}> {match.group(1)} . FILTER({match.group(1)} IN ({members(match.group(2)[1:-1])}))"
+
+    return TYPE_CLOSURE.sub(typed, CLASS_CLOSURE.sub(in_class, text))
+
+
+def dialect(text: str, layout: str, classes: dict | None = None) -> str:
+    """The query text as `layout` must be sent (unchanged for stores that follow SPARQL 1.1)."""
+    if layout in DIALECTS:
+        text = in_as_comparisons(with_class_lists(rewrite_calls(text, VIRTUOSO_RULES), classes or {}))
+    elif layout in NULL_SAFE_STRINGS:
+        text = null_safe_strings(text)
+    return text
 
 
 def join_prefixes(parts) -> str:
@@ -301,15 +602,29 @@ class Rows(list):
 
 
 class Paged:
-    """The rows of every page of one check, read lazily (the describers iterate once)."""
+    """The rows of every page of one check, read lazily (the describers iterate once). Rows that are equal as
+    RDF 1.1 terms are one row: a check's rows are violations, and Virtuoso keeps "x" and "x"^^xsd:string apart (as
+    RDF 1.0 did) and answers both where the local engine has one term. The set of rows seen grows with the findings,
+    as the findings do."""
 
     def __init__(self, first: Rows, rest):
         self.variables = first.variables
         self._first, self._rest = first, rest
+        self._names = [variable.value for variable in first.variables]
 
     def __iter__(self):
-        yield from self._first
-        self._first = None
+        seen = set()
+        for row in self._rows():
+            key = tuple(row.values.get(name) for name in self._names)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield row
+
+    def _rows(self):
+        first, self._first = self._first, None
+        yield from first
+        del first
         for rows in self._rest:
             yield from rows
 
@@ -317,8 +632,13 @@ class Paged:
 _BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
 
 
-def term(binding: dict, name: str):
-    """A SPARQL JSON results binding as a pyoxigraph term (blank node labels made safe)."""
+BOOLEANS_AS_NUMBERS = {"virtuoso"}  # answers xsd:boolean values as "1" and "0"
+_BOOLEAN_WORDS = {"1": "true", "0": "false"}
+
+
+def term(binding: dict, name: str, booleans_as_numbers: bool = False):
+    """A SPARQL JSON results binding as a pyoxigraph term (blank node labels made safe; `booleans_as_numbers`:
+    the store writes xsd:boolean values as 1 and 0, which are read as true and false)."""
     kind, value = binding.get("type"), binding.get("value", "")
     if kind == "uri":
         return ox.NamedNode(value)
@@ -332,6 +652,8 @@ def term(binding: dict, name: str):
         if language:
             return ox.Literal(value, language=language)
         if datatype:
+            if booleans_as_numbers and datatype == str(XSD.boolean):
+                value = _BOOLEAN_WORDS.get(value, value)
             return ox.Literal(value, datatype=ox.NamedNode(datatype))
         return ox.Literal(value)
     raise ValueError(f"unknown binding type {kind!r}")
@@ -395,7 +717,8 @@ class Store:
         results = self.results(query)
         try:
             variables = [str(name) for name in results["head"]["vars"]]
-            rows = [Row({name: term(value, name) for name, value in binding.items()})
+            numbers = self.endpoints.layout.name in BOOLEANS_AS_NUMBERS
+            rows = [Row({name: term(value, name, numbers) for name, value in binding.items()})
                     for binding in results["results"]["bindings"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             raise RemoteError("the store's SPARQL JSON results are malformed",
@@ -518,12 +841,29 @@ def validate_endpoint(url: str, *, graph: str | None = None, layout: str = "oxig
         raise UsageError(f"graph <{graph}> holds no statements at {http.redact(endpoints.query)}; check --graph")
     vocabulary_iri = send_vocabulary(store, vocabulary)
     dataset = f"FROM <{graph}> FROM <{vocabulary_iri}>"
-    builder = QueryBuilder(program, dataset, layout)
+    classes = subclasses(store, program, dataset) if layout in DIALECTS else {}
+    builder = QueryBuilder(program, dataset, layout, classes)
     marked = store.ask(f"ASK FROM <{graph}> WHERE {{ ?s <http://purl.org/dc/terms/subject> ?o . FILTER("
                        + " || ".join(f'STRSTARTS(STR(?o), "{prefix}")' for prefix in GRUNDDATA_PREFIXES) + ") }")
     findings = run(store, builder, program, shapes_bundle, graph, page_size, progress)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=[graph], fail_on=fail_on,
                   guidance=marked)
+
+
+def subclasses(store: Store, program, dataset: str) -> dict:
+    """Class IRI -> its proper subclasses (IRIs) in the dataset, for every class the program tests membership of
+    through rdf:type/rdfs:subClassOf* (one query; Virtuoso's dialect). A blank-node subclass cannot be named in a
+    query and is left out."""
+    texts = [QueryBuilder.text(check) for _, check in program.checks if check.query is not None]
+    texts += [pattern for focus_set in program.focus_sets for _, pattern in focus_set.where]
+    named = classes_named(texts)
+    if not named:
+        return {}
+    found: dict = {}
+    for row in store.select(subclass_query(named, dataset)):
+        if isinstance(row["class"], ox.NamedNode) and isinstance(row["sub"], ox.NamedNode):
+            found.setdefault(row["class"].value, set()).add(row["sub"].value)
+    return found
 
 
 def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_size: int, progress=None) -> list:
@@ -548,6 +888,6 @@ def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_s
             continue
         pages = store.pages(builder, check, page_size)
         first = next(pages)
-        rows = Paged(first, pages)  # one page in memory at a time; de-duplication spans pages
+        rows = Paged(first, pages)  # one page in memory at a time
         findings.extend(describer.check_findings(check, rows))
     return findings

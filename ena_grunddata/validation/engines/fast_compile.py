@@ -192,7 +192,7 @@ class Compiler:
             if any(isinstance(m, BNode) for m in members):
                 raise Unsupported("blank node in sh:in")
             parts = [f"(isIRI({v}) && {v} IN ({', '.join(iris)}))"] if iris else []
-            parts += [f"sameTerm({v}, {as_sparql(m)})" for m in literals]
+            parts += self.literals_in(v, literals)
             return "(" + " || ".join(parts) + ")" if parts else "false"
         if name == "pattern":
             flags = self.one(shape, SH.flags)
@@ -239,6 +239,20 @@ class Compiler:
 
     def fail(self, what):
         raise Unsupported(what)
+
+    # Term tests a store-specific compiler may write differently (validation.engines.endpoint, Virtuoso).
+
+    def same_term(self, v, term) -> str:
+        """SPARQL expression: `v` is the constant `term`."""
+        return f"sameTerm({v}, {as_sparql(term)})"
+
+    def literals_in(self, v, literals) -> list:
+        """SPARQL expressions, one of which holds when `v` is one of the constant `literals` (sh:in)."""
+        return [self.same_term(v, m) for m in literals]
+
+    def has_value(self, x, path, term) -> str:
+        """SPARQL expression: `x` has the constant `term` among the values of `path`."""
+        return f"EXISTS {{ {x} {path} {as_sparql(term)} }}"
 
     @staticmethod
     def string_form(v) -> str:
@@ -322,8 +336,8 @@ class Compiler:
             return f"NOT EXISTS {{ {self.distinct_values(x, path, n + 1)} }}"
         if name == "hasValue":
             if not is_property:
-                return f"sameTerm({x}, {as_sparql(arg)})"
-            return f"EXISTS {{ {x} {path} {as_sparql(arg)} }}"
+                return self.same_term(x, arg)
+            return self.has_value(x, path, arg)
         if name == "uniqueLang":
             a, b = self.var(), self.var()
             return (f"NOT EXISTS {{ {x} {path} {a} . {x} {path} {b} . FILTER(!sameTerm({a}, {b}) && "
