@@ -200,12 +200,17 @@ class Collector:
 
 def sorted_ntriples(parts: list[bytes], *, type_first: bool = False) -> bytes:
     """N-Triples documents joined, duplicate statements dropped, lines sorted (bytewise; rdf:type first per subject
-    when `type_first`, so RDF/XML writes typed node elements)."""
+    when `type_first`, so RDF/XML writes typed node elements).
+
+    `parts` is emptied as it is read: each document is let go once its lines are taken, so a caller that hands
+    over its only list never holds the documents and their lines at once."""
     lines: set = set()
-    for part in parts:
+    while parts:
+        part = parts.pop()
         if type_first:
             part = part.replace(RDF_TYPE_LINE, _TYPE_FIRST)
         lines.update(part.split(b"\n"))
+        del part
     lines.discard(b"")
     ordered = sorted(lines)
     del lines
@@ -222,10 +227,10 @@ def canonical_ntriples_of(quads, *, keep=None, type_first: bool = False) -> tupl
     Returns the bytes, the blank-node statements (original labels) and the labels given.
     """
     collector = Collector(keep)
-    plain = ox.serialize(collector(quads), format=NTRIPLES) or b""
+    parts = [ox.serialize(collector(quads), format=NTRIPLES) or b""]
     labels = blank_labels(collector.blanks) if collector.blanks else {}
-    blank_part = ox.serialize(relabelled(collector.blanks, labels), format=NTRIPLES) or b"" if labels else b""
-    return sorted_ntriples([plain, blank_part], type_first=type_first), collector.blanks, labels
+    parts.append(ox.serialize(relabelled(collector.blanks, labels), format=NTRIPLES) or b"" if labels else b"")
+    return sorted_ntriples(parts, type_first=type_first), collector.blanks, labels
 
 
 _SUFFIX = re.compile(rb"(_:b[0-9a-f]{%d})x[0-9]+" % LABEL_DIGITS)

@@ -14,7 +14,8 @@ Nothing else in the project imports requests. What it guarantees:
 - Retries with exponential backoff and jitter on connection errors and 408/425/429/500/502/503/504, honouring
   Retry-After up to a cap; other 4xx are never retried. Non-idempotent methods (POST) are not retried by default.
 - A size cap on the Content-Length and on the *decoded* bytes while streaming (we decompress gzip/deflate ourselves,
-  bounded, so a 1 MB gzip bomb cannot become 1 GiB in memory).
+  bounded, so a 1 MB gzip bomb cannot become 1 GiB in memory). With `spool=True` the body goes to a temporary file
+  instead of memory (under the same caps), for callers that read it piece by piece.
 - Conditional requests (If-None-Match / If-Modified-Since); a 304 is returned, not treated as an error.
 - Politeness: one request at a time per host, with a configurable pause between requests to the same host.
 - Credentials come only from environment variables (`auth_env`, `header_env`); they are never part of a message.
@@ -34,6 +35,7 @@ import os
 import random
 import re
 import socket
+import tempfile
 import threading
 import time
 import zlib
@@ -48,7 +50,7 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util import connection as urllib3_connection
 
 from .version import __version__
-from .errors import RemoteError
+from .errors import InputError, RemoteError
 
 USER_AGENT = f"ena-grunddata/{__version__} (DCAT-AP-SE harvester; +https://github.com/ena-grunddata)"
 CONNECT_TIMEOUT = 10.0
@@ -95,6 +97,12 @@ class Response:
     headers: dict
     history: list = field(default_factory=list)  # redacted URLs of the redirect hops
     attempts: int = 1
+    body: object = None  # with spool=True: the body in a temporary binary file, at its start (content is empty)
+
+    def close(self) -> None:
+        """Remove the spooled body, if any (the temporary file is gone once closed)."""
+        if self.body is not None:
+            self.body.close()
 
     @property
     def not_modified(self) -> bool:
@@ -490,13 +498,14 @@ def request(method: str, url: str, *, body: bytes | str | None = None, headers: 
             accept: str | None = None, etag: str | None = None, last_modified: str | None = None,
             auth_env: str | None = None, header_env: dict | None = None, policy: Policy | None = None,
             allow_private: bool | None = None, max_bytes: int | None = None, retries: int | None = None,
-            timeout: float | None = None) -> Response:
+            timeout: float | None = None, spool: bool = False) -> Response:
     """Send one request through every guard; return the final response, whatever its status.
 
     Raises RemoteError for refused addresses, timeouts, too many redirects, oversized bodies and connection
     failures (after retries). A retryable status still failing after the last attempt is returned as is.
     `etag` / `last_modified` (validators from an earlier response) make the request conditional.
-    `timeout` overrides the total deadline; `retries` the retry count (POST defaults to 0).
+    `timeout` overrides the total deadline; `retries` the retry count (POST defaults to 0). With `spool` the body
+    is written to a temporary file (`Response.body`, removed by `Response.close()`) instead of `content`.
     """
     policy = policy or DEFAULT_POLICY
     overrides = {key: value for key, value in (("allow_private", allow_private), ("max_bytes", max_bytes),
@@ -521,13 +530,14 @@ def request(method: str, url: str, *, body: bytes | str | None = None, headers: 
     while True:
         attempt += 1
         try:
-            response = _follow_redirects(method, url, body, base_headers, secrets, policy, clock)
+            response = _follow_redirects(method, url, body, base_headers, secrets, policy, clock, spool)
         except _Retryable as problem:
             if attempt > retries:
                 raise RemoteError(f"{problem.message} (after {attempt} attempts)", where=redact(url)) from None
             _pause(problem.wait, attempt, policy, clock, url)
             continue
         if response.status in RETRY_STATUSES and attempt <= retries:
+            response.close()
             wait = retry_after(response.headers.get("Retry-After"), policy)
             _pause(wait, attempt, policy, clock, url)
             continue
@@ -538,11 +548,14 @@ def request(method: str, url: str, *, body: bytes | str | None = None, headers: 
 def fetch(url: str, *, accept: str = "*/*", max_bytes: int | None = None, allow_private: bool | None = None,
           headers: dict | None = None, etag: str | None = None, last_modified: str | None = None,
           policy: Policy | None = None, auth_env: str | None = None, header_env: dict | None = None,
-          timeout: float | None = None) -> Response:
-    """GET a document; any status of 400 or more becomes a RemoteError. A 304 is returned (empty content)."""
+          timeout: float | None = None, spool: bool = False) -> Response:
+    """GET a document; any status of 400 or more becomes a RemoteError. A 304 is returned (empty content).
+    With `spool` the body is in the temporary file `response.body` (the caller closes the response)."""
     response = request("GET", url, accept=accept, max_bytes=max_bytes, allow_private=allow_private,
                        headers=headers, etag=etag, last_modified=last_modified, policy=policy,
-                       auth_env=auth_env, header_env=header_env, timeout=timeout)
+                       auth_env=auth_env, header_env=header_env, timeout=timeout, spool=spool)
+    if response.status >= 400:
+        response.close()
     response.raise_for_status()
     return response
 
@@ -573,7 +586,7 @@ def _pause(wait: float | None, attempt: int, policy: Policy, clock: _Clock, url:
     time.sleep(wait)
 
 
-def _follow_redirects(method, url, body, base_headers, secrets, policy, clock) -> Response:
+def _follow_redirects(method, url, body, base_headers, secrets, policy, clock, spool=False) -> Response:
     first_origin = origin_of(url)
     history = []
     current, previous = url, None
@@ -582,7 +595,7 @@ def _follow_redirects(method, url, body, base_headers, secrets, policy, clock) -
         check_url(current, policy.allow_private, previous=previous)
         same_origin = origin_of(current) == first_origin
         sent = {**headers, **secrets} if same_origin else headers
-        response = _send_once(method, current, body, sent, policy, clock)
+        response = _send_once(method, current, body, sent, policy, clock, spool)
         location = response.headers.get("Location")
         if response.status not in REDIRECT_STATUSES or not location:
             response.history = history
@@ -602,7 +615,7 @@ def _follow_redirects(method, url, body, base_headers, secrets, policy, clock) -
     raise RemoteError(f"too many redirects (limit {policy.max_redirects}): {chain}", where=redact(url))
 
 
-def _send_once(method, url, body, headers, policy, clock) -> Response:
+def _send_once(method, url, body, headers, policy, clock, spool=False) -> Response:
     """One request/response exchange with the per-host lock held; the body is read under every cap."""
     shown = redact(url)
     clock.check(shown)
@@ -615,12 +628,12 @@ def _send_once(method, url, body, headers, policy, clock) -> Response:
                 raise RemoteError(f"total deadline of {clock.deadline:g} s exceeded", where=shown)
             time.sleep(wait)
         try:
-            return _exchange(method, url, body, headers, policy, clock, shown)
+            return _exchange(method, url, body, headers, policy, clock, shown, spool)
         finally:
             slot.last = time.monotonic()
 
 
-def _exchange(method, url, body, headers, policy, clock, shown) -> Response:
+def _exchange(method, url, body, headers, policy, clock, shown, spool=False) -> Response:
     left = clock.left()
     timeouts = (max(0.01, min(policy.connect_timeout, left)), max(0.01, min(policy.read_timeout, left)))
     adapter = _adapter(policy.allow_private)
@@ -654,12 +667,30 @@ def _exchange(method, url, body, headers, policy, clock, shown) -> Response:
     finally:
         _exchange_end.value = None
     with raw_response:
-        content = b""
+        content, spooled = b"", None
         if method != "HEAD" and raw_response.status_code not in (204, 304) \
                 and raw_response.status_code not in REDIRECT_STATUSES:
-            content = _read_body(raw_response, policy, clock, shown)
+            if spool:
+                spooled = _temporary_file(shown)
+                try:
+                    _read_body(raw_response, policy, clock, shown, spooled)
+                    spooled.seek(0)
+                except BaseException:
+                    spooled.close()
+                    raise
+            else:
+                content = _read_body(raw_response, policy, clock, shown)
         return Response(url=url, status=raw_response.status_code, content=content,
-                        content_type=raw_response.headers.get("Content-Type"), headers=raw_response.headers)
+                        content_type=raw_response.headers.get("Content-Type"), headers=raw_response.headers,
+                        body=spooled)
+
+
+def _temporary_file(shown: str):
+    try:
+        return tempfile.TemporaryFile(prefix="ena-grunddata-")
+    except OSError as error:  # our own folder, not the server: a local problem
+        raise InputError(f"cannot create a temporary file for the answer: {error.strerror or error}",
+                         where=shown) from None
 
 
 def _find_cause(error, kind):
@@ -694,7 +725,8 @@ def _too_large(limit: int) -> str:
     return f"response is over the limit of {limit:,} bytes (raise it with --max-input-bytes)"
 
 
-def _read_body(response, policy, clock, shown) -> bytes:
+def _read_body(response, policy, clock, shown, into=None) -> bytes | None:
+    """The decoded body under the size cap and the deadline; written to the binary file `into` when given."""
     limit = policy.max_bytes
     length = response.headers.get("Content-Length")
     if length and length.strip().isdigit() and int(length) > limit:
@@ -716,7 +748,10 @@ def _read_body(response, policy, clock, shown) -> bytes:
                 size += len(piece)
                 if size > limit:
                     raise RemoteError(_too_large(limit), where=shown)
-                parts.append(piece)
+                if into is None:
+                    parts.append(piece)
+                else:
+                    _write(into, piece, shown)
         if decoder is not None:
             try:
                 decoder.flush()
@@ -729,7 +764,15 @@ def _read_body(response, policy, clock, shown) -> bytes:
         raise _Retryable(f"no data within {policy.read_timeout:g} s while reading the body") from None
     except (urllib3.exceptions.ProtocolError, urllib3.exceptions.HTTPError, ConnectionError, OSError):
         raise _Retryable("connection broken while reading the body") from None
-    return b"".join(parts)
+    return b"".join(parts) if into is None else None
+
+
+def _write(into, piece: bytes, shown: str) -> None:
+    try:
+        into.write(piece)
+    except OSError as error:  # a full disk is ours, not the server's (and must not look like a broken connection)
+        raise InputError(f"cannot write the answer to a temporary file: {error.strerror or error}",
+                         where=shown) from None
 
 
 class _Decoder:

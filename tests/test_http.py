@@ -225,6 +225,26 @@ def test_gzip_body_decoded(server):
     assert http.fetch(server.url("/gz"), policy=FAST).content == b" " * 1000
 
 
+def test_spooled_body_is_in_a_temporary_file(server):
+    reply = gzip_bomb(300_000)
+    server.add_handler("/gz", lambda request: reply)
+    response = http.fetch(server.url("/gz"), policy=FAST, spool=True)
+    assert response.content == b"" and response.body.read() == b" " * 300_000
+    response.close()
+    assert response.body.closed
+
+
+def test_spooled_body_keeps_the_cap_and_the_retries(server):
+    bomb = gzip_bomb(128 * 1024 * 1024)
+    server.add_handler("/bomb", lambda request: bomb)
+    with pytest.raises(RemoteError, match="over the limit of 1,048,576 bytes"):
+        http.fetch(server.url("/bomb"), policy=FAST, max_bytes=1024 * 1024, spool=True)
+    server.add_handler("/flaky", fail_then(2, Reply(200, "ok", content_type="text/plain")))
+    response = http.fetch(server.url("/flaky"), policy=FAST, spool=True)
+    assert (response.body.read(), response.attempts) == (b"ok", 3)
+    response.close()
+
+
 # ------------------------------------------------------------------------------------------- retries
 
 

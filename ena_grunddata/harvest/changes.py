@@ -152,11 +152,10 @@ class Statements:
 
     def finish(self) -> Harvested:
         labels = blank_labels(self.blanks) if self.blanks else {}
-        parts = self.parts
+        parts, self.parts = self.parts, []  # handed over: sorted_ntriples lets each part go once it is split
         if labels:
-            parts = parts + [ox.serialize(relabelled(self.blanks, labels), format=NTRIPLES) or b""]
+            parts.append(ox.serialize(relabelled(self.blanks, labels), format=NTRIPLES) or b"")
         snapshot = sorted_ntriples(parts)
-        self.parts = []
         entities = {f"<{s.value}>".encode("utf-8") for kind, subjects in self.typed.items() for s in subjects
                     if s.__class__ is ox.NamedNode}
         hashes = {}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import tempfile
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
@@ -24,7 +26,7 @@ from ..load import (ACCEPT_HEADER, Document, Limits, RefusedByOxigraph, choose_f
                     parse_document_oxigraph, read_documents, strip_bom, time_budget)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from ..text import pick
-from ..load.safety import JsonProblem, load_json
+from ..load.safety import JsonItems, JsonProblem
 from .store import Store, content_hash, slug_for
 
 KINDS = ("auto", "document", "entrystore", "file")
@@ -301,13 +303,14 @@ def add_document(statements: Statements, document: Document, limits: Limits, *, 
     return found[0] if found else []
 
 
-def _get(url: str, spec: SourceSpec, options: Options, *, accept: str, etag=None, last_modified=None):
+def _get(url: str, spec: SourceSpec, options: Options, *, accept: str, etag=None, last_modified=None,
+         spool: bool = False):
     """Credentials configured for a source go to that source's origin only: never to a sub-catalog or page on
     another origin (the client also drops them on a redirect that leaves the origin)."""
     own = http.origin_of(url) == http.origin_of(spec.location)
     return http.fetch(url, accept=accept, max_bytes=options.limits.max_input_bytes, policy=options.policy,
                       etag=etag, last_modified=last_modified, auth_env=spec.auth_env if own else None,
-                      header_env=spec.header_env if own else None)
+                      header_env=spec.header_env if own else None, spool=spool)
 
 
 def parse_response(response: http.Response, spec: SourceSpec, options: Options, statements: Statements, *,
@@ -480,54 +483,40 @@ def entrystore_query(spec: SourceSpec) -> str:
 
 
 def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
-    """Page through /store/search (limit 100, stable sort by URI) and read each entry's RDF/JSON metadata."""
+    """Page through /store/search (limit 100, stable sort by URI) and read each entry's RDF/JSON metadata.
+
+    Memory follows what is kept, not the answers: each answer is spooled to a temporary file by the HTTP client
+    and read entry by entry (load.safety.JsonItems), and each entry's N-Triples go to another temporary file,
+    which the loader reads once, whole, at the end."""
     search = entrystore_search_url(spec.location)
     query = entrystore_query(spec)
     fetched = Fetched(Statements())
     digest = hashlib.sha256()
-    lines: list[str] = []
-    entries: list[tuple[str, int]] = []  # (label, index of its first line): a loader error names the entry
     skipped_entries: list[str] = []
     offset = 0
     previous_page = None
-    while True:
-        if fetched.pages >= spec.max_pages:
-            raise RemoteError(f"more than {spec.max_pages} pages (raise --max-pages)", where=spec.shown)
-        _progress(options, f"{spec.name or spec.shown}: entries {offset}-{offset + ENTRYSTORE_PAGE}")
-        url = search + "?" + urlencode({"type": "solr", "query": query, "limit": ENTRYSTORE_PAGE,
-                                        "offset": offset, "sort": "uri asc"})
-        response = _get(url, spec, options, accept="application/json")
-        fetched.pages += 1
-        digest.update(response.content)
-        children, total = entrystore_children(response)
-        del response  # the parsed answer is all we keep: peak memory stays near one page, not two
-        try:
-            page_hash = hashlib.sha256(json.dumps(children, sort_keys=True).encode("utf-8")).hexdigest()
-        except (RecursionError, ValueError):
-            raise RemoteError("not an EntryStore search answer (nested too deep)", where=spec.shown) from None
-        if children and page_hash == previous_page:
-            raise RemoteError(f"the search API answered offset {offset} with the same entries as the page before "
-                              "(it ignores offset?); stopped", where=spec.shown)
-        previous_page = page_hash
-        for number, child in enumerate(children):
-            metadata = child.get("metadata") if isinstance(child, dict) else None
-            if not metadata:
-                continue
-            label = _entry_label(child, offset + number)
-            try:
-                entry_lines, subjects = rdfjson_to_ntriples(metadata, f"e{offset + number}", http.redact(url))
-            except RemoteError as problem:  # one bad entry must not cost the source all its good ones
-                fetched.warnings.append(f"{label} skipped: {problem.message}")
-                skipped_entries.append(fetched.warnings[-1])
-                continue
-            if keep_entry(spec, entry_lines, subjects):
-                entries.append((label, len(lines)))
-                lines.extend(entry_lines)
-        offset += len(children)
-        if not children or (total is not None and offset >= total):
-            break
-    warned = len(fetched.warnings)
-    parsed = _parse_entries(lines, entries, http.redact(search), search, options, fetched.warnings)
+    with _EntryLines(options.limits.max_input_bytes, spec.shown) as entries:
+        while True:
+            if fetched.pages >= spec.max_pages:
+                raise RemoteError(f"more than {spec.max_pages} pages (raise --max-pages)", where=spec.shown)
+            _progress(options, f"{spec.name or spec.shown}: entries {offset}-{offset + ENTRYSTORE_PAGE}")
+            url = search + "?" + urlencode({"type": "solr", "query": query, "limit": ENTRYSTORE_PAGE,
+                                            "offset": offset, "sort": "uri asc"})
+            response = _get(url, spec, options, accept="application/json", spool=True)
+            fetched.pages += 1
+            with closing(response):
+                _digest_file(digest, response.body)
+                count, page_hash, total = _read_entrystore_page(response, spec, options, offset, entries,
+                                                                fetched.warnings, skipped_entries)
+            if count and page_hash == previous_page:
+                raise RemoteError(f"the search API answered offset {offset} with the same entries as the page "
+                                  "before (it ignores offset?); stopped", where=spec.shown)
+            previous_page = page_hash
+            offset += count
+            if not count or (total is not None and offset >= total):
+                break
+        warned = len(fetched.warnings)
+        parsed = _parse_entries(entries, http.redact(search), search, options, fetched.warnings)
     skipped_entries.extend(fetched.warnings[warned:])
     if parsed is None and skipped_entries:  # nothing good at all: that is a broken source, not a warning
         raise RemoteError(f"every entry was refused; the first: {skipped_entries[0]}", where=spec.shown)
@@ -538,6 +527,86 @@ def fetch_entrystore(spec: SourceSpec, options: Options) -> Fetched:
     return fetched
 
 
+def _digest_file(digest, handle) -> None:
+    for chunk in iter(lambda: handle.read(1 << 20), b""):
+        digest.update(chunk)
+    handle.seek(0)
+
+
+def _read_entrystore_page(response: http.Response, spec: SourceSpec, options: Options, offset: int,
+                          entries: _EntryLines, warnings: list, skipped_entries: list) -> tuple[int, str, int | None]:
+    """One search answer, entry by entry: (entries in it, hash of its entries, the answer's `results`)."""
+    where = http.redact(response.url)
+    children = JsonItems(response.body, ("resource", "children"), options.limits.max_nesting)
+    page_hash = hashlib.sha256()
+    count = 0
+    try:
+        for child in children:
+            page_hash.update(json.dumps(child, sort_keys=True).encode("utf-8") + b"\n")
+            number, count = offset + count, count + 1
+            metadata = child.get("metadata") if isinstance(child, dict) else None
+            if not metadata:
+                continue
+            label = _entry_label(child, number)
+            try:
+                entry_lines, subjects = rdfjson_to_ntriples(metadata, f"e{number}", where)
+            except RemoteError as problem:  # one bad entry must not cost the source all its good ones
+                warnings.append(f"{label} skipped: {problem.message}")
+                skipped_entries.append(warnings[-1])
+                continue
+            if keep_entry(spec, entry_lines, subjects):
+                entries.add(label, entry_lines)
+    except JsonProblem as problem:
+        raise RemoteError(f"not an EntryStore search answer (invalid JSON: {problem.message})", where=where) \
+            from None
+    if not children.found:
+        raise RemoteError("not an EntryStore search answer (no resource.children)", where=where)
+    total = children.top.get("results")
+    return count, page_hash.hexdigest(), total if isinstance(total, int) and not isinstance(total, bool) else None
+
+
+class _EntryLines:
+    """The kept entries' N-Triples in a temporary file, and where each entry starts (for skipping one).
+
+    They are one document to the loader, under the same cap as any input (`--max-input-bytes`): N-Triples spell
+    out each statement's subject and predicate, so an answer listing many values under a very long IRI would
+    otherwise keep far more than it sent."""
+
+    def __init__(self, limit: int, where: str):
+        self.limit, self.where = limit, where
+        try:
+            self.handle = tempfile.TemporaryFile(prefix="ena-grunddata-")
+        except OSError as error:
+            raise StoreError(f"cannot create a temporary file: {error.strerror or error}",
+                             where=tempfile.gettempdir()) from None
+        self.starts: list[tuple[str, int, int]] = []  # (label, byte offset, line offset) of each entry
+        self.size = self.lines = 0
+
+    def __enter__(self) -> _EntryLines:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.handle.close()
+
+    def add(self, label: str, lines: list[str]) -> None:
+        data = "".join(lines).encode("utf-8")
+        if self.size + len(data) > self.limit:
+            raise RemoteError(f"the entries' statements come to more than {self.limit:,} bytes of N-Triples (raise "
+                              "it with --max-input-bytes)", where=self.where)
+        self.starts.append((label, self.size, self.lines))
+        try:
+            self.handle.write(data)
+        except OSError as error:  # a full disk
+            raise StoreError(f"cannot write a temporary file: {error.strerror or error}",
+                             where=tempfile.gettempdir()) from None
+        self.size += len(data)
+        self.lines += len(lines)
+
+    def read(self) -> bytes:
+        self.handle.seek(0)
+        return self.handle.read()
+
+
 MAX_SKIPPED_ENTRIES = 50  # beyond this many entries the loader refuses, the source as a whole is in trouble
 
 
@@ -546,50 +615,36 @@ def _entry_label(child, number: int) -> str:
     return f"entry {entry}" if isinstance(entry, (str, int)) and len(str(entry)) < 80 else f"entry #{number + 1}"
 
 
-def _parse_entries(lines: list[str], entries: list, name: str, base: str, options: Options,
+def _parse_entries(entries: _EntryLines, name: str, base: str, options: Options,
                    warnings: list) -> Statements | None:
     """Parse the entries' N-Triples as one document; an entry the loader refuses (a bad literal, a bad IRI) is
     dropped with a warning and the rest parsed again, up to MAX_SKIPPED_ENTRIES times."""
     import bisect
 
+    data = entries.read()
+    starts = list(entries.starts)  # (label, byte offset, line offset)
     skipped = 0
-    while lines:
-        document = Document(name=name, data="".join(lines).encode("utf-8"), format="ntriples", base=base)
+    while data:
+        document = Document(name=name, data=data, format="ntriples", base=base)
         statements = Statements()  # a fresh one per attempt: a refused document leaves nothing behind
         try:
             add_document(statements, document, options.limits)
             return statements
         except InputError as error:
-            if error.line is None or skipped >= MAX_SKIPPED_ENTRIES or not entries:
+            if error.line is None or skipped >= MAX_SKIPPED_ENTRIES or not starts:
                 raise
             problem = error
-        del document
-        starts = [start for _, start in entries]
-        index = max(0, bisect.bisect_right(starts, problem.line - 1) - 1)
-        label, start = entries[index]
-        end = entries[index + 1][1] if index + 1 < len(entries) else len(lines)
+        del document, statements
+        index = max(0, bisect.bisect_right([line for _, _, line in starts], problem.line - 1) - 1)
+        label, start, first_line = starts[index]
+        end = starts[index + 1][1] if index + 1 < len(starts) else len(data)
+        lines = data.count(b"\n", start, end)
         warnings.append(f"{label} skipped: {problem.message}")
-        del lines[start:end]
-        entries = entries[:index] + [(other, first - (end - start)) for other, first in entries[index + 1:]]
+        with memoryview(data) as view:
+            data = b"".join((view[:start], view[end:]))
+        starts = starts[:index] + [(other, at - (end - start), line - lines) for other, at, line in starts[index + 1:]]
         skipped += 1
     return None  # no entry left (or none at all)
-
-
-def entrystore_children(response: http.Response) -> tuple[list, int | None]:
-    where = http.redact(response.url)
-    try:
-        answer = load_json(response.content.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise RemoteError("not an EntryStore search answer (not UTF-8)", where=where) from None
-    except JsonProblem as problem:
-        raise RemoteError(f"not an EntryStore search answer (invalid JSON: {problem.message})", where=where) \
-            from None
-    resource = answer.get("resource") if isinstance(answer, dict) else None
-    children = resource.get("children") if isinstance(resource, dict) else None
-    if not isinstance(children, list):
-        raise RemoteError("not an EntryStore search answer (no resource.children)", where=where)
-    total = answer.get("results")
-    return children, total if isinstance(total, int) else None
 
 
 def keep_entry(spec: SourceSpec, lines: list[str], subjects: dict) -> bool:

@@ -68,6 +68,194 @@ def load_json(text: str):
     return tree
 
 
+class JsonItems:
+    """The items of one array of an untrusted JSON document, read from a binary file one at a time.
+
+        items = JsonItems(handle, ("resource", "children"), max_nesting=100)
+        for item in items: ...          # each built as json.loads would build it
+        items.found, items.top          # whether the array was there; the top-level scalar values
+
+    Memory stays near one item's tree, not the document's (ijson's parser reads the file in small chunks). The rules
+    of load_json hold, every failure a JsonProblem: nesting deeper than `max_nesting` levels (counted from the
+    root), lone UTF-16 surrogates, bytes that are not UTF-8, numbers the parser cannot hold. A key on the path that
+    appears twice in its object is refused too (json.loads would keep the last one; a stream has already read the
+    first). A first pass over the file (_scan) refuses what ijson's C parser lets through and json.loads does not:
+    that parser writes a lone surrogate escape as "?" (and two high ones as another character), takes a vertical tab
+    or form feed for whitespace, and says nothing of a string left open after the document. Stricter than
+    json.loads: integers beyond 64 bits, NaN and Infinity are refused by the C parser.
+    """
+
+    def __init__(self, handle, path: tuple[str, ...], max_nesting: int = DEFAULT_MAX_NESTING):
+        self.handle, self.path, self.max_nesting = handle, tuple(path), max_nesting
+        self.found = False  # the array at `path` was in the document
+        self.top: dict = {}  # the document's top-level scalar values (the last one of a key wins, as in json.loads)
+
+    def __iter__(self):
+        import ijson
+
+        if _scan(self.handle):
+            _check_surrogate_pairs(self.handle)
+        try:  # where ijson has no C parser, its Python parser keeps lone surrogates: they are looked for in the text
+            yield from self._items(ijson.basic_parse(self.handle, use_float=True), ijson.backend_name == "python")
+        except JsonProblem:
+            raise
+        except ijson.JSONError as error:
+            message = (str(error).strip().splitlines() or [type(error).__name__])[0].strip(" b'\"")
+            if "UTF8" in message or "utf-8" in message:
+                message = "not valid UTF-8"
+            raise JsonProblem(message[:200]) from None
+        except UnicodeDecodeError:
+            raise JsonProblem("not valid UTF-8") from None
+        except ValueError as error:  # an integer of more than 4,300 digits (ijson's Python parser)
+            raise JsonProblem(f"unreadable number ({str(error)[:80]})") from None
+
+    def _items(self, events, check_strings: bool):
+        import ijson
+
+        path, limit = self.path, self.max_nesting
+        array = len(path) + 1  # the level of the array whose items are wanted (the root object is level 1)
+        level = 0  # containers open
+        matched = 0  # how many of the open containers, from the root, are the path's
+        keys: list = []  # the current key in each open object of the path
+        seen: list[set] = []  # the path's keys met in each open object of the path
+        builder = None  # the item being built
+        for event, value in events:
+            lone = check_strings and (event == "string" or event == "map_key") and _SURROGATE.search(value)
+            if lone:
+                escape = f"\\u{ord(lone.group(0)):04x}"
+                raise JsonProblem(f"a lone UTF-16 surrogate ({escape}) is not a character; remove it or write the "
+                                  "whole pair")
+            opens = event == "start_map" or event == "start_array"
+            closes = event == "end_map" or event == "end_array"
+            if opens:
+                level += 1
+                if level > limit:
+                    raise JsonProblem(f"nesting deeper than {limit} levels")
+            if builder is not None:  # inside an item
+                builder.event(event, value)
+                if closes:
+                    level -= 1
+                    if level == array:
+                        yield builder.value
+                        builder = None
+                continue
+            if closes:
+                if level == matched:
+                    matched -= 1
+                    if level < array:
+                        keys.pop()
+                        seen.pop()
+                level -= 1
+            elif matched == array and level == (array + 1 if opens else array):  # an item of the array
+                if opens:
+                    builder = ijson.ObjectBuilder()
+                    builder.event(event, value)
+                else:
+                    yield value
+            elif event == "map_key":
+                if level == matched:
+                    keys[-1] = value
+                    if level <= len(path) and value == path[level - 1]:
+                        if value in seen[-1]:
+                            raise JsonProblem(f"the key '{value}' appears twice in one object")
+                        seen[-1].add(value)
+            elif opens:
+                if level == 2 and matched == 1:  # a top-level key given again, now with an object or array
+                    self.top.pop(keys[0], None)
+                if level == matched + 1 and event == ("start_array" if level == array else "start_map") \
+                        and (level == 1 or keys[-1] == path[level - 2]):
+                    matched = level
+                    if level == array:
+                        self.found = True
+                    else:
+                        keys.append(None)
+                        seen.append(set())
+            elif level == 1 and matched == 1:
+                self.top[keys[0]] = value
+
+
+_ESCAPED_SURROGATE = re.compile(rb"\\u[dD][89a-fA-F]")
+_ESCAPED_QUOTE = re.compile(rb'(\\+)"')
+_SCAN_CHUNK = 1 << 20
+
+
+def _scan(handle) -> bool:
+    """One pass over the file before ijson reads it (then back to its start), refusing a vertical tab or form feed
+    (JSON's whitespace is space, tab, CR and LF; inside a string no raw control character is allowed) and an odd
+    number of string quotes (a string left open after the document). Returns whether the file holds what may be a
+    \\u escape of a UTF-16 surrogate (then _check_surrogate_pairs reads it again, exactly)."""
+    start = handle.tell()
+    tail = b""  # the last bytes of the chunk before: a surrogate escape can straddle two chunks
+    run = 0  # the backslashes that end the chunk before (only their parity matters)
+    quotes = 0  # quotes not escaped by a backslash
+    surrogate = False
+    try:
+        while True:
+            chunk = handle.read(_SCAN_CHUNK)
+            if not chunk:
+                break
+            if b"\x0b" in chunk or b"\x0c" in chunk:
+                raise JsonProblem("a vertical tab or form feed (not JSON whitespace, and not allowed raw in a string)")
+            surrogate = surrogate or bool(_ESCAPED_SURROGATE.search(tail + chunk if tail else chunk))
+            quotes += chunk.count(b'"')
+            if chunk[:1] == b'"' and run % 2:
+                quotes -= 1
+            for match in _ESCAPED_QUOTE.finditer(chunk):
+                if (len(match.group(1)) + (run if match.start() == 0 else 0)) % 2:
+                    quotes -= 1
+            stripped = len(chunk) - len(chunk.rstrip(b"\\"))
+            run = run + stripped if stripped == len(chunk) else stripped
+            tail = chunk[-3:] if len(chunk) >= 3 else (tail + chunk)[-3:]
+    finally:
+        handle.seek(start)
+    if quotes % 2:
+        raise JsonProblem("a string is not closed (or a quote is left over after the end)")
+    return surrogate
+
+
+_ESCAPE = re.compile(rb"\\(?:u([0-9a-fA-F]{4})|[\s\S])")
+
+
+def _check_surrogate_pairs(handle) -> None:
+    """Every \\u escape of a high surrogate must be followed at once by one of a low surrogate, and every low one
+    preceded by a high one, as json.loads pairs them; anything else is refused as load_json refuses it. Escapes are
+    read left to right (so `\\\\ud800` is a backslash and text); a chunk is read up to its last 12 bytes, which
+    start the next one, so an escape and the one after it are always seen whole. Then back to the file's start."""
+    start = handle.tell()
+    carry, offset = b"", 0  # offset: where `carry` starts in the file
+    high = None  # (where the next escape must start, the code) after a high surrogate's escape
+    try:
+        while True:
+            chunk = handle.read(_SCAN_CHUNK)
+            buffer = carry + chunk
+            last = len(buffer) if not chunk else len(buffer) - 12  # escapes starting here are read next time
+            end = 0
+            for match in _ESCAPE.finditer(buffer):
+                if match.start() >= last:
+                    break
+                end = match.end()
+                code = int(match.group(1), 16) if match.group(1) else -1
+                low = 0xDC00 <= code <= 0xDFFF
+                if high is not None and (offset + match.start() != high[0] or not low):
+                    _lone(high[1])
+                if low and high is None:
+                    _lone(code)
+                high = (offset + end, code) if 0xD800 <= code <= 0xDBFF else None
+            if not chunk:
+                if high is not None:
+                    _lone(high[1])
+                return
+            cut = max(end, last, 0)
+            carry, offset = buffer[cut:], offset + cut
+    finally:
+        handle.seek(start)
+
+
+def _lone(code: int) -> None:
+    raise JsonProblem(f"a lone UTF-16 surrogate (\\u{code:04x}) is not a character; remove it or write the whole "
+                      "pair")
+
+
 def _first_surrogate(tree):
     stack = [tree]
     while stack:

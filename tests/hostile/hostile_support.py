@@ -46,14 +46,21 @@ def cli_run():
     return run
 
 
+# The child's own peak: VmHWM belongs to the memory the child got at exec. (ru_maxrss does not: Linux carries the
+# high-water mark of the process a child was forked from across exec, so it would include the test process's.)
 _RSS_PROBE = """
 import resource, sys
 from ena_grunddata.commands.cli import main
 try:
     main(sys.argv[1:])
 finally:
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     with open({path!r}, "w") as out:
-        out.write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))
+        out.write(str(peak))
 """
 
 
