@@ -153,3 +153,22 @@ def test_user_sparql_oxigraph_cannot_parse_falls_back_to_pyshacl(catalog_file, t
     assert str(shapes) in str(error.value)
     with pytest.raises(UsageError, match="fast engine cannot run"):
         validate([str(catalog_file)], shapes=[str(shapes)], engine="fast")
+
+
+@pytest.mark.parametrize("engine", ["fast", "pyshacl"])
+@pytest.mark.parametrize("fmt", ["text", "json", "html", "markdown", "junit", "sarif"])
+def test_literal_focus_nodes_are_reported_in_every_format(run_cli, tmp_path, engine, fmt):
+    """A user shape may target literals (sh:targetObjectsOf with literal objects): a finding about a literal has
+    no resource, file line or label to look up, and no format may stumble on it (it once ended in exit 70)."""
+    shapes = tmp_path / "shapes.ttl"
+    shapes.write_text("""@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
+ex:S a sh:NodeShape ; sh:targetObjectsOf ex:tag ; sh:in ("a") .""", encoding="utf-8")
+    data = tmp_path / "data.ttl"
+    data.write_text('@prefix ex: <https://example.org/> .\nex:s ex:tag "b", "a" .\n', encoding="utf-8")
+    result = run_cli("validate", data, "--shapes", shapes, "--profile", "dcat-ap-se", "--engine", engine,
+                     "--format", fmt)
+    assert result.exit_code == 1, result.stderr
+    if fmt == "json":
+        import json
+
+        assert [f["focus"] for f in json.loads(result.stdout)["findings"] if f["code"] == "S"] == ["b"]

@@ -22,6 +22,7 @@ from .engines.fast_data import FastData, to_ox, to_rdflib
 
 _DEFAULT = ox.DefaultGraph()
 _NOTHING = object()  # a term no store holds
+_NOT_PREDICATES = (ox.Literal, ox.BlankNode)
 _ENA = str(ENA)
 
 
@@ -56,8 +57,8 @@ class StoreView:
     def _quads(self, subject=None, predicate=None, obj=None):
         hidden = self.hidden
         pattern = (self._ox(subject), self._ox(predicate), self._ox(obj))
-        if _NOTHING in pattern:
-            return
+        if _NOTHING in pattern or pattern[0].__class__ is ox.Literal or pattern[1].__class__ in _NOT_PREDICATES:
+            return  # no statement has a literal subject, or a literal or blank node as its predicate
         for quad in self.data.store.quads_for_pattern(*pattern, _DEFAULT):
             if quad.predicate.value.startswith(_ENA) or (hidden and quad in hidden):
                 continue
