@@ -172,3 +172,32 @@ ex:S a sh:NodeShape ; sh:targetObjectsOf ex:tag ; sh:in ("a") .""", encoding="ut
         import json
 
         assert [f["focus"] for f in json.loads(result.stdout)["findings"] if f["code"] == "S"] == ["b"]
+
+
+def test_a_check_failing_at_run_time_falls_back_to_pyshacl(monkeypatch, tmp_path):
+    """README: `auto` runs pyshacl when the fast engine cannot run a shape, also when that shows only at run time
+    (a query oxigraph parses but cannot evaluate), with a note; `--engine fast` says so as a usage error. The
+    fallback reads nothing again: the documents already read are parsed for pyshacl (standard input is read once)."""
+    from ena_grunddata.errors import UsageError
+    from ena_grunddata.load import sources as load_sources
+    from ena_grunddata.validation.engines import fast_validate
+    from ena_grunddata.validation.pipeline import validate
+
+    path = tmp_path / "dataset.ttl"
+    path.write_text("""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.org/ds> a dcat:Dataset ; dcterms:title "Data"@sv .""", encoding="utf-8")
+    expected = keys(validate([str(path)], engine="pyshacl"))
+
+    def failing(*args, **kwargs):
+        raise fast_validate.Unsupported("a check failed at run time: boom")
+
+    reads = []
+    real_read = load_sources.read_document
+    monkeypatch.setattr(fast_validate, "run", failing)
+    monkeypatch.setattr(load_sources, "read_document", lambda *a, **k: reads.append(a) or real_read(*a, **k))
+    report = validate([str(path)])
+    assert keys(report) == expected
+    assert any("pyshacl used" in note and "boom" in note for note in report.notes)
+    assert len(reads) == 1  # read once, by the fast engine's loader; pyshacl got the same document
+    with pytest.raises(UsageError, match="boom"):
+        validate([str(path)], engine="fast")
