@@ -65,6 +65,9 @@ class ReportContext:
         national catalog is most of the process's memory, and the rendered page is about to be built)."""
         if self.last_use:
             self.graph = None
+            from ..validation.pipeline import release_freed_memory
+
+            release_freed_memory()
 
     def rule(self, finding: Finding) -> Rule:
         """The rule behind a finding; codes the shapes do not describe get one built from the finding."""

@@ -62,11 +62,21 @@ def streamed_json(document) -> str:
             return [mark(item) for item in value]
         return value
 
-    pieces = _MARK.split(_compact(mark(document)))  # text, stream number, text, …
-    for index in range(1, len(pieces), 2):
-        items = ",\n".join(_compact(item) for item in streams[int(pieces[index])])
-        pieces[index] = f"[\n{items}\n]" if items else "[]"
-    return "".join(pieces) + "\n"
+    parts = []  # joined once at the end: the report text is built a single time
+    for index, piece in enumerate(_MARK.split(_compact(mark(document)))):  # text, stream number, text, …
+        if index % 2 == 0:
+            parts.append(piece)
+            continue
+        opening = len(parts)
+        for item in streams[int(piece)]:
+            parts += (",\n", _compact(item))
+        if len(parts) > opening:
+            parts[opening] = "[\n"
+            parts.append("\n]")
+        else:
+            parts.append("[]")
+    parts.append("\n")
+    return "".join(parts)
 
 
 _MARK = re.compile(r'"\\u0000stream (\d+)\\u0000"')

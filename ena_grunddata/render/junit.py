@@ -27,6 +27,7 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
     for finding in report.findings:
         cases[(finding.source or NO_SOURCE, finding.focus, finding.code)].append(finding)
     clean = clean_resources(report, context)
+    context.done_with_data()  # what junit reads from the data is read: the store can go before the XML is built
     suites = sorted({key[0] for key in cases} | {source for source, _ in clean})
     root = ET.Element("testsuites", name="ena-grunddata")
     totals = {"tests": 0, "failures": 0}

@@ -29,7 +29,7 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
                         policy=None) -> tuple[Report, str]:
     """`policy` (validation/policy.py): suppressions, configuration rule settings and a baseline, applied to
     the findings before anything is rendered."""
-    from ..validation.pipeline import run
+    from ..validation.pipeline import release_freed_memory, run
     from ..validation.sources import source_groups, validate_groups
 
     extra = [parse_report_option(option) for option in reports]
@@ -58,6 +58,8 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         return validated.report, validated.loaded.documents
 
     report, documents = validate_groups(groups, validate_group, merge=merge, limits=limits)
+    if not wants_data:
+        release_freed_memory()  # the stores are gone: the report is rendered in the memory they held
     report = policy.apply(report, documents) if policy is not None else report
     if not wants_context:
         return report, render(report, fmt, lang=lang, max_findings=max_findings)
