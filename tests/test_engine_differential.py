@@ -132,6 +132,30 @@ def test_sparql_messages_are_pyshacls():
     assert any("{" not in text for f in fast_findings if f.code == "T-SPARQL-PATH" for text in f.messages.values())
 
 
+def test_the_reference_engine_parses_each_sparql_text_once_whatever_the_data_size(monkeypatch):
+    """pyshacl sends a SPARQL constraint's text once per focus node; the engine prepares each text once."""
+    import rdflib.plugins.sparql.processor as processor
+
+    parsed = []
+    parse = processor.parseQuery
+    monkeypatch.setattr(processor, "parseQuery", lambda text: parsed.append(text) or parse(text))
+
+    def parses(datasets: int) -> int:
+        pyshacl_engine.prepared.cache_clear()
+        parsed.clear()
+        document = Document(name="c.ttl", data=catalog.generate(datasets).encode(), format="turtle",
+                            base="https://relative.invalid/c.ttl")
+        graph = to_rdflib_graph(quads_of([document]))
+        graph += builtin_vocabularies()
+        assert pyshacl_engine.run(graph, builtin_shapes())
+        return len(parsed)
+
+    once = parses(1)
+    assert once > 10  # the SPARQL targets and constraints of the built-in shapes
+    assert parses(12) == once
+    assert len(set(parsed)) == len(parsed)
+
+
 def test_unsupported_features_are_named():
     graph = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
