@@ -119,6 +119,22 @@ def test_literals_keep_their_datatype_and_lexical_form():
     assert ill_typed == ["12 MB"]
 
 
+def test_the_data_view_keeps_lexical_forms_after_a_pyshacl_run(monkeypatch):
+    """pyshacl switches rdflib.NORMALIZE_LITERALS back on after each run (a server or a test session runs both
+    engines): the view renderers read must still give each literal as written."""
+    import rdflib
+
+    from ena_grunddata.validation.view import StoreView
+
+    data = FastData()
+    document = Document(name="l.ttl", format="turtle", base="https://relative.invalid/l.ttl", data=b"""
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://e.org/s> <https://e.org/p> "0012"^^xsd:integer, "2024-01-01T10:00:00+0100"^^xsd:dateTime .""")
+    parse_document_oxigraph(document, Limits(), data.add)
+    monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", True)
+    assert sorted(str(o) for o in StoreView(data).objects()) == ["0012", "2024-01-01T10:00:00+0100"]
+
+
 def test_progress_shows_only_on_a_terminal_after_a_while():
     class Terminal(io.StringIO):
         def isatty(self):
