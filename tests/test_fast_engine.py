@@ -169,3 +169,19 @@ def test_user_sparql_oxigraph_cannot_parse_falls_back_to_pyshacl(catalog_file, t
     assert str(shapes) in str(error.value)
     with pytest.raises(UsageError, match="fast engine cannot run"):
         validate([str(catalog_file)], shapes=[str(shapes)], engine="fast")
+
+
+@pytest.mark.parametrize("value", ['"Skatteverket"', '"Skatteverket"@sv',
+                                   '"http://dataportal.se/organisation/SE2021005448"'])
+def test_a_text_where_a_resource_belongs_is_reported_by_both_engines(tmp_path, value):
+    """A literal publisher is a focus node of the agent shape (sh:targetObjectsOf dcterms:publisher): the fast engine
+    crashed asking where that focus is described (a literal is described nowhere)."""
+    path = tmp_path / "catalog.ttl"
+    path.write_text(f"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.se/ds> a dcat:Dataset ; dcterms:title "Data"@sv ; dcterms:publisher {value} .""", encoding="utf-8")
+    ours = validate([str(path)], engine="fast").findings
+    theirs = validate([str(path)], engine="pyshacl").findings
+    assert sorted((f.key(), f.source, f.line) for f in ours) == sorted((f.key(), f.source, f.line) for f in theirs)
+    text = value.split('"')[1]
+    on_the_text = {(f.code, f.source, f.line) for f in ours if f.focus == text}
+    assert {("SE-AGENT-NAME-MISSING", None, None), ("SE-AGENT-AGENTTYPE-MISSING", None, None)} <= on_the_text

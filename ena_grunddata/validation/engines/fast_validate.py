@@ -7,7 +7,7 @@ import sys
 import time
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
 
 from ...errors import InputError, UsageError
 from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM
@@ -82,8 +82,13 @@ class FastOrigins(Origins):
         return None
 
     def is_subject(self, term) -> bool:
-        return next(iter(self.data.store.quads_for_pattern(to_ox(term), None, None, ox.DefaultGraph())), None) \
-            is not None
+        if not isinstance(term, (URIRef, BNode)):
+            return False  # a literal focus node (dcterms:publisher "Skatteverket") is described nowhere
+        try:
+            subject = to_ox(term)
+        except ValueError:  # a finding's focus text that is no IRI (a literal's text, as findings carry it)
+            return False
+        return next(iter(self.data.store.quads_for_pattern(subject, None, None, ox.DefaultGraph())), None) is not None
 
     def locate(self, term, graph=None, depth: int = 0):
         if isinstance(term, BNode) and depth < 5:
