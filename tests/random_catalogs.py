@@ -6,14 +6,15 @@ then breaks it: each defect changes one resource, from the families below, so th
 data. The same seed gives the same catalog, byte for byte, in the same syntax (Turtle, N-Triples or RDF/XML).
 
 Catalogs are independent by construction, so that several can be validated in one run and each still be judged on
-its own: every IRI a catalog mints is its own (under https://c<seed>.example.se/, or a publisher IRI ending in
--c<seed>), and what catalogs share (the registry's agencies in `SHARED`, vocabulary terms) appears only as a value
-of the one property it is meant for, never described or re-typed by a catalog.
+its own: every IRI a catalog mints is its own (`owner_of`: it names the host c<seed>.example.se, or it is a
+publisher IRI ending in -c<seed>), and what catalogs share (the registry's agencies in `shared_document`, vocabulary
+terms) appears only as a value of the one property it is meant for, never described or re-typed by a catalog.
 """
 
 from __future__ import annotations
 
 import random
+import re
 from dataclasses import dataclass, field
 from itertools import count
 from xml.sax.saxutils import escape, quoteattr
@@ -73,7 +74,13 @@ def typed(text: str, name: str) -> str:
 
 
 A = iri(RDF + "type")
-SHARED_SUBJECTS = [iri(ORG + number) for number in AGENCIES]
+OWNED = re.compile(r"//c([0-9]+)[.]example[.]se[/:]|@c([0-9]+)[.]example[.]se$|-c([0-9]+)$")
+
+
+def owner_of(iri_text: str) -> int | None:
+    """The seed of the catalog that made this IRI, if one did."""
+    found = OWNED.search(iri_text)
+    return int(next(group for group in found.groups() if group)) if found else None
 
 
 def shared_document() -> Document:
@@ -103,7 +110,6 @@ class Catalog:
     size: int
     syntax: str
     statements: dict  # subject -> list of [predicate, object], all N-Triples terms
-    minted: set  # every IRI (N-Triples syntax) the catalog made for itself
     defects: list = field(default_factory=list)
 
     @property
@@ -179,9 +185,9 @@ class Builder:
     def __init__(self, seed: int):
         self.seed = seed
         self.rng = random.Random(seed)
+        self.syntax = self.rng.choices(["turtle", "ntriples", "rdfxml"], weights=[3, 1, 1])[0]
         self.base = f"https://c{seed}.example.se/"
         self.statements: dict = {}
-        self.minted: set = set()
         self.blank = count()
         self.datasets, self.distributions, self.services, self.contacts = [], [], [], []
         self.publishers, self.periods, self.specifications, self.series = [], [], [], []
@@ -192,17 +198,13 @@ class Builder:
 
     # terms
     def mint(self, path: str) -> str:
-        term = iri(self.base + path)
-        self.minted.add(term)
-        return term
+        return iri(self.base + path)
 
     def bnode(self) -> str:
         return f"_:b{next(self.blank)}"
 
     def local_agency(self, number: str) -> str:
-        term = iri(f"{ORG}{number}-c{self.seed}")
-        self.minted.add(term)
-        return term
+        return iri(f"{ORG}{number}-c{self.seed}")
 
     # statements
     def add(self, subject: str, predicate: str, obj: str) -> None:
@@ -417,16 +419,17 @@ class Builder:
 # Each defect breaks one resource it picks (none touched before) and names the finding it must cause, from the
 # shapes' own definitions (shapes/*.ttl), or None where no rule looks: the engines must agree on silence too.
 
-# (lexical form, datatype or None, must the rule report it?) by XSD 1.1 and the rule's datatypes (SE-…-DATE allows
-# xsd:date, xsd:dateTime and xsd:gYear; SE-DISTRIBUTION-BYTESIZE-DATATYPE xsd:nonNegativeInteger); None: XSD versions
-# differ. Both engines judge lexical forms as rdflib does (fast_data.py): forms where rdflib and XSD part are in
-# RDFLIB_LENIENT / RDFLIB_STRICT, kept in the data (the engines must still agree) and pinned in
+# (lexical form, datatype or None, must the rule report it?) by the rule's datatypes (SE-…-DATE allows xsd:date,
+# xsd:dateTime and xsd:gYear; SE-DISTRIBUTION-BYTESIZE-DATATYPE xsd:nonNegativeInteger) and the XSD 1.1 lexical
+# spaces, which RDF 1.1 uses as they are (no whitespace); None: XSD 1.0 and 1.1 differ. Both engines judge lexical
+# forms as rdflib does (fast_data.py): where rdflib and XSD part (RDFLIB_LENIENT, RDFLIB_STRICT) the forms stay in
+# the data (the engines must still agree) and are pinned in
 # test_engine_differential.py::test_datatype_rules_follow_the_xsd_lexical_space (expected to fail).
 DATE_FORMS = [
     ("2020-13-45", "date", True), ("15/01/2020", None, True), ("2020-01-01", "string", True), ("2020", "gYear", False),
     ("2020-01", "gYearMonth", True), ("2020-01-01T10:00:00", "date", True), ("2020-01-01Z", "date", False),
     ("2020-02-30", "date", True), ("2024-01-01T24:00:00", "dateTime", False), ("0000-01-01", "date", None),
-    ("-0044-03-15", "date", False), ("2020-1-1", "date", True), (" 2020-01-01 ", "date", False),
+    ("-0044-03-15", "date", False), ("2020-1-1", "date", True), (" 2020-01-01 ", "date", True),
     ("2024-01-01T10:00:00.000+00:00", "dateTime", False), ("2024-01-01T10:00:00+0100", "dateTime", True),
     ("2024-01-01 10:00:00", "dateTime", True), ("2024-01-01T10:00", "dateTime", True), ("20x4", "gYear", True),
     ("2020-01-01", "dateTimeStamp", True), ("2020-01-01+14:00", "date", False), ("2020-01-01+15:00", "date", True),
@@ -435,15 +438,14 @@ DATE_FORMS = [
 SIZE_FORMS = [
     ("12 MB", "nonNegativeInteger", True), ("-5", "nonNegativeInteger", True), ("1.5", "nonNegativeInteger", True),
     ("1000", "integer", True), ("1000", None, True), ("0012", "nonNegativeInteger", False),
-    ("+12", "nonNegativeInteger", False), (" 12", "nonNegativeInteger", False), ("1e3", "double", True),
+    ("+12", "nonNegativeInteger", False), (" 12", "nonNegativeInteger", True), ("1e3", "double", True),
     ("-0", "nonNegativeInteger", False), ("12", "positiveInteger", True), ("٣", "nonNegativeInteger", True),
     ("99999999999999999999999", "nonNegativeInteger", False), ("", "nonNegativeInteger", True),
 ]
 RDFLIB_LENIENT = {("2020-01-01T10:00:00", "date"), ("2024-01-01T10:00:00+0100", "dateTime"),
                   ("2024-01-01 10:00:00", "dateTime"), ("2024-01-01T10:00", "dateTime"), ("20x4", "gYear"),
-                  ("2020-01-01+15:00", "date"), ("٣", "nonNegativeInteger")}
-RDFLIB_STRICT = {("2024-01-01T24:00:00", "dateTime"), ("-0044-03-15", "date"), (" 2020-01-01 ", "date"),
-                 ("99999-01-01", "date")}
+                  ("2020-01-01+15:00", "date"), ("٣", "nonNegativeInteger"), (" 12", "nonNegativeInteger")}
+RDFLIB_STRICT = {("2024-01-01T24:00:00", "dateTime"), ("-0044-03-15", "date"), ("99999-01-01", "date")}
 LANGUAGE_TAGS = ["se", "sv-SE", "SV", "EN", "en-GB", "sv-x-lokal", "i-klingon", "sv-Latn-SE"]
 NEAR_MISSES = [  # spellings pipeline.prepare reads as the claim they are
     "http://www.dataportal.se/terminology/grunddata/{}", "https://dataportal.se/terminology/grunddata/{}",
@@ -570,6 +572,8 @@ def bad_iri(b: Builder):
                ("dataset", b.datasets, DCAT + "landingPage", "unicode", None),
                ("dataset", b.datasets, DCAT + "landingPage", "upper", None)]
     kind, pool, predicate, how, code = rng.choice(choices)
+    if how == "upper" and b.syntax == "rdfxml":  # rdflib's RDF/XML parser lower-cases "HTTPS:" (an expected failure)
+        how = "unicode"
     subject = b.pick(pool)
     if subject is None:
         return None
@@ -714,11 +718,16 @@ def grunddata(b: Builder):
         b.set(subject, iri(DCT + "subject"), iri("https://dataportal.se/concepts/grunddata/" + slug))
         return Defect("grunddata", what, subject, "GD-SUBJECT-ALIAS")
     if what in ("near miss", "far miss"):
-        spelling = rng.choice(NEAR_MISSES if what == "near miss" else FAR_MISSES).format(slug)
+        spellings = NEAR_MISSES if what == "near miss" else FAR_MISSES
+        if b.syntax == "rdfxml":  # rdflib's RDF/XML parser lower-cases "HTTPS:" (pinned as an expected failure)
+            spellings = [spelling for spelling in spellings if not spelling.startswith("HTTPS")]
+        spelling = rng.choice(spellings).format(slug)
         b.set(subject, iri(DCT + "subject"), iri(spelling))
-        agency, _ = DOMAINS[slug]
+        if spelling.startswith(GRUNDDATA):  # …/grunddata//slug, …/slug/: in the scheme's namespace, no concept
+            return Defect("grunddata", f"{what} {spelling}", subject, "GD-DOMAIN-KNOWN")
+        agency, producers = DOMAINS[slug]
         if what == "near miss" and rng.random() < 0.5:  # the claim is read, so the registry applies
-            other = rng.choice([n for n in AGENCIES if n not in (agency,) + DOMAINS[slug][1]])
+            other = rng.choice([n for n in AGENCIES if n not in (agency,) + producers])
             b.set(subject, iri(DCT + "publisher"), iri(ORG + other))
             return Defect("grunddata", f"near miss {spelling} by {AGENCIES[other]}", subject,
                           "GD-PUBLISHER-AUTHORISED")
@@ -880,6 +889,4 @@ def generate(seed: int) -> Catalog:
         defect = FAMILIES[b.rng.choice(list(FAMILIES))](b)
         if defect is not None:
             defects.append(defect)
-    b.minted.update(term for term in b.statements if term.startswith("<"))
-    syntax = b.rng.choices(["turtle", "ntriples", "rdfxml"], weights=[3, 1, 1])[0]
-    return Catalog(seed=seed, size=size, syntax=syntax, statements=b.statements, minted=b.minted, defects=defects)
+    return Catalog(seed=seed, size=size, syntax=b.syntax, statements=b.statements, defects=defects)

@@ -169,6 +169,8 @@ FIRST_SEED = int(os.environ.get("ENA_DIFFERENTIAL_SEED", "0"))
 PER_RUN = 10
 DOMAIN_EVERY = 4  # every 4th run validates with --domain (every dataset and service meant for a base-data domain)
 SHARED = "shared"
+MEANT_FOR_A_DOMAIN = {"GD-SERVICE-UNMARKED"}  # rules that spare what --domain marks
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 def seed_groups() -> list[list[int]]:
@@ -192,8 +194,9 @@ def blank_names(data) -> tuple[dict, dict]:
     def name(term):
         if isinstance(term, BNode):
             return names[term]
-        if isinstance(term, Literal):
-            return repr((str(term), (term.language or "").lower(), str(term.datatype or "")))
+        if isinstance(term, Literal):  # "x"^^xsd:string is "x" (RDF 1.1); rdflib tells them apart, the store not
+            datatype = "" if term.datatype in (None, XSD_STRING) else str(term.datatype)
+            return repr((str(term), (term.language or "").lower(), datatype))
         return str(term)
 
     for _ in range(3):
@@ -207,14 +210,13 @@ def blank_names(data) -> tuple[dict, dict]:
             {"_:" + str(node): near for node, near in neighbours.items()})
 
 
-def owner_of(focus: str, near: dict, owners: dict) -> object:
-    """The seed of the catalog a finding is about, or SHARED (the agencies, vocabulary terms)."""
-    candidates = near.get(focus, {focus})
-    found = {owners[iri] for iri in candidates if iri in owners}
+def owner_of(focus: str, near: dict) -> object:
+    """The seed of the catalog a finding is about, or SHARED (the agencies, vocabulary terms, files as published)."""
+    found = {random_catalogs.owner_of(iri) for iri in near.get(focus, {focus})} - {None}
     return found.pop() if len(found) == 1 else SHARED
 
 
-def keyed(validated, owners: dict) -> dict:
+def keyed(validated) -> dict:
     """Findings per owner, each as what a user sees: key, file, line and messages, blank nodes named by content.
     The place (file, line) of a blank node is left out: the two loaders place some differently (the tests marked
     xfail below)."""
@@ -230,7 +232,7 @@ def keyed(validated, owners: dict) -> dict:
         place = ("blank node",) if f.focus.startswith("_:") else (f.source, f.line)
         key = (f.code, f.severity.label, plain(f.focus), f.path, plain(f.value), *place,
                tuple(sorted((lang, plain(text)) for lang, text in f.messages.items())))
-        grouped[owner_of(f.focus, near, owners)][key] += 1
+        grouped[owner_of(f.focus, near)][key] += 1
     return grouped
 
 
@@ -255,13 +257,12 @@ def validate_documents(documents, engine: str, domain: str | None):
 @pytest.mark.parametrize("seeds", seed_groups(), ids=lambda seeds: f"seeds-{seeds[0]}-{seeds[-1]}")
 def test_generated_catalogs_give_identical_findings(seeds):
     catalogs = [random_catalogs.generate(seed) for seed in seeds]
-    owners = {term[1:-1]: c.seed for c in catalogs for term in c.minted}
     domain = "person" if (seeds[0] // PER_RUN) % DOMAIN_EVERY == DOMAIN_EVERY - 1 else None
     shared = random_catalogs.shared_document()
     documents = [shared] + [c.document() for c in catalogs]
     fast_run = validate_documents(documents, "fast", domain)
     reference_run = validate_documents(documents, "pyshacl", domain)
-    ours, theirs = keyed(fast_run, owners), keyed(reference_run, owners)
+    ours, theirs = keyed(fast_run), keyed(reference_run)
     problems = []
     for c in catalogs:
         if text := difference(ours[c.seed], theirs[c.seed]):
@@ -275,7 +276,7 @@ def test_generated_catalogs_give_identical_findings(seeds):
                             f"{getattr(fast_run.report, key)!r} != {getattr(reference_run.report, key)!r}")
     shared_alone = collections.Counter()
     for c in catalogs:  # each catalog on its own: sharing a run must change nothing
-        alone = keyed(validate_documents([shared, c.document()], "fast", domain), owners)
+        alone = keyed(validate_documents([shared, c.document()], "fast", domain))
         shared_alone |= alone[SHARED]
         if text := difference(alone[c.seed], ours[c.seed]):
             problems.append(f"catalog seed {c.seed}: judged differently alone and beside other catalogs (fast "
@@ -286,6 +287,8 @@ def test_generated_catalogs_give_identical_findings(seeds):
     for c in catalogs:  # every defect the rules know must be found (by both, as they agree)
         codes = {(key[0], key[2]) for key in theirs[c.seed]}
         for defect in c.defects:
+            if domain and defect.code in MEANT_FOR_A_DOMAIN:
+                continue
             expected = defect.focus and defect.focus[1:-1]
             if defect.code and not any(code == defect.code and expected in (None, focus) for code, focus in codes):
                 problems.append(f"catalog seed {c.seed}: defect {defect.family}/{defect.name} on {defect.focus} "
@@ -327,7 +330,7 @@ def assert_both_engines_agree_on(path: Path) -> None:
         assert str(ours) == str(theirs), f"{path.name}: refused differently\n  fast:    {ours}\n  pyshacl: {theirs}"
         assert "\n" not in str(ours) and path.name in str(ours)
         return
-    text = difference(keyed(ours, {})[SHARED], keyed(theirs, {})[SHARED])
+    text = difference(keyed(ours)[SHARED], keyed(theirs)[SHARED])
     assert not text, f"{path.name}: the engines disagree\n{text}"
     for key in ("guidance", "undescribed", "notes"):
         assert getattr(ours.report, key) == getattr(theirs.report, key), f"{path.name}: report.{key} differs"
@@ -343,9 +346,12 @@ def test_every_reference_file_gives_identical_findings_or_the_same_refusal(share
     assert_both_engines_agree_on(shared_dir / name)
 
 
-def test_the_unparsable_reference_files_are_refused_by_both(shared_dir):
-    """SOURCES.md: arbetsformedlingen …-2020.xml is not RDF/XML as published (and two of SEMIC's Turtle examples)."""
-    path = shared_dir / "reference/realworld/arbetsformedlingen-jobtechdev-af_dcat-2020.xml"
+@pytest.mark.parametrize("name", ["realworld/arbetsformedlingen-jobtechdev-af_dcat-2020.xml",
+                                  "dcat-ap/semic-3.0.1/examples/example-bee-population-dataset-series-api.ttl",
+                                  "dcat-ap/semic-3.0.1/examples/example-bee-population-dataset-series-combined.ttl"])
+def test_the_unparsable_reference_files_are_refused_by_both(shared_dir, name):
+    """Not RDF as published (realworld/SOURCES.md; SEMIC's two with '/' unescaped in a prefixed name)."""
+    path = shared_dir / "reference" / name
     assert isinstance(outcome(path, "fast"), InputError) and isinstance(outcome(path, "pyshacl"), InputError)
 
 
@@ -382,24 +388,45 @@ def test_a_blank_node_two_levels_down_has_the_same_line_on_both_paths():
     assert fast_places == reference_places
 
 
+@pytest.mark.xfail(strict=True, reason="rdflib's RDF/XML parser lower-cases an upper-case scheme (HTTPS://…, not "
+                                       "Http://…); pyoxigraph keeps the IRI as written, and RDF compares IRIs as strings")
+def test_an_rdfxml_iri_with_an_upper_case_scheme_is_read_as_written_on_both_paths():
+    text = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:dcat="http://www.w3.org/ns/dcat#">\n  <dcat:Dataset rdf:about="HTTPS://a.se/d"/>\n</rdf:RDF>\n')
+    document = Document(name="a.rdf", data=text.encode(), format="rdfxml", base="https://relative.invalid/a.rdf")
+    for engine in ("fast", "pyshacl"):
+        assert {f.focus for f in run(documents=[document], engine=engine).report.findings} == {"HTTPS://a.se/d"}
+
+
 LEXICAL = sorted(random_catalogs.RDFLIB_LENIENT | random_catalogs.RDFLIB_STRICT)
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+
+def datatype_codes(text: str, datatype: str) -> set:
+    """The codes pyshacl gives a dataset's time period starting at, or a distribution of a size of, `text`."""
+    if datatype == "nonNegativeInteger":
+        data = f'<https://a.se/d> a dcat:Distribution ; dcat:byteSize "{text}"^^<{XSD_NS}{datatype}> .\n'
+    else:
+        data = (f'<https://a.se/d> a dcat:Dataset ; <http://purl.org/dc/terms/temporal> [\n'
+                f'    dcat:startDate "{text}"^^<{XSD_NS}{datatype}> ] .\n')
+    return {f.code for f in run(documents=[turtle("a.ttl", PREFIXES + data)], engine="pyshacl").report.findings}
+
+
+@pytest.mark.parametrize("text,datatype", LEXICAL)
+def test_the_lexical_cases_reach_their_rule(text, datatype):
+    codes = datatype_codes(text, datatype)
+    assert {"SE-PERIOD-ENDDATE-RECOMMENDED", "SE-DISTRIBUTION-ACCESSURL-MISSING"} & codes  # the node is checked
 
 
 @pytest.mark.xfail(strict=True, reason="both engines judge lexical forms as rdflib does (Literal.ill_typed), which "
                                        "accepts some forms XSD 1.1 rejects and rejects some it accepts")
 @pytest.mark.parametrize("text,datatype", LEXICAL)
 def test_datatype_rules_follow_the_xsd_lexical_space(text, datatype):
-    """XSD 1.1 Part 2 (§3.3.7 dateTime, §3.3.9 date, §3.3.11 gYear, §3.4.20 nonNegativeInteger; whitespace collapse,
-    years beyond 9999 and before 1, 24:00:00, time zones within ±14:00 in the form ±hh:mm)."""
-    xsd = "http://www.w3.org/2001/XMLSchema#"
+    """XSD 1.1 Part 2 (§3.3.7 dateTime, §3.3.9 date, §3.3.11 gYear, §3.4.20 nonNegativeInteger): years beyond 9999
+    and before 1 and 24:00:00 are in the lexical space; a time zone is ±hh:mm within ±14:00, digits are 0-9, and
+    RDF 1.1 takes lexical forms as written (no whitespace)."""
     valid = (text, datatype) in random_catalogs.RDFLIB_STRICT
-    path = "http://www.w3.org/ns/dcat#startDate" if datatype != "nonNegativeInteger" else \
-        "http://www.w3.org/ns/dcat#byteSize"
-    subject = "[] a <http://purl.org/dc/terms/PeriodOfTime>" if datatype != "nonNegativeInteger" else \
-        "<https://a.se/d> a dcat:Distribution"
-    document = turtle("a.ttl", PREFIXES + f'{subject} ; <{path}> "{text}"^^<{xsd}{datatype}> .\n')
-    codes = {f.code for f in run(documents=[document], engine="pyshacl").report.findings}
-    reported = bool(codes & {"SE-PERIOD-STARTDATE-DATE", "SE-DISTRIBUTION-BYTESIZE-DATATYPE"})
+    reported = bool(datatype_codes(text, datatype) & {"SE-PERIOD-STARTDATE-DATE", "SE-DISTRIBUTION-BYTESIZE-DATATYPE"})
     assert reported is not valid
 
 
