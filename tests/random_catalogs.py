@@ -867,9 +867,66 @@ def structure(b: Builder):
     return Defect("structure", what, subject, "SE-DATASET-HVD-CATEGORY-WITHOUT-LEGISLATION")
 
 
+def tangle(b: Builder):
+    """Cycles and puns: one resource in two roles, or pointing at itself."""
+    rng = b.rng
+    what = rng.choice(["catalog part of itself", "sub-catalog with parts", "dataset is its distribution",
+                       "dataset and distribution", "series of itself", "type as text", "publisher is catalog"])
+    if what in ("catalog part of itself", "sub-catalog with parts"):
+        if b.catalog in b.touched:
+            return None
+        b.touched.add(b.catalog)
+        if what == "catalog part of itself":
+            b.add(b.catalog, iri(DCT + "hasPart"), b.catalog)
+            return Defect("tangle", what, focus(b.catalog), "SE-CATALOG-HASPART-DEPTH")
+        middle, leaf = b.mint("delkatalog"), b.mint("delkatalog/del")
+        b.add(b.catalog, iri(DCT + "hasPart"), middle)
+        b.add(middle, A, iri(DCAT + "Catalog"))
+        b.add(middle, iri(DCT + "hasPart"), leaf)
+        b.add(leaf, A, iri(DCAT + "Catalog"))
+        return Defect("tangle", what, middle, "SE-CATALOG-HASPART-DEPTH")
+    if what == "series of itself":
+        series = b.pick(b.series)
+        if series is None:
+            return None
+        b.add(series, iri(DCAT + "inSeries"), series)
+        return Defect("tangle", what, series, "SE-SERIES-IN-SERIES")
+    subject = b.pick(b.datasets)
+    if subject is None:
+        return None
+    if what == "dataset is its distribution":
+        b.add(subject, iri(DCAT + "distribution"), subject)
+        return Defect("tangle", what, subject, "SE-DISTRIBUTION-ACCESSURL-MISSING")
+    if what == "dataset and distribution":
+        b.add(subject, A, iri(DCAT + "Distribution"))
+        return Defect("tangle", what, subject, "SE-DISTRIBUTION-ACCESSURL-MISSING")
+    if what == "type as text":
+        b.set(subject, A, literal("dcat:Dataset"))
+        return Defect("tangle", what, subject, None)  # still a dataset: the catalog lists it
+    b.set(subject, iri(DCT + "publisher"), b.catalog)
+    return Defect("tangle", what, subject, None)
+
+
+ODD_TEXTS = ['Titel med "citat" och \\ snedstreck', "Två\nrader", "Tab\tseparerad", "   ", "emoji 🗺️ karta",
+             "עברית och svenska", "x" * 3000, "Ä" * 2 + "\u0301 kombinerad", "{?value} och {$this}", "<b>HTML</b> & mer"]
+
+
+def text(b: Builder):
+    """Odd free texts: quotes, line breaks, emoji, right-to-left, long, templates; in titles, identifiers, keywords."""
+    rng = b.rng
+    subject = b.pick(b.datasets)
+    if subject is None:
+        return None
+    odd = rng.choice(ODD_TEXTS)
+    predicate = rng.choice([DCT + "title", DCT + "identifier", DCAT + "keyword", DCT + "description"])
+    b.set(subject, iri(predicate), literal(odd, None if predicate == DCT + "identifier" else "sv"),
+          *([literal("English", "en")] if predicate != DCT + "identifier" else []))
+    return Defect("text", f"{short(predicate)} {odd[:20]!r}", subject, None)
+
+
 FAMILIES = {"missing": missing, "lexical": lexical, "language": language, "iri": bad_iri, "class": wrong_class,
             "vocabulary": vocabulary, "blank": blank, "grunddata": grunddata, "order": order,
-            "structure": structure}
+            "structure": structure, "tangle": tangle, "text": text}
 
 
 def size_of(seed: int, rng: random.Random) -> int:
