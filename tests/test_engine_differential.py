@@ -1,38 +1,38 @@
 """Differential tests: the fast engine and pyshacl must give identical findings on the same data.
 
-Both engines see the very same terms (pyoxigraph parses once; pyshacl gets an rdflib graph with the same blank node
-labels), so finding keys (code, severity, focus, path, value) compare exactly. Any difference fails.
+Two levels. The engines alone: both see the very same terms (pyoxigraph parses once; pyshacl gets an rdflib graph
+with the same blank node labels), so finding keys (code, severity, focus, path, value) compare exactly. The whole
+pipeline, as users run it (generated catalogs, the examples, Digg's examples, the real-world corpus): each engine
+loads with its own parser, so blank nodes are named by their surroundings before comparing, and what a user sees is
+compared: key, file and line, messages. Any difference fails.
 """
 
 from __future__ import annotations
 
 import collections
-import importlib.util
+import hashlib
+import os
 import random
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from rdflib import Graph
+from rdflib import BNode, Graph, Literal, URIRef
 
+from ena_grunddata.errors import InputError
 from ena_grunddata.validation.engines import fast, pyshacl_engine
 from ena_grunddata.validation.engines.fast_data import FastData, to_rdflib_graph
 from ena_grunddata.load import Document, Limits, parse_document_oxigraph, read_document
+from ena_grunddata.validation.pipeline import run
 from ena_grunddata.validation.profiles import Shapes, builtin_vocabularies, load_shapes
+
+import random_catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = ROOT / "tests" / "data" / "fast_engine"
-
-
-def load_catalog_module():
-    spec = importlib.util.spec_from_file_location("bench_catalog", ROOT / "benchmarks" / "catalog.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-catalog = load_catalog_module()
+ENA_NS = "https://w3id.org/ena-grunddata/ns#"
 
 
 def quads_of(documents) -> list:
@@ -132,6 +132,23 @@ def test_sparql_messages_are_pyshacls():
     assert any("{" not in text for f in fast_findings if f.code == "T-SPARQL-PATH" for text in f.messages.values())
 
 
+def test_the_reference_engine_parses_each_sparql_text_once(monkeypatch):
+    """pyshacl sends a SPARQL constraint's text once per focus node; the engine prepares each text only once."""
+    import rdflib.plugins.sparql.processor as processor
+
+    parsed = []
+    parse = processor.parseQuery
+    monkeypatch.setattr(processor, "parseQuery", lambda text: parsed.append(text) or parse(text))
+    pyshacl_engine.prepared.cache_clear()
+    for seed in (1, 3):  # 20 and 16 datasets, with every kind of resource the SPARQL constraints look at
+        graph = to_rdflib_graph(quads_of([random_catalogs.shared_document(),
+                                          random_catalogs.generate(seed).document()]))
+        graph += builtin_vocabularies()
+        assert pyshacl_engine.run(graph, builtin_shapes())
+    assert len(parsed) > 10  # the SPARQL targets and constraints of the built-in shapes
+    assert len(set(parsed)) == len(parsed)
+
+
 def test_unsupported_features_are_named():
     graph = Graph().parse(data="""
         @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <https://example.org/> .
@@ -140,19 +157,293 @@ def test_unsupported_features_are_named():
 
 
 # ----------------------------------------------------------------------------------------------- random data
+# Generated catalogs (tests/random_catalogs.py) through the whole pipeline, as users run it: each engine loads the
+# documents with its own parser (pyoxigraph, rdflib), prepares them and validates. pyshacl costs about 0.25 s a run
+# plus 0.05 s a dataset on this 2-core machine (after the engine's prepared queries; before, 4.5 s plus 0.2 s), so
+# PER_RUN catalogs share one run; the fast engine also judges each catalog on its own, which shows that sharing a
+# run changed no catalog's findings. ENA_DIFFERENTIAL_CATALOGS (nightly: 2000) and ENA_DIFFERENTIAL_SEED choose the
+# catalogs; a failure names the seed to replay.
+
+CATALOGS = int(os.environ.get("ENA_DIFFERENTIAL_CATALOGS", "200"))
+FIRST_SEED = int(os.environ.get("ENA_DIFFERENTIAL_SEED", "0"))
+PER_RUN = 10
+DOMAIN_EVERY = 4  # every 4th run validates with --domain (every dataset and service meant for a base-data domain)
+SHARED = "shared"
+MEANT_FOR_A_DOMAIN = {"GD-SERVICE-UNMARKED"}  # rules that spare what --domain marks
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(st.sampled_from((None,) + catalog.DEFECTS), st.booleans()), min_size=1, max_size=3))
-def test_random_catalogs_give_identical_findings(datasets):
-    """Small catalogs, each dataset with a random defect (or none) and a random grunddata marker."""
-    parts = [catalog.PREFIXES, catalog.agency_turtle(), catalog.contact_turtle(1)]
-    parts += [catalog.dataset_turtle(i, defect, marked) for i, (defect, marked) in enumerate(datasets)]
-    parts.append(catalog.service_turtle(0, range(len(datasets))))
-    document = Document(name="random.ttl", data="\n".join(parts).encode(), format="turtle",
-                        base="https://relative.invalid/random.ttl")
-    fast_findings, reference = both_engines(quads_of([document]), builtin_shapes(), builtin_vocabularies())
-    assert_same(fast_findings, reference)
+def seed_groups() -> list[list[int]]:
+    seeds = list(range(FIRST_SEED, FIRST_SEED + CATALOGS))
+    return [seeds[i:i + PER_RUN] for i in range(0, len(seeds), PER_RUN)]
+
+
+def blank_names(data) -> tuple[dict, dict]:
+    """Blank nodes named by their surroundings (three rounds of neighbours, IRIs and literals as written), so that
+    the labels of two parsers compare; and the IRIs next to each blank node's blank component (its owner)."""
+    edges = collections.defaultdict(list)
+    for s, p, o in data.triples((None, None, None)):
+        if str(p).startswith(ENA_NS):
+            continue  # registry statements: the rdflib copy keeps them, the store drops them
+        if isinstance(s, BNode):
+            edges[s].append((">", str(p), o))
+        if isinstance(o, BNode):
+            edges[o].append(("<", str(p), s))
+    names = {node: "" for node in edges}
+
+    def name(term):
+        if isinstance(term, BNode):
+            return names[term]
+        if isinstance(term, Literal):  # "x"^^xsd:string is "x" (RDF 1.1); rdflib tells them apart, the store not
+            datatype = "" if term.datatype in (None, XSD_STRING) else str(term.datatype)
+            return repr((str(term), (term.language or "").lower(), datatype))
+        return str(term)
+
+    for _ in range(3):
+        names = {node: hashlib.sha1(repr(sorted((d, p, name(o)) for d, p, o in found)).encode()).hexdigest()[:16]
+                 for node, found in edges.items()}
+    neighbours = {node: {str(o) for _, _, o in found if isinstance(o, URIRef)} for node, found in edges.items()}
+    for _ in range(4):  # through chains of blank nodes
+        neighbours = {node: near.union(*(neighbours[o] for _, _, o in edges[node] if isinstance(o, BNode)))
+                      for node, near in neighbours.items()}
+    return ({"_:" + str(node): "_:" + label for node, label in names.items()},
+            {"_:" + str(node): near for node, near in neighbours.items()})
+
+
+def owner_of(focus: str, near: dict) -> object:
+    """The seed of the catalog a finding is about, or SHARED (the agencies, vocabulary terms, files as published)."""
+    found = {random_catalogs.owner_of(iri) for iri in near.get(focus, {focus})} - {None}
+    return found.pop() if len(found) == 1 else SHARED
+
+
+def keyed(validated) -> dict:
+    """Findings per owner, each as what a user sees: key, file, line and messages, blank nodes named by content.
+    The place (file, line) of a blank node is left out: the two loaders place some differently (the tests marked
+    xfail below)."""
+    names, near = blank_names(validated.data)
+
+    def plain(text):
+        if text is None:
+            return None
+        return re.sub(r"_:[A-Za-z0-9_.-]+", lambda m: names.get(m.group(0), "_:?"), text)
+
+    grouped = collections.defaultdict(collections.Counter)
+    for f in validated.report.findings:
+        place = ("blank node",) if f.focus.startswith("_:") else (f.source, f.line)
+        key = (f.code, f.severity.label, plain(f.focus), f.path, plain(f.value), *place,
+               tuple(sorted((lang, plain(text)) for lang, text in f.messages.items())))
+        grouped[owner_of(f.focus, near)][key] += 1
+    return grouped
+
+
+def difference(ours: collections.Counter, theirs: collections.Counter) -> str:
+    only_fast = sorted((ours - theirs).elements())
+    only_pyshacl = sorted((theirs - ours).elements())
+    if not only_fast and not only_pyshacl:
+        return ""
+    lines = [f"  fast only:    {k}" for k in only_fast] + [f"  pyshacl only: {k}" for k in only_pyshacl]
+    return "\n".join(lines[:40] + ([f"  … {len(lines) - 40} more"] if len(lines) > 40 else []))
+
+
+def replay(seed: int) -> str:
+    return (f"replay: ENA_DIFFERENTIAL_SEED={seed} ENA_DIFFERENTIAL_CATALOGS=1 pytest -q "
+            f"tests/test_engine_differential.py -k generated (the catalog: random_catalogs.generate({seed}))")
+
+
+def validate_documents(documents, engine: str, domain: str | None):
+    return run(documents=documents, engine=engine, domain=domain)
+
+
+@pytest.mark.parametrize("seeds", seed_groups(), ids=lambda seeds: f"seeds-{seeds[0]}-{seeds[-1]}")
+def test_generated_catalogs_give_identical_findings(seeds):
+    catalogs = [random_catalogs.generate(seed) for seed in seeds]
+    domain = "person" if (seeds[0] // PER_RUN) % DOMAIN_EVERY == DOMAIN_EVERY - 1 else None
+    shared = random_catalogs.shared_document()
+    documents = [shared] + [c.document() for c in catalogs]
+    fast_run = validate_documents(documents, "fast", domain)
+    reference_run = validate_documents(documents, "pyshacl", domain)
+    ours, theirs = keyed(fast_run), keyed(reference_run)
+    problems = []
+    for c in catalogs:
+        if text := difference(ours[c.seed], theirs[c.seed]):
+            problems.append(f"catalog seed {c.seed} ({c.size} datasets, {c.syntax}, domain {domain}): the engines "
+                            f"disagree\n{text}\n  defects: {[d.name for d in c.defects]}\n  {replay(c.seed)}")
+    if text := difference(ours[SHARED], theirs[SHARED]):
+        problems.append(f"seeds {seeds[0]}-{seeds[-1]}: the engines disagree on the shared agencies\n{text}")
+    for key in ("guidance", "undescribed", "notes"):
+        if getattr(fast_run.report, key) != getattr(reference_run.report, key):
+            problems.append(f"seeds {seeds[0]}-{seeds[-1]}: report.{key} differs: "
+                            f"{getattr(fast_run.report, key)!r} != {getattr(reference_run.report, key)!r}")
+    shared_alone = collections.Counter()
+    for c in catalogs:  # each catalog on its own: sharing a run must change nothing
+        alone = keyed(validate_documents([shared, c.document()], "fast", domain))
+        shared_alone |= alone[SHARED]
+        if text := difference(alone[c.seed], ours[c.seed]):
+            problems.append(f"catalog seed {c.seed}: judged differently alone and beside other catalogs (fast "
+                            f"only = alone)\n{text}\n  {replay(c.seed)}")
+    if set(shared_alone) != set(ours[SHARED]):
+        problems.append(f"seeds {seeds[0]}-{seeds[-1]}: shared findings alone and together differ\n"
+                        + difference(shared_alone, collections.Counter(set(ours[SHARED]))))
+    for c in catalogs:  # every defect the rules know must be found (by both, as they agree)
+        codes = {(key[0], key[2]) for key in theirs[c.seed]}
+        for defect in c.defects:
+            if domain and defect.code in MEANT_FOR_A_DOMAIN:
+                continue
+            expected = defect.focus and defect.focus[1:-1]
+            if defect.code and not any(code == defect.code and expected in (None, focus) for code, focus in codes):
+                problems.append(f"catalog seed {c.seed}: defect {defect.family}/{defect.name} on {defect.focus} "
+                                f"should give {defect.code}\n  {replay(c.seed)}")
+    assert not problems, "\n".join(problems)
+
+
+# ----------------------------------------------------------------------------------------------- files as published
+# Every example, Digg's examples, SEMIC's DCAT-AP 3.0.1 examples and the real-world corpus, one file per run as a user
+# validates it. Files that are not valid RDF as published must be refused by both engines with the same message.
+
+SHARED_DIR = ROOT.parent / "shared"
+SHARED_CORPORA = ("reference/realworld", "reference/dcat-ap-se/examples", "reference/dcat-ap/semic-3.0.1/examples")
+
+
+def example_paths() -> list[str]:
+    paths = [p for p in (ROOT / "examples").rglob("*") if p.suffix in (".ttl", ".rdf", ".yaml")
+             and p.name != "manifest.yaml"]
+    return sorted(str(p.relative_to(ROOT / "examples")) for p in paths)
+
+
+def shared_paths() -> list[str]:
+    """Known at collection; without ../shared one placeholder, so the shared_dir fixture skips (or fails in CI)."""
+    found = [str(p.relative_to(SHARED_DIR)) for corpus in SHARED_CORPORA if (SHARED_DIR / corpus).is_dir()
+             for p in sorted((SHARED_DIR / corpus).iterdir()) if p.is_file() and p.suffix != ".md"]
+    return found or ["(../shared is absent)"]
+
+
+def outcome(path: Path, engine: str):
+    try:
+        return run([str(path)], engine=engine)
+    except InputError as error:
+        return error
+
+
+def assert_both_engines_agree_on(path: Path) -> None:
+    ours, theirs = outcome(path, "fast"), outcome(path, "pyshacl")
+    if isinstance(ours, InputError) or isinstance(theirs, InputError):
+        assert str(ours) == str(theirs), f"{path.name}: refused differently\n  fast:    {ours}\n  pyshacl: {theirs}"
+        assert "\n" not in str(ours) and path.name in str(ours)
+        return
+    text = difference(keyed(ours)[SHARED], keyed(theirs)[SHARED])
+    assert not text, f"{path.name}: the engines disagree\n{text}"
+    for key in ("guidance", "undescribed", "notes"):
+        assert getattr(ours.report, key) == getattr(theirs.report, key), f"{path.name}: report.{key} differs"
+
+
+@pytest.mark.parametrize("name", example_paths())
+def test_every_example_file_gives_identical_findings_through_the_pipeline(name):
+    assert_both_engines_agree_on(ROOT / "examples" / name)
+
+
+@pytest.mark.parametrize("name", shared_paths())
+def test_every_reference_file_gives_identical_findings_or_the_same_refusal(shared_dir, name):
+    assert_both_engines_agree_on(shared_dir / name)
+
+
+@pytest.mark.parametrize("name", ["realworld/arbetsformedlingen-jobtechdev-af_dcat-2020.xml",
+                                  "dcat-ap/semic-3.0.1/examples/example-bee-population-dataset-series-api.ttl",
+                                  "dcat-ap/semic-3.0.1/examples/example-bee-population-dataset-series-combined.ttl"])
+def test_the_unparsable_reference_files_are_refused_by_both(shared_dir, name):
+    """Not RDF as published (realworld/SOURCES.md; SEMIC's two with '/' unescaped in a prefixed name)."""
+    path = shared_dir / "reference" / name
+    assert isinstance(outcome(path, "fast"), InputError) and isinstance(outcome(path, "pyshacl"), InputError)
+
+
+def places_of_blank_nodes(documents) -> list:
+    found = []
+    for engine in ("fast", "pyshacl"):
+        findings = run(documents=documents, engine=engine).report.findings
+        found.append(sorted({(f.code, f.source, f.line) for f in findings if f.focus.startswith("_:")}))
+    return found
+
+
+def turtle(name: str, text: str) -> Document:
+    return Document(name=name, data=text.encode(), format="turtle", base=f"https://relative.invalid/{name}")
+
+
+PREFIXES = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n"
+
+
+@pytest.mark.xfail(strict=True, reason="FastOrigins.source_of finds a blank node's file only among one document "
+                                       "(validation/engines/fast_validate.py); the rdflib loader records it")
+def test_a_blank_node_without_referrers_is_placed_in_its_file_by_both_paths():
+    documents = [turtle("a.ttl", PREFIXES + "[] a dcat:Catalog .\n"),
+                 turtle("b.ttl", PREFIXES + "<https://b.se/c> a dcat:Catalog .\n")]
+    fast_places, reference_places = places_of_blank_nodes(documents)
+    assert fast_places == reference_places and {source for _, source, _ in fast_places} == {"a.ttl"}
+
+
+@pytest.mark.xfail(strict=True, reason="load.origins.Origins.locate follows one referrer of a blank node and no "
+                                       "further (no line); FastOrigins.locate follows up to five levels")
+def test_a_blank_node_two_levels_down_has_the_same_line_on_both_paths():
+    text = (PREFIXES + "<https://a.se/c> a dcat:Catalog ;\n  dcat:dataset [ a dcat:Dataset ;\n"
+            "    dcat:contactPoint [ a vcard:Organization ] ] .\n")
+    fast_places, reference_places = places_of_blank_nodes([turtle("a.ttl", text)])
+    assert fast_places == reference_places
+
+
+@pytest.mark.xfail(strict=True, reason="rdflib's RDF/XML parser lower-cases an upper-case scheme (HTTPS://…, not "
+                                       "Http://…); pyoxigraph keeps the IRI as written, and RDF compares IRIs as strings")
+def test_an_rdfxml_iri_with_an_upper_case_scheme_is_read_as_written_on_both_paths():
+    text = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:dcat="http://www.w3.org/ns/dcat#">\n  <dcat:Dataset rdf:about="HTTPS://a.se/d"/>\n</rdf:RDF>\n')
+    document = Document(name="a.rdf", data=text.encode(), format="rdfxml", base="https://relative.invalid/a.rdf")
+    for engine in ("fast", "pyshacl"):
+        assert {f.focus for f in run(documents=[document], engine=engine).report.findings} == {"HTTPS://a.se/d"}
+
+
+LEXICAL = sorted(random_catalogs.RDFLIB_LENIENT | random_catalogs.RDFLIB_STRICT)
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+
+def datatype_codes(text: str, datatype: str) -> set:
+    """The codes pyshacl gives a dataset's time period starting at, or a distribution of a size of, `text`."""
+    if datatype == "nonNegativeInteger":
+        data = f'<https://a.se/d> a dcat:Distribution ; dcat:byteSize "{text}"^^<{XSD_NS}{datatype}> .\n'
+    else:
+        data = (f'<https://a.se/d> a dcat:Dataset ; <http://purl.org/dc/terms/temporal> [\n'
+                f'    dcat:startDate "{text}"^^<{XSD_NS}{datatype}> ] .\n')
+    return {f.code for f in run(documents=[turtle("a.ttl", PREFIXES + data)], engine="pyshacl").report.findings}
+
+
+@pytest.mark.parametrize("text,datatype", LEXICAL)
+def test_the_lexical_cases_reach_their_rule(text, datatype):
+    codes = datatype_codes(text, datatype)
+    assert {"SE-PERIOD-ENDDATE-RECOMMENDED", "SE-DISTRIBUTION-ACCESSURL-MISSING"} & codes  # the node is checked
+
+
+@pytest.mark.xfail(strict=True, reason="both engines judge lexical forms as rdflib does (Literal.ill_typed), which "
+                                       "accepts some forms XSD 1.1 rejects and rejects some it accepts")
+@pytest.mark.parametrize("text,datatype", LEXICAL)
+def test_datatype_rules_follow_the_xsd_lexical_space(text, datatype):
+    """XSD 1.1 Part 2 (§3.3.7 dateTime, §3.3.9 date, §3.3.11 gYear, §3.4.20 nonNegativeInteger): years beyond 9999
+    and before 1 and 24:00:00 are in the lexical space; a time zone is ±hh:mm within ±14:00, digits are 0-9, and
+    RDF 1.1 takes lexical forms as written (no whitespace)."""
+    valid = (text, datatype) in random_catalogs.RDFLIB_STRICT
+    reported = bool(datatype_codes(text, datatype) & {"SE-PERIOD-STARTDATE-DATE", "SE-DISTRIBUTION-BYTESIZE-DATATYPE"})
+    assert reported is not valid
+
+
+def test_the_generator_breaks_every_rule_family():
+    """Across the normal run's catalogs every family of defects occurs, with each expected finding at least once."""
+    defects = [d for seed in range(FIRST_SEED, FIRST_SEED + CATALOGS) for d in random_catalogs.generate(seed).defects]
+    assert {d.family for d in defects} == set(random_catalogs.FAMILIES)
+    assert len({d.code for d in defects if d.code}) >= 60
+    sizes = [random_catalogs.generate(seed).size for seed in range(FIRST_SEED, FIRST_SEED + CATALOGS)]
+    assert min(sizes) == 1 and max(sizes) == 20 and CATALOGS >= 200
+
+
+def test_a_disagreement_names_the_seed_and_the_findings():
+    ours = collections.Counter({("SE-X", "violation", "<https://c7.example.se/a>"): 1})
+    text = difference(ours, collections.Counter())
+    assert "fast only:    ('SE-X', 'violation', '<https://c7.example.se/a>')" in text
+    assert "ENA_DIFFERENTIAL_SEED=7 " in replay(7)
 
 
 TERMS = ["ex:a1", "ex:a2", "ex:a3", "ex:p1", "ex:p2", "ex:p3", "ex:red", "ex:blue", "_:b1", "_:b2"]

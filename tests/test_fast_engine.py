@@ -119,6 +119,22 @@ def test_literals_keep_their_datatype_and_lexical_form():
     assert ill_typed == ["12 MB"]
 
 
+def test_the_data_view_keeps_lexical_forms_after_a_pyshacl_run(monkeypatch):
+    """pyshacl switches rdflib.NORMALIZE_LITERALS back on after each run (a server or a test session runs both
+    engines): the view renderers read must still give each literal as written."""
+    import rdflib
+
+    from ena_grunddata.validation.view import StoreView
+
+    data = FastData()
+    document = Document(name="l.ttl", format="turtle", base="https://relative.invalid/l.ttl", data=b"""
+        @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://e.org/s> <https://e.org/p> "0012"^^xsd:integer, "2024-01-01T10:00:00+0100"^^xsd:dateTime .""")
+    parse_document_oxigraph(document, Limits(), data.add)
+    monkeypatch.setattr(rdflib, "NORMALIZE_LITERALS", True)
+    assert sorted(str(o) for o in StoreView(data).objects()) == ["0012", "2024-01-01T10:00:00+0100"]
+
+
 def test_progress_shows_only_on_a_terminal_after_a_while():
     class Terminal(io.StringIO):
         def isatty(self):
@@ -201,3 +217,19 @@ def test_a_check_failing_at_run_time_falls_back_to_pyshacl(monkeypatch, tmp_path
     assert len(reads) == 1  # read once, by the fast engine's loader; pyshacl got the same document
     with pytest.raises(UsageError, match="boom"):
         validate([str(path)], engine="fast")
+
+
+@pytest.mark.parametrize("value", ['"Skatteverket"', '"Skatteverket"@sv',
+                                   '"http://dataportal.se/organisation/SE2021005448"'])
+def test_a_text_where_a_resource_belongs_is_reported_by_both_engines(tmp_path, value):
+    """A literal publisher is a focus node of the agent shape (sh:targetObjectsOf dcterms:publisher): the fast engine
+    crashed asking where that focus is described (a literal is described nowhere)."""
+    path = tmp_path / "catalog.ttl"
+    path.write_text(f"""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+<https://example.se/ds> a dcat:Dataset ; dcterms:title "Data"@sv ; dcterms:publisher {value} .""", encoding="utf-8")
+    ours = validate([str(path)], engine="fast").findings
+    theirs = validate([str(path)], engine="pyshacl").findings
+    assert sorted((f.key(), f.source, f.line) for f in ours) == sorted((f.key(), f.source, f.line) for f in theirs)
+    text = value.split('"')[1]
+    on_the_text = {(f.code, f.source, f.line) for f in ours if f.focus == text}
+    assert {("SE-AGENT-NAME-MISSING", None, None), ("SE-AGENT-AGENTTYPE-MISSING", None, None)} <= on_the_text

@@ -172,7 +172,8 @@ def to_rdflib(term):
         datatype = term.datatype.value
         if datatype.startswith(STAND_IN):
             datatype = datatype[len(STAND_IN):]
-        return Literal(term.value, datatype=None if datatype == XSD + "string" else URIRef(datatype))
+        # normalize=False: as written, even after pyshacl has switched rdflib.NORMALIZE_LITERALS back on
+        return Literal(term.value, datatype=None if datatype == XSD + "string" else URIRef(datatype), normalize=False)
     raise TypeError(f"not an RDF term: {term!r}")
 
 

@@ -7,7 +7,7 @@ import sys
 import time
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal
+from rdflib import BNode, Graph, URIRef
 
 from ...errors import InputError, UsageError
 from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM
@@ -82,11 +82,11 @@ class FastOrigins(Origins):
         return None
 
     def is_subject(self, term) -> bool:
-        if isinstance(term, Literal):  # a shape's focus may be a literal (sh:targetObjectsOf): never a subject
-            return False
+        if not isinstance(term, (URIRef, BNode)):
+            return False  # a literal focus node (dcterms:publisher "Skatteverket") is described nowhere
         try:
             subject = to_ox(term)
-        except ValueError:  # a literal focus's text read back as an IRI: nothing the store holds as a subject
+        except ValueError:  # a finding's focus text that is no IRI (a literal's text, as findings carry it)
             return False
         return next(iter(self.data.store.quads_for_pattern(subject, None, None, ox.DefaultGraph())), None) is not None
 
