@@ -45,6 +45,17 @@ def _check_parent(parent: Path) -> None:
             return
 
 
+_CHUNK = 1 << 20
+
+
+def _encoded(data, encoding: str):
+    if not isinstance(data, str):
+        yield data
+        return
+    for start in range(0, len(data), _CHUNK):
+        yield data[start:start + _CHUNK].encode(encoding)
+
+
 def atomic_write(path, data, *, encoding="utf-8"):
     """Write `data` (str or bytes) to `path` through a temporary file in the same folder.
 
@@ -52,9 +63,8 @@ def atomic_write(path, data, *, encoding="utf-8"):
     permission bits; a new one gets what a plain open() would give under the umask.
     """
     path = _real_target(Path(path))
-    if isinstance(data, str):
-        data = data.encode(encoding)
     if _special(path):
+        data = data.encode(encoding) if isinstance(data, str) else data  # whole first: nothing half-written
         # /dev/null, /dev/stdout, a named pipe: written to as they are. A rename would replace the device node
         # itself with a regular file (as root, `-o /dev/null` would have broken /dev/null for the whole machine).
         with open(path, "wb") as handle:
@@ -71,7 +81,8 @@ def atomic_write(path, data, *, encoding="utf-8"):
     fd, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            for chunk in _encoded(data, encoding):  # a national report is not copied whole into bytes
+                handle.write(chunk)
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temporary, mode)

@@ -17,16 +17,20 @@ def test_written_file_has_umask_permissions(tmp_path):
     assert oct((tmp_path / "report.txt").stat().st_mode & 0o777) == oct(0o644)
 
 
-def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):
+    """Interrupted half-way through writing (text is written in encoded pieces): the old file stays whole."""
+    from ena_grunddata import atomic
+
     target = tmp_path / "out.ttl"
     target.write_text("old")
 
-    class Exploding(str):
-        def encode(self, *args):
-            raise KeyboardInterrupt
+    def exploding(data, encoding):
+        yield b"half of the new "
+        raise KeyboardInterrupt
 
+    monkeypatch.setattr(atomic, "_encoded", exploding)
     with pytest.raises(KeyboardInterrupt):
-        atomic_write(target, Exploding("new"))
+        atomic_write(target, "new")
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.ttl"]
 
