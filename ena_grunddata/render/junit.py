@@ -21,7 +21,11 @@ NO_SOURCE = "ena-grunddata"
 
 
 def render_junit(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
-    """`max_findings` is ignored: a CI system needs every case."""
+    """`max_findings` is ignored: a CI system needs every case.
+
+    Written one test case at a time (each element built, indented as ElementTree's `indent` lays out the whole
+    document, serialised and let go): a national catalog has hundreds of thousands of cases, and a tree of all of
+    them took about a gigabyte."""
     context = context or ReportContext()
     cases = defaultdict(list)  # (source, focus, code) -> findings
     for finding in report.findings:
@@ -29,39 +33,63 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
     clean = clean_resources(report, context)
     context.done_with_data()  # what junit reads from the data is read: the store can go before the XML is built
     suites = sorted({key[0] for key in cases} | {source for source, _ in clean})
-    root = ET.Element("testsuites", name="ena-grunddata")
+    by_source = defaultdict(list)
+    for key in sorted(cases):
+        by_source[key[0]].append(key)
+    counts = defaultdict(lambda: dict.fromkeys(SEVERITIES, 0))
+    for finding in report.findings:
+        counts[finding.source or NO_SOURCE][finding.severity] += 1
+    parts = []
     totals = {"tests": 0, "failures": 0}
     for source in suites:
-        suite = ET.SubElement(root, "testsuite", name=context.uri_of(source) or source)
-        properties = ET.SubElement(suite, "properties")
-        findings = [f for f in report.findings if (f.source or NO_SOURCE) == source]
-        for severity in (Severity.VIOLATION, Severity.WARNING, Severity.INFO):
-            ET.SubElement(properties, "property", name=f"findings.{severity.label}",
-                          value=str(sum(f.severity == severity for f in findings)))
+        properties = ET.Element("properties")
+        for level in SEVERITIES:
+            ET.SubElement(properties, "property", name=f"findings.{level.label}", value=str(counts[source][level]))
+        children = [_xml(properties, 2)]
         tests = failures = 0
-        for (case_source, focus, code), found in sorted(cases.items()):
-            if case_source != source:
-                continue
+        for key in by_source[source]:
+            case, failed = build_case(source, key[1], key[2], cases[key], report, lang, context)
+            children.append(_xml(case, 2))
             tests += 1
-            failures += add_case(suite, source, focus, code, found, report, lang, context)
+            failures += failed
         for clean_source, resource in clean:
             if clean_source == source:
                 tests += 1
-                ET.SubElement(suite, "testcase", classname=classname(source, context), name=f"{resource} conforms")
-        suite.set("tests", str(tests))
-        suite.set("failures", str(failures))
-        suite.set("errors", "0")
-        suite.set("skipped", "0")
+                children.append(_xml(ET.Element("testcase", classname=classname(source, context),
+                                                name=f"{resource} conforms"), 2))
+        suite = ET.Element("testsuite", name=context.uri_of(source) or source, tests=str(tests),
+                           failures=str(failures), errors="0", skipped="0")
+        parts.append(_wrapped(suite, children, 1))
         totals["tests"] += tests
         totals["failures"] += failures
     from .suppressed import junit_suite
 
-    skipped = junit_suite(root, report, lang, context, classname)  # suppressed findings: skipped cases
-    root.set("tests", str(totals["tests"] + skipped))
-    root.set("failures", str(totals["failures"]))
-    root.set("errors", "0")
-    ET.indent(root)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + xml_safe(ET.tostring(root, encoding="unicode")) + "\n"
+    holder = ET.Element("testsuites")
+    skipped = junit_suite(holder, report, lang, context, classname)  # suppressed findings: skipped cases
+    parts += [_xml(suite, 1) for suite in holder]
+    root = ET.Element("testsuites", name="ena-grunddata", tests=str(totals["tests"] + skipped),
+                      failures=str(totals["failures"]), errors="0")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _wrapped(root, parts, 0) + "\n"
+
+
+SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
+
+
+def _xml(element, level: int) -> str:
+    """One element as ElementTree writes it inside a document indented by `indent` (two spaces a level)."""
+    ET.indent(element, space="  ", level=level)
+    element.tail = None
+    return xml_safe(ET.tostring(element, encoding="unicode"))
+
+
+def _wrapped(element, children: list[str], level: int) -> str:
+    """An element around children already written at level + 1 (as `indent` would lay them out)."""
+    if not children:
+        return _xml(element, level)
+    opening = xml_safe(ET.tostring(element, encoding="unicode"))  # <name attributes /> (no children yet)
+    opening = opening[:-len(" />")] + ">"
+    inner = "\n" + "  " * (level + 1)
+    return opening + inner + inner.join(children) + "\n" + "  " * level + f"</{element.tag}>"
 
 
 # Characters XML 1.0 forbids even escaped; a literal in the data may hold them (Turtle "\u0001").
@@ -72,8 +100,9 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def add_case(suite, source, focus, code, found, report: Report, lang: str, context: ReportContext) -> int:
-    case = ET.SubElement(suite, "testcase", classname=classname(source, context), name=f"{code} {focus}")
+def build_case(source, focus, code, found, report: Report, lang: str, context: ReportContext):
+    """One <testcase> and whether it failed."""
+    case = ET.Element("testcase", classname=classname(source, context), name=f"{code} {focus}")
     line = context.line_of(found[0])
     if context.uri_of(source):
         case.set("file", context.uri_of(source))
@@ -84,9 +113,9 @@ def add_case(suite, source, focus, code, found, report: Report, lang: str, conte
     if worst >= report.fail_on:
         failure = ET.SubElement(case, "failure", message=found[0].message(lang), type=code)
         failure.text = body
-        return 1
+        return case, 1
     ET.SubElement(case, "system-out").text = body
-    return 0
+    return case, 0
 
 
 def describe(finding, lang: str, context: ReportContext) -> str:
