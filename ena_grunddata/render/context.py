@@ -65,6 +65,7 @@ class ReportContext:
         national catalog is most of the process's memory, and the rendered page is about to be built)."""
         if self.last_use:
             self.graph = None
+            self.origins = None  # the fast engine's origins look sources up in its store: they hold it too
             from ..validation.pipeline import release_freed_memory
 
             release_freed_memory()

@@ -60,16 +60,17 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
         suite = ET.Element("testsuite", name=context.uri_of(source) or source, tests=str(tests),
                            failures=str(failures), errors="0", skipped="0")
         parts.append(_wrapped(suite, children, 1))
+        del children
         totals["tests"] += tests
         totals["failures"] += failures
     from .suppressed import junit_suite
 
     holder = ET.Element("testsuites")
     skipped = junit_suite(holder, report, lang, context, classname)  # suppressed findings: skipped cases
-    parts += [_xml(suite, 1) for suite in holder]
+    parts += [_xml(suite, 1) for suite in holder]  # (each suite in parts: a list of pieces or one string)
     root = ET.Element("testsuites", name="ena-grunddata", tests=str(totals["tests"] + skipped),
                       failures=str(totals["failures"]), errors="0")
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + _wrapped(root, parts, 0) + "\n"
+    return "".join(['<?xml version="1.0" encoding="UTF-8"?>\n', *_wrapped(root, parts, 0), "\n"])
 
 
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
@@ -82,14 +83,19 @@ def _xml(element, level: int) -> str:
     return xml_safe(ET.tostring(element, encoding="unicode"))
 
 
-def _wrapped(element, children: list[str], level: int) -> str:
-    """An element around children already written at level + 1 (as `indent` would lay them out)."""
+def _wrapped(element, children: list, level: int) -> list[str]:
+    """The pieces of an element around children already written at level + 1 (each child a string or a list of
+    pieces), as `indent` would lay them out; joined once by the caller."""
     if not children:
-        return _xml(element, level)
+        return [_xml(element, level)]
     opening = xml_safe(ET.tostring(element, encoding="unicode"))  # <name attributes /> (no children yet)
-    opening = opening[:-len(" />")] + ">"
+    pieces = [opening[:-len(" />")] + ">"]
     inner = "\n" + "  " * (level + 1)
-    return opening + inner + inner.join(children) + "\n" + "  " * level + f"</{element.tag}>"
+    for child in children:
+        pieces.append(inner)
+        pieces += child if isinstance(child, list) else (child,)
+    pieces.append("\n" + "  " * level + f"</{element.tag}>")
+    return pieces
 
 
 # Characters XML 1.0 forbids even escaped; a literal in the data may hold them (Turtle "\u0001").
