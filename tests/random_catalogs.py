@@ -29,7 +29,6 @@ FOAF = "http://xmlns.com/foaf/0.1/"
 VCARD = "http://www.w3.org/2006/vcard/ns#"
 DCATAP = "http://data.europa.eu/r5r/"
 ADMS = "http://www.w3.org/ns/adms#"
-SPDX = "http://spdx.org/rdf/terms#"
 OWL = "http://www.w3.org/2002/07/owl#"
 ENA = "https://w3id.org/ena-grunddata/ns#"
 EU = "http://publications.europa.eu/resource/authority/"
@@ -50,8 +49,8 @@ DOMAINS = {
     "transportsystem": ("2021006297", ("2021006099",)),
 }
 AGENCIES = {"2021005448": "Skatteverket", "2021005489": "Bolagsverket", "2021004888": "Lantmäteriet",
-            "2021006552": "E-hälsomyndigheten", "2021006297": "Trafikverket", "2021000837": "Statistiska centralbyrån",
-            "2021006099": "Transportstyrelsen"}
+            "2021006552": "E-hälsomyndigheten", "2021006297": "Trafikverket",
+            "2021000837": "Statistiska centralbyrån", "2021006099": "Transportstyrelsen"}
 THEMES = ["AGRI", "ECON", "EDUC", "ENER", "ENVI", "GOVE", "HEAL", "INTR", "JUST", "REGI", "SOCI", "TECH", "TRAN"]
 FREQUENCIES = ["DAILY", "WEEKLY", "MONTHLY", "QUARTERLY", "ANNUAL", "IRREG", "CONT", "UPDATE_CONT"]
 MEDIA = ["text/csv", "application/json", "application/xml", "application/geo+json", "application/vnd.ms-excel"]
@@ -146,7 +145,9 @@ class Catalog:
             return f"{prefix}:{text[cut:]}"
 
         def node(term: str) -> str:
-            return f"rdf:nodeID={quoteattr(term[2:])}" if term.startswith("_:") else f"rdf:about={quoteattr(term[1:-1])}"
+            if term.startswith("_:"):
+                return f"rdf:nodeID={quoteattr(term[2:])}"
+            return f"rdf:about={quoteattr(term[1:-1])}"
 
         body = []
         for subject, pairs in self.statements.items():
@@ -193,7 +194,6 @@ class Builder:
         self.publishers, self.periods, self.specifications, self.series = [], [], [], []
         self.catalog = ""
         self.marked: dict = {}  # dataset -> domain slug
-        self.owner: dict = {}  # distribution -> dataset
         self.touched: set = set()  # resources that have a defect already (one defect per resource)
 
     # terms
@@ -312,7 +312,6 @@ class Builder:
         if self.services and rng.random() < 0.3:
             self.add(term, iri(DCAT + "accessService"), rng.choice(self.services))
         self.distributions.append(term)
-        self.owner[term] = dataset
         return term
 
     def specification(self) -> str:
@@ -622,7 +621,8 @@ def wrong_class(b: Builder):
 def vocabulary(b: Builder):
     rng = b.rng
     choices = [("dataset", b.datasets, DCAT + "theme", iri(EU + "data-theme/NOPE"), "SE-DATASET-THEME-VALUE"),
-               ("dataset", b.datasets, DCAT + "theme", iri("http://eurovoc.europa.eu/100141"), "SE-DATASET-THEME-VALUE"),
+               ("dataset", b.datasets, DCAT + "theme", iri("http://eurovoc.europa.eu/100141"),
+                "SE-DATASET-THEME-VALUE"),
                ("dataset", b.datasets, DCT + "accrualPeriodicity", iri("http://purl.org/cld/freq/daily"),
                 "SE-DATASET-FREQUENCY-DEPRECATED"),
                ("dataset", b.datasets, DCT + "accrualPeriodicity", iri(EU + "frequency/daily"),
@@ -908,7 +908,8 @@ def tangle(b: Builder):
 
 
 ODD_TEXTS = ['Titel med "citat" och \\ snedstreck', "Två\nrader", "Tab\tseparerad", "   ", "emoji 🗺️ karta",
-             "עברית och svenska", "x" * 3000, "Ä" * 2 + "\u0301 kombinerad", "{?value} och {$this}", "<b>HTML</b> & mer"]
+             "עברית och svenska", "x" * 3000, "Ä" * 2 + "\u0301 kombinerad", "{?value} och {$this}",
+             "<b>HTML</b> & mer"]
 
 
 def text(b: Builder):
