@@ -46,9 +46,9 @@ def in_user_terms(findings: list[Finding], loaded: Loaded) -> list[Finding]:
 # Near-miss spellings of the grunddata scheme (http:, no www., upper case, a port, doubled slashes, /concepts/ on
 # www, a trailing slash) are a claim of national base data all the same: a publisher must not side-step the
 # grunddata rules (the domain registry above all) by misspelling the scheme. Each such subject also gets the
-# canonical IRI, so every grunddata rule targets the resource. The same SPARQL Update runs in both engines.
-NEAR_MISS_UPDATE = (
-    "INSERT { ?s <http://purl.org/dc/terms/subject> ?canonical } WHERE { "
+# canonical IRI, so every grunddata rule targets the resource. The same CONSTRUCT runs in both engines.
+NEAR_MISS_CLAIMS = (
+    "CONSTRUCT { ?s <http://purl.org/dc/terms/subject> ?canonical } WHERE { "
     "?s <http://purl.org/dc/terms/subject> ?o . FILTER(isIRI(?o)) BIND(LCASE(STR(?o)) AS ?l) "
     'FILTER(REGEX(?l, "^https?://(www[.])?dataportal[.]se(:[0-9]+)?/+(terminology|concepts)/+grunddata/+[^/]")) '
     'BIND(REPLACE(REPLACE(?l, "^https?://(www[.])?dataportal[.]se(:[0-9]+)?/+(terminology|concepts)/+grunddata/+", '
@@ -56,7 +56,6 @@ NEAR_MISS_UPDATE = (
     f'BIND(IRI(CONCAT("{GRUNDDATA_SCHEME}/", ?slug)) AS ?canonical) '
     f'FILTER(!STRSTARTS(STR(?o), "{GRUNDDATA_PREFIXES[0]}") && !STRSTARTS(STR(?o), "{GRUNDDATA_PREFIXES[1]}")) }}'
 )
-NEAR_MISS_CLAIMS = NEAR_MISS_UPDATE.replace("INSERT", "CONSTRUCT", 1)
 GRUNDDATA_MARKER_QUERY = ("ASK { ?s <http://purl.org/dc/terms/subject> ?o . FILTER("
                           + " || ".join(f'STRSTARTS(STR(?o), "{prefix}")' for prefix in GRUNDDATA_PREFIXES) + ") }")
 # Registry facts (ena:…) count only from vocabularies, never from the data validated.

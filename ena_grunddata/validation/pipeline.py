@@ -55,17 +55,10 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
         from .engines import fast_validate
 
         use_fast, note = fast_validate.choose(engine, bundle)
-        outcome = None
         if use_fast:
-            try:
-                outcome = _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits)
-            except fast_validate.Unsupported as error:  # a shape the fast engine meets only at run time
-                if engine == "fast":
-                    raise UsageError(f"the fast engine cannot run these shapes ({error}); use --engine auto or "
-                                     "pyshacl") from None
-                note = f"pyshacl used for user shapes with {error}"
-                documents = getattr(error, "documents", None) or documents  # read once (standard input)
-        if outcome is None:
+            outcome, note = _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits,
+                                  engine)
+        else:
             outcome = _reference(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits)
         marked, found, loaded, data = outcome
         findings = in_user_terms(found + description_findings(loaded), loaded)
@@ -75,7 +68,8 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
     return Validated(report=report, loaded=loaded, data=data)
 
 
-def _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits):
+def _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits, engine):
+    """(outcome, note): the fast engine's run, or pyshacl's on what was loaded when a shape fails only at run time."""
     from .engines import fast_validate
     from .view import StoreView
 
@@ -92,14 +86,17 @@ def _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format,
         try:
             findings = fast_validate.run(data, bundle, progress=progress, origins=where)
         except (fast_validate.Unsupported, SyntaxError) as error:  # e.g. user SPARQL that oxigraph cannot parse
-            unsupported = fast_validate.Unsupported(str(error))
-            unsupported.documents = loaded.documents
-            raise unsupported from None
+            if engine == "fast":
+                raise UsageError(f"the fast engine cannot run these shapes ({error}); use --engine auto or "
+                                 "pyshacl") from None
+            # the documents already read go to pyshacl: nothing is read twice (standard input can be read once)
+            return (_reference(None, loaded.documents, loaded, vocabulary, concept, bundle, input_format, limits),
+                    f"pyshacl used for user shapes with {error}")
     finally:
         progress.done()
     if where is None:  # an rdflib graph came in: its origins know the lines
-        return marked, [locate(f, loaded) for f in findings], loaded, loaded.graph
-    return marked, findings, loaded, StoreView(data, data.hidden)
+        return (marked, [locate(f, loaded) for f in findings], loaded, loaded.graph), None
+    return (marked, findings, loaded, StoreView(data, data.hidden)), None
 
 
 def _reference(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits):

@@ -2,8 +2,8 @@
 
 The pipeline loads the input once. The fast engine keeps it in a pyoxigraph store (validation/engines/fast_data.py);
 the reference engine keeps an rdflib graph. Renderers (labels, kinds, cards, domains) and the quality score ask a
-handful of rdflib-style questions (`subjects`, `objects`, `predicate_objects`, `subject_predicates`, `value`,
-`in`); an rdflib Graph answers them itself, and `StoreView` answers them from the store, in rdflib terms, with
+handful of rdflib-style questions (`subjects`, `objects`, `predicate_objects`, `subject_predicates`, `triples`,
+and `properties` below); an rdflib Graph answers them itself, and `StoreView` answers them from the store, in rdflib terms, with
 every literal as the publisher wrote it.
 
 What the engine added to its store for its own purposes is not data and stays hidden: the vocabularies (background
@@ -81,27 +81,15 @@ class StoreView:
     def triples(self, pattern):
         subject, predicate, obj = pattern
         for quad in self._quads(subject, predicate, obj):
-            yield self._term(quad.subject), self._term(quad.predicate), to_rdflib(quad.object)
+            yield self._term(quad.subject), self._term(quad.predicate), self._term(quad.object)
 
     def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002 - rdflib's keyword
-        seen = set()
-        for quad in self._quads(None, predicate, object):
-            term = self._term(quad.subject)
-            if unique:
-                if term in seen:
-                    continue
-                seen.add(term)
-            yield term
+        found = (self._term(quad.subject) for quad in self._quads(None, predicate, object))
+        return _unique(found) if unique else found
 
     def objects(self, subject=None, predicate=None, unique=False):
-        seen = set()
-        for quad in self._quads(subject, predicate, None):
-            term = self._term(quad.object)
-            if unique:
-                if term in seen:
-                    continue
-                seen.add(term)
-            yield term
+        found = (self._term(quad.object) for quad in self._quads(subject, predicate, None))
+        return _unique(found) if unique else found
 
     def predicate_objects(self, subject=None, unique=False):
         for quad in self._quads(subject, None, None):
@@ -110,24 +98,6 @@ class StoreView:
     def subject_predicates(self, object=None, unique=False):  # noqa: A002
         for quad in self._quads(None, None, object):
             yield self._term(quad.subject), self._term(quad.predicate)
-
-    def subject_objects(self, predicate=None, unique=False):
-        for quad in self._quads(None, predicate, None):
-            yield self._term(quad.subject), self._term(quad.object)
-
-    def value(self, subject=None, predicate=None, object=None, default=None, any=True):  # noqa: A002
-        if subject is None:
-            return next(self.subjects(predicate, object), default)
-        return next(self.objects(subject, predicate), default)
-
-    def __contains__(self, triple) -> bool:
-        return next(self._quads(*triple), None) is not None
-
-    def __iter__(self):
-        return self.triples((None, None, None))
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self._quads())
 
 
 class UnionView:
@@ -155,25 +125,6 @@ class UnionView:
 
     def subject_predicates(self, object=None, unique=False):  # noqa: A002
         return self._each("subject_predicates", object)
-
-    def subject_objects(self, predicate=None, unique=False):
-        return self._each("subject_objects", predicate)
-
-    def value(self, subject=None, predicate=None, object=None, default=None, any=True):  # noqa: A002
-        for view in self.views:
-            found = view.value(subject, predicate, object)
-            if found is not None:
-                return found
-        return default
-
-    def __contains__(self, triple) -> bool:
-        return any(triple in view for view in self.views)
-
-    def __iter__(self):
-        return self.triples((None, None, None))
-
-    def __len__(self) -> int:
-        return sum(len(view) for view in self.views)
 
 
 def properties(data, subject, predicates: frozenset | None = None) -> dict:
