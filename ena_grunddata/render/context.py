@@ -391,22 +391,22 @@ def key_column(text: str) -> int:
     return indent(text) + (2 if stripped.startswith("- ") else 0)
 
 
-def property_spellings(document: Document, path: str, prefixes: list | None = None) -> list[str]:
+def property_spellings(document: Document, path: str, prefixes: list) -> list[str]:
     """Regular expressions for the ways the property IRI can be written in this document (`prefixes`: the
-    document's declarations when the caller has read them already)."""
+    document's (prefix, namespace) declarations, LineFinder.prefixes)."""
     namespace, local = split_iri(path)
     if not local:
         return []
     escaped_local = re.escape(local)
     spellings = [re.escape(f"<{path}>")] if document.format != "description" else []
     if document.format in ("turtle", "trig"):
-        for prefix, iri in prefixes if prefixes is not None else _PREFIX_TTL.findall(document.text):
+        for prefix, iri in prefixes:
             if iri == namespace:
                 spellings.append(rf"(?<![\w:-]){re.escape(prefix)}:{escaped_local}(?![\w.-]*[\w-])")
         if path == str(RDF.type):
             spellings.append(r"(?<![\w:-])a(?=\s)")
     elif document.format == "rdfxml":
-        for prefix, iri in prefixes if prefixes is not None else _PREFIX_XML.findall(document.text):
+        for prefix, iri in prefixes:
             if iri == namespace:
                 spellings.append(rf"<{re.escape(prefix)}:{escaped_local}[\s/>]")
     elif document.format == "jsonld":
