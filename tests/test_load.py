@@ -191,3 +191,44 @@ def test_time_budget_stops_a_slow_parse(tmp_path):
             f'<rdf:Description rdf:about="https://e.se/a"><d:title>{body}</d:title></rdf:Description></rdf:RDF>')
     error = error_of(tmp_path, "slow.rdf", text, limits=Limits(timeout=0.5))
     assert "time budget exceeded (0.5 s)" in str(error)
+
+
+# --------------------------------------------------------------------------------------------- subject lines
+def _lines(text: str, fmt: str) -> dict:
+    from ena_grunddata.load import subject_lines
+    from ena_grunddata.load.model import Document
+
+    return subject_lines(Document(name="x", data=text.encode("utf-8"), format=fmt, base="file:///x"))
+
+
+def test_subject_lines_of_turtle_count_line_feeds_only():
+    text = ("@prefix ex: <https://ex.se/> .\n"  # 1
+            "PREFIX : <https://empty.se/>\n"  # 2
+            "\n"  # 3
+            "ex:a a ex:T ;\n"  # 4
+            '    ex:note """one\u2028two\x85three""" .\n'  # 5: U+2028 and NEL inside a literal end no line
+            "<https://ex.se/b> ex:p ex:a .\n"  # 6
+            "  :c ex:p ex:a .\n"  # 7
+            "ex:a ex:q 1 .\n"  # 8: described again, the first line stays
+            "nope:d ex:p 1 .\n")  # 9: an undeclared prefix names nothing
+    lines = _lines(text, "turtle")
+    assert lines["https://ex.se/a"] == 4
+    assert lines["https://ex.se/b"] == 6
+    assert lines["https://empty.se/c"] == 7
+    assert not any(iri.endswith("d") and "nope" in iri for iri in lines)
+
+
+def test_subject_lines_take_carriage_returns_as_line_ends():
+    assert _lines("@prefix ex: <https://ex.se/> .\r\rex:a ex:p 1 .\r", "turtle")["https://ex.se/a"] == 3
+    assert _lines("@prefix ex: <https://ex.se/> .\r\n\r\nex:a ex:p 1 .\r\n", "turtle")["https://ex.se/a"] == 3
+
+
+def test_subject_lines_of_rdfxml_and_jsonld():
+    xml = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+           '  <rdf:Description\n'
+           '     rdf:about="https://ex.se/a"/>\n'
+           '  <rdf:Description rdf:about="https://ex.se/b"/>\n'
+           '</rdf:RDF>\n')
+    assert _lines(xml, "rdfxml") == {"https://ex.se/a": 3, "https://ex.se/b": 4}
+    jsonld = '{\n  "@graph": [\n    {"@id": "https://ex.se/a"},\n\n    { "@id" : "https://ex.se/b" }\n  ]\n}\n'
+    assert _lines(jsonld, "jsonld") == {"https://ex.se/a": 3, "https://ex.se/b": 5}

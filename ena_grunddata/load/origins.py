@@ -89,8 +89,13 @@ class OriginsUnion:
         return None, None
 
 
-_TURTLE_PREFIX = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
-_TURTLE_SUBJECT = re.compile(r"^\s*(?:<([^>]*)>|([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*))")
+# One pass over the whole text (a national catalog has a million lines): a line starts with a prefix declaration,
+# an IRI or a prefixed name. Lines are counted at "\n" only, as editors and rdflib's error messages count them.
+_TURTLE_LINE_START = re.compile(
+    r"^[^\S\n]*(?:(?i:@prefix|PREFIX)[^\S\n]+([\w.-]*):[^\S\n]*<([^>\n]*)>"  # 1, 2: a prefix and its namespace
+    r"|<([^>\n]*)>"  # 3: an IRI
+    r"|([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*))",  # 4, 5: a prefixed name (4 is None for the empty prefix)
+    re.MULTILINE)
 _XML_SUBJECT = re.compile(r"""\b(?:rdf:)?about\s*=\s*["']([^"']*)["']""")
 _JSONLD_ID = re.compile(r'"@id"\s*:\s*"([^"]*)"')
 
@@ -99,32 +104,31 @@ def subject_lines(document: Document) -> dict[str, int]:
     """Best-effort map from subject IRI to the first line that describes it."""
     lines: dict[str, int] = {}
     text = document.text
+    if "\r" in text:  # old Mac line ends count as line ends
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if document.format in ("turtle", "trig", "ntriples", "nquads", "description"):
         prefixes: dict[str, str] = {}
-        for number, line in enumerate(text.splitlines(), start=1):
-            prefix = _TURTLE_PREFIX.match(line)
-            if prefix:
-                prefixes[prefix.group(1)] = prefix.group(2)
+        number, counted = 1, 0
+        for match in _TURTLE_LINE_START.finditer(text):
+            start = match.start()
+            number += text.count("\n", counted, start)
+            counted = start
+            prefix, namespace, iri, name_prefix, local = match.groups()
+            if namespace is not None:
+                prefixes[prefix] = namespace
                 continue
-            match = _TURTLE_SUBJECT.match(line)
-            if not match:
-                continue
-            if match.group(1) is not None:
-                iri = match.group(1)
-            elif match.group(2) is not None or line.lstrip().startswith(":"):
-                namespace = prefixes.get(match.group(2) or "")
+            if iri is None:
+                namespace = prefixes.get(name_prefix or "")
                 if namespace is None:
                     continue
-                iri = namespace + match.group(3)
-            else:
-                continue
+                iri = namespace + local
             lines.setdefault(iri, number)
-    elif document.format == "rdfxml":
-        for number, line in enumerate(text.splitlines(), start=1):
-            for iri in _XML_SUBJECT.findall(line):
-                lines.setdefault(iri, number)
-    elif document.format == "jsonld":
-        for number, line in enumerate(text.splitlines(), start=1):
-            for iri in _JSONLD_ID.findall(line):
-                lines.setdefault(iri, number)
+    elif document.format in ("rdfxml", "jsonld"):
+        pattern = _XML_SUBJECT if document.format == "rdfxml" else _JSONLD_ID
+        number, counted = 1, 0
+        for match in pattern.finditer(text):
+            start = match.start()
+            number += text.count("\n", counted, start)
+            counted = start
+            lines.setdefault(match.group(1), number)
     return lines

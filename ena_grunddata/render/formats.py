@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from types import GeneratorType
 import re
@@ -17,6 +18,7 @@ from ..report import Report
 _NAMES = bind_prefixes(Graph()).namespace_manager
 
 
+@functools.lru_cache(maxsize=8192)  # a report names few properties, each on thousands of lines
 def short(iri: str | None) -> str:
     """A prefixed name where we know the namespace, else the IRI in angle brackets."""
     if iri is None:

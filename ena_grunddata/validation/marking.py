@@ -31,8 +31,9 @@ def undescribed(findings: list[Finding], loaded: Loaded) -> frozenset | None:
     """Focus IRIs no loaded source describes (a publisher IRI with a typo): their findings have one cause."""
     if not loaded.sources:
         return None  # a graph from memory: nothing is known about sources
-    return frozenset(f.focus for f in findings if not f.focus.startswith(("_:", "$"))
-                     and not loaded.origins.describes(URIRef(f.focus)))
+    foci = {f.focus for f in findings}  # a resource has several findings: each is looked up once
+    return frozenset(focus for focus in foci if not focus.startswith(("_:", "$"))
+                     and not loaded.origins.describes(URIRef(focus)))
 
 
 def in_user_terms(findings: list[Finding], loaded: Loaded) -> list[Finding]:

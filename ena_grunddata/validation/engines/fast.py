@@ -199,13 +199,11 @@ class Describer:
     def batch_findings(self, check, rows):
         kind = check.kind[len("batch:"):]
         abouts = [self.about(part.shape, part.component) for part in check.parts]
-        flags = [f"_g{i}" for i in range(len(check.parts))]
         for row in rows:
             focus = row["this"]
             value = focus if kind == "self" else (None if kind == "focus" else row["value"])
-            for flag, about in zip(flags, abouts):
-                if row[flag].value == "true":
-                    yield self.finding(about, focus, value)
+            for index in row["_flags"].value.split(",")[:-1]:  # "0,3,": the parts this row fails
+                yield self.finding(abouts[int(index)], focus, value)
 
     def range_findings(self, check, rows):
         about = self.about(check.shape, check.component)

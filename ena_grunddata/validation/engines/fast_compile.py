@@ -700,8 +700,8 @@ BATCH = 40  # checks per query: one pass over the focus set instead of one per c
 
 
 def batched(checks: list) -> list:
-    """Run checks that share a focus set (and a path, for value checks) in one query: each row carries one flag
-    per check. A failing condition (a SPARQL error) counts as no violation, exactly as in the single query."""
+    """Run checks that share a focus set (and a path, for value checks) in one query: each row names the checks it
+    fails. A failing condition (a SPARQL error) counts as no violation, exactly as in the single query."""
     groups: dict = {}
     rest = []
     for key, check in checks:
@@ -716,11 +716,11 @@ def batched(checks: list) -> list:
             if len(part) == 1:
                 out.append((key, part[0]))
                 continue
-            flags = " ".join(f"?_g{i}" for i in range(len(part)))
-            binds = " ".join(f"BIND(COALESCE(!({c.condition}), false) AS ?_g{i})" for i, c in enumerate(part))
-            any_flag = " || ".join(f"?_g{i}" for i in range(len(part)))
+            # The failing parts come back as one short string ("0,3,"): one value to read per row, not one per part
+            flags = ", ".join(f'IF(COALESCE(!({c.condition}), false), "{i},", "")' for i, c in enumerate(part))
             values = f"?this {path} ?value ." if path else ""
             head = "SELECT DISTINCT ?this ?value" if path else "SELECT ?this"
-            query = f"{head} {flags} WHERE {{ {part[0].focus} {values} {binds} FILTER({any_flag}) }}"
+            query = (f"{head} ?_flags WHERE {{ {part[0].focus} {values} BIND(CONCAT({flags}) AS ?_flags) "
+                     f'FILTER(?_flags != "") }}')
             out.append((key, Check(part[0].shape, part[0].component, query, kind="batch:" + kind, parts=part)))
     return out + rest

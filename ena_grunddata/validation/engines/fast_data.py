@@ -10,6 +10,7 @@ lose numeric and date semantics inside SPARQL; that is the price of reporting wh
 
 from __future__ import annotations
 
+import itertools
 import weakref
 
 import pyoxigraph as ox
@@ -50,9 +51,10 @@ class FastData:
     def add(self, quads) -> None:
         """Add parsed quads (an iterable, consumed once) to the default graph (callers merge named graphs)."""
         marks = []
-        self.store.extend(self._faithful(quads, marks))
+        # bulk_extend: no transaction per call (a third faster at national scale); the store is ours alone
+        self.store.bulk_extend(self._faithful(quads, marks))
         if marks:
-            self.store.extend(marks)
+            self.store.bulk_extend(marks)
 
     def _faithful(self, quads, marks):
         """Pass quads through, swapping in stand-ins for literals the store would rewrite (one pass: fast)."""
@@ -127,12 +129,11 @@ class FastData:
     def update(self, text: str) -> None:
         self.store.update(text)
 
-    def subjects_pointing_to(self, term):
-        """Subjects of triples whose object is `term` (rdflib terms), for Origins.locate on blank nodes."""
-        found = []
-        for quad in self.store.quads_for_pattern(None, None, to_ox(term), ox.DefaultGraph()):
-            found.append(to_rdflib(quad.subject))
-        return found
+    def subjects_pointing_to(self, term, limit: int):
+        """Up to `limit` subjects of triples whose object is `term` (rdflib terms), for Origins.locate on blank
+        nodes (an agent node shared by every dataset has tens of thousands)."""
+        quads = self.store.quads_for_pattern(None, None, to_ox(term), ox.DefaultGraph())
+        return [to_rdflib(quad.subject) for quad in itertools.islice(quads, limit)]
 
 
 _converted: "weakref.WeakKeyDictionary[rdflib.Graph, list]" = weakref.WeakKeyDictionary()

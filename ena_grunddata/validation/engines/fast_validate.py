@@ -60,13 +60,21 @@ class FastOrigins(Origins):
     def __init__(self, data: FastData):
         super().__init__()
         self.data = data
+        self._found: dict = {}  # term -> its source as looked up (None: described nowhere)
 
     def add_document(self, document: Document) -> None:
         self._documents[document.name] = document
+        self._found.clear()
 
     def source_of(self, term) -> str | None:
         if term in self._source_of:
             return self._source_of[term]
+        found = self._found.get(term, self)
+        if found is self:  # not asked before (a resource with many findings is asked for each)
+            found = self._found[term] = self._find_source(term)
+        return found
+
+    def _find_source(self, term) -> str | None:
         if not self.is_subject(term):  # as Origins: only resources described in the data have a source
             return None
         names = list(self._documents)
@@ -94,7 +102,7 @@ class FastOrigins(Origins):
         if isinstance(term, BNode) and depth < 5:
             # A blank node is where the resource that refers to it is; of several, the first in the file (rdflib
             # meets that one first on the other path).
-            parents = [p for p in self.data.subjects_pointing_to(term)[:20] if p != term]
+            parents = [p for p in self.data.subjects_pointing_to(term, 20) if p != term]
             if parents:
                 places = [self.locate(parent, None, depth + 1) for parent in parents]
                 source, line = min(places, key=lambda place: (place[1] is None, place[1] or 0))
