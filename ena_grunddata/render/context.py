@@ -233,13 +233,17 @@ def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
 _described: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
+LABELS = (DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SKOS.prefLabel)
+DESCRIBING = frozenset([*LABELS, RDF.type, DCTERMS.subject])  # what labels, kinds, roles and domains read
+
+
 def described(graph, resource: str) -> dict:
-    """predicate -> values of a resource, read once per data and resource (labels, kinds, roles and domains of the
-    same resource are asked for by several findings and cards)."""
+    """predicate -> values of a resource (of the DESCRIBING predicates), read once per data and resource (labels,
+    kinds, roles and domains of the same resource are asked for by several findings and cards)."""
     known = _described.setdefault(graph, {})
     found = known.get(resource)
     if found is None:
-        found = known[resource] = properties(graph, term_of(resource))
+        found = known[resource] = properties(graph, term_of(resource), DESCRIBING)
     return found
 
 
@@ -248,7 +252,7 @@ def label_of(graph: Graph | None, resource: str, lang: str) -> str:
     if graph is None:
         return ""
     properties = described(graph, resource)
-    for predicate in (DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SKOS.prefLabel):
+    for predicate in LABELS:
         values = [v for v in properties.get(predicate, ()) if isinstance(v, Literal)]
         if values:
             return pick(values, lang) or ""
@@ -329,6 +333,7 @@ class LineFinder:
         self.lines = document.text.splitlines()
         self._patterns: dict = {}
         self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
+        self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms)
         self._prefixes = None
 
     def prefixes(self) -> list:
@@ -350,6 +355,29 @@ class LineFinder:
             self._patterns[path] = re.compile("|".join(spellings)) if spellings else None
         return self._patterns[path]
 
+    def turtle_terms(self, subject_line: int) -> dict:
+        """IRI -> the first line of the resource's Turtle block that writes it (in full, as a prefixed name, or
+        as `a` for rdf:type): each block is read once, however many findings its resource has (the same
+        spellings property_spellings gives, read the other way round)."""
+        if self._terms_for != subject_line:  # findings come sorted: a resource's findings are consecutive
+            namespaces: dict = {}
+            for prefix, namespace in self.prefixes():
+                namespaces.setdefault(prefix, []).append(namespace)
+            found: dict = {}
+            for number in self.block(subject_line):
+                for iri, prefix, local, keyword in _TURTLE_TERM.findall(strip_strings(self.lines[number - 1],
+                                                                                      "turtle")):
+                    if keyword:
+                        found.setdefault(_RDF_TYPE, number)
+                    elif prefix or local or not iri:
+                        local = local.rstrip(".")
+                        for namespace in namespaces.get(prefix, ()) if local else ():
+                            found.setdefault(namespace + local, number)
+                    else:
+                        found.setdefault(iri, number)
+            self._terms_for, self._terms = subject_line, found
+        return self._terms
+
     def property_line(self, subject_line: int, path: str) -> int | None:
         """Best effort: the first line of the resource's block (from `subject_line`) that writes `path`.
 
@@ -363,6 +391,8 @@ class LineFinder:
         pattern = self.pattern(path)
         if pattern is None:
             return None
+        if fmt in ("turtle", "trig"):
+            return self.turtle_terms(subject_line).get(path)
         block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
         for number in block:
@@ -457,6 +487,9 @@ def indent(text: str) -> int:
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+# A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a`.
+_TURTLE_TERM = re.compile(r"<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=\s)")
+_RDF_TYPE = str(RDF.type)
 
 
 def strip_strings(text: str, fmt: str) -> str:

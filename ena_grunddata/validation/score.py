@@ -9,6 +9,7 @@ pass. docs/quality-score.md has the point table; CHECKS below is that table.
 from __future__ import annotations
 
 import json
+import functools
 import weakref
 from dataclasses import dataclass, field
 
@@ -279,6 +280,7 @@ def _in_vocabulary_now(value, vocabularies: Graph) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=4096)  # a catalog names a few formats, tens of thousands of times
 def format_code(value) -> str:
     """'text/csv' from "text/csv", <…/media-types/text/csv> or <…/file-type/CSV> (as 'csv'); '+zip' dropped."""
     text = str(value).strip()

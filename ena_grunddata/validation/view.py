@@ -34,7 +34,7 @@ class StoreView:
         self.hidden = hidden if hidden is not None else set()  # ox.Quad the engine added (vocabularies, claims)
         self._terms: dict = {}  # pyoxigraph term -> rdflib term (as written), converted once
         self._ox_terms: dict = {}  # and back, for the terms asked about
-        self._wanted: dict = {}  # frozenset of predicates -> the same as pyoxigraph terms
+        self._indexes: dict = {}  # frozenset of predicates -> subject -> their values (StoreView.properties)
 
     def _term(self, term):
         found = self._terms.get(term)
@@ -65,18 +65,30 @@ class StoreView:
             yield quad
 
     def properties(self, subject, predicates=None) -> dict:
-        """predicate -> values of one resource, only `predicates` when given (filtered before any conversion)."""
-        wanted = None
+        """predicate -> values of one resource, only `predicates` when given. With `predicates`, the first call
+        reads every statement of those predicates at once (renderers and the score ask for every dataset and
+        distribution of a national catalog: one scan per predicate instead of one lookup per resource)."""
         if predicates is not None:
-            wanted = self._wanted.get(predicates)
-            if wanted is None:
-                wanted = self._wanted[predicates] = frozenset(to_ox(p) for p in predicates)
+            index = self._indexes.get(predicates)
+            if index is None:
+                index = self._indexes[predicates] = self._index(predicates)
+            subject = self._ox(subject)
+            return {predicate: list(values) for predicate, values in index.get(subject, {}).items()}
         found: dict = {}
         term = self._term
         for quad in self._quads(subject):
-            if wanted is None or quad.predicate in wanted:
-                found.setdefault(term(quad.predicate), []).append(term(quad.object))
+            found.setdefault(term(quad.predicate), []).append(term(quad.object))
         return found
+
+    def _index(self, predicates) -> dict:
+        """pyoxigraph subject -> {predicate: values} for every statement of `predicates` (values in the order a
+        lookup per subject gives: the store orders a subject's values of one predicate alike in both indexes)."""
+        index: dict = {}
+        term = self._term
+        for predicate in predicates:
+            for quad in self._quads(None, predicate, None):
+                index.setdefault(quad.subject, {}).setdefault(term(quad.predicate), []).append(term(quad.object))
+        return index
 
     def triples(self, pattern):
         subject, predicate, obj = pattern
