@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
+from types import SimpleNamespace
 
 from markupsafe import Markup, escape
 
@@ -207,31 +208,32 @@ class Page:
             "worst": worst.label if worst else "",
             "domains": " ".join(domains_of(graph, resource, self.context.domain)),
             "score": self.score(resource),
-            "findings": [{**self.entry(root, resource),
-                          "consequences": [self.entry(c, resource) for c in consequences]}
+            "findings": [self.entry(root, resource, [self.entry(c, resource) for c in consequences])
                          for root, consequences in roots],
         }
 
-    def entry(self, finding: Finding, resource: str) -> dict:
+    def entry(self, finding: Finding, resource: str, consequences=()) -> SimpleNamespace:
+        """One finding as the template shows it: an object, since Jinja reads attributes first (a dict's keys
+        cost a failed attribute lookup each, and a national page reads millions)."""
         rule = self.context.rule(finding)
         line = self.context.line_of(finding)
         where = f"{finding.source}:{line}" if finding.source and line else (finding.source or "")
         rdf = short(finding.path) if finding.path else ""
         focus = finding.resource if finding.resource else finding.focus
-        return {
-            "code": finding.code,
-            "severity": finding.severity.label,
-            "severity_word": self.severity_word[finding.severity.label],
-            "profile": rule.profile,
-            "property": finding.key_name or rdf,
-            "rdf": rdf if finding.key_name and rdf != finding.key_name else "",
-            "message": finding.message(self.lang),
-            "value": finding.value,
-            "about": self.about_text(focus, resource) if focus != resource else "",
-            "where": where,
-            "caused_by": finding.caused_by,
-            "consequences": [],
-        }
+        return SimpleNamespace(
+            code=finding.code,
+            severity=finding.severity.label,
+            severity_word=self.severity_word[finding.severity.label],
+            profile=rule.profile,
+            property=finding.key_name or rdf,
+            rdf=rdf if finding.key_name and rdf != finding.key_name else "",
+            message=finding.message(self.lang),
+            value=finding.value,
+            about=self.about_text(focus, resource) if focus != resource else "",
+            where=where,
+            caused_by=finding.caused_by,
+            consequences=list(consequences),
+        )
 
     def about_text(self, focus: str, resource: str | None, depth: int = 0) -> str:
         """A person's name for the resource a finding is about: its label, or how the card's resource reaches
