@@ -82,7 +82,10 @@ def _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format,
             data, loaded = fast_validate.load_fast(sources, documents=documents, input_format=input_format,
                                                    limits=limits, progress=progress)
             where = loaded.origins
-        marked = prepare(data, vocabulary, concept)
+        try:
+            marked = prepare(data, vocabulary, concept)
+        finally:
+            fast_validate.confirm_loaded(data)  # input that names the engine's own terms is refused first
         try:
             findings = fast_validate.run(data, bundle, progress=progress, origins=where)
         except (fast_validate.Unsupported, SyntaxError) as error:  # e.g. user SPARQL that oxigraph cannot parse

@@ -45,6 +45,7 @@ class FastData:
         self._scratch = ox.Store()
         self.size = 0
         self.hidden: set = set()  # quads added for the engine (vocabularies, derived claims), not the data's own
+        self.pending = None  # a check of the loaded data still running (fast_validate.confirm_loaded)
 
     # ---------------------------------------------------------------------------------------- loading
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
@@ -136,7 +137,7 @@ def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits
             data.add_rdflib(graph)
             for term, line in (getattr(graph, "ena_locations", None) or {}).items():
                 origins.set_location(term, document.name, line)
-    check_reserved(data, documents)
+    data.pending = _in_background(check_reserved, data, documents)  # confirm_loaded() waits for it
     loaded = Loaded(graph=None, sources=[d.name for d in documents], origins=origins, documents=documents)
     return data, loaded
 
@@ -156,6 +157,24 @@ def check_reserved(data: FastData, documents) -> None:
         raise InputError(f"invalid IRI <{iri}> ({RESERVED_PROBLEM})", where=where)
 
 
+def _in_background(function, *args):
+    """Run a read-only check on its own thread: pyoxigraph lets the GIL go while it queries, so the check costs
+    no time on a second core while the pipeline prepares the data (the engine's own statements go to other graphs
+    or are vocabulary terms, which the check does not look at)."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(function, *args)
+    finally:
+        pool.shutdown(wait=False)
+
+
+def confirm_loaded(data: FastData) -> None:
+    """Wait for the checks load_fast left running; raise what they found (InputError)."""
+    pending, data.pending = getattr(data, "pending", None), None
+    if pending is not None:
+        pending.result()
+
+
 def data_from_graph(graph: Graph) -> FastData:
     data = FastData()
     data.add_rdflib(graph)
@@ -168,4 +187,4 @@ def run(data: FastData, shapes, progress=None, origins=None):
                     where=origins.locate if origins is not None else None)
 
 
-__all__ = ["choose", "load_fast", "data_from_graph", "run", "Progress", "FastOrigins", "Unsupported"]
+__all__ = ["choose", "load_fast", "confirm_loaded", "data_from_graph", "run", "Progress", "FastOrigins", "Unsupported"]
