@@ -14,6 +14,7 @@ import functools
 import os
 import re
 import weakref
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -325,12 +326,38 @@ def value_line(document: Document, property_line_number: int, value: str | None)
     return LineFinder(document).value_line(property_line_number, value)
 
 
+class Lines:
+    """A document's lines, numbered as load.origins numbers them (split at line feeds; a carriage return alone
+    ends a line too), each cut from the text when asked for: a national catalog has a million lines, and a list
+    of them all cost as much as the text twice over."""
+
+    def __init__(self, text: str):
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text
+        self.starts = array("q", [0])
+        self.starts.extend(match.end() for match in _LINE_FEED.finditer(text))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:
+            index += len(self.starts)
+        start = self.starts[index]  # IndexError past the end, as a list
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return self.text[start:end]
+
+
+_LINE_FEED = re.compile("\n")
+
+
 class LineFinder:
     """Exact lines in one document. Lines and patterns are computed once: a catalog has many findings."""
 
     def __init__(self, document: Document):
         self.document = document
-        self.lines = document.text.splitlines()
+        self.lines = Lines(document.text)
         self._patterns: dict = {}
         self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
         self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms)
@@ -341,7 +368,7 @@ class LineFinder:
         if self._prefixes is None:
             fmt = self.document.format
             found = _PREFIX_TTL if fmt in ("turtle", "trig") else _PREFIX_XML if fmt == "rdfxml" else None
-            self._prefixes = found.findall(self.document.text) if found is not None else []
+            self._prefixes = found.findall(self.lines.text) if found is not None else []
         return self._prefixes
 
     def block(self, subject_line: int) -> range:

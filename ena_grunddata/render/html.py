@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from types import SimpleNamespace
+from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
@@ -99,9 +99,22 @@ def render_html(report: Report, *, lang: str = "en", max_findings=None, context:
     context = context or ReportContext()
     page = Page(report, context, lang)
     context.done_with_data()  # the page holds all it shows: the store can go before the text is built
-    return environment().get_template("report.html.j2").render(
+    pieces = environment().get_template("report.html.j2").generate(
         page=page, t=page.t, lang=language(lang), script=Markup(SCRIPT), version=__version__,
         suppressed=Markup(suppressed_section(report, lang)))  # escaped where it is built (render/suppressed.py)
+    return "".join(joined(pieces))
+
+
+def joined(pieces, size: int = 4096):
+    """The template's pieces joined a few thousand at a time (what `render` does at once): a national page has
+    millions of small pieces, which held all together cost more memory than the page."""
+    batch = []
+    for piece in pieces:
+        batch.append(piece)
+        if len(batch) == size:
+            yield "".join(batch)
+            batch.clear()
+    yield "".join(batch)
 
 
 class Page:
@@ -212,15 +225,13 @@ class Page:
                          for root, consequences in roots],
         }
 
-    def entry(self, finding: Finding, resource: str, consequences=()) -> SimpleNamespace:
-        """One finding as the template shows it: an object, since Jinja reads attributes first (a dict's keys
-        cost a failed attribute lookup each, and a national page reads millions)."""
+    def entry(self, finding: Finding, resource: str, consequences=()) -> "Entry":
         rule = self.context.rule(finding)
         line = self.context.line_of(finding)
         where = f"{finding.source}:{line}" if finding.source and line else (finding.source or "")
         rdf = short(finding.path) if finding.path else ""
         focus = finding.resource if finding.resource else finding.focus
-        return SimpleNamespace(
+        return Entry(
             code=finding.code,
             severity=finding.severity.label,
             severity_word=self.severity_word[finding.severity.label],
@@ -297,6 +308,25 @@ class Page:
         except ImportError:
             return []
         return list(guidance(self.lang) or [])
+
+
+@dataclass(slots=True)
+class Entry:
+    """One finding as the template shows it: an object, since Jinja reads attributes first (a dict's keys cost a
+    failed attribute lookup each, millions on a national page), with slots (a quarter of a dict's memory)."""
+
+    code: str
+    severity: str
+    severity_word: str
+    profile: str
+    property: str
+    rdf: str
+    message: str
+    value: str | None
+    about: str
+    where: str
+    caused_by: str | None
+    consequences: list
 
 
 def bars(rows: list[tuple[str, int, str]]) -> list[dict]:

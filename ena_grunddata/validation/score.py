@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SKOS
 from ..messages import tr
 from ..namespaces import DCAT, DCTERMS
 from ..report import Report, Severity, node_of, term_text
-from .view import properties
+from .view import reader
 from ..text import pick
 
 DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability", "contextuality")
@@ -211,8 +211,10 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
         vocabularies = builtin_vocabularies()
     affected = affected_by(graph, violated_resources(report))
     datasets = {}
+    read = (reader(graph, DATASET_READS), reader(graph, DISTRIBUTION_READS))  # let go when the scores are made
     for dataset in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
-        datasets[dataset] = score_dataset(graph, dataset, vocabularies, affected)
+        datasets[dataset] = score_dataset(graph, dataset, vocabularies, affected, read)
+    del read
     catalogs = []
     for catalog in sorted(set(graph.subjects(RDF.type, DCAT.Catalog)), key=str):
         members = [datasets[d] for d in sorted(set(graph.objects(catalog, DCAT.dataset)), key=str) if d in datasets]
@@ -220,10 +222,12 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
     return Scores(list(datasets.values()), catalogs)
 
 
-def score_dataset(graph: Graph, dataset, vocabularies: Graph, affected: set | None) -> DatasetScore:
-    own = properties(graph, dataset, DATASET_READS)
+def score_dataset(graph: Graph, dataset, vocabularies: Graph, affected: set | None, read=None) -> DatasetScore:
+    """`read`: (dataset reader, distribution reader) from view.reader, shared by every dataset of a score."""
+    read_dataset, read_distribution = read or (reader(graph, DATASET_READS), reader(graph, DISTRIBUTION_READS))
+    own = read_dataset(dataset)
     distributions = sorted(set(own.get(DCAT.distribution, ())), key=str)
-    described = [properties(graph, d, DISTRIBUTION_READS) for d in distributions]
+    described = [read_distribution(d) for d in distributions]
     points = {}
     for item in CHECKS:
         if item.level == "distribution":

@@ -24,6 +24,7 @@ _DEFAULT = ox.DefaultGraph()
 _NOTHING = object()  # a term no store holds
 _NOT_PREDICATES = (ox.Literal, ox.BlankNode)
 _ENA = str(ENA)
+_NO_PROPERTIES: dict = {}
 
 
 class StoreView:
@@ -65,29 +66,38 @@ class StoreView:
             yield quad
 
     def properties(self, subject, predicates=None) -> dict:
-        """predicate -> values of one resource, only `predicates` when given. With `predicates`, the first call
-        reads every statement of those predicates at once (renderers and the score ask for every dataset and
-        distribution of a national catalog: one scan per predicate instead of one lookup per resource)."""
+        """predicate -> values of one resource (read it, never change it), only `predicates` when given. With
+        `predicates`, the first call reads every statement of those predicates at once (renderers and the score
+        ask for every dataset and distribution of a national catalog: one scan per predicate instead of one
+        lookup per resource)."""
         if predicates is not None:
             index = self._indexes.get(predicates)
             if index is None:
-                index = self._indexes[predicates] = self._index(predicates)
-            subject = self._ox(subject)
-            return {predicate: list(values) for predicate, values in index.get(subject, {}).items()}
+                index = self._indexes[predicates] = self.index(predicates)
+            return index.get(self._ox(subject), _NO_PROPERTIES)  # shared: callers read, never change it
         found: dict = {}
         term = self._term
         for quad in self._quads(subject):
             found.setdefault(term(quad.predicate), []).append(term(quad.object))
         return found
 
-    def _index(self, predicates) -> dict:
+    def index(self, predicates) -> dict:
         """pyoxigraph subject -> {predicate: values} for every statement of `predicates` (values in the order a
-        lookup per subject gives: the store orders a subject's values of one predicate alike in both indexes)."""
+        lookup per subject gives: the store orders a subject's values of one predicate alike in both indexes).
+        Literals are converted for this index only (a catalog's descriptions are read once: kept in the view's
+        term cache they would outlive the reader)."""
         index: dict = {}
-        term = self._term
+        term, original, literals = self._term, self.data.original, {}
         for predicate in predicates:
             for quad in self._quads(None, predicate, None):
-                index.setdefault(quad.subject, {}).setdefault(term(quad.predicate), []).append(term(quad.object))
+                value = quad.object
+                if value.__class__ is ox.Literal:
+                    converted = literals.get(value)
+                    if converted is None:
+                        converted = literals[value] = to_rdflib(original(value))
+                else:
+                    converted = term(value)
+                index.setdefault(quad.subject, {}).setdefault(term(quad.predicate), []).append(converted)
         return index
 
     def triples(self, pattern):
@@ -137,6 +147,15 @@ class UnionView:
 
     def subject_predicates(self, object=None, unique=False):  # noqa: A002
         return self._each("subject_predicates", object)
+
+
+def reader(data, predicates: frozenset):
+    """subject -> properties(data, subject, predicates), for a reader of many subjects that lets the index go
+    when done (the score reads every dataset once); a StoreView reads each predicate once for all of them."""
+    if isinstance(data, StoreView):
+        index = data.index(predicates)
+        return lambda subject: index.get(data._ox(subject), _NO_PROPERTIES)
+    return lambda subject: properties(data, subject, predicates)
 
 
 def properties(data, subject, predicates: frozenset | None = None) -> dict:
