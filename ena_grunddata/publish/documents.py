@@ -306,7 +306,8 @@ def _jsonld(expanded: bytes, prefixes: dict) -> bytes:
 
     Only property names, datatypes and node IRIs are shortened, by plain byte replacement at places where JSON
     structure (not a string value) is certain: pyoxigraph writes arrays of objects only, so `{"` and `,"` open a
-    key. `jsonld_expanded` undoes it exactly; write_checked insists that it does.
+    key. write_checked reads the result back with pyoxigraph's JSON-LD parser (jsonld_statements) and insists on the
+    same statements.
     """
     context = ",".join(f'"{p}":"{ns}"' for p, ns in sorted(prefixes.items()))
     body = expanded
@@ -315,25 +316,49 @@ def _jsonld(expanded: bytes, prefixes: dict) -> bytes:
         short = prefix.encode("utf-8") + b":"
         for before in _JSONLD_PLACES:
             body = body.replace(before + ns, before + short)
-    return b'{"@context":{' + context.encode("utf-8") + b'},"@graph":' + body + b"}\n"
+    return _JSONLD_GRAPH[0] + context.encode("utf-8") + _JSONLD_GRAPH[1] + body + _JSONLD_GRAPH[2]
 
 
-def jsonld_expanded(compacted: bytes, prefixes: dict) -> bytes | None:
-    """The expanded document `_jsonld` made `compacted` from, or None when the compaction is not plainly
-    reversible (then the expanded form is published). A compact IRI `p://x` would be read as an absolute IRI, so
-    its presence also refuses the compaction."""
-    context = ",".join(f'"{p}":"{ns}"' for p, ns in sorted(prefixes.items())).encode("utf-8")
-    head = b'{"@context":{' + context + b'},"@graph":'
-    if not compacted.startswith(head) or not compacted.endswith(b"}\n"):
-        return None
-    body = compacted[len(head):-2]
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: len(item[1])):
-        short = prefix.encode("utf-8") + b":"
-        for before in _JSONLD_PLACES:
-            if before + short + b"//" in body:
-                return None
-            body = body.replace(before + short, before + namespace.encode("utf-8"))
-    return body
+_JSONLD_GRAPH = (b'{"@context":{', b'},"@graph":', b"}\n")  # how _jsonld wraps the nodes
+# Between two top-level nodes of pyoxigraph's JSON-LD: a node ends with its last property's array, and `{"` never
+# occurs inside a JSON string (a quote in a string is escaped), nor does a value object hold an array.
+_JSONLD_NODE_BREAK = b']},{"@id":'
+JSONLD_CHUNK = 1 << 20  # bytes of nodes parsed at a time
+
+
+def jsonld_statements(compacted: bytes, *, chunk: int = JSONLD_CHUNK):
+    """The statements of a document `_jsonld` wrote, parsed by pyoxigraph's JSON-LD parser a slice of nodes at a
+    time, each slice under the document's own @context (its blank-node labels are kept as written, so the slices
+    name the same nodes).
+
+    Why slices: pyoxigraph reads a top-level @graph only once it has buffered all of it (the object might carry an
+    @id after it, making it a named graph), which at national scale costs more memory than the catalog. Another
+    layout than _jsonld's, or a slice that is not well-formed JSON, raises ValueError.
+    """
+    head_end = compacted.find(_JSONLD_GRAPH[1])
+    if not compacted.startswith(_JSONLD_GRAPH[0]) or head_end == -1 or not compacted.endswith(b"]" + _JSONLD_GRAPH[2]):
+        raise ValueError("not the layout of an exported JSON-LD document")
+    head = compacted[:head_end + len(_JSONLD_GRAPH[1])] + b"["
+    start, end = head_end + len(_JSONLD_GRAPH[1]), len(compacted) - len(_JSONLD_GRAPH[2])
+    if compacted[start:start + 1] != b"[":
+        raise ValueError("not the layout of an exported JSON-LD document")
+    start += 1  # inside the array: nodes from `start` to the closing bracket at end - 1
+    tail = b"]" + _JSONLD_GRAPH[2]
+    while start < end - 1:
+        cut = compacted.find(_JSONLD_NODE_BREAK, start + chunk, end - 1)
+        stop = end - 1 if cut == -1 else cut + 2  # after the node's closing `]}`
+        yield from ox.parse(head + compacted[start:stop] + tail, format=OX_FORMATS["jsonld"])
+        start = stop + 1  # past the comma
+
+
+def _read_as_absolute(compacted: bytes, prefixes: dict) -> bool:
+    """Whether a shortened IRI reads as `p://x`, which JSON-LD takes for an absolute IRI, not prefix p (JSON-LD 1.1
+    §4.1.4), whatever the parser at hand does."""
+    for prefix in prefixes:
+        short = prefix.encode("utf-8") + b"://"
+        if short in compacted and any(before + short in compacted for before in _JSONLD_PLACES):
+            return True
+    return False
 
 
 def read_back(data: bytes, fmt: str) -> bytes:
@@ -363,17 +388,18 @@ def write_checked(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None
     if fmt == "ntriples":
         return data
     if fmt == "jsonld":
-        # JSON-LD with a top-level @context is read back only once pyoxigraph has buffered the whole @graph (it
-        # might be a named graph): at national scale that costs more memory than the catalog. So the expanded
-        # form (a top-level array, which streams) is read back, and the compaction must undo exactly into it.
-        expanded = jsonld_expanded(data, prefixes if prefixes is not None else used_prefixes(ntriples))
-        same = expanded is not None and same_ntriples(ntriples, read_back(expanded, fmt))
-        if not same and expanded is not None:
-            expanded = None
-        if expanded is None:  # publish the expanded form (no prefixes), checked as it is
+        # The compacted document is read back by pyoxigraph's JSON-LD parser, a slice of nodes at a time (whole, it
+        # would be buffered: more memory than the catalog). If that fails or differs, the expanded form (no prefixes)
+        # is published instead, checked as it is.
+        prefixes = prefixes if prefixes is not None else used_prefixes(ntriples)
+        try:
+            same = not _read_as_absolute(data, prefixes) and same_ntriples(
+                ntriples, ox.serialize(jsonld_statements(data), format=NTRIPLES) or b"")
+        except (SyntaxError, ValueError):
+            same = False
+        if not same:
             data = ox.serialize(ox.parse(ntriples, format=NTRIPLES), format=OX_FORMATS["jsonld"]) or b"[]"
             same = same_ntriples(ntriples, read_back(data, fmt))
-        del expanded
     else:
         back = read_back(data, fmt)
         same = same_ntriples(ntriples, back)

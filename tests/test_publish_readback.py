@@ -1,0 +1,130 @@
+"""The read-back promise of export and serve (publish.documents.write_checked): every written file is parsed back by
+pyoxigraph and must give exactly the canonical statements, lexical forms included; a write that loses or changes a
+statement is refused, never published. JSON-LD is read back from the compacted bytes themselves, a slice of nodes at
+a time."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from ena_grunddata.errors import InputError
+from ena_grunddata.publish import documents
+from ena_grunddata.publish.documents import NTRIPLES, jsonld_statements, load_catalog, write, write_checked
+
+# Blank nodes referred to from several subjects (so from several slices), lexical forms a writer could "fix", and
+# string values that look like the JSON between two nodes.
+CATALOG = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<https://data.example.se/catalog> a dcat:Catalog ; dcat:dataset <https://data.example.se/d1>,
+    <https://data.example.se/d2>, <https://data.example.se/d3> .
+<https://data.example.se/d1> a dcat:Dataset ; dcterms:title "Ett ]},{\\"@id\\":\\"x\\" två"@sv ;
+    dcat:contactPoint _:kontakt ; dcat:byteSize "01"^^xsd:integer ; dcat:spatialResolutionInMeters "1.5E0"^^xsd:double .
+<https://data.example.se/d2> a dcat:Dataset ; dcterms:title "]},{\\"@id\\":"@en , "Två\\\\"@sv ;
+    dcat:contactPoint _:kontakt ; dcterms:issued "2020-01-01"^^xsd:date .
+<https://data.example.se/d3> a dcat:Dataset ; dcterms:title "Tre" ; dcat:contactPoint [ vcard:fn "Annan" ] ;
+    dcterms:spatial [ a dcterms:Location ; dcat:bbox "1 2"^^xsd:string ] ; dcterms:accessRights "1"^^xsd:boolean .
+_:kontakt a vcard:Organization ; vcard:fn "Kundtjänst" ; vcard:hasEmail <mailto:info@example.se> .
+"""
+
+
+@pytest.fixture
+def catalog(tmp_path):
+    source = tmp_path / "catalog.ttl"
+    source.write_text(CATALOG, encoding="utf-8")
+    return load_catalog([str(source)])
+
+
+def statements(quads) -> list[bytes]:
+    return sorted((ox.serialize(quads, format=NTRIPLES) or b"").splitlines())
+
+
+def test_the_canonical_statements_are_what_the_catalog_says(catalog):
+    assert catalog.triples == 25  # counted by hand in CATALOG: 4 + 5 + 5 + 8 (d3 and its two blank nodes) + 3
+    assert b'"01"^^<http://www.w3.org/2001/XMLSchema#integer>' in catalog.ntriples
+
+
+@pytest.mark.parametrize("chunk", [1, 200, documents.JSONLD_CHUNK])
+def test_jsonld_read_back_in_slices_gives_every_statement(catalog, chunk):
+    data = write(catalog.ntriples, "jsonld", prefixes=catalog.prefixes)
+    assert data.startswith(b'{"@context":{') and b'"dcat:contactPoint"' in data  # compacted with the prefixes
+    assert statements(jsonld_statements(data, chunk=chunk)) == sorted(catalog.ntriples.splitlines())
+
+
+def test_jsonld_slices_are_single_nodes_when_asked(catalog):
+    data = write(catalog.ntriples, "jsonld", prefixes=catalog.prefixes)
+    parsed: list = []
+    original = ox.parse
+
+    def counting(data, **options):
+        parsed.append(data)
+        return original(data, **options)
+
+    documents.ox.parse = counting
+    try:
+        list(jsonld_statements(data, chunk=1))
+    finally:
+        documents.ox.parse = original
+    # one slice per subject: the catalog, three datasets, the contact, two more blank nodes
+    assert len(parsed) == len({line.split(b" ", 1)[0] for line in catalog.ntriples.splitlines()}) == 7
+
+
+@pytest.mark.parametrize("text", [b"[]", b'{"@context":{},"@graph":[{"@id":"https://e.se/a"', b"not json"])
+def test_jsonld_slices_refuse_another_layout(text):
+    with pytest.raises((ValueError, SyntaxError)):
+        list(jsonld_statements(text))
+
+
+@pytest.mark.parametrize("fmt, change", [
+    ("rdfxml", (b">01<", b">1<")),  # a lexical form rewritten
+    ("turtle", (b'"01"', b'"1"')),
+    ("rdfxml", (b"Kundtj\xc3\xa4nst", b"Kundtjanst")),  # a character lost
+    ("turtle", (b"Kundtj\xc3\xa4nst", b"Kundtjanst")),
+])
+def test_a_changed_write_is_refused(catalog, monkeypatch, fmt, change):
+    honest = documents.write
+
+    def corrupted(*args, **options):
+        data = honest(*args, **options)
+        assert change[0] in data, "the test must really change the document"
+        return data.replace(change[0], change[1], 1)
+
+    monkeypatch.setattr(documents, "write", corrupted)
+    with pytest.raises(InputError, match="does not read back as the same statements"):
+        write_checked(catalog.ntriples, fmt, prefixes=catalog.prefixes)
+
+
+@pytest.mark.parametrize("fmt", ["rdfxml", "turtle"])
+def test_a_write_that_loses_a_statement_is_refused(catalog, monkeypatch, fmt):
+    def losing(ntriples, fmt, **options):
+        lines = ntriples.splitlines(keepends=True)
+        return documents.ox.serialize(documents.ox.parse(b"".join(lines[:-1]), format=NTRIPLES),
+                                      format=documents.OX_FORMATS[fmt], prefixes=options.get("prefixes"))
+
+    monkeypatch.setattr(documents, "write", losing)
+    with pytest.raises(InputError, match="does not read back as the same statements"):
+        write_checked(catalog.ntriples, fmt, prefixes=catalog.prefixes)
+
+
+def test_a_changed_jsonld_compaction_is_not_published(catalog, monkeypatch):
+    honest = documents._jsonld
+
+    def corrupted(expanded, prefixes):
+        return honest(expanded, prefixes).replace(b'"01"', b'"1"', 1)
+
+    monkeypatch.setattr(documents, "_jsonld", corrupted)
+    data = write_checked(catalog.ntriples, "jsonld", prefixes=catalog.prefixes)
+    assert data.startswith(b"[") and b'"@value":"01"' in data  # the expanded form, as pyoxigraph wrote it
+    assert statements(ox.parse(data, format=ox.RdfFormat.JSON_LD)) == sorted(catalog.ntriples.splitlines())
+
+
+def test_a_shortened_iri_that_would_read_as_a_scheme_is_not_published(tmp_path):
+    # dcterms: + "//x" would be read as the absolute IRI dcterms://x, not as the namespace + "//x"
+    source = tmp_path / "c.ttl"
+    source.write_text("<https://e.se/a> <http://purl.org/dc/terms///x> <http://purl.org/dc/terms/y> .\n",
+                      encoding="utf-8")
+    catalog = load_catalog([str(source)])
+    data = write_checked(catalog.ntriples, "jsonld", prefixes=catalog.prefixes)
+    assert data.startswith(b"[") and b'"http://purl.org/dc/terms///x"' in data
