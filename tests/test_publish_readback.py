@@ -128,3 +128,33 @@ def test_a_shortened_iri_that_would_read_as_a_scheme_is_not_published(tmp_path):
     catalog = load_catalog([str(source)])
     data = write_checked(catalog.ntriples, "jsonld", prefixes=catalog.prefixes)
     assert data.startswith(b"[") and b'"http://purl.org/dc/terms///x"' in data
+
+
+@pytest.mark.parametrize("lines, expected", [
+    ([b"b", b"", b"a", b"b", b""], [b"a", b"b"]),
+    ([b"c", b"a", b"b"], [b"a", b"b", b"c"]),
+    ([b"", b""], []),
+    ([b"x", b"x", b"x"], [b"x"]),
+    ([], []),
+])
+def test_sorted_unique_sorts_and_drops_empty_lines_and_duplicates(lines, expected):
+    from ena_grunddata.canonical import sorted_unique
+
+    assert sorted_unique(list(lines)) == expected
+
+
+@pytest.mark.parametrize("text", [
+    b'<https://relative.invalid/x> <https://e.se/p> "a" .\n',
+    b'<https://e.se/s> <https://e.se/p> <FiLe:///etc/passwd> .\n',
+    b'<https://e.se/s> <https://e.se/p> <file:/x> .\n<https://e.se/s> <https://e.se/p> <ftp://e.se/x> .\n',
+    b'<https://e.se/s> <https://e.se/p> "bell \\u0007 and \\u001F" .\n',
+    b'<https://e.se/s> <https://e.se/p> "\\b\\f and \\\\b" .\n',
+    b'<https://e.se/s> <https://e.se/p> "\\uFFFE \\ufffF \\uFFFD" .\n',
+    b'<https://e.se/s> <https://e.se/p> "nothing odd: \\u00e5 <f> <F>" .\n',
+])
+def test_suspect_lines_are_found_by_byte_search_where_the_pattern_matches(text):
+    from ena_grunddata.publish.documents import _SUSPECT, _suspect_positions
+
+    found = set(_suspect_positions(text))
+    every = {at for at in range(len(text)) if _SUSPECT.match(text, at)}
+    assert found == every and {m.start() for m in _SUSPECT.finditer(text)} <= found

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 
-from ..canonical import _TYPE_FIRST, RDF_TYPE_LINE, BlankGraph, blank_labels, relabelled
+from ..canonical import _TYPE_FIRST, RDF_TYPE_LINE, BlankGraph, blank_labels, relabelled, sorted_unique
 from ..errors import InputError
 from ..load import Document, Limits, RefusedByOxigraph, parse_document, parse_document_oxigraph, read_inputs
 from ..namespaces import DCAT, DCTERMS, FOAF, PREFIXES, SKOS, VCARD
@@ -44,6 +44,9 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # are none). pyoxigraph's parsers resolve every IRI, so a missing scheme is looked for only in rdflib's output.
 _SUSPECT = re.compile(rb"<https://relative\.invalid/|<[fF][iI][lL][eE]:|\\u00[01][0-9A-Fa-f]|\\[bf]"
                       rb"|\\u[Ff][Ff][Ff][EeFf]")
+# Each alternative of _SUSPECT starts with one of these: found by byte search (much faster than the regex over a
+# whole catalog), each hit then matched by the regex where it stands.
+_SUSPECT_STARTS = (b"<https://relative.invalid/", b"<f", b"<F", b"\\u", b"\\b", b"\\f")
 _NO_SCHEME = re.compile(rb"<(?:[^A-Za-z]|[A-Za-z][A-Za-z0-9+.\-]*[^A-Za-z0-9+.\-:])")
 _BLANK_SUBJECT = re.compile(rb"\n_:")
 _BLANK_OBJECT = re.compile(rb" _:[^ \n\"]+ \.\n")
@@ -85,7 +88,7 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None) ->
     """
     limits = limits or Limits()
     documents = read_inputs(sources, input_format=input_format, limits=limits)
-    lines: set = set()
+    lines: list = []
     blank: list[bytes] = []
     for document in documents:
         written: list[bytes] = []
@@ -102,7 +105,7 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None) ->
             sink(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
         data = b"".join(written)
         del written
-        suspects = [match.start() for match in _SUSPECT.finditer(data)]
+        suspects = _suspect_positions(data)
         if graph is not None:
             suspects += [match.start() for match in _NO_SCHEME.finditer(data)]
         if suspects:
@@ -114,21 +117,34 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None) ->
         if at:
             blank.append(_lines_at(data, at))
         data = data.replace(RDF_TYPE_LINE, _TYPE_FIRST)
-        lines.update(data.split(b"\n"))
+        lines.extend(data.split(b"\n"))
         del data
-    lines.discard(b"")
     if blank:
-        _relabel_blank_nodes(lines, b"".join(blank))
+        lines = _relabel_blank_nodes(lines, b"".join(blank))
     del blank
-    ordered = sorted(lines)
+    ordered = sorted_unique(lines)
     del lines
     ntriples = (b"\n".join(ordered) + b"\n").replace(_TYPE_FIRST, RDF_TYPE_LINE) if ordered else b""
     wanted = INDEXED_TOKENS
-    subset = b"\n".join([line for line in ordered if line.split(b" ", 2)[1] in wanted or b" _:" in line])
+    subset = b"\n".join([line for line in ordered
+                         if line.startswith(wanted, line.index(b" ") + 1) or b" _:" in line])
     del ordered
     return Catalog(ntriples, [d.name for d in documents], documents,
                    index_ntriples=subset.replace(_TYPE_FIRST, RDF_TYPE_LINE) + b"\n" if subset else b"",
                    prefixes=used_prefixes(ntriples))
+
+
+def _suspect_positions(data: bytes) -> list[int]:
+    """Every place where `_SUSPECT` matches in `data` (finditer's places, and any overlapping ones)."""
+    found = []
+    match = _SUSPECT.match
+    for start in _SUSPECT_STARTS:
+        at = data.find(start)
+        while at != -1:
+            if match(data, at):
+                found.append(at)
+            at = data.find(start, at + 1)
+    return found
 
 
 def _lines_at(data: bytes, positions) -> bytes:
@@ -141,18 +157,18 @@ def _lines_at(data: bytes, positions) -> bytes:
     return b"".join(data[start:end] + b"\n" for start, end in sorted(spans))
 
 
-def _relabel_blank_nodes(lines: set, blank: bytes) -> None:
-    """Replace the lines that touch blank nodes by the same statements with stable labels (canonical.py).
+def _relabel_blank_nodes(lines: list, blank: bytes) -> list:
+    """`lines` with those that touch blank nodes replaced by the same statements with stable labels (canonical.py).
     `lines` hold rdf:type as the sorting marker; `blank` is plain N-Triples."""
-    lines.difference_update(blank.replace(RDF_TYPE_LINE, _TYPE_FIRST).split(b"\n"))
-    lines.discard(b"")
+    old = set(blank.replace(RDF_TYPE_LINE, _TYPE_FIRST).split(b"\n"))
+    kept = [line for line in lines if line not in old]
     graph = BlankGraph()
     for quad in ox.parse(blank, format=NTRIPLES):
         graph.add(quad.subject, quad.predicate, quad.object)
     labels = blank_labels(graph)
     written = ox.serialize(relabelled(graph, labels), format=NTRIPLES) or b""
-    lines.update(written.replace(RDF_TYPE_LINE, _TYPE_FIRST).split(b"\n"))
-    lines.discard(b"")
+    kept.extend(written.replace(RDF_TYPE_LINE, _TYPE_FIRST).split(b"\n"))
+    return kept
 
 
 def _without_blanks(quads, blanks: BlankGraph):
@@ -418,7 +434,7 @@ INDEXED = {str(p) for p in (DCTERMS.title, FOAF.name, SKOS.prefLabel, VCARD.fn, 
                             DCTERMS.accessRights, DCAT.landingPage, DCAT.endpointURL, DCTERMS["format"],
                             DCAT.downloadURL, DCAT.accessURL)}
 INDEXED_TYPES = {str(c) for c in (DCAT.Catalog, DCAT.Dataset, DCAT.DataService)}
-INDEXED_TOKENS = {f"<{p}>".encode("utf-8") for p in INDEXED | {RDF_TYPE}} | {_TYPE_FIRST.strip()}
+INDEXED_TOKENS = tuple(sorted({f"<{p}>".encode("utf-8") for p in INDEXED | {RDF_TYPE}} | {_TYPE_FIRST.strip()}))
 
 
 class CatalogIndex:
