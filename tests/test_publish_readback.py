@@ -158,3 +158,58 @@ def test_suspect_lines_are_found_by_byte_search_where_the_pattern_matches(text):
     found = set(_suspect_positions(text))
     every = {at for at in range(len(text)) if _SUSPECT.match(text, at)}
     assert found == every and {m.start() for m in _SUSPECT.finditer(text)} <= found
+
+
+def test_all_formats_from_one_stream_are_the_files_written_one_by_one(catalog):
+    from ena_grunddata.publish.documents import write_checked_all
+
+    together = write_checked_all(catalog.ntriples, ("rdfxml", "turtle", "jsonld"), prefixes=catalog.prefixes)
+    for fmt in ("rdfxml", "turtle", "jsonld"):
+        assert together[fmt] == write_checked(catalog.ntriples, fmt, prefixes=catalog.prefixes), fmt
+
+
+def test_a_changed_write_among_several_is_refused(catalog, monkeypatch):
+    from ena_grunddata.publish.documents import write_checked_all
+
+    honest = documents.write
+
+    def corrupted(ntriples, fmt, **options):
+        data = honest(ntriples, fmt, **options)
+        return data.replace(b"Kundtj\xc3\xa4nst", b"Kundtjanst") if fmt == "turtle" else data
+
+    monkeypatch.setattr(documents, "write", corrupted)
+    with pytest.raises(InputError, match="turtle serialisation does not read back"):
+        write_checked_all(catalog.ntriples, ("rdfxml", "turtle", "jsonld"), prefixes=catalog.prefixes)
+
+
+def test_fan_out_gives_every_consumer_the_whole_stream_in_order():
+    from ena_grunddata.publish.documents import fan_out
+
+    results = fan_out(iter(range(10_000)), [list, sum, lambda items: next(iter(items))], batch=7)
+    assert results == [list(range(10_000)), 49_995_000, 0]  # the third stops after one item; the others go on
+
+
+def test_fan_out_raises_a_consumers_error_after_the_others_finish():
+    from ena_grunddata.publish.documents import fan_out
+
+    seen = []
+
+    def failing(items):
+        for item in items:
+            if item == 500:
+                raise ValueError("consumer broke")
+
+    with pytest.raises(ValueError, match="consumer broke"):
+        fan_out(range(2_000), [failing, seen.extend], batch=10, backlog=1)
+    assert seen == list(range(2_000))
+
+
+def test_fan_out_stops_the_consumers_when_the_stream_fails():
+    from ena_grunddata.publish.documents import fan_out
+
+    def stream():
+        yield from range(100)
+        raise SyntaxError("bad input")
+
+    with pytest.raises(SyntaxError, match="bad input"):
+        fan_out(stream(), [list, list], batch=10)

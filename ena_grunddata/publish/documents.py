@@ -396,18 +396,95 @@ def same_ntriples(expected: bytes, actual: bytes) -> bool:
 
 def write_checked(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None = None, quads=None) -> bytes:
     """Write, then read back with pyoxigraph's parser: the same statements, lexical forms included, or an error."""
+    prefixes = used_prefixes(ntriples) if prefixes is None else prefixes
+    data = _written(fmt, lambda: write(ntriples, fmt, keep=keep, prefixes=prefixes, quads=quads))
+    return checked(ntriples, fmt, data, prefixes)
+
+
+def write_checked_all(ntriples: bytes, formats, *, prefixes: dict | None = None) -> dict[str, bytes]:
+    """write_checked for several formats, all written from one parse of the statements.
+
+    Parsing is the costly part of writing (a Python object per statement), so it is done once: each serialiser runs
+    in its own thread and reads the same batches of parsed statements (fan_out), only a few batches held at a time.
+    No parallelism is sought (the threads take turns); the files come out the same as one by one."""
+    prefixes = used_prefixes(ntriples) if prefixes is None else prefixes
+    formats = list(formats)
+    writers = [lambda quads, fmt=fmt: _written(fmt, lambda: write(ntriples, fmt, prefixes=prefixes, quads=quads))
+               for fmt in formats]
+    written = fan_out(ox.parse(ntriples, format=NTRIPLES), writers)
+    files = {}
+    for fmt in formats:
+        files[fmt] = checked(ntriples, fmt, written.pop(0), prefixes)
+    return files
+
+
+def _written(fmt: str, write_it) -> bytes:
     try:
-        data = write(ntriples, fmt, keep=keep, prefixes=prefixes, quads=quads)
+        return write_it()
     except (SyntaxError, ValueError) as error:  # e.g. a predicate RDF/XML cannot write as an XML name
         first_line = (str(error).splitlines() or [type(error).__name__])[0]
         raise InputError(f"cannot be written as {fmt}: {first_line}", where="catalog") from None
+
+
+FAN_OUT_BATCH = 4096  # statements per batch handed to every consumer
+
+
+def fan_out(quads, consumers, *, batch: int = FAN_OUT_BATCH, backlog: int = 2) -> list:
+    """Each consumer (a callable taking an iterable of quads) run in its own thread on the same stream of `quads`,
+    which is read once, in batches; the results in the consumers' order. A consumer's error is raised here once all
+    have finished; a consumer that stops early lets the rest of the stream pass."""
+    import itertools
+    import queue
+    import threading
+
+    queues = [queue.Queue(maxsize=backlog) for _ in consumers]
+    results: list = [None] * len(consumers)
+    errors: list = [None] * len(consumers)
+
+    def run(number):
+        inbox = queues[number]
+
+        def items():
+            while (part := inbox.get()) is not None:
+                yield from part
+
+        stream = items()
+        try:
+            results[number] = consumers[number](stream)
+        except BaseException as error:  # noqa: BLE001 (re-raised in the calling thread)
+            errors[number] = error
+        for _ in stream:  # let the producer go on to the end
+            pass
+
+    threads = [threading.Thread(target=run, args=(n,), daemon=True) for n in range(len(consumers))]
+    for thread in threads:
+        thread.start()
+    try:
+        source = iter(quads)
+        while part := list(itertools.islice(source, batch)):
+            for inbox in queues:
+                inbox.put(part)
+    finally:
+        for inbox in queues:
+            inbox.put(None)
+        for thread in threads:
+            thread.join()
+    for error in errors:
+        if error is not None:
+            raise error
+    return results
+
+
+def checked(ntriples: bytes, fmt: str, data: bytes, prefixes: dict) -> bytes:
+    """`data` (what `write` made of `ntriples` as `fmt`) if pyoxigraph's parser reads it back as the same statements,
+    lexical forms included; else an error. (JSON-LD whose compaction does not read back is replaced by the expanded
+    form, checked in turn.)"""
     if fmt == "ntriples":
         return data
     if fmt == "jsonld":
         # The compacted document is read back by pyoxigraph's JSON-LD parser, a slice of nodes at a time (whole, it
         # would be buffered: more memory than the catalog). If that fails or differs, the expanded form (no prefixes)
         # is published instead, checked as it is.
-        prefixes = prefixes if prefixes is not None else used_prefixes(ntriples)
         try:
             same = not _read_as_absolute(data, prefixes) and same_ntriples(
                 ntriples, ox.serialize(jsonld_statements(data), format=NTRIPLES) or b"")
@@ -498,5 +575,5 @@ def index_of(ntriples: bytes) -> CatalogIndex:
     return index
 
 
-__all__ = ["Catalog", "CatalogIndex", "load_catalog", "write", "write_checked", "read_back", "index_of",
-           "iri_problem", "FIXED_PREFIXES", "BNode", "Literal", "URIRef"]
+__all__ = ["Catalog", "CatalogIndex", "load_catalog", "write", "write_checked", "write_checked_all", "read_back",
+           "index_of", "iri_problem", "FIXED_PREFIXES", "BNode", "Literal", "URIRef"]
