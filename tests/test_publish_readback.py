@@ -213,3 +213,40 @@ def test_fan_out_stops_the_consumers_when_the_stream_fails():
 
     with pytest.raises(SyntaxError, match="bad input"):
         fan_out(stream(), [list, list], batch=10)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_gc_paused_restores_the_collector_as_it_was_even_on_error(enabled):
+    import gc
+
+    from ena_grunddata.publish.documents import gc_paused
+
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with pytest.raises(RuntimeError):
+            with gc_paused():
+                assert not gc.isenabled()
+                raise RuntimeError("in the middle")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+
+
+def test_the_page_index_keeps_what_the_page_reads(catalog):
+    from rdflib import Literal, URIRef
+
+    from ena_grunddata.namespaces import DCAT, DCTERMS, VCARD
+    from rdflib.namespace import RDF
+
+    index = catalog.index()
+    d1, d3 = URIRef("https://data.example.se/d1"), URIRef("https://data.example.se/d3")
+    assert sorted(index.subjects(RDF.type, DCAT.Dataset)) == [d1, URIRef("https://data.example.se/d2"), d3]
+    assert list(index.subjects(RDF.type, URIRef("http://purl.org/dc/terms/Location"))) == []  # not a page type
+    assert list(index.objects(d1, DCTERMS.title)) == [Literal('Ett ]},{"@id":"x" två', lang="sv")]
+    assert list(index.objects(d3, DCTERMS.accessRights)) == [Literal("1", datatype=URIRef(
+        "http://www.w3.org/2001/XMLSchema#boolean"))]
+    assert list(index.objects(d1, DCAT.contactPoint)) == []  # not read by the page: only its blank-node edge
+    [contact] = index.blank_edges[d1]
+    assert str(contact).startswith("b") and list(index.objects(contact, VCARD.fn)) == [Literal("Kundtjänst")]
+    assert len(index.blank_edges[d3]) == 2 and len(index) == 25

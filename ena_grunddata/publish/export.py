@@ -30,7 +30,7 @@ from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bin
 from ..messages import capital, count, tr
 from ..report import LANGUAGES, Report
 from ..text import pick
-from .documents import _NOT_XML, Catalog, iri_problem, load_catalog, write_checked_all
+from .documents import _NOT_XML, Catalog, gc_paused, iri_problem, load_catalog, write_checked_all
 
 # --------------------------------------------------------------------------------------------- formats
 
@@ -484,7 +484,9 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
     site.target_folder(to)  # an odd target fails before the (long) validation
     verdict = gate.enforce(gate.check_catalog(catalog, sources, rules, validate=validate, input_format=input_format,
                                               limits=limits), allow_invalid)
-    files = render_files(catalog, verdict.report, load_vocabularies(rules.vocabularies, limits), lang)
+    vocabularies = load_vocabularies(rules.vocabularies, limits)
+    with gc_paused():
+        files = render_files(catalog, verdict.report, vocabularies, lang)
     folder = site.write_site(to, files, legacy=EXPORTED_FILES, last=HARVEST_PATH)
     return Export(folder=folder, files={k: len(v) for k, v in files.items()}, report=verdict.report,
                   triples=catalog.triples, verdict=verdict)
@@ -495,7 +497,7 @@ def catalog_for_publishing(sources, rules=None, *, input_format=None, limits: Li
     description files know the codes of --vocabulary files, as in `validate`."""
     from ..description.api import vocabularies_in_use
 
-    with vocabularies_in_use(rules.vocabularies if rules is not None else ()):
+    with vocabularies_in_use(rules.vocabularies if rules is not None else ()), gc_paused():
         return load_catalog(sources, input_format=input_format, limits=limits)
 
 
