@@ -11,6 +11,7 @@ library); export and serve do not use them.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
@@ -260,15 +261,15 @@ class _Terms:
     which the page does millions of times for a national catalog."""
 
     def __init__(self, namespace):
-        self._namespace, self._terms = namespace, {}
+        self._namespace = namespace
 
-    def __getattr__(self, name):
-        term = self._terms.get(name)
-        if term is None:
-            term = self._terms[name] = self._namespace[name]
+    def __getattr__(self, name):  # only for a term not made yet: it is then kept as a plain attribute
+        term = self._namespace[name]
+        setattr(self, name, term)
         return term
 
-    __getitem__ = __getattr__
+    def __getitem__(self, name):
+        return getattr(self, name)
 
 
 DCAT, DCTERMS, FOAF, SKOS, VCARD, RDF = (_Terms(ns) for ns in (DCAT, DCTERMS, FOAF, SKOS, VCARD, RDF))
@@ -371,6 +372,12 @@ def catalog_page(graph: Graph, *, vocabularies: Graph, report: Report | None, la
     return "\n".join(parts)
 
 
+@functools.lru_cache(maxsize=None)
+def _said(key: str, lang: str) -> str:
+    """tr(key, lang) for the fixed words the page repeats for every dataset, made once."""
+    return tr(key, lang)
+
+
 def esc(value) -> str:
     return html.escape(str(value), quote=True)
 
@@ -398,18 +405,18 @@ def canonical_domain(concept) -> URIRef:
 
 def resource_html(graph: Graph, resource, labels: Labels, status: Status, lang: str) -> str:
     distributions = list(graph.objects(resource, DCAT.distribution))
-    none = esc(tr("export.none", lang))
+    none = esc(_said("export.none", lang))
     rows = []
     publisher = graph.value(resource, DCTERMS.publisher)
-    rows.append((capital(tr("relation.publisher", lang)), esc(labels.name(publisher)) if publisher is not None
+    rows.append((capital(_said("relation.publisher", lang)), esc(labels.name(publisher)) if publisher is not None
                  else none))
     access = graph.value(resource, DCTERMS.accessRights)
-    rows.append((capital(tr("relation.access_rights", lang)), esc(labels.name(access)) if access is not None
+    rows.append((capital(_said("relation.access_rights", lang)), esc(labels.name(access)) if access is not None
                  else none))
     links = resource_links(graph, resource, distributions, labels, lang)
-    rows.append((tr("export.links", lang), "<ul class=\"links\">" + "".join(f"<li>{link}</li>" for link in links)
+    rows.append((_said("export.links", lang), "<ul class=\"links\">" + "".join(f"<li>{link}</li>" for link in links)
                  + "</ul>" if links else none))
-    rows.append((tr("export.status", lang), status_html(status.of([resource, *distributions]), lang)))
+    rows.append((_said("export.status", lang), status_html(status.of([resource, *distributions]), lang)))
     description = labels.text(resource, DCTERMS.description)
     body = "".join(f"<dt>{esc(name)}</dt><dd>{value}</dd>" for name, value in rows)
     iri = f'<p class="muted">{esc(resource)}</p>' if isinstance(resource, URIRef) else ""
@@ -418,15 +425,15 @@ def resource_html(graph: Graph, resource, labels: Labels, status: Status, lang: 
 
 
 def resource_links(graph: Graph, resource, distributions, labels: Labels, lang: str) -> list[str]:
-    links = [link_html(url, tr("export.landing", lang)) for url in graph.objects(resource, DCAT.landingPage)]
-    links += [link_html(url, tr("export.endpoint", lang)) for url in graph.objects(resource, DCAT.endpointURL)]
+    links = [link_html(url, _said("export.landing", lang)) for url in graph.objects(resource, DCAT.landingPage)]
+    links += [link_html(url, _said("export.endpoint", lang)) for url in graph.objects(resource, DCAT.endpointURL)]
     for distribution in sorted(distributions, key=str):
         name = labels.text(distribution, DCTERMS.title) or ""
         # DCTERMS["format"]: the attribute DCTERMS.format is str.format
         formats = ", ".join(sorted(labels.name(f) for f in graph.objects(distribution, DCTERMS["format"])))
         caption = " – ".join(part for part in (name, formats) if part)
-        for predicate, kind in ((DCAT.downloadURL, tr("export.download", lang)),
-                                (DCAT.accessURL, tr("export.access_url", lang))):
+        for predicate, kind in ((DCAT.downloadURL, _said("export.download", lang)),
+                                (DCAT.accessURL, _said("export.access_url", lang))):
             for url in sorted(graph.objects(distribution, predicate), key=str):
                 links.append(link_html(url, kind) + (f" <span class=\"muted\">{esc(caption)}</span>" if caption else ""))
     return [link for link in links if link]
@@ -441,9 +448,9 @@ def link_html(url, caption: str) -> str:
 
 def status_html(counts: Counter | None, lang: str) -> str:
     if counts is None:
-        return f'<span class="muted">{esc(tr("export.not_validated", lang))}</span>'
+        return f'<span class="muted">{esc(_said("export.not_validated", lang))}</span>'
     if not +counts:
-        return f'<span class="ok">{esc(tr("export.ok", lang))}</span>'
+        return f'<span class="ok">{esc(_said("export.ok", lang))}</span>'
     css = "bad" if counts["violation"] else "warn" if counts["warning"] else "muted"
     words = [count(counts[key], key, lang) for key in ("violation", "warning", "info") if counts[key]]
     return f'<span class="{css}">{esc(", ".join(words))}</span>'
