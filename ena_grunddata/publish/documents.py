@@ -142,16 +142,18 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None) ->
     del blank
     ordered = sorted_unique(lines)
     del lines
-    ntriples = (b"\n".join(ordered) + b"\n").replace(_TYPE_FIRST, RDF_TYPE_LINE) if ordered else b""
     wanted = INDEXED_TOKENS
     typed = _TYPE_FIRST.strip()
-    subset = b"\n".join([line for line in ordered
-                         if (line.startswith(wanted, at := line.index(b" ") + 1)
-                             and (not line.startswith(typed, at) or line.endswith(INDEXED_TYPE_ENDINGS)))
-                         or b" _:" in line])
+    subset = [line for line in ordered
+              if (line.startswith(wanted, at := line.index(b" ") + 1)
+                  and (not line.startswith(typed, at) or line.endswith(INDEXED_TYPE_ENDINGS)))
+              or b" _:" in line]
+    ordered.append(b"")  # a last empty line: the join ends with a newline (no further copy of the catalog)
+    subset.append(b"")
+    ntriples = b"\n".join(ordered).replace(_TYPE_FIRST, RDF_TYPE_LINE)
     del ordered
     return Catalog(ntriples, [d.name for d in documents], documents,
-                   index_ntriples=subset.replace(_TYPE_FIRST, RDF_TYPE_LINE) + b"\n" if subset else b"",
+                   index_ntriples=b"\n".join(subset).replace(_TYPE_FIRST, RDF_TYPE_LINE),
                    prefixes=used_prefixes(ntriples))
 
 
