@@ -6,11 +6,12 @@ duplicates and given stable blank-node labels (ena_grunddata.canonical). Every f
 serialisers from those quads (never through a store, which would rewrite literals), with the project's fixed
 prefixes, and read back with pyoxigraph's parsers into N-Triples that must equal the source bytes: a statement
 lost or a lexical form changed is an error, never a silently changed catalog. The same input therefore gives the
-same bytes on every run and machine.
+same bytes on every run and machine. `export` writes its three formats from one parse of the canonical statements
+(fan_out); the JSON-LD file is read back as published, a slice of nodes at a time (jsonld_statements).
 
-The HTML page and the Hydra page index are built from the same canonical statements in the one pass that writes
-RDF/XML: `CatalogIndex` keeps only the statements the page and paging need, as rdflib terms, behind the small part
-of rdflib's Graph API that `catalog_page` uses.
+The HTML page and the Hydra page index are built from a subset of the canonical lines set aside while loading:
+`CatalogIndex` keeps only the statements the page and paging need, as rdflib terms, behind the small part of
+rdflib's Graph API that `catalog_page` uses.
 """
 
 from __future__ import annotations
