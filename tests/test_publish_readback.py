@@ -250,3 +250,34 @@ def test_the_page_index_keeps_what_the_page_reads(catalog):
     [contact] = index.blank_edges[d1]
     assert str(contact).startswith("b") and list(index.objects(contact, VCARD.fn)) == [Literal("Kundtjänst")]
     assert len(index.blank_edges[d3]) == 2 and len(index) == 25
+
+
+def test_statements_read_back_in_another_order_are_the_same(catalog):
+    from ena_grunddata.publish.documents import reads_back
+
+    lines = catalog.ntriples.splitlines(keepends=True)
+    shuffled = b"".join(lines[1::2] + lines[0::2])
+    assert shuffled != catalog.ntriples
+    assert reads_back(catalog.ntriples, lambda: ox.parse(shuffled, format=NTRIPLES))
+    assert not reads_back(catalog.ntriples, lambda: ox.parse(b"".join(lines[1:]), format=NTRIPLES))  # one lost
+    doubled = b"".join(lines + lines[:1])
+    assert not reads_back(catalog.ntriples, lambda: ox.parse(doubled, format=NTRIPLES))  # one twice
+
+
+def test_a_written_file_that_does_not_parse_is_refused(catalog, monkeypatch):
+    monkeypatch.setattr(documents, "write", lambda ntriples, fmt, **options: b"<rdf:RDF <broken")
+    with pytest.raises(InputError, match="rdfxml serialisation does not parse back"):
+        write_checked(catalog.ntriples, "rdfxml", prefixes=catalog.prefixes)
+
+
+def test_the_index_filled_while_writing_is_the_index_of_the_subset_set_aside(tmp_path, catalog):
+    from ena_grunddata.publish.documents import CatalogIndex, write_checked_all
+
+    without_subset = load_catalog([str(tmp_path / "catalog.ttl")], page_subset=False)
+    assert without_subset.index_ntriples is None and without_subset.ntriples == catalog.ntriples
+    filled = CatalogIndex(catalog.triples)
+    write_checked_all(catalog.ntriples, ("rdfxml", "turtle", "jsonld"), prefixes=catalog.prefixes, index=filled)
+    for index in (filled, without_subset.index()):
+        expected = catalog.index()
+        assert (index.by_subject, index.by_object, index.blank_edges, len(index)) == (
+            expected.by_subject, expected.by_object, expected.blank_edges, len(expected))

@@ -80,13 +80,14 @@ def gc_paused():
 class Catalog:
     """One loaded version of the catalog: canonical N-Triples and where they came from.
 
-    `index_ntriples` is the part of the statements the page and the paging read (see CatalogIndex).
+    `index_ntriples` is the part of the statements the page and the paging read (see CatalogIndex), when it was set
+    aside while loading (None: the index reads every statement).
     """
 
     ntriples: bytes
     sources: list[str]
     documents: list[Document] = field(default_factory=list)
-    index_ntriples: bytes = b""
+    index_ntriples: bytes | None = None
     prefixes: dict = field(default_factory=dict)
 
     @property
@@ -95,16 +96,18 @@ class Catalog:
 
     def index(self) -> CatalogIndex:
         index = CatalogIndex(self.triples)
-        index.keep_all(ox.parse(self.index_ntriples, format=NTRIPLES))
+        statements = self.ntriples if self.index_ntriples is None else self.index_ntriples
+        index.keep_all(ox.parse(statements, format=NTRIPLES))
         return index
 
 
-def load_catalog(sources, *, input_format=None, limits: Limits | None = None) -> Catalog:
+def load_catalog(sources, *, input_format=None, limits: Limits | None = None, page_subset: bool = True) -> Catalog:
     """Read every source (the loader's rules), refuse unpublishable terms, and make canonical N-Triples.
 
     Each document goes from pyoxigraph's parser straight into N-Triples (no Python object per statement); the
-    lines are then a set (no duplicates), the few that touch blank nodes get stable labels, and all are sorted
-    (rdf:type first within a subject: while sorting, a marker that sorts first stands in for rdf:type).
+    lines that touch blank nodes get stable labels, and all are sorted without duplicates (rdf:type first within a
+    subject: while sorting, a marker that sorts first stands in for rdf:type). `page_subset`: also set aside the
+    lines the page and paging read (`serve` indexes them; `export` indexes while it writes).
     """
     limits = limits or Limits()
     documents = read_inputs(sources, input_format=input_format, limits=limits)
@@ -144,18 +147,20 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None) ->
     del blank
     ordered = sorted_unique(lines)
     del lines
-    wanted = INDEXED_TOKENS
-    typed = _TYPE_FIRST.strip()
-    subset = [line for line in ordered
-              if (line.startswith(wanted, at := line.index(b" ") + 1)
-                  and (not line.startswith(typed, at) or line.endswith(INDEXED_TYPE_ENDINGS)))
-              or b" _:" in line]
+    subset = None
+    if page_subset:
+        wanted = INDEXED_TOKENS
+        typed = _TYPE_FIRST.strip()
+        subset = [line for line in ordered
+                  if (line.startswith(wanted, at := line.index(b" ") + 1)
+                      and (not line.startswith(typed, at) or line.endswith(INDEXED_TYPE_ENDINGS)))
+                  or b" _:" in line]
+        subset.append(b"")
+        subset = b"\n".join(subset).replace(_TYPE_FIRST, RDF_TYPE_LINE)
     ordered.append(b"")  # a last empty line: the join ends with a newline (no further copy of the catalog)
-    subset.append(b"")
     ntriples = b"\n".join(ordered).replace(_TYPE_FIRST, RDF_TYPE_LINE)
     del ordered
-    return Catalog(ntriples, [d.name for d in documents], documents,
-                   index_ntriples=b"\n".join(subset).replace(_TYPE_FIRST, RDF_TYPE_LINE),
+    return Catalog(ntriples, [d.name for d in documents], documents, index_ntriples=subset,
                    prefixes=used_prefixes(ntriples))
 
 
@@ -414,6 +419,42 @@ def read_back(data: bytes, fmt: str) -> bytes:
                          where="catalog") from None
 
 
+def reads_back(ntriples: bytes, parse, fmt: str | None = None) -> bool:
+    """Whether the statements `parse()` gives are exactly those of `ntriples`, lexical forms included.
+
+    They are written as N-Triples and compared with `ntriples` as they come (no second copy of the catalog); only
+    if they differ, `parse()` is called again and the lines are compared in any order (a parser may emit another).
+    With `fmt`, a document that does not parse is an error that names it; else SyntaxError/ValueError pass on."""
+    try:
+        comparing = _Comparing(ntriples)
+        ox.serialize(parse(), comparing, format=NTRIPLES)
+        if comparing.same and comparing.at == len(ntriples):
+            return True
+        return same_ntriples(ntriples, ox.serialize(parse(), format=NTRIPLES) or b"")
+    except (SyntaxError, ValueError) as error:
+        if fmt is None:
+            raise
+        raise InputError(f"the {fmt} serialisation does not parse back ({error}); refusing to publish it",
+                         where="catalog") from None
+
+
+class _Comparing:
+    """A binary file that compares what is written to it with `expected`, from the start."""
+
+    def __init__(self, expected: bytes):
+        self.expected, self.at, self.same = memoryview(expected), 0, True
+
+    def write(self, chunk) -> int:
+        end = self.at + len(chunk)
+        if self.same and self.expected[self.at:end] != chunk:
+            self.same = False
+        self.at = end
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+
 def same_ntriples(expected: bytes, actual: bytes) -> bool:
     if expected == actual:
         return True
@@ -429,8 +470,10 @@ def write_checked(ntriples: bytes, fmt: str, *, keep=None, prefixes: dict | None
     return checked(ntriples, fmt, data, prefixes)
 
 
-def write_checked_all(ntriples: bytes, formats, *, prefixes: dict | None = None) -> dict[str, bytes]:
-    """write_checked for several formats, all written from one parse of the statements.
+def write_checked_all(ntriples: bytes, formats, *, prefixes: dict | None = None,
+                      index: CatalogIndex | None = None) -> dict[str, bytes]:
+    """write_checked for several formats, all written from one parse of the statements (and `index`, if given,
+    filled from the same parse).
 
     Parsing is the costly part of writing (a Python object per statement), so it is done once: each serialiser runs
     in its own thread and reads the same batches of parsed statements (fan_out), only a few batches held at a time.
@@ -439,7 +482,7 @@ def write_checked_all(ntriples: bytes, formats, *, prefixes: dict | None = None)
     formats = list(formats)
     writers = [lambda quads, fmt=fmt: _written(fmt, lambda: write(ntriples, fmt, prefixes=prefixes, quads=quads))
                for fmt in formats]
-    written = fan_out(ox.parse(ntriples, format=NTRIPLES), writers)
+    written = fan_out(ox.parse(ntriples, format=NTRIPLES), writers + ([index.keep_all] if index is not None else []))
     files = {}
     for fmt in formats:
         files[fmt] = checked(ntriples, fmt, written.pop(0), prefixes)
@@ -514,17 +557,14 @@ def checked(ntriples: bytes, fmt: str, data: bytes, prefixes: dict) -> bytes:
         # would be buffered: more memory than the catalog). If that fails or differs, the expanded form (no prefixes)
         # is published instead, checked as it is.
         try:
-            same = not _read_as_absolute(data, prefixes) and same_ntriples(
-                ntriples, ox.serialize(jsonld_statements(data), format=NTRIPLES) or b"")
+            same = not _read_as_absolute(data, prefixes) and reads_back(ntriples, lambda: jsonld_statements(data))
         except (SyntaxError, ValueError):
             same = False
         if not same:
             data = ox.serialize(ox.parse(ntriples, format=NTRIPLES), format=OX_FORMATS["jsonld"]) or b"[]"
-            same = same_ntriples(ntriples, read_back(data, fmt))
+            same = reads_back(ntriples, lambda: ox.parse(data, format=OX_FORMATS[fmt]), fmt)
     else:
-        back = read_back(data, fmt)
-        same = same_ntriples(ntriples, back)
-        del back
+        same = reads_back(ntriples, lambda: ox.parse(data, format=OX_FORMATS[fmt]), fmt)
     if not same:
         raise InputError(f"the {fmt} serialisation does not read back as the same statements; refusing to "
                          "publish a changed catalog", where="catalog")

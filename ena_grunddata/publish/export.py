@@ -31,7 +31,7 @@ from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bin
 from ..messages import capital, count, tr
 from ..report import LANGUAGES, Report
 from ..text import pick
-from .documents import _NOT_XML, Catalog, gc_paused, iri_problem, load_catalog, write_checked_all
+from .documents import _NOT_XML, Catalog, CatalogIndex, gc_paused, iri_problem, load_catalog, write_checked_all
 
 # --------------------------------------------------------------------------------------------- formats
 
@@ -487,7 +487,7 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
     if rules is None:
         rules = Rules(profiles=tuple(profiles) if profiles else None, shapes=tuple(shapes),
                       vocabularies=tuple(vocabularies), domain=domain)
-    catalog = catalog_for_publishing(sources, rules, input_format=input_format, limits=limits)
+    catalog = catalog_for_publishing(sources, rules, input_format=input_format, limits=limits, page_subset=False)
     site.target_folder(to)  # an odd target fails before the (long) validation
     verdict = gate.enforce(gate.check_catalog(catalog, sources, rules, validate=validate, input_format=input_format,
                                               limits=limits), allow_invalid)
@@ -499,23 +499,24 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
                   triples=catalog.triples, verdict=verdict)
 
 
-def catalog_for_publishing(sources, rules=None, *, input_format=None, limits: Limits | None = None) -> Catalog:
+def catalog_for_publishing(sources, rules=None, *, input_format=None, limits: Limits | None = None,
+                           page_subset: bool = True) -> Catalog:
     """The fast path of load_for_publishing: canonical statements (publish.documents) instead of an rdflib graph;
     description files know the codes of --vocabulary files, as in `validate`."""
     from ..description.api import vocabularies_in_use
 
     with vocabularies_in_use(rules.vocabularies if rules is not None else ()), gc_paused():
-        return load_catalog(sources, input_format=input_format, limits=limits)
+        return load_catalog(sources, input_format=input_format, limits=limits, page_subset=page_subset)
 
 
 def render_files(catalog: Catalog, report: Report | None, vocabularies: Graph, lang: str) -> dict[str, bytes]:
     """The three RDF files (written from the canonical statements and read back) and the page, built from the
-    index the loading pass set aside."""
-    # The three formats are written from one stream of the canonical statements (a parsed list would cost ~0.4 GB
-    # at national scale).
-    written = write_checked_all(catalog.ntriples, EXPORTED_FORMATS, prefixes=catalog.prefixes)
+    index filled while they were written."""
+    # The three formats and the page index are made from one stream of the canonical statements (a parsed list
+    # would cost ~0.4 GB at national scale).
+    index = CatalogIndex(catalog.triples)
+    written = write_checked_all(catalog.ntriples, EXPORTED_FORMATS, prefixes=catalog.prefixes, index=index)
     files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix: written.pop(fmt) for fmt in EXPORTED_FORMATS}
-    index = catalog.index()
     downloads = [("RDF/XML", HARVEST_PATH), ("Turtle", HARVEST_PATH + ".ttl"), ("JSON-LD", HARVEST_PATH + ".jsonld")]
     page = catalog_page(index, vocabularies=vocabularies, report=report, lang=lang, downloads=downloads)
     files["index.html"] = page.encode("utf-8")
