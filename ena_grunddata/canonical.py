@@ -21,6 +21,8 @@ Entity hashes leave the counter out, so they do not depend on it.
 from __future__ import annotations
 
 import hashlib
+import itertools
+import operator
 import re
 
 import pyoxigraph as ox
@@ -204,21 +206,37 @@ def sorted_ntriples(parts: list[bytes], *, type_first: bool = False) -> bytes:
 
     `parts` is emptied as it is read: each document is let go once its lines are taken, so a caller that hands
     over its only list never holds the documents and their lines at once."""
-    lines: set = set()
+    lines: list = []
     while parts:
         part = parts.pop()
         if type_first:
             part = part.replace(RDF_TYPE_LINE, _TYPE_FIRST)
-        lines.update(part.split(b"\n"))
+        lines.extend(part.split(b"\n"))
         del part
-    lines.discard(b"")
-    ordered = sorted(lines)
+    ordered = sorted_unique(lines)
     del lines
     data = b"\n".join(ordered)
     del ordered
     if type_first:
         data = data.replace(_TYPE_FIRST, RDF_TYPE_LINE)
     return data + b"\n" if data else b""
+
+
+def sorted_unique(lines: list) -> list:
+    """`lines` sorted in place (bytewise), then without empty lines and duplicates.
+
+    Sorting the list as parsed, not a set, lets the sort take the runs a document already has (statements grouped by
+    subject): at national scale that is ten times faster. Duplicates are then neighbours, found in one comparison
+    per line and dropped only when there are any."""
+    lines.sort()
+    empty = 0
+    while empty < len(lines) and not lines[empty]:
+        empty += 1
+    if empty:
+        del lines[:empty]
+    if any(map(operator.eq, lines, itertools.islice(lines, 1, None))):
+        return list(dict.fromkeys(lines))  # keeps the sorted order
+    return lines
 
 
 def canonical_ntriples_of(quads, *, keep=None, type_first: bool = False) -> tuple[bytes, BlankGraph, dict]:

@@ -11,6 +11,7 @@ library); export and serve do not use them.
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 import json
@@ -30,7 +31,7 @@ from ..namespaces import DCAT, DCTERMS, GRUNDDATA_PREFIXES, PREFIXES, VCARD, bin
 from ..messages import capital, count, tr
 from ..report import LANGUAGES, Report
 from ..text import pick
-from .documents import _NOT_XML, Catalog, iri_problem, load_catalog, write_checked
+from .documents import _NOT_XML, Catalog, CatalogIndex, gc_paused, iri_problem, load_catalog, write_checked_all
 
 # --------------------------------------------------------------------------------------------- formats
 
@@ -260,15 +261,15 @@ class _Terms:
     which the page does millions of times for a national catalog."""
 
     def __init__(self, namespace):
-        self._namespace, self._terms = namespace, {}
+        self._namespace = namespace
 
-    def __getattr__(self, name):
-        term = self._terms.get(name)
-        if term is None:
-            term = self._terms[name] = self._namespace[name]
+    def __getattr__(self, name):  # only for a term not made yet: it is then kept as a plain attribute
+        term = self._namespace[name]
+        setattr(self, name, term)
         return term
 
-    __getitem__ = __getattr__
+    def __getitem__(self, name):
+        return getattr(self, name)
 
 
 DCAT, DCTERMS, FOAF, SKOS, VCARD, RDF = (_Terms(ns) for ns in (DCAT, DCTERMS, FOAF, SKOS, VCARD, RDF))
@@ -371,6 +372,12 @@ def catalog_page(graph: Graph, *, vocabularies: Graph, report: Report | None, la
     return "\n".join(parts)
 
 
+@functools.lru_cache(maxsize=None)
+def _said(key: str, lang: str) -> str:
+    """tr(key, lang) for the fixed words the page repeats for every dataset, made once."""
+    return tr(key, lang)
+
+
 def esc(value) -> str:
     return html.escape(str(value), quote=True)
 
@@ -398,18 +405,18 @@ def canonical_domain(concept) -> URIRef:
 
 def resource_html(graph: Graph, resource, labels: Labels, status: Status, lang: str) -> str:
     distributions = list(graph.objects(resource, DCAT.distribution))
-    none = esc(tr("export.none", lang))
+    none = esc(_said("export.none", lang))
     rows = []
     publisher = graph.value(resource, DCTERMS.publisher)
-    rows.append((capital(tr("relation.publisher", lang)), esc(labels.name(publisher)) if publisher is not None
+    rows.append((capital(_said("relation.publisher", lang)), esc(labels.name(publisher)) if publisher is not None
                  else none))
     access = graph.value(resource, DCTERMS.accessRights)
-    rows.append((capital(tr("relation.access_rights", lang)), esc(labels.name(access)) if access is not None
+    rows.append((capital(_said("relation.access_rights", lang)), esc(labels.name(access)) if access is not None
                  else none))
     links = resource_links(graph, resource, distributions, labels, lang)
-    rows.append((tr("export.links", lang), "<ul class=\"links\">" + "".join(f"<li>{link}</li>" for link in links)
+    rows.append((_said("export.links", lang), "<ul class=\"links\">" + "".join(f"<li>{link}</li>" for link in links)
                  + "</ul>" if links else none))
-    rows.append((tr("export.status", lang), status_html(status.of([resource, *distributions]), lang)))
+    rows.append((_said("export.status", lang), status_html(status.of([resource, *distributions]), lang)))
     description = labels.text(resource, DCTERMS.description)
     body = "".join(f"<dt>{esc(name)}</dt><dd>{value}</dd>" for name, value in rows)
     iri = f'<p class="muted">{esc(resource)}</p>' if isinstance(resource, URIRef) else ""
@@ -418,15 +425,15 @@ def resource_html(graph: Graph, resource, labels: Labels, status: Status, lang: 
 
 
 def resource_links(graph: Graph, resource, distributions, labels: Labels, lang: str) -> list[str]:
-    links = [link_html(url, tr("export.landing", lang)) for url in graph.objects(resource, DCAT.landingPage)]
-    links += [link_html(url, tr("export.endpoint", lang)) for url in graph.objects(resource, DCAT.endpointURL)]
+    links = [link_html(url, _said("export.landing", lang)) for url in graph.objects(resource, DCAT.landingPage)]
+    links += [link_html(url, _said("export.endpoint", lang)) for url in graph.objects(resource, DCAT.endpointURL)]
     for distribution in sorted(distributions, key=str):
         name = labels.text(distribution, DCTERMS.title) or ""
         # DCTERMS["format"]: the attribute DCTERMS.format is str.format
         formats = ", ".join(sorted(labels.name(f) for f in graph.objects(distribution, DCTERMS["format"])))
         caption = " – ".join(part for part in (name, formats) if part)
-        for predicate, kind in ((DCAT.downloadURL, tr("export.download", lang)),
-                                (DCAT.accessURL, tr("export.access_url", lang))):
+        for predicate, kind in ((DCAT.downloadURL, _said("export.download", lang)),
+                                (DCAT.accessURL, _said("export.access_url", lang))):
             for url in sorted(graph.objects(distribution, predicate), key=str):
                 links.append(link_html(url, kind) + (f" <span class=\"muted\">{esc(caption)}</span>" if caption else ""))
     return [link for link in links if link]
@@ -441,9 +448,9 @@ def link_html(url, caption: str) -> str:
 
 def status_html(counts: Counter | None, lang: str) -> str:
     if counts is None:
-        return f'<span class="muted">{esc(tr("export.not_validated", lang))}</span>'
+        return f'<span class="muted">{esc(_said("export.not_validated", lang))}</span>'
     if not +counts:
-        return f'<span class="ok">{esc(tr("export.ok", lang))}</span>'
+        return f'<span class="ok">{esc(_said("export.ok", lang))}</span>'
     css = "bad" if counts["violation"] else "warn" if counts["warning"] else "muted"
     words = [count(counts[key], key, lang) for key in ("violation", "warning", "info") if counts[key]]
     return f'<span class="{css}">{esc(", ".join(words))}</span>'
@@ -480,33 +487,36 @@ def export(sources, to, *, allow_invalid: bool = False, validate: bool = True, l
     if rules is None:
         rules = Rules(profiles=tuple(profiles) if profiles else None, shapes=tuple(shapes),
                       vocabularies=tuple(vocabularies), domain=domain)
-    catalog = catalog_for_publishing(sources, rules, input_format=input_format, limits=limits)
+    catalog = catalog_for_publishing(sources, rules, input_format=input_format, limits=limits, page_subset=False)
     site.target_folder(to)  # an odd target fails before the (long) validation
     verdict = gate.enforce(gate.check_catalog(catalog, sources, rules, validate=validate, input_format=input_format,
                                               limits=limits), allow_invalid)
-    files = render_files(catalog, verdict.report, load_vocabularies(rules.vocabularies, limits), lang)
+    vocabularies = load_vocabularies(rules.vocabularies, limits)
+    with gc_paused():
+        files = render_files(catalog, verdict.report, vocabularies, lang)
     folder = site.write_site(to, files, legacy=EXPORTED_FILES, last=HARVEST_PATH)
     return Export(folder=folder, files={k: len(v) for k, v in files.items()}, report=verdict.report,
                   triples=catalog.triples, verdict=verdict)
 
 
-def catalog_for_publishing(sources, rules=None, *, input_format=None, limits: Limits | None = None) -> Catalog:
+def catalog_for_publishing(sources, rules=None, *, input_format=None, limits: Limits | None = None,
+                           page_subset: bool = True) -> Catalog:
     """The fast path of load_for_publishing: canonical statements (publish.documents) instead of an rdflib graph;
     description files know the codes of --vocabulary files, as in `validate`."""
     from ..description.api import vocabularies_in_use
 
-    with vocabularies_in_use(rules.vocabularies if rules is not None else ()):
-        return load_catalog(sources, input_format=input_format, limits=limits)
+    with vocabularies_in_use(rules.vocabularies if rules is not None else ()), gc_paused():
+        return load_catalog(sources, input_format=input_format, limits=limits, page_subset=page_subset)
 
 
 def render_files(catalog: Catalog, report: Report | None, vocabularies: Graph, lang: str) -> dict[str, bytes]:
     """The three RDF files (written from the canonical statements and read back) and the page, built from the
-    index the loading pass set aside."""
-    # Each format streams from the canonical statements (a parsed list would be faster but costs ~0.4 GB at
-    # national scale).
-    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix: write_checked(catalog.ntriples, fmt, prefixes=catalog.prefixes)
-             for fmt in EXPORTED_FORMATS}
-    index = catalog.index()
+    index filled while they were written."""
+    # The three formats and the page index are made from one stream of the canonical statements (a parsed list
+    # would cost ~0.4 GB at national scale).
+    index = CatalogIndex(catalog.triples)
+    written = write_checked_all(catalog.ntriples, EXPORTED_FORMATS, prefixes=catalog.prefixes, index=index)
+    files = {HARVEST_PATH + SERIALISATIONS[fmt].suffix: written.pop(fmt) for fmt in EXPORTED_FORMATS}
     downloads = [("RDF/XML", HARVEST_PATH), ("Turtle", HARVEST_PATH + ".ttl"), ("JSON-LD", HARVEST_PATH + ".jsonld")]
     page = catalog_page(index, vocabularies=vocabularies, report=report, lang=lang, downloads=downloads)
     files["index.html"] = page.encode("utf-8")

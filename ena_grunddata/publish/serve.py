@@ -36,7 +36,7 @@ from werkzeug.wrappers import Request, Response
 from .. import http
 from ..canonical import sorted_ntriples, subject_blocks
 from ..errors import EnaError, UsageError, terminal_text
-from .documents import Catalog, CatalogIndex, write, write_checked
+from .documents import Catalog, CatalogIndex, gc_paused, write, write_checked
 from .export import SERIALISATIONS, catalog_for_publishing, catalog_page
 from .gate import InvalidCatalog, Verdict, check_catalog, enforce, refusal
 from ..load import Limits, expand_sources, is_url
@@ -156,15 +156,16 @@ class CatalogApp:
         now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
         mtimes = [entry[1] for entry in signature if isinstance(entry[1], int)]
         modified = (dt.datetime.fromtimestamp(max(mtimes) // 10**9, dt.timezone.utc) if mtimes else now)
-        index = catalog.index()
-        snapshot = Snapshot(graph=index, report=report, signature=signature, last_modified=min(modified, now),
-                            loaded_at=now, sources=catalog.sources, catalog=catalog, verdict=verdict)
-        # The RDF/XML document is ready before a harvester asks (large catalogs take seconds), and so is the
-        # page index.
-        snapshot.cache[("catalog", DEFAULT_FORMAT)] = make_representation(
-            write_checked(catalog.ntriples, DEFAULT_FORMAT, prefixes=catalog.prefixes),
-            SERIALISATIONS[DEFAULT_FORMAT].media_type)
-        snapshot.paging = PageIndex.of(catalog.ntriples, index)
+        with gc_paused():
+            index = catalog.index()
+            snapshot = Snapshot(graph=index, report=report, signature=signature, last_modified=min(modified, now),
+                                loaded_at=now, sources=catalog.sources, catalog=catalog, verdict=verdict)
+            # The RDF/XML document is ready before a harvester asks (large catalogs take seconds), and so is the
+            # page index.
+            snapshot.cache[("catalog", DEFAULT_FORMAT)] = make_representation(
+                write_checked(catalog.ntriples, DEFAULT_FORMAT, prefixes=catalog.prefixes),
+                SERIALISATIONS[DEFAULT_FORMAT].media_type)
+            snapshot.paging = PageIndex.of(catalog.ntriples, index)
         return snapshot
 
     @staticmethod
