@@ -7,6 +7,7 @@ traceback is shown only with --debug.
 
 from __future__ import annotations
 
+import gc
 import importlib
 import sys
 import traceback
@@ -84,7 +85,14 @@ def cli(ctx, debug):
     ctx.obj["debug"] = debug
 
 
+# The command line makes hundreds of thousands of small objects at national scale (findings, terms, page entries)
+# and few reference cycles: Python's default (a young-generation collection every 700 allocations) spent about a
+# fifth of `validate --format html` walking them at 25,000 datasets, with the same peak memory at 50,000.
+COLLECTOR_THRESHOLDS = (50_000, 20, 10)
+
+
 def main(argv=None):
+    gc.set_threshold(*COLLECTOR_THRESHOLDS)
     try:
         code = cli.main(args=argv, prog_name="ena-grunddata", standalone_mode=False)
     except click.exceptions.Exit as done:
