@@ -108,7 +108,7 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, 
 def validate_at_endpoint(sources, endpoint, *, graph, layout, page_size, request_timeout, profiles, extra_shapes,
                          vocabularies, domain, fmt, fail_on, max_findings, engine, score, changed_only, reports,
                          lang, limits):
-    from ..render.formats import render
+    from ..render.formats import render_chunks
     from ..validation.engines.endpoint import validate_endpoint
 
     if endpoint is None:
@@ -127,4 +127,5 @@ def validate_at_endpoint(sources, endpoint, *, graph, layout, page_size, request
                                shapes=extra_shapes, vocabularies=vocabularies, domain=domain, fail_on=fail_on,
                                allow_private=limits.allow_private, timeout=request_timeout, page_size=page_size,
                                limits=limits)
-    return report, render(report, fmt, lang=lang, max_findings=max_findings)
+    # written as it is rendered: at national scale the report's findings wait on disk (report.FindingSpill)
+    return report, render_chunks(report, fmt, lang=lang, max_findings=max_findings)
