@@ -17,8 +17,9 @@ def endpoint_options(function):
 
     function = http_deadline_option(function)  # with --endpoint: seconds one query may take (default 600)
     function = click.option("--page-size", type=click.IntRange(min=1), default=None,
-                            help="With --endpoint: rows fetched per request (default 50000; 10000 for "
-                                 "virtuoso, its default ResultSetMaxRows).")(function)
+                            help="With --endpoint: rows fetched per request, in ordered pages (default: "
+                                 "each check's whole answer in one request, read row by row; 9999 for "
+                                 "virtuoso, below its default ResultSetMaxRows).")(function)
     function = click.option("--store-layout", type=click.Choice(list(LAYOUTS)), default="oxigraph",
                             show_default=True, help="With --endpoint: where the store keeps its query, update and "
                                                     "Graph Store endpoints (as for publish).")(function)
