@@ -1,8 +1,10 @@
 """`validate --endpoint`: the fast engine's compiled shapes run as SPARQL queries inside a SPARQL 1.1 store.
 
-The catalog stays where it lives; the client sends one query per check (batched as in the local engine) and reads
-the violations back in pages of at most `page_size` rows (ORDER BY + LIMIT/OFFSET), so its memory grows with the
-number of findings, not with the store. Nothing the user owns is written:
+The catalog stays where it lives; the client sends one query per check (batched as in the local engine), two at a
+time, and reads the violations back row by row from the whole answer spooled to a temporary file (STREAMED stores),
+or in pages of at most `page_size` rows (ORDER BY + LIMIT/OFFSET: Virtuoso, or --page-size). Past
+report.SPILL_AT findings wait in a temporary SQLite file (report.FindingSpill), so the client's memory grows
+neither with the store nor with the findings. Nothing the user owns is written:
 
 - focus sets, which the local engine materialises into a side graph, become sub-queries (`FocusSet.where` /
   `FocusSet.parent` from fast_compile), so the endpoint only ever answers SELECT and ASK;
