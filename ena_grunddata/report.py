@@ -116,6 +116,8 @@ def sort_key(finding: Finding):
 class Report:
     """The outcome of validating some sources against some profiles."""
 
+    # A list, in report order. Given a FindingSpill that went to disk (validate --endpoint past SPILL_AT findings)
+    # it becomes SpilledFindings: iterable in the same order, with len(), but no indexing.
     findings: list[Finding]
     profiles: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)

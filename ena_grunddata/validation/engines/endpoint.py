@@ -594,15 +594,18 @@ class Row:
     """One solution, read like a pyoxigraph QuerySolution (row["this"], row[Variable]; None when unbound).
     A batch's ?_flags string answers the flags ?_g0, ?_g1, … of the local engine's batch rows."""
 
-    __slots__ = ("values",)
+    __slots__ = ("values", "_failed")
 
     def __init__(self, values: dict):
         self.values = values
+        self._failed = None  # the numbers in ?_flags, split once (a batch row is asked for each of its 40 flags)
 
     def __getitem__(self, name):
         name = name if isinstance(name, str) else name.value
         if _FLAG.match(name) and "_flags" in self.values:
-            return TRUE if name[2:] in self.values["_flags"].value.split(",") else FALSE
+            if self._failed is None:
+                self._failed = frozenset(self.values["_flags"].value.split(","))
+            return TRUE if name[2:] in self._failed else FALSE
         return self.values.get(name)
 
 
