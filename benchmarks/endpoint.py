@@ -54,13 +54,26 @@ def measured(command: list[str], output: Path) -> dict:
     seconds = time.perf_counter() - started
     code = os.waitstatus_to_exitcode(status)
     error = process.stderr.read().decode("utf-8", "replace").strip()
-    findings = None
-    try:
-        findings = len(json.loads(output.read_text(encoding="utf-8"))["findings"])
-    except (ValueError, KeyError, OSError):
-        pass
-    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "exit": code, "findings": findings,
+    return {"seconds": seconds, "peak_mb": usage.ru_maxrss / 1024, "exit": code, "findings": counted(output),
             "error": error[-300:] if code not in (0, 1) else ""}
+
+
+def counted(output: Path) -> int | None:
+    """The findings of a JSON report, counted by line (one finding a line, README "JSON output"): two million
+    findings parsed whole would cost this process gigabytes."""
+    try:
+        with open(output, encoding="utf-8") as report:
+            head = report.readline()
+            if not head.rstrip().endswith('"findings":['):
+                return len(json.loads(head)["findings"])  # "findings":[] on one line
+            count = 0
+            for line in report:
+                if line.startswith("]"):
+                    return count
+                count += 1
+    except (ValueError, KeyError, OSError):
+        return None
+    return None
 
 
 def prepare(size: int, workdir: Path) -> tuple[Path, Path, float | None]:
@@ -98,12 +111,33 @@ def triples(catalog: Path) -> int:
     return sum(1 for _ in pyoxigraph.parse(path=str(catalog), format=pyoxigraph.RdfFormat.TURTLE))
 
 
+TRACE = r"""
+import re, sys, time
+from ena_grunddata.validation.engines import endpoint
+post = endpoint.Store._post
+trace = open(sys.argv.pop(1), "a", encoding="utf-8")
+def timed(self, query, accept, spool=False):
+    started = time.perf_counter()
+    try:
+        return post(self, query, accept, spool)
+    finally:
+        head = re.sub(r"(PREFIX\s+\S*\s*<[^>]*>\s*)+|FROM <[^>]*>\s*", "", " ".join(query.split()))[:400]
+        trace.write(f"{time.perf_counter() - started:.2f}\t{head}\n")
+        trace.flush()
+endpoint.Store._post = timed
+from ena_grunddata.commands.cli import main
+main(sys.argv[1:])
+"""
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="25000")
     parser.add_argument("--local", action="store_true", help="also validate the catalog file locally")
     parser.add_argument("--workdir", default=None, help="folder for catalogs and stores (kept; default: temporary)")
     parser.add_argument("--request-timeout", default="600", help="passed to validate --endpoint")
+    parser.add_argument("--trace", action="store_true",
+                        help="write each query's seconds (time to the answer) to WORKDIR/trace-SIZE.tsv")
     args = parser.parse_args(argv)
     workdir = Path(args.workdir or tempfile.mkdtemp(prefix="ena-endpoint-bench-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -122,8 +156,9 @@ def main(argv=None) -> None:
                   f"{local['findings']} | {local['exit']} |", flush=True)
         process, url = serve(store)
         try:
-            remote = measured(cli() + ["validate", "--endpoint", url, "--graph", GRAPH, "--allow-private", "-f",
-                                       "json", "--request-timeout", args.request_timeout],
+            command = ([sys.executable, "-c", TRACE, str(workdir / f"trace-{size}.tsv")] if args.trace else cli())
+            remote = measured(command + ["validate", "--endpoint", url, "--graph", GRAPH, "--allow-private", "-f",
+                                       "json", "--http-deadline", args.request_timeout],
                               workdir / f"endpoint-{size}.json")
         finally:
             process.terminate()

@@ -49,11 +49,28 @@ _CHUNK = 1 << 20
 
 
 def _encoded(data, encoding: str):
-    if not isinstance(data, str):
+    if isinstance(data, (bytes, bytearray)):
         yield data
+        return
+    if not isinstance(data, str):  # pieces of text (render.formats.render_chunks), written about 1 MB at a time
+        for piece in _joined(data):
+            yield from _encoded(piece, encoding)
         return
     for start in range(0, len(data), _CHUNK):
         yield data[start:start + _CHUNK].encode(encoding)
+
+
+def _joined(pieces, size: int = _CHUNK):
+    """Small pieces of text (a JSON report comes one finding a piece) joined into pieces of about `size`."""
+    held, length = [], 0
+    for piece in pieces:
+        held.append(piece)
+        length += len(piece)
+        if length >= size:
+            yield "".join(held)
+            held, length = [], 0
+    if held:
+        yield "".join(held)
 
 
 def atomic_write(path, data, *, encoding="utf-8"):
@@ -68,7 +85,8 @@ def atomic_write(path, data, *, encoding="utf-8"):
         # /dev/null, /dev/stdout, a named pipe: written to as they are. A rename would replace the device node
         # itself with a regular file (as root, `-o /dev/null` would have broken /dev/null for the whole machine).
         with open(path, "wb") as handle:
-            handle.write(data)
+            for chunk in _encoded(data, encoding):
+                handle.write(chunk)
         return
     directory = path.parent if str(path.parent) else Path(".")
     _check_parent(directory)
@@ -126,10 +144,12 @@ def atomic_directory(path):
         shutil.rmtree(retired, ignore_errors=True)
 
 
-def emit(text: str, output: str | None) -> None:
-    """Print, or write the whole file at once so a failure never leaves half a report."""
+def emit(text, output: str | None) -> None:
+    """Print, or write the whole file at once so a failure never leaves half a report. `text` may be an iterable
+    of pieces (a report too large to hold as one string), printed or written as they come."""
     if output is None or output == "-":
-        click.echo(text, nl=False)
+        for piece in ([text] if isinstance(text, str) else _joined(text)):
+            click.echo(piece, nl=False)
         return
     try:
         atomic_write(output, text)

@@ -82,6 +82,7 @@ class Policy:
     retry_after_max: float = 60.0  # a longer Retry-After is capped to this
     allow_private: bool = False
     delay: float = 0.0  # pause between two requests to the same host
+    per_host: int = 1  # requests to one host at once (without a delay): a SPARQL store answers a few in parallel
     user_agent: str = os.environ.get("ENA_GRUNDDATA_USER_AGENT") or USER_AGENT
 
 
@@ -383,6 +384,11 @@ class _Host:
     def __init__(self):
         self.lock = threading.Lock()
         self.last = 0.0
+        self.shared: dict[int, threading.BoundedSemaphore] = {}  # Policy.per_host -> its slots
+
+    def slots(self, count: int) -> threading.BoundedSemaphore:
+        with _hosts_lock:
+            return self.shared.setdefault(count, threading.BoundedSemaphore(count))
 
 
 _hosts: dict[str, _Host] = {}
@@ -621,6 +627,9 @@ def _send_once(method, url, body, headers, policy, clock, spool=False) -> Respon
     clock.check(shown)
     scheme, host, port = origin_of(url)
     slot = _host_slot(f"{host}:{port}")
+    if policy.per_host > 1 and policy.delay <= 0:
+        with slot.slots(policy.per_host):
+            return _exchange(method, url, body, headers, policy, clock, shown, spool)
     with slot.lock:
         wait = slot.last + policy.delay - time.monotonic()
         if wait > 0:

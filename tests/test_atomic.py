@@ -60,3 +60,20 @@ def test_failure_inside_directory_keeps_the_previous_folder(tmp_path):
             raise RuntimeError("boom")
     assert sorted(p.name for p in site.iterdir()) == ["old.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]
+
+
+def test_text_given_in_pieces_is_written_whole_or_not_at_all(tmp_path):
+    """A report too large for one string comes as pieces (render.formats.render_chunks): the file gets all of them,
+    in order; a piece that fails half-way leaves the old file and no temporary."""
+    target = tmp_path / "report.json"
+    atomic_write(target, iter(["{", "\"å\":", "[]", "}\n"]))
+    assert target.read_bytes() == '{"å":[]}\n'.encode("utf-8")
+
+    def failing():
+        yield "new "
+        raise RuntimeError("renderer failed")
+
+    with pytest.raises(RuntimeError):
+        atomic_write(target, failing())
+    assert target.read_text(encoding="utf-8") == '{"å":[]}\n'
+    assert [path.name for path in tmp_path.iterdir()] == ["report.json"]

@@ -22,6 +22,8 @@ from rdflib.namespace import SH
 from ena_grunddata import http
 from ena_grunddata.load import load
 from ena_grunddata.publish.store import endpoints_for, publish
+from ena_grunddata.render.formats import render, render_chunks
+from ena_grunddata.report import SpilledFindings
 from ena_grunddata.validation.engines import endpoint
 from ena_grunddata.validation.pipeline import validate
 
@@ -379,6 +381,11 @@ def test_paging_returns_every_row(oxigraph_url, tmp_path):  # noqa: F811
     paged = endpoint.validate_endpoint(oxigraph_url, graph=graph, allow_private=True, page_size=7)
     assert len(whole.findings) > 7 * 3
     assert masked(paged.findings) == masked(whole.findings) == masked(validate([str(source)]).findings)
+    # Findings on disk past a threshold (report.FindingSpill): the same report, byte for byte.
+    spilled = endpoint.validate_endpoint(oxigraph_url, graph=graph, allow_private=True, spill_at=5)
+    assert isinstance(spilled.findings, SpilledFindings) and isinstance(whole.findings, list)
+    for fmt in ("text", "json"):
+        assert "".join(render_chunks(spilled, fmt)) == render(whole, fmt)
 
 
 def test_without_graph_the_one_catalog_graph_is_found_or_named(oxigraph_url, run_cli):  # noqa: F811

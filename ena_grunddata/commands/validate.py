@@ -17,8 +17,9 @@ def endpoint_options(function):
 
     function = http_deadline_option(function)  # with --endpoint: seconds one query may take (default 600)
     function = click.option("--page-size", type=click.IntRange(min=1), default=None,
-                            help="With --endpoint: rows fetched per request (default 50000; 10000 for "
-                                 "virtuoso, its default ResultSetMaxRows).")(function)
+                            help="With --endpoint: rows fetched per request, in ordered pages (default: "
+                                 "each check's whole answer in one request, read row by row; 9999 for "
+                                 "virtuoso, below its default ResultSetMaxRows).")(function)
     function = click.option("--store-layout", type=click.Choice(list(LAYOUTS)), default="oxigraph",
                             show_default=True, help="With --endpoint: where the store keeps its query, update and "
                                                     "Graph Store endpoints (as for publish).")(function)
@@ -108,7 +109,7 @@ def command(sources, profiles, extra_shapes, vocabularies, domain, fmt, output, 
 def validate_at_endpoint(sources, endpoint, *, graph, layout, page_size, request_timeout, profiles, extra_shapes,
                          vocabularies, domain, fmt, fail_on, max_findings, engine, score, changed_only, reports,
                          lang, limits):
-    from ..render.formats import render
+    from ..render.formats import render_chunks
     from ..validation.engines.endpoint import validate_endpoint
 
     if endpoint is None:
@@ -127,4 +128,5 @@ def validate_at_endpoint(sources, endpoint, *, graph, layout, page_size, request
                                shapes=extra_shapes, vocabularies=vocabularies, domain=domain, fail_on=fail_on,
                                allow_private=limits.allow_private, timeout=request_timeout, page_size=page_size,
                                limits=limits)
-    return report, render(report, fmt, lang=lang, max_findings=max_findings)
+    # written as it is rendered: at national scale the report's findings wait on disk (report.FindingSpill)
+    return report, render_chunks(report, fmt, lang=lang, max_findings=max_findings)

@@ -44,6 +44,17 @@ def render(report: Report, fmt: str, *, lang: str = "en", max_findings: int | No
     return renderer(report, lang=lang, max_findings=max_findings, context=context)
 
 
+def render_chunks(report: Report, fmt: str, *, lang: str = "en", max_findings: int | None = None, context=None):
+    """The rendered report as pieces of text, for a writer that passes them on (`atomic.emit`): text and JSON are
+    written as they are made, so a report whose findings are on disk (report.SpilledFindings) never exists whole
+    in memory; the other formats come as one piece."""
+    if fmt == "text":
+        return text_chunks(report, lang, max_findings=max_findings)
+    if fmt == "json":
+        return json_chunks(report.to_dict(lang, lazy=True))
+    return iter([render(report, fmt, lang=lang, max_findings=max_findings, context=context)])
+
+
 def render_json(report: Report, lang: str = "en") -> str:
     return streamed_json(report.to_dict(lang, lazy=True))
 
@@ -52,6 +63,11 @@ def streamed_json(document) -> str:
     """Compact JSON in which every list given as a generator is written one item per line, each item encoded on
     its own: json's C encoder (used only without indentation) and never a tree of every finding in memory at once.
     A national catalog has hundreds of thousands of findings."""
+    return "".join(json_chunks(document))  # joined once at the end: the report text is built a single time
+
+
+def json_chunks(document):
+    """streamed_json's text, piece by piece."""
     streams = []
 
     def mark(value):
@@ -64,21 +80,16 @@ def streamed_json(document) -> str:
             return [mark(item) for item in value]
         return value
 
-    parts = []  # joined once at the end: the report text is built a single time
     for index, piece in enumerate(_MARK.split(_compact(mark(document)))):  # text, stream number, text, …
         if index % 2 == 0:
-            parts.append(piece)
+            yield piece
             continue
-        opening = len(parts)
+        opening = "[\n"
         for item in streams[int(piece)]:
-            parts += (",\n", _compact(item))
-        if len(parts) > opening:
-            parts[opening] = "[\n"
-            parts.append("\n]")
-        else:
-            parts.append("[]")
-    parts.append("\n")
-    return "".join(parts)
+            yield opening + _compact(item)
+            opening = ",\n"
+        yield "[]" if opening == "[\n" else "\n]"
+    yield "\n"
 
 
 _MARK = re.compile(r'"\\u0000stream (\d+)\\u0000"')
@@ -95,6 +106,11 @@ def render_turtle(report: Report) -> str:
 
 def render_text(report: Report, lang: str = "en", *, max_findings: int | None = None) -> str:
     """One block per resource; a finding that explains others comes first, its consequences indented under it."""
+    return "".join(text_chunks(report, lang, max_findings=max_findings))
+
+
+def text_chunks(report: Report, lang: str = "en", *, max_findings: int | None = None):
+    """render_text's text, a few lines at a time (one resource's block)."""
     lines = []
     shown = 0
     value_word, about_word = tr("report.value", lang), tr("report.about", lang)
@@ -116,6 +132,8 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
         if (root.source, root.focus) != block:  # per source: the same IRI in two files is two resources
             if block is not None:
                 lines.append("")
+                yield "".join(terminal_text(line) + "\n" for line in lines)
+                lines = []
             block, focus = (root.source, root.focus), root.focus
             where = f"{root.source}:{root.line}" if root.source and root.line else (root.source or "")
             lines.append(f"{short(focus) if focus.startswith('_:') else focus}" + (f"  ({where})" if where else ""))
@@ -142,7 +160,7 @@ def render_text(report: Report, lang: str = "en", *, max_findings: int | None = 
     if report.guidance:
         lines.extend(guidance_lines(lang))
     lines.append(summary_line(report, lang))
-    return "\n".join(terminal_text(line) for line in lines) + "\n"  # data never starts a line of its own
+    yield "".join(terminal_text(line) + "\n" for line in lines)  # data never starts a line of its own
 
 
 def property_term(finding) -> str:
@@ -164,7 +182,7 @@ def guidance_lines(lang: str) -> list[str]:
 def summary_line(report: Report, lang: str = "en") -> str:
     counts = report.summary
     parts = ", ".join(f"{counts[key]} {severity(key, lang, plural=True)}" for key in ("violation", "warning", "info"))
-    resources = len({(f.source, f.focus) for f in report.findings})
+    resources = report.resources
     verdict = tr("report.conforms" if report.conforms else "report.not_conforms", lang)
     return tr("text.summary", lang, counts=parts, resources=resources, sources=len(report.sources), verdict=verdict,
               fail_on=tr("report.fail_on", lang), threshold=severity(report.fail_on.label, lang))

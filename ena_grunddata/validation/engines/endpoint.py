@@ -1,8 +1,10 @@
 """`validate --endpoint`: the fast engine's compiled shapes run as SPARQL queries inside a SPARQL 1.1 store.
 
-The catalog stays where it lives; the client sends one query per check (batched as in the local engine) and reads
-the violations back in pages of at most `page_size` rows (ORDER BY + LIMIT/OFFSET), so its memory grows with the
-number of findings, not with the store. Nothing the user owns is written:
+The catalog stays where it lives; the client sends one query per check (batched as in the local engine), two at a
+time, and reads the violations back row by row from the whole answer spooled to a temporary file (STREAMED stores),
+or in pages of at most `page_size` rows (ORDER BY + LIMIT/OFFSET: Virtuoso, or --page-size). Past
+report.SPILL_AT findings wait in a temporary SQLite file (report.FindingSpill), so the client's memory grows
+neither with the store nor with the findings. Nothing the user owns is written:
 
 - focus sets, which the local engine materialises into a side graph, become sub-queries (`FocusSet.where` /
   `FocusSet.parent` from fast_compile), so the endpoint only ever answers SELECT and ASK;
@@ -30,6 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from itertools import islice
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
@@ -47,10 +50,18 @@ VOCABULARY_GRAPH = "urn:ena-grunddata:vocabulary:"
 # Rows per request. A page asks for one row more than it keeps (to know whether more follow), so Virtuoso's
 # default ResultSetMaxRows of 10,000 allows 9,999.
 PAGE_SIZES = {"oxigraph": 50_000, "fuseki": 50_000, "graphdb": 50_000, "virtuoso": 9_999}
+# Stores that answer a query whole, however many rows: without --page-size, each check is one request whose
+# answer is spooled to a temporary file and read one row at a time (ijson), so the store evaluates every check
+# once, unsorted; paging with ORDER BY + LIMIT/OFFSET evaluates and sorts it again for every page (at 250,000
+# datasets a check with 500,000 rows took longer than the 600 s deadline that way).
+STREAMED = {"oxigraph", "fuseki", "graphdb"}
+# Stores that may answer the same RDF 1.1 term in two forms (see Paged): their rows are de-duplicated.
+TWO_FORMS = {"virtuoso"}
 # Virtuoso refuses ORDER BY with OFFSET + LIMIT above MaxSortedTopRows (10,000): there the ordered query is a
 # sub-query and only the outer query is cut (OpenLink's advice for paging through large results).
 SORTED_SUBQUERY = {"virtuoso"}
 DEFAULT_REQUEST_TIMEOUT = 600.0  # one query on a national catalog may take minutes
+STREAMED_MAX_BYTES = 64 * 1024 ** 3  # a spooled answer goes to disk, not memory
 _FOCUS_REF = re.compile(r"GRAPH <urn:ena:fast:meta> \{ <urn:ena:fast:set:(\d+)> <urn:ena:fast:member> \?this \}")
 _PREFIXES = re.compile(r"^\s*((?:PREFIX\s+[\w\-.]*:\s*<[^>]*>\s*)*)", re.IGNORECASE)
 _HEAD = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
@@ -253,6 +264,8 @@ class QueryBuilder:
         if ordered and self.layout in SORTED_SUBQUERY:
             return (f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ SELECT * WHERE {{ {{ {body} }} }} {ordering} }} }} "
                     f"LIMIT {size} OFFSET {offset}")
+        if size is None:  # the whole answer (STREAMED)
+            return f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ {body} }} }} {ordering}"
         return (f"{prefixes}\nSELECT * {self.dataset} WHERE {{ {{ {body} }} }} {ordering} "
                 f"LIMIT {size} OFFSET {offset}")
 
@@ -581,15 +594,18 @@ class Row:
     """One solution, read like a pyoxigraph QuerySolution (row["this"], row[Variable]; None when unbound).
     A batch's ?_flags string answers the flags ?_g0, ?_g1, … of the local engine's batch rows."""
 
-    __slots__ = ("values",)
+    __slots__ = ("values", "_failed")
 
     def __init__(self, values: dict):
         self.values = values
+        self._failed = None  # the numbers in ?_flags, split once (a batch row is asked for each of its 40 flags)
 
     def __getitem__(self, name):
         name = name if isinstance(name, str) else name.value
         if _FLAG.match(name) and "_flags" in self.values:
-            return TRUE if name[2:] in self.values["_flags"].value.split(",") else FALSE
+            if self._failed is None:
+                self._failed = frozenset(self.values["_flags"].value.split(","))
+            return TRUE if name[2:] in self._failed else FALSE
         return self.values.get(name)
 
 
@@ -607,12 +623,16 @@ class Paged:
     RDF 1.0 did) and answers both where the local engine has one term. The set of rows seen grows with the findings,
     as the findings do."""
 
-    def __init__(self, first: Rows, rest):
+    def __init__(self, first: Rows, rest, dedupe: bool = True):
         self.variables = first.variables
         self._first, self._rest = first, rest
         self._names = [variable.value for variable in first.variables]
+        self._dedupe = dedupe
 
     def __iter__(self):
+        if not self._dedupe:  # one form per term (Oxigraph, …): nothing to merge, nothing to remember
+            yield from self._rows()
+            return
         seen = set()
         for row in self._rows():
             key = tuple(row.values.get(name) for name in self._names)
@@ -678,22 +698,59 @@ class Store:
 
     page_size: int = 10_000
 
-    def _post(self, query: str, accept: str) -> bytes:
+    def _post(self, query: str, accept: str, spool: bool = False):
+        """The answer's bytes; with `spool`, the response whose body is in a temporary file (caller closes it)."""
         from ...load.sparql_store import AUTH_ENV, check_answer
 
         url = self.endpoints.query
         body = urlencode({"query": query}).encode("utf-8")
         deadline = self.timeout or DEFAULT_REQUEST_TIMEOUT
-        policy = replace(http.DEFAULT_POLICY, read_timeout=deadline, deadline=deadline)
+        policy = replace(http.DEFAULT_POLICY, read_timeout=deadline, deadline=deadline, per_host=WORKERS)
         # A query changes nothing: retried like a GET (form-encoded POST: queries outgrow URLs).
         response = http.request("POST", url, body=body, accept=accept, auth_env=AUTH_ENV, policy=policy,
                                 headers={"Content-Type": "application/x-www-form-urlencoded"},
                                 allow_private=self.allow_private,
-                                max_bytes=max(http.DEFAULT_MAX_BYTES, self.page_size * 4096),
-                                retries=3 if self.retries is None else self.retries)
+                                max_bytes=STREAMED_MAX_BYTES if spool else max(http.DEFAULT_MAX_BYTES,
+                                                                              self.page_size * 4096),
+                                retries=3 if self.retries is None else self.retries, spool=spool)
         self.queries += 1
+        if spool and response.status >= 300:  # the error's first line, for check_answer
+            response.content = response.body.read(4096)
+            response.close()
         check_answer(response, url, len(body))
-        return response.content
+        return response if spool else response.content
+
+    def streamed(self, query: str) -> Rows:
+        """Every row of `query` from one request: the answer is spooled to a temporary file and read one
+        binding at a time; the first Rows (empty, with the variables) is followed by the rows in lists of 1,000."""
+        import ijson
+
+        response = self._post(query, "application/sparql-results+json", spool=True)
+        numbers = self.endpoints.layout.name in BOOLEANS_AS_NUMBERS
+        try:
+            variables = [str(name) for name in next(ijson.items(response.body, "head.vars"))]
+            response.body.seek(0)
+        except (StopIteration, ijson.JSONError, TypeError, ValueError, UnicodeDecodeError):
+            response.close()
+            raise RemoteError("the store did not answer with SPARQL JSON results",
+                              where=http.redact(self.endpoints.query)) from None
+
+        def rows():
+            try:
+                batch = []
+                for binding in ijson.items(response.body, "results.bindings.item", use_float=True):
+                    batch.append(Row({name: term(value, name, numbers) for name, value in binding.items()}))
+                    if len(batch) == 1000:
+                        yield batch
+                        batch = []
+                yield batch
+            except (ijson.JSONError, KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError):
+                raise RemoteError("the store's SPARQL JSON results are malformed",
+                                  where=http.redact(self.endpoints.query)) from None
+            finally:
+                response.close()
+
+        return Rows(variables, []), rows()
 
     def results(self, query: str) -> dict:
         content = self._post(query, "application/sparql-results+json")
@@ -811,8 +868,9 @@ class RemoteData:
 def validate_endpoint(url: str, *, graph: str | None = None, layout: str = "oxigraph", profiles=None, shapes=(),
                       vocabularies=(), domain=None, fail_on="violation", allow_private: bool = False,
                       retries: int | None = None, timeout: float | None = None, page_size: int | None = None,
-                      limits=None, progress=None):
-    """Validate the graph `graph` of the store at `url` (see module docs); returns a Report."""
+                      limits=None, progress=None, spill_at: int | None = None):
+    """Validate the graph `graph` of the store at `url` (see module docs); returns a Report. Past `spill_at`
+    findings (report.SPILL_AT) they wait in a temporary file (report.FindingSpill), not in memory."""
     from ...load.sparql_store import check_graph_iri, endpoints_for
     from ...report import Report
     from ..profiles import load_shapes, load_vocabularies
@@ -833,6 +891,7 @@ def validate_endpoint(url: str, *, graph: str | None = None, layout: str = "oxig
     except Unsupported as error:
         raise UsageError(f"--endpoint runs the fast engine, which cannot run these shapes ({error}); validate a "
                          "local copy with --engine pyshacl") from None
+    stream = page_size is None and layout in STREAMED
     page_size = page_size or PAGE_SIZES.get(layout, 10_000)
     store = Store(endpoints, allow_private=allow_private, retries=retries, timeout=timeout, page_size=page_size)
     http.check_url(endpoints.query, allow_private)
@@ -845,7 +904,8 @@ def validate_endpoint(url: str, *, graph: str | None = None, layout: str = "oxig
     builder = QueryBuilder(program, dataset, layout, classes)
     marked = store.ask(f"ASK FROM <{graph}> WHERE {{ ?s <http://purl.org/dc/terms/subject> ?o . FILTER("
                        + " || ".join(f'STRSTARTS(STR(?o), "{prefix}")' for prefix in GRUNDDATA_PREFIXES) + ") }")
-    findings = run(store, builder, program, shapes_bundle, graph, page_size, progress)
+    findings = run(store, builder, program, shapes_bundle, graph, page_size, progress, stream=stream,
+                   spill_at=spill_at)
     return Report(findings=findings, profiles=shapes_bundle.profiles, sources=[graph], fail_on=fail_on,
                   guidance=marked)
 
@@ -866,8 +926,11 @@ def subclasses(store: Store, program, dataset: str) -> dict:
     return found
 
 
-def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_size: int, progress=None) -> list:
+def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_size: int, progress=None,
+        stream: bool = False, spill_at: int | None = None):
+    """The findings of every check, in a FindingSpill (objects while few, on disk past `spill_at`)."""
     from . import fast
+    from ...report import FindingSpill
 
     class Describer(fast.Describer):
         def place(self, focus, focus_text):
@@ -875,19 +938,56 @@ def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_s
 
     describer = Describer(shapes, RemoteData())
     nonempty: dict = {}
-    findings: list = []
+    findings = FindingSpill(spill_at)
+    dedupe = store.endpoints.layout.name in TWO_FORMS
     total = len(program.checks)
-    for index, (key, check) in enumerate(program.checks):
-        if progress is not None:
-            progress("checking", index, total)
+
+    def answer(key, check):
+        """The check's rows (first, the rest), or None when its focus set is empty or it has no query."""
         if check.query is None:
-            continue
-        if key not in nonempty:
+            return None
+        if key not in nonempty:  # (two workers may both ask: the same answer)
             nonempty[key] = store.ask(builder.ask_members(key))
         if not nonempty[key]:
-            continue
+            return None
+        if stream:
+            return store.streamed(builder.page(check, None, 0, ordered=False))
         pages = store.pages(builder, check, page_size)
-        first = next(pages)
-        rows = Paged(first, pages)  # one page in memory at a time
+        return next(pages), pages
+
+    if not stream:  # pages are asked for while the rows are read: one check after the other
+        answers = ((check, answer(key, check)) for key, check in program.checks)
+    else:  # answers are spooled to disk whole: the store works on the next checks while this thread reads one
+        answers = _ahead(answer, program.checks)
+    for index, (check, answered) in enumerate(answers):
+        if progress is not None:
+            progress("checking", index, total)
+        if answered is None:
+            continue
+        first, pages = answered
+        rows = Paged(first, pages, dedupe=dedupe)  # one page in memory at a time
         findings.extend(describer.check_findings(check, rows))
     return findings
+
+
+WORKERS = 2  # checks a store is asked at once (Oxigraph answers two on two cores in about half the time)
+
+
+def _ahead(answer, checks):
+    """(check, answer(key, check)) in order, WORKERS of them asked at once (as the local engine runs its checks)."""
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    queue = iter(checks)
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        pending = deque((check, pool.submit(answer, key, check)) for key, check in islice(queue, WORKERS))
+        try:
+            while pending:
+                check, future = pending.popleft()
+                following = next(queue, None)
+                if following is not None:
+                    pending.append((following[1], pool.submit(answer, *following)))
+                yield check, future.result()
+        finally:
+            for _, waiting in pending:
+                waiting.cancel()
