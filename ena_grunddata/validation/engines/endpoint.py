@@ -65,7 +65,6 @@ STREAMED_MAX_BYTES = 64 * 1024 ** 3  # a spooled answer goes to disk, not memory
 _FOCUS_REF = re.compile(r"GRAPH <urn:ena:fast:meta> \{ <urn:ena:fast:set:(\d+)> <urn:ena:fast:member> \?this \}")
 _PREFIXES = re.compile(r"^\s*((?:PREFIX\s+[\w\-.]*:\s*<[^>]*>\s*)*)", re.IGNORECASE)
 _HEAD = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+|REDUCED\s+)?(.*?)\bWHERE\b", re.IGNORECASE | re.DOTALL)
-_FLAG = re.compile(r"^_g\d+$")
 
 # XML Schema 1.1 lexical spaces (what rdflib's `ill_typed` checks for these types), as XPath regular expressions.
 _TZ = r"(Z|[+-]((0[0-9]|1[0-3]):[0-5][0-9]|14:00))?"
@@ -271,15 +270,9 @@ class QueryBuilder:
 
     @staticmethod
     def text(check) -> str:
-        """The check's query; a batch reports its failing parts as one short string ?_flags ("0,3,") instead
-        of one boolean per part (40 booleans a row would make pages ten times larger)."""
-        if not check.kind.startswith("batch:"):
-            return check.query
-        part = check.parts[0]
-        flags = ", ".join(f'IF(COALESCE(!({c.condition}), false), "{i},", "")' for i, c in enumerate(check.parts))
-        values = f"?this {part.path} ?value ." if part.path else ""
-        head = "SELECT DISTINCT ?this ?value" if part.path else "SELECT DISTINCT ?this"
-        return f"{head} ?_flags WHERE {{ {part.focus} {values} BIND(CONCAT({flags}) AS ?_flags) FILTER(?_flags != \"\") }}"
+        """The check's query as the local engine runs it (a batch names its failing parts in one short string
+        ?_flags, "0,3,": 40 booleans a row would make answers ten times larger)."""
+        return check.query
 
     def ask_members(self, key: int) -> str:
         pattern, prefixes = self.members(key)
@@ -586,27 +579,18 @@ def join_prefixes(parts) -> str:
 # --------------------------------------------------------------------------------------------- results
 
 
-TRUE = ox.Literal("true", datatype=ox.NamedNode(str(XSD.boolean)))
-FALSE = ox.Literal("false", datatype=ox.NamedNode(str(XSD.boolean)))
 
 
 class Row:
-    """One solution, read like a pyoxigraph QuerySolution (row["this"], row[Variable]; None when unbound).
-    A batch's ?_flags string answers the flags ?_g0, ?_g1, … of the local engine's batch rows."""
+    """One solution, read like a pyoxigraph QuerySolution (row["this"], row[Variable]; None when unbound)."""
 
-    __slots__ = ("values", "_failed")
+    __slots__ = ("values",)
 
     def __init__(self, values: dict):
         self.values = values
-        self._failed = None  # the numbers in ?_flags, split once (a batch row is asked for each of its 40 flags)
 
     def __getitem__(self, name):
-        name = name if isinstance(name, str) else name.value
-        if _FLAG.match(name) and "_flags" in self.values:
-            if self._failed is None:
-                self._failed = frozenset(self.values["_flags"].value.split(","))
-            return TRUE if name[2:] in self._failed else FALSE
-        return self.values.get(name)
+        return self.values.get(name if isinstance(name, str) else name.value)
 
 
 class Rows(list):
@@ -656,7 +640,7 @@ BOOLEANS_AS_NUMBERS = {"virtuoso"}  # answers xsd:boolean values as "1" and "0"
 _BOOLEAN_WORDS = {"1": "true", "0": "false"}
 
 
-def term(binding: dict, name: str, booleans_as_numbers: bool = False):
+def term(binding: dict, booleans_as_numbers: bool = False):
     """A SPARQL JSON results binding as a pyoxigraph term (blank node labels made safe; `booleans_as_numbers`:
     the store writes xsd:boolean values as 1 and 0, which are read as true and false)."""
     kind, value = binding.get("type"), binding.get("value", "")
@@ -666,9 +650,6 @@ def term(binding: dict, name: str, booleans_as_numbers: bool = False):
         return ox.BlankNode(_BLANK_LABEL.sub("_", value) or "b")
     if kind in ("literal", "typed-literal"):
         language, datatype = binding.get("xml:lang"), binding.get("datatype")
-        if _FLAG.match(name):  # a batch flag: some stores answer booleans as 1/0
-            truth = value.strip().lower() in ("true", "1")
-            return ox.Literal("true" if truth else "false", datatype=ox.NamedNode(str(XSD.boolean)))
         if language:
             return ox.Literal(value, language=language)
         if datatype:
@@ -739,7 +720,7 @@ class Store:
             try:
                 batch = []
                 for binding in ijson.items(response.body, "results.bindings.item", use_float=True):
-                    batch.append(Row({name: term(value, name, numbers) for name, value in binding.items()}))
+                    batch.append(Row({name: term(value, numbers) for name, value in binding.items()}))
                     if len(batch) == 1000:
                         yield batch
                         batch = []
@@ -775,7 +756,7 @@ class Store:
         try:
             variables = [str(name) for name in results["head"]["vars"]]
             numbers = self.endpoints.layout.name in BOOLEANS_AS_NUMBERS
-            rows = [Row({name: term(value, name, numbers) for name, value in binding.items()})
+            rows = [Row({name: term(value, numbers) for name, value in binding.items()})
                     for binding in results["results"]["bindings"]]
         except (KeyError, TypeError, ValueError, AttributeError):
             raise RemoteError("the store's SPARQL JSON results are malformed",

@@ -719,7 +719,7 @@ def batched(checks: list) -> list:
             # The failing parts come back as one short string ("0,3,"): one value to read per row, not one per part
             flags = ", ".join(f'IF(COALESCE(!({c.condition}), false), "{i},", "")' for i, c in enumerate(part))
             values = f"?this {path} ?value ." if path else ""
-            head = "SELECT DISTINCT ?this ?value" if path else "SELECT ?this"
+            head = "SELECT DISTINCT ?this ?value" if path else "SELECT DISTINCT ?this"
             query = (f"{head} ?_flags WHERE {{ {part[0].focus} {values} BIND(CONCAT({flags}) AS ?_flags) "
                      f'FILTER(?_flags != "") }}')
             out.append((key, Check(part[0].shape, part[0].component, query, kind="batch:" + kind, parts=part)))
