@@ -623,3 +623,242 @@ def _check_language_tag(document: Document, tag) -> None:
     raise InputError(f"invalid language tag {json.dumps(tag, ensure_ascii=False)} (use a BCP 47 tag such as "
                      "sv or en-GB); the values would be ignored", where=document.name,
                      line=_line_of(document.text, json.dumps(tag, ensure_ascii=False)))
+
+
+# ----------------------------------------------------------------- JSON-LD without its tree (for pyoxigraph)
+
+_RESERVED_BYTES = re.compile(rb"urn:ena:fast:", re.IGNORECASE)  # load.terms.RESERVED_IRI_PREFIX, refused by rdflib's path
+# Keywords where pyoxigraph and rdflib make different statements: @direction (rdflib drops it, pyoxigraph makes
+# "x"@ar--rtl), @propagate (rdflib ignores it).
+_DIFFERING_KEYWORDS = frozenset({"@direction", "@propagate"})
+_EXACT_INTEGER = 2 ** 53  # JSON-LD writes larger numbers as xsd:double (pyoxigraph), rdflib as xsd:integer
+
+
+def jsonld_streams(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> bool:
+    """Whether a JSON-LD document can go to pyoxigraph without its JSON tree: True when it passes every rule of
+    check_jsonld_contexts and uses only what pyoxigraph reads into the same statements as rdflib.
+
+    Two passes of ijson's parser over the bytes (memory: the document's contexts, not its tree). The first collects
+    every @context and refuses what needs the whole-tree path: a context given by reference (remote, refused; or
+    one of ours, substituted), nesting deeper than `max_nesting`, numbers that are not exact integers (rdflib keeps
+    "5.5", pyoxigraph writes "5.5E0"), an array in an array (rdflib writes a list of lists as text), @graph below
+    the top (rdflib drops named graphs' statements), @direction and @propagate, the tool's reserved IRIs, and
+    anything JsonItems would refuse (bad UTF-8, lone surrogates...). The second checks every key as
+    check_jsonld_values does. False means: take the whole-tree path (the old checks, then rdflib), which refuses
+    with the same message and line as before or reads what only it reads.
+    """
+    import io
+
+    if _RESERVED_BYTES.search(document.data):
+        return False
+    handle = io.BytesIO(document.data)
+    try:
+        if _scan(handle):
+            _check_surrogate_pairs(handle)
+        contexts = _stream_contexts(handle, max_nesting)
+        if contexts is None:
+            return False
+        handle.seek(0)
+        terms = _context_terms({"@context": contexts})
+        if any(tag is not None and not (isinstance(tag, str) and _LANGUAGE_TAG.match(tag)) for tag in terms.languages):
+            return False
+        iris = _ContextIris(contexts)
+        if iris.doubtful:
+            return False
+        return _stream_keys(handle, terms, iris)
+    except JsonProblem:
+        return False
+    except Exception as error:  # ijson's errors (bad JSON, bad UTF-8, numbers its C parser cannot hold)
+        if type(error).__module__.startswith("ijson") or isinstance(error, (ValueError, UnicodeDecodeError)):
+            return False
+        raise
+
+
+def _stream_contexts(handle, limit: int) -> list | None:
+    """Every @context's entries (as _context_terms finds them: not inside a @value), or None when the document
+    needs the whole-tree path."""
+    import decimal
+
+    import ijson
+
+    contexts: list = []
+    containers: list = []  # "map" or "array" for each open container
+    keys: list = []  # the current key of each open map
+    top_keys: set = set()
+    builder, builder_level = None, 0  # an @context being built, and the containers open around it
+    skip_level = 0  # inside a @value's own object or array (a JSON literal): its contexts are not contexts
+    for event, value in ijson.basic_parse(handle, use_float=False):
+        if event == "number" and (isinstance(value, decimal.Decimal) or abs(value) >= _EXACT_INTEGER):
+            return None
+        if not containers and event not in ("start_map", "start_array"):
+            return None  # a scalar at the top: not JSON-LD (rdflib fails on it in its own words)
+        opens = event == "start_map" or event == "start_array"
+        parent = keys[-1] if containers and containers[-1] == "start_map" and event[:4] != "end_" \
+            and event != "map_key" else None  # the key whose value this event starts or is
+        if event == "map_key":
+            if value in _DIFFERING_KEYWORDS or (value == "@graph" and len(containers) > 1) \
+                    or (value == "@import" and builder is None):
+                return None
+            if len(containers) == 1:
+                top_keys.add(value)
+            keys[-1] = value
+        elif opens:
+            if len(containers) >= limit or (event == "start_array" and containers and containers[-1] == "start_array"):
+                return None
+            containers.append(event)
+            keys.append(None)
+            if builder is None and not skip_level and parent == "@value":
+                skip_level = len(containers)
+        elif event == "end_map" or event == "end_array":
+            containers.pop()
+            keys.pop()
+            if skip_level and len(containers) < skip_level:
+                skip_level = 0
+        if builder is not None:
+            builder.event(event, value)
+            if len(containers) == builder_level:
+                contexts.append(builder.value)
+                builder = None
+        elif parent == "@context" and not skip_level:
+            if opens:
+                builder, builder_level = ijson.ObjectBuilder(), len(containers) - 1
+                builder.event(event, value)
+            else:
+                contexts.append(value)  # a string (a reference), null or a scalar
+    if "@graph" in top_keys and top_keys - {"@graph", "@context"}:
+        return None  # a named graph at the top: rdflib keeps none of its statements
+    entries: list = []
+    for context in contexts:
+        if any(True for _ in remote_contexts({"@context": context})):
+            return None  # by reference: refused (remote) or substituted (ours) on the whole-tree path
+        if any(word in json.dumps(context) for word in ('"@graph"', '"@json"', '"@none"')):
+            return None  # graph containers, JSON literals, @none: not compared with rdflib
+        entries.extend(context if isinstance(context, list) else [context])
+    return entries
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*$")
+
+
+class _ContextIris:
+    """What the contexts map names to, so that every IRI the document makes can be checked before pyoxigraph sees
+    it: pyoxigraph's JSON-LD parser drops a statement with an invalid IRI without a word (as JSON-LD says), where the
+    rdflib path refuses it (load.terms.check_terms). Scoping is ignored: every definition of a name is checked."""
+
+    def __init__(self, contexts: list):
+        self.prefixes: dict[str, list[str]] = {}  # a name and the IRIs (as written) it stands for
+        self.vocabs: list[str] = []
+        self.as_iri: set = set()  # terms whose string values are IRIs (@type @id or @vocab)
+        self.doubtful = False  # a context the rdflib path must read (@base), or an IRI in it that is not valid
+        written: list[str] = []
+        stack = list(contexts)
+        while stack:
+            context = stack.pop()
+            if isinstance(context, list):
+                stack.extend(context)
+            if not isinstance(context, dict):
+                continue
+            for key, value in context.items():
+                if key == "@base":
+                    self.doubtful = True
+                elif key == "@vocab" and isinstance(value, str):
+                    self.vocabs.append(value)
+                    written.append(value)
+                if key.startswith("@"):
+                    continue
+                if ":" in key:
+                    written.append(key)
+                definition = value.get("@id") if isinstance(value, dict) else value
+                if isinstance(definition, str):
+                    self.prefixes.setdefault(key, []).append(definition)
+                    written.append(definition)
+                if isinstance(value, dict):
+                    if value.get("@type") in ("@id", "@vocab"):
+                        self.as_iri.add(key)
+                    elif isinstance(value.get("@type"), str):
+                        written.append(value["@type"])
+                    for word in ("@reverse",):
+                        if isinstance(value.get(word), str):
+                            written.append(value[word])
+                    if "@context" in value:
+                        stack.append(value["@context"])
+        self.doubtful = self.doubtful or any(not _SCHEME.match(vocab.partition(":")[0]) or ":" not in vocab
+                                             for vocab in self.vocabs)
+        self.doubtful = self.doubtful or any(self.doubt(iri) for iri in written)
+
+    def doubt(self, value: str, vocab: bool = False, depth: int = 0) -> bool:
+        """Whether `value` (an @id, a key, an @type, a term's IRI) might make an IRI that is not valid."""
+        from .terms import iri_problem
+
+        if value.startswith(("_:", "@")) or value == "":
+            return False
+        if _BAD_IRI_CHARACTER.search(value) or depth > 3:
+            return True
+        prefix, colon, suffix = value.partition(":")
+        if colon and not suffix.startswith("//") and prefix in self.prefixes:  # a compact IRI
+            return any(self.doubt(iri + suffix, depth=depth + 1) for iri in self.prefixes[prefix])
+        if colon and _SCHEME.match(prefix):
+            return iri_problem(value) is not None
+        if ":" in re.split(r"[/?#]", value, maxsplit=1)[0]:
+            return True  # not a relative reference either
+        if vocab and any(iri_problem(v + value) is not None for v in self.vocabs):
+            return True
+        return iri_problem("http://relative.invalid/" + value) is not None
+
+
+def _stream_keys(handle, terms: _JsonLdTerms, iris: _ContextIris) -> bool:
+    """check_jsonld_values on a stream: every key mapped (or a keyword), @id an IRI without forbidden characters,
+    @language a tag; the values of @context, @value and JSON-literal terms are not looked into. Every IRI written
+    (keys, @id, @type, values of @id-typed terms) is checked as _ContextIris.doubt says."""
+    import ijson
+
+    depth = 0
+    skip_from = 0  # the depth of the container being passed over (0: none)
+    check = None  # "@id", "@language", "@type" or an @id-typed term: the key whose value comes next
+    arrays: dict = {}  # the depth of each open array of IRIs (@type's, an @id-typed term's): vocab-relative or not
+    for event, value in ijson.basic_parse(handle, use_float=False):
+        opens = event == "start_map" or event == "start_array"
+        if event == "string" and (check not in (None, "@language") or depth in arrays):
+            if iris.doubt(value, vocab=arrays[depth] if check is None else check != "@id"):
+                return False
+        if check is not None:
+            if check == "@id" and event == "string" and _BAD_IRI_CHARACTER.search(value):
+                return False
+            if check == "@language" and not (event == "null" or (event == "string" and _LANGUAGE_TAG.match(value))):
+                return False
+            if event == "start_array" and check != "@language":
+                arrays[depth + 1] = check != "@id"
+            check = None
+        if opens:
+            depth += 1
+            if skip_from == -1:
+                skip_from = depth
+            continue
+        if event == "end_map" or event == "end_array":
+            if depth == skip_from:
+                skip_from = 0
+            arrays.pop(depth, None)
+            depth -= 1
+            continue
+        if skip_from == -1:  # the skipped value was a scalar
+            skip_from = 0
+            continue
+        if skip_from or event != "map_key":
+            continue
+        if value in ("@id", "@language", "@type") or value in iris.as_iri:
+            check = value
+        if value in ("@context", "@value") or value in terms.json_literals:
+            skip_from = -1  # pass over the value that comes next
+            continue
+        if value.startswith("@"):
+            if value not in JSONLD_KEYWORDS:
+                return False
+            continue
+        mapped = (value in terms.defined and value not in terms.nulled) or \
+            (":" in value and value.split(":", 1)[0] not in terms.nulled) or \
+            (terms.has_vocab and value not in terms.nulled)
+        if not mapped:
+            return False
+        if value not in terms.defined and iris.doubt(value, vocab=":" not in value):
+            return False
+    return True
