@@ -728,16 +728,24 @@ def _stream_contexts(handle, limit: int) -> list | None:
     if "@graph" in top_keys and top_keys - {"@graph", "@context"}:
         return None  # a named graph at the top: rdflib keeps none of its statements
     entries: list = []
+    seen: set = set()
     for context in contexts:
+        text = json.dumps(context, sort_keys=True)
+        if text in seen:  # the same context on every node of a page: once is enough
+            continue
+        seen.add(text)
+        if len(seen) > 1000:
+            return None  # so many different contexts: the rdflib path reads them (checking IRIs would cost more)
         if any(True for _ in remote_contexts({"@context": context})):
             return None  # by reference: refused (remote) or substituted (ours) on the whole-tree path
-        if any(word in json.dumps(context) for word in ('"@graph"', '"@json"', '"@none"')):
+        if any(word in text for word in ('"@graph"', '"@json"', '"@none"')):
             return None  # graph containers, JSON literals, @none: not compared with rdflib
         entries.extend(context if isinstance(context, list) else [context])
     return entries
 
 
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*$")
+_MAX_DEFINITIONS = 8
 
 
 class _ContextIris:
@@ -746,7 +754,7 @@ class _ContextIris:
     rdflib path refuses it (load.terms.check_terms). Scoping is ignored: every definition of a name is checked."""
 
     def __init__(self, contexts: list):
-        self.prefixes: dict[str, list[str]] = {}  # a name and the IRIs (as written) it stands for
+        self.prefixes: dict[str, set[str]] = {}  # a name and the IRIs (as written) it stands for
         self.vocabs: list[str] = []
         self.as_iri: set = set()  # terms whose string values are IRIs (@type @id or @vocab)
         self.doubtful = False  # a context the rdflib path must read (@base), or an IRI in it that is not valid
@@ -770,7 +778,7 @@ class _ContextIris:
                     written.append(key)
                 definition = value.get("@id") if isinstance(value, dict) else value
                 if isinstance(definition, str):
-                    self.prefixes.setdefault(key, []).append(definition)
+                    self.prefixes.setdefault(key, set()).add(definition)
                     written.append(definition)
                 if isinstance(value, dict):
                     if value.get("@type") in ("@id", "@vocab"):
@@ -782,9 +790,12 @@ class _ContextIris:
                             written.append(value[word])
                     if "@context" in value:
                         stack.append(value["@context"])
+        # A name defined many ways would make every IRI written with it cost as many checks: the rdflib path reads it.
+        self.doubtful = self.doubtful or any(len(defined) > _MAX_DEFINITIONS for defined in self.prefixes.values()) \
+            or len(set(self.vocabs)) > _MAX_DEFINITIONS
         self.doubtful = self.doubtful or any(not _SCHEME.match(vocab.partition(":")[0]) or ":" not in vocab
                                              for vocab in self.vocabs)
-        self.doubtful = self.doubtful or any(self.doubt(iri) for iri in written)
+        self.doubtful = self.doubtful or any(self.doubt(iri) for iri in set(written))
 
     def doubt(self, value: str, vocab: bool = False, depth: int = 0) -> bool:
         """Whether `value` (an @id, a key, an @type, a term's IRI) might make an IRI that is not valid."""
@@ -815,6 +826,7 @@ def _stream_keys(handle, terms: _JsonLdTerms, iris: _ContextIris) -> bool:
     depth = 0
     skip_from = 0  # the depth of the container being passed over (0: none)
     check = None  # "@id", "@language", "@type" or an @id-typed term: the key whose value comes next
+    key_doubts: dict = {}  # keys repeat on every node: each is checked once
     arrays: dict = {}  # the depth of each open array of IRIs (@type's, an @id-typed term's): vocab-relative or not
     for event, value in ijson.basic_parse(handle, use_float=False):
         opens = event == "start_map" or event == "start_array"
@@ -859,6 +871,12 @@ def _stream_keys(handle, terms: _JsonLdTerms, iris: _ContextIris) -> bool:
             (terms.has_vocab and value not in terms.nulled)
         if not mapped:
             return False
-        if value not in terms.defined and iris.doubt(value, vocab=":" not in value):
-            return False
+        if value not in terms.defined:
+            doubt = key_doubts.get(value)
+            if doubt is None:
+                doubt = iris.doubt(value, vocab=":" not in value)
+                if len(key_doubts) < 100_000:
+                    key_doubts[value] = doubt
+            if doubt:
+                return False
     return True
