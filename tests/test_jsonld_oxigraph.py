@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-from rdflib import Dataset, Graph
+from rdflib import BNode, Dataset, Graph
 
 from ena_grunddata.errors import InputError
 from ena_grunddata.load import Document, Limits, RefusedByOxigraph, parse_document, parse_document_oxigraph
@@ -87,6 +87,12 @@ FEATURES = {
     "@protected": {"@context": {"@version": 1.1, "@protected": True, "t": "http://t/"}, "@id": "http://e/a",
                    "t": "x"},
     "@prefix": {"@context": {"ex": {"@id": "http://e/", "@prefix": True}}, "@id": "ex:a", "ex:p": "x"},
+    "keyword aliases": {"@context": {**C, "id": "@id", "type": "@type", "value": "@value"}, "id": "http://e/a",
+                        "type": "dcat:Dataset", "dct:t": {"value": "x"}},
+    "ill-typed literal": {"@context": C, "@id": "http://e/a", "dct:a": {"@value": "abc", "@type": "xsd:integer"},
+                          "dct:b": {"@value": "2020-13-45", "@type": "xsd:date"}},
+    "blank-node labels": {"@context": C, "@id": "http://e/a", "dct:p": [{"@id": v} for v in (
+        "_:a/b", "_:", "_:a.b", "_:-a", "_:é", "_:a:b", "_:1")]},
     "@set": {"@context": C, "@id": "http://e/a", "dct:t": {"@set": ["a", "b"]}},
     "null values": {"@context": C, "@id": "http://e/a", "dct:t": None, "dct:u": [None, "x"]},
     "blank nodes": {"@context": C, "@id": "_:b1", "dct:hasPart": [{"@id": "_:b2"}, {"dct:title": "u"}],
@@ -113,6 +119,10 @@ REFUSED = {
     "remote scoped context": {"@context": {**C, "p": {"@id": "dct:p", "@context": "https://e.org/c"}}},
     "bad @id": {"@context": C, "@id": "https://e.se/a b", "dct:title": "x"},
     "bad @language": {"@context": C, "@id": "http://e/a", "dct:t": {"@value": "x", "@language": "not a tag!"}},
+    "@language not BCP 47": {"@context": C, "@id": "http://e/a", "dct:t": {"@value": "x", "@language": "a-b"}},
+    "context @language not BCP 47": {"@context": {**C, "@language": "v"}, "@id": "http://e/a", "dct:t": "x"},
+    "term @language not BCP 47": {"@context": {**C, "t": {"@id": "dct:t", "@language": "v"}}, "@id": "http://e/a",
+                                  "t": "x"},
     "bad context @language": {"@context": {**C, "@language": "not a tag!"}, "@id": "http://e/a", "dct:t": "x"},
     "@language a number": {"@context": C, "@id": "http://e/a", "dct:t": {"@value": "x", "@language": 5}},
     "invalid IRI": {"@context": C, "@id": "http://a:b/", "dct:t": "x"},
@@ -131,6 +141,9 @@ REFUSED = {
     "invalid IRI after an object": {"@context": {"p": {"@id": "http://e/p", "@type": "@id"}}, "@id": "http://e/a",
                                     "p": [{"@id": "http://e/x"}, "http://a:b/o"]},
     "invalid @type in a list": {"@context": C, "@id": "http://e/a", "@type": ["dcat:Dataset", "http://a:b/T"]},
+    "invalid IRI under an @id alias": {"@context": {**C, "id": "@id"}, "id": "http://a:b/", "dct:t": "x"},
+    "invalid IRI under a @type alias": {"@context": {**C, "type": "@type"}, "@id": "http://e/a",
+                                        "type": "http://a:b/T"},
     "invalid datatype IRI": {"@context": C, "@id": "http://e/a", "dct:p": {"@value": "1", "@type": "http://a:b/d"}},
     "unmapped key deep": {"@context": C, "@id": "http://e/a", "dct:p": {"dct:q": {"nope": 1}}},
     "too deep": {"@context": C, "@id": "http://e/a", "dct:p": json.loads("[" * 120 + "]" * 120)},
@@ -155,13 +168,25 @@ def canonical(triples) -> list[str]:
     return sorted(str(quad) for quad in dataset)
 
 
+def from_rdflib(graph) -> list:
+    """rdflib's triples as pyoxigraph terms; blank nodes by label (rdflib keeps labels pyoxigraph cannot hold)."""
+    blanks: dict = {}
+
+    def term(node):
+        if isinstance(node, BNode):
+            return blanks.setdefault(str(node), ox.BlankNode())
+        return to_ox(node)
+
+    return [(term(s), term(p), term(o)) for s, p, o in graph]
+
+
 def by_rdflib(doc: Document):
     """The old path: parse_document (the whole-tree checks, then rdflib) as canonical statements, or its error."""
     try:
         graph = parse_document(doc, Limits())
     except InputError as error:
         return str(error)
-    return canonical((to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+    return canonical(from_rdflib(graph))
 
 
 def by_oxigraph(doc: Document):
@@ -174,7 +199,7 @@ def by_oxigraph(doc: Document):
     except InputError as error:
         return str(error)
     if graph is not None:
-        return canonical((to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
+        return canonical(from_rdflib(graph))
     return canonical((q.subject, q.predicate, q.object) for q in quads)
 
 

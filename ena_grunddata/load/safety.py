@@ -660,7 +660,7 @@ def jsonld_streams(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -
             return False
         handle.seek(0)
         terms = _context_terms({"@context": contexts})
-        if any(tag is not None and not (isinstance(tag, str) and _LANGUAGE_TAG.match(tag)) for tag in terms.languages):
+        if any(tag is not None and not _good_tag(tag, {}) for tag in terms.languages):
             return False
         iris = _ContextIris(contexts)
         if iris.doubtful:
@@ -777,7 +777,12 @@ class _ContextIris:
                 if ":" in key:
                     written.append(key)
                 definition = value.get("@id") if isinstance(value, dict) else value
-                if isinstance(definition, str):
+                if isinstance(definition, str) and definition.startswith("@"):  # a keyword's alias ("id": "@id")
+                    if definition in ("@id", "@type"):
+                        self.as_iri.add(key)  # its values are IRIs, checked as @id's and @type's are
+                    else:
+                        self.doubtful = True
+                elif isinstance(definition, str):
                     self.prefixes.setdefault(key, set()).add(definition)
                     written.append(definition)
                 if isinstance(value, dict):
@@ -801,7 +806,15 @@ class _ContextIris:
         """Whether `value` (an @id, a key, an @type, a term's IRI) might make an IRI that is not valid."""
         from .terms import iri_problem
 
-        if value.startswith(("_:", "@")) or value == "":
+        if value.startswith("_:"):  # pyoxigraph drops a statement with a label it cannot hold (`_:a/b`)
+            import pyoxigraph
+
+            try:
+                pyoxigraph.BlankNode(value[2:])
+            except ValueError:
+                return True
+            return False
+        if value.startswith("@") or value == "":
             return False
         if _BAD_IRI_CHARACTER.search(value) or depth > 3:
             return True
@@ -817,6 +830,21 @@ class _ContextIris:
         return iri_problem("http://relative.invalid/" + value) is not None
 
 
+def _good_tag(tag, seen: dict) -> bool:
+    """A language tag the rdflib path keeps: the pattern, then BCP 47 as pyoxigraph reads it (load.terms), which
+    drops a literal whose tag it refuses where the rdflib path refuses the document."""
+    from .terms import language_problem
+
+    if not isinstance(tag, str):
+        return False
+    good = seen.get(tag)
+    if good is None:
+        good = bool(_LANGUAGE_TAG.match(tag)) and language_problem(tag) is None
+        if len(seen) < 10_000:
+            seen[tag] = good
+    return good
+
+
 def _stream_keys(handle, terms: _JsonLdTerms, iris: _ContextIris) -> bool:
     """check_jsonld_values on a stream: every key mapped (or a keyword), @id an IRI without forbidden characters,
     @language a tag; the values of @context, @value and JSON-literal terms are not looked into. Every IRI written
@@ -827,6 +855,7 @@ def _stream_keys(handle, terms: _JsonLdTerms, iris: _ContextIris) -> bool:
     skip_from = 0  # the depth of the container being passed over (0: none)
     check = None  # "@id", "@language", "@type" or an @id-typed term: the key whose value comes next
     key_doubts: dict = {}  # keys repeat on every node: each is checked once
+    tags: dict = {}  # and so do language tags
     arrays: dict = {}  # the depth of each open array of IRIs (@type's, an @id-typed term's): vocab-relative or not
     for event, value in ijson.basic_parse(handle, use_float=False):
         opens = event == "start_map" or event == "start_array"
@@ -836,7 +865,7 @@ def _stream_keys(handle, terms: _JsonLdTerms, iris: _ContextIris) -> bool:
         if check is not None:
             if check == "@id" and event == "string" and _BAD_IRI_CHARACTER.search(value):
                 return False
-            if check == "@language" and not (event == "null" or (event == "string" and _LANGUAGE_TAG.match(value))):
+            if check == "@language" and not (event == "null" or (event == "string" and _good_tag(value, tags))):
                 return False
             if event == "start_array" and check != "@language":
                 arrays[depth + 1] = check != "@id"
