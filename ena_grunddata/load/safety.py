@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from .model import DEFAULT_MAX_NESTING, Document, Limits
-from .terms import _BAD_IRI_CHARACTER, CONTROL_CLASS, CONTROL_ESCAPE, _escaped, _line_of
+from .terms import _BAD_IRI_CHARACTER, CONTROL_CLASS, CONTROL_ESCAPE, RESERVED_IRI_PREFIX, _escaped, _line_of
 
 _LONG_LINE = re.compile(rb"[^\n]{16384}")
 
@@ -627,7 +627,8 @@ def _check_language_tag(document: Document, tag) -> None:
 
 # ----------------------------------------------------------------- JSON-LD without its tree (for pyoxigraph)
 
-_RESERVED_BYTES = re.compile(rb"urn:ena:fast:", re.IGNORECASE)  # load.terms.RESERVED_IRI_PREFIX, refused by rdflib's path
+# The fast engine's own names, refused on the rdflib path (load.terms.check_terms).
+_RESERVED_BYTES = re.compile(re.escape(RESERVED_IRI_PREFIX.encode("ascii")), re.IGNORECASE)
 # Keywords where pyoxigraph and rdflib make different statements: @direction (rdflib drops it, pyoxigraph makes
 # "x"@ar--rtl), @propagate (rdflib ignores it).
 _DIFFERING_KEYWORDS = frozenset({"@direction", "@propagate"})
@@ -682,7 +683,7 @@ def _stream_contexts(handle, limit: int) -> list | None:
     import ijson
 
     contexts: list = []
-    containers: list = []  # "map" or "array" for each open container
+    containers: list = []  # the event that opened each open container ("start_map" or "start_array")
     keys: list = []  # the current key of each open map
     top_keys: set = set()
     builder, builder_level = None, 0  # an @context being built, and the containers open around it

@@ -96,7 +96,8 @@ def test_an_entrystore_answer_is_read_in_memory_proportional_to_what_is_kept(cli
 def jsonld_node(n: int) -> dict:
     """One dataset of a Hydra page in compact JSON-LD (a context, prefixes, a blank-node distribution)."""
     return {"@id": f"https://example.se/dataset/{n}", "@type": "dcat:Dataset",
-            "dct:title": [{"@value": f"Datamängd {n}", "@language": "sv"}, {"@value": f"Dataset {n}", "@language": "en"}],
+            "dct:title": [{"@value": f"Datamängd {n}", "@language": "sv"},
+                          {"@value": f"Dataset {n}", "@language": "en"}],
             "dcat:keyword": [{"@value": word, "@language": "sv"} for word in WORDS],
             "dcat:distribution": {"@id": f"_:d{n}", "@type": "dcat:Distribution",
                                   "dcat:accessURL": {"@id": f"https://example.se/files/{n}.csv"}}}
