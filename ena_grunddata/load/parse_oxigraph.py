@@ -37,10 +37,10 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
         # iteratively (200,000 levels parse fine), and a fallback to rdflib checks again. Control characters
         # would still corrupt every output.
         check_control_characters(document)
-    elif document.format == "jsonld":
-        check_control_characters(document)
+    elif document.format == "jsonld":  # the checks in check_safe's order, so that a refusal is the same line
         if not jsonld_streams(document, limits.max_nesting):
             return parse_document(document, limits)  # the JSON tree, the same checks as before, then rdflib
+        check_control_characters(document)
     else:
         check_safe(document, limits)
     import pyoxigraph

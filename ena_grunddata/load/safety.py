@@ -755,6 +755,8 @@ class _ContextIris:
     rdflib path refuses it (load.terms.check_terms). Scoping is ignored: every definition of a name is checked."""
 
     def __init__(self, contexts: list):
+        from .terms import iri_problem
+
         self.prefixes: dict[str, set[str]] = {}  # a name and the IRIs (as written) it stands for
         self.vocabs: list[str] = []
         self.as_iri: set = set()  # terms whose string values are IRIs (@type @id or @vocab)
@@ -799,15 +801,20 @@ class _ContextIris:
         # A name defined many ways would make every IRI written with it cost as many checks: the rdflib path reads it.
         self.doubtful = self.doubtful or any(len(defined) > _MAX_DEFINITIONS for defined in self.prefixes.values()) \
             or len(set(self.vocabs)) > _MAX_DEFINITIONS
-        self.doubtful = self.doubtful or any(not _SCHEME.match(vocab.partition(":")[0]) or ":" not in vocab
-                                             for vocab in self.vocabs)
-        self.doubtful = self.doubtful or any(self.doubt(iri) for iri in set(written))
+        self.doubtful = self.doubtful or any(  # @vocab: an absolute IRI (not a compact one: scoping is ignored)
+            ":" not in vocab or vocab.partition(":")[0] in self.prefixes or iri_problem(vocab) is not None
+            for vocab in self.vocabs)
+        self.doubtful = self.doubtful or any(self.doubt(iri, absolute=True) for iri in set(written))
 
-    def doubt(self, value: str, vocab: bool = False, depth: int = 0) -> bool:
-        """Whether `value` (an @id, a key, an @type, a term's IRI) might make an IRI that is not valid."""
+    def doubt(self, value: str, vocab: bool = False, depth: int = 0, absolute: bool = False,
+              blank: bool = False) -> bool:
+        """Whether `value` (an @id, a key, an @type, a term's IRI) might make an IRI that is not valid. A context's
+        IRIs must be `absolute` (or compact): a term defined as a relative IRI maps to no IRI."""
         from .terms import iri_problem
 
         if value.startswith("_:"):  # pyoxigraph drops a statement with a label it cannot hold (`_:a/b`)
+            if not blank:  # a blank node only where @id gives one (not as a property, a type, a term's IRI)
+                return True
             import pyoxigraph
 
             try:
@@ -815,7 +822,9 @@ class _ContextIris:
             except ValueError:
                 return True
             return False
-        if value.startswith("@") or value == "":
+        if value == "":
+            return absolute  # the document's own IRI as an @id; no IRI at all as a term's
+        if value.startswith("@"):
             return False
         if _BAD_IRI_CHARACTER.search(value) or depth > 3:
             return True
@@ -824,8 +833,8 @@ class _ContextIris:
             return any(self.doubt(iri + suffix, depth=depth + 1) for iri in self.prefixes[prefix])
         if colon and _SCHEME.match(prefix):
             return iri_problem(value) is not None
-        if ":" in re.split(r"[/?#]", value, maxsplit=1)[0]:
-            return True  # not a relative reference either
+        if absolute or ":" in re.split(r"[/?#]", value, maxsplit=1)[0]:
+            return True  # not a relative reference either (or one where only an absolute IRI will do)
         if vocab and any(iri_problem(v + value) is not None for v in self.vocabs):
             return True
         return iri_problem("http://relative.invalid/" + value) is not None
@@ -860,8 +869,11 @@ def _stream_keys(handle, terms: _JsonLdTerms, iris: _ContextIris) -> bool:
     arrays: dict = {}  # the depth of each open array of IRIs (@type's, an @id-typed term's): vocab-relative or not
     for event, value in ijson.basic_parse(handle, use_float=False):
         opens = event == "start_map" or event == "start_array"
+        if (event == "number" or event == "boolean") and (check not in (None, "@language") or depth in arrays):
+            return False  # a number where an IRI belongs: rdflib makes something else of it than pyoxigraph
         if event == "string" and (check not in (None, "@language") or depth in arrays):
-            if iris.doubt(value, vocab=arrays[depth] if check is None else check != "@id"):
+            vocab = arrays[depth] if check is None else check != "@id"
+            if iris.doubt(value, vocab=vocab, blank=not vocab):
                 return False
         if check is not None:
             if check == "@id" and event == "string" and _BAD_IRI_CHARACTER.search(value):
