@@ -11,7 +11,10 @@ of the harvested snapshot (sorted N-Triples), what the harvest keeps.
 - entrystore: one /store/search answer holding every entry (a server that ignores `limit`), each entry a
   dataportal.se-like dataset in RDF/JSON (titles, a description, keywords, a publisher, a distribution as a
   blank node) with EntryStore's other fields beside it (entryId, contextId, info);
-- jsonld: one Hydra page in JSON-LD (the same datasets, expanded form with full IRIs, a PartialCollectionView);
+- jsonld: one Hydra page in JSON-LD (the same datasets, expanded form with full IRIs, a PartialCollectionView), the
+  nodes in the page object's @graph;
+- jsonld-array: the same nodes as a top-level array (pyoxigraph streams it; an object's @graph it holds until the
+  object ends, since a later @id would make it a named graph);
 - turtle: one catalog document in Turtle (benchmarks/catalog.py).
 """
 
@@ -113,6 +116,11 @@ def jsonld_page(entries: int) -> bytes:
     return b"".join(parts)
 
 
+def jsonld_array(entries: int) -> bytes:
+    page = jsonld_page(entries)
+    return b"[" + page[len(b'{"@graph": ['):-len(b"]}")] + b"]"
+
+
 def turtle_document(datasets: int) -> bytes:
     return catalog.generate(datasets, defect_every=0).encode("utf-8")
 
@@ -121,6 +129,7 @@ KINDS = {
     # kind: (builder of N items, media type, URL path)
     "entrystore": (entrystore_answer, "application/json", "/store/search"),
     "jsonld": (jsonld_page, "application/ld+json", "/catalog.jsonld"),
+    "jsonld-array": (jsonld_array, "application/ld+json", "/catalog.jsonld"),
     "turtle": (turtle_document, "text/turtle; charset=utf-8", "/catalog.ttl"),
 }
 

@@ -283,7 +283,7 @@ def fetch_files(spec: SourceSpec, options: Options) -> Fetched:
 
 
 def add_document(statements: Statements, document: Document, limits: Limits, *, paging: bool = False) -> list:
-    """Parse one document through the one loader (pyoxigraph's parsers; rdflib for JSON-LD, description files
+    """Parse one document through the one loader (pyoxigraph's parsers; rdflib for description files
     and what only rdflib reads) into `statements`; returns its Hydra paging statements when `paging`."""
     found: list = []
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from ..errors import InputError
 from .model import Document, Limits
 from .parse_rdflib import no_network, parse_document, time_budget
-from .safety import check_control_characters, check_safe
+from .safety import check_control_characters, check_safe, jsonld_streams
 
 # --------------------------------------------------------------------------------------------- fast parsing
 
 OXIGRAPH_FORMATS = {"rdfxml": "RDF_XML", "turtle": "TURTLE", "ntriples": "N_TRIPLES", "nquads": "N_QUADS",
-                    "trig": "TRIG"}
+                    "trig": "TRIG", "jsonld": "JSON_LD"}
 
 
 class RefusedByOxigraph(Exception):
@@ -20,8 +20,10 @@ class RefusedByOxigraph(Exception):
 def parse_document_oxigraph(document: Document, limits: Limits | None = None, sink=None):
     """Parse with pyoxigraph's native parser (for the fast engine) and hand the quads to `sink`.
 
-    The same safety rules as parse_document hold (check_safe, no network, time budget). JSON-LD and description
-    files go through parse_document and come back as an rdflib Graph (else None is returned). On a syntax error
+    The same safety rules as parse_document hold (check_safe, no network, time budget). Description files, and
+    JSON-LD that load.safety.jsonld_streams cannot vouch for (a rule broken, a context by reference, what rdflib
+    reads otherwise), go through parse_document and come back as an rdflib Graph (else None is returned). JSON-LD
+    is checked without its JSON tree, so only pyoxigraph's parser holds the document. On a syntax error
     rdflib parses again so the error names file and line; if rdflib accepts what pyoxigraph refused,
     RefusedByOxigraph is raised and the caller reads the document with parse_document.
     """
@@ -35,6 +37,10 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
         # iteratively (200,000 levels parse fine), and a fallback to rdflib checks again. Control characters
         # would still corrupt every output.
         check_control_characters(document)
+    elif document.format == "jsonld":  # the checks in check_safe's order, so that a refusal is the same line
+        if not jsonld_streams(document, limits.max_nesting):
+            return parse_document(document, limits)  # the JSON tree, the same checks as before, then rdflib
+        check_control_characters(document)
     else:
         check_safe(document, limits)
     import pyoxigraph
@@ -46,7 +52,7 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
     try:
         with no_network(), time_budget(limits.timeout, document.name):
             quads = pyoxigraph.parse(data, format=fmt, base_iri=document.base, rename_blank_nodes=True)
-            if document.format in ("nquads", "trig"):  # named graphs are merged, as in parse_document
+            if document.format in ("nquads", "trig", "jsonld"):  # named graphs are merged, as in parse_document
                 quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads)
             sink(quads)
     except InputError:

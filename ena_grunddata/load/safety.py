@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ..errors import InputError
 from .model import DEFAULT_MAX_NESTING, Document, Limits
-from .terms import _BAD_IRI_CHARACTER, CONTROL_CLASS, CONTROL_ESCAPE, _escaped, _line_of
+from .terms import _BAD_IRI_CHARACTER, CONTROL_CLASS, CONTROL_ESCAPE, RESERVED_IRI_PREFIX, _escaped, _line_of
 
 _LONG_LINE = re.compile(rb"[^\n]{16384}")
 
@@ -623,3 +623,302 @@ def _check_language_tag(document: Document, tag) -> None:
     raise InputError(f"invalid language tag {json.dumps(tag, ensure_ascii=False)} (use a BCP 47 tag such as "
                      "sv or en-GB); the values would be ignored", where=document.name,
                      line=_line_of(document.text, json.dumps(tag, ensure_ascii=False)))
+
+
+# ----------------------------------------------------------------- JSON-LD without its tree (for pyoxigraph)
+
+# The fast engine's own names, refused on the rdflib path (load.terms.check_terms).
+_RESERVED_BYTES = re.compile(re.escape(RESERVED_IRI_PREFIX.encode("ascii")), re.IGNORECASE)
+# Keywords where pyoxigraph and rdflib make different statements: @direction (rdflib drops it, pyoxigraph makes
+# "x"@ar--rtl), @propagate (rdflib ignores it).
+_DIFFERING_KEYWORDS = frozenset({"@direction", "@propagate"})
+_EXACT_INTEGER = 2 ** 53  # JSON-LD writes larger numbers as xsd:double (pyoxigraph), rdflib as xsd:integer
+
+
+def jsonld_streams(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> bool:
+    """Whether a JSON-LD document can go to pyoxigraph without its JSON tree: True when it passes every rule of
+    check_jsonld_contexts and uses only what pyoxigraph reads into the same statements as rdflib.
+
+    Two passes of ijson's parser over the bytes (memory: the document's contexts, not its tree). The first collects
+    every @context and refuses what needs the whole-tree path: a context given by reference (remote, refused; or
+    one of ours, substituted), nesting deeper than `max_nesting`, numbers that are not exact integers (rdflib keeps
+    "5.5", pyoxigraph writes "5.5E0"), an array in an array (rdflib writes a list of lists as text), @graph below
+    the top (rdflib drops named graphs' statements), @direction and @propagate, the tool's reserved IRIs, and
+    anything JsonItems would refuse (bad UTF-8, lone surrogates...). The second checks every key as
+    check_jsonld_values does. False means: take the whole-tree path (the old checks, then rdflib), which refuses
+    with the same message and line as before or reads what only it reads.
+    """
+    import io
+
+    if _RESERVED_BYTES.search(document.data):
+        return False
+    handle = io.BytesIO(document.data)
+    try:
+        if _scan(handle):
+            _check_surrogate_pairs(handle)
+        contexts = _stream_contexts(handle, max_nesting)
+        if contexts is None:
+            return False
+        handle.seek(0)
+        terms = _context_terms({"@context": contexts})
+        if any(tag is not None and not _good_tag(tag, {}) for tag in terms.languages):
+            return False
+        iris = _ContextIris(contexts)
+        if iris.doubtful:
+            return False
+        return _stream_keys(handle, terms, iris)
+    except JsonProblem:
+        return False
+    except Exception as error:  # ijson's errors (bad JSON, bad UTF-8, numbers its C parser cannot hold)
+        if type(error).__module__.startswith("ijson") or isinstance(error, (ValueError, UnicodeDecodeError)):
+            return False
+        raise
+
+
+def _stream_contexts(handle, limit: int) -> list | None:
+    """Every @context's entries (as _context_terms finds them: not inside a @value), or None when the document
+    needs the whole-tree path."""
+    import decimal
+
+    import ijson
+
+    contexts: list = []
+    containers: list = []  # the event that opened each open container ("start_map" or "start_array")
+    keys: list = []  # the current key of each open map
+    top_keys: set = set()
+    builder, builder_level = None, 0  # an @context being built, and the containers open around it
+    skip_level = 0  # inside a @value's own object or array (a JSON literal): its contexts are not contexts
+    for event, value in ijson.basic_parse(handle, use_float=False):
+        if event == "number" and (isinstance(value, decimal.Decimal) or abs(value) >= _EXACT_INTEGER):
+            return None
+        if not containers and event not in ("start_map", "start_array"):
+            return None  # a scalar at the top: not JSON-LD (rdflib fails on it in its own words)
+        opens = event == "start_map" or event == "start_array"
+        parent = keys[-1] if containers and containers[-1] == "start_map" and event[:4] != "end_" \
+            and event != "map_key" else None  # the key whose value this event starts or is
+        if event == "map_key":
+            if value in _DIFFERING_KEYWORDS or (value == "@graph" and len(containers) > 1) \
+                    or (value == "@import" and builder is None):
+                return None
+            if len(containers) == 1:
+                top_keys.add(value)
+            keys[-1] = value
+        elif opens:
+            if len(containers) >= limit or (event == "start_array" and containers and containers[-1] == "start_array"):
+                return None
+            containers.append(event)
+            keys.append(None)
+            if builder is None and not skip_level and parent == "@value":
+                skip_level = len(containers)
+        elif event == "end_map" or event == "end_array":
+            containers.pop()
+            keys.pop()
+            if skip_level and len(containers) < skip_level:
+                skip_level = 0
+        if builder is not None:
+            builder.event(event, value)
+            if len(containers) == builder_level:
+                contexts.append(builder.value)
+                builder = None
+        elif parent == "@context" and not skip_level:
+            if opens:
+                builder, builder_level = ijson.ObjectBuilder(), len(containers) - 1
+                builder.event(event, value)
+            else:
+                contexts.append(value)  # a string (a reference), null or a scalar
+    if "@graph" in top_keys and top_keys - {"@graph", "@context"}:
+        return None  # a named graph at the top: rdflib keeps none of its statements
+    entries: list = []
+    seen: set = set()
+    for context in contexts:
+        text = json.dumps(context, sort_keys=True)
+        if text in seen:  # the same context on every node of a page: once is enough
+            continue
+        seen.add(text)
+        if len(seen) > 1000:
+            return None  # so many different contexts: the rdflib path reads them (checking IRIs would cost more)
+        if any(True for _ in remote_contexts({"@context": context})):
+            return None  # by reference: refused (remote) or substituted (ours) on the whole-tree path
+        if any(word in text for word in ('"@graph"', '"@json"', '"@none"')):
+            return None  # graph containers, JSON literals, @none: not compared with rdflib
+        entries.extend(context if isinstance(context, list) else [context])
+    return entries
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*$")
+_MAX_DEFINITIONS = 8
+
+
+class _ContextIris:
+    """What the contexts map names to, so that every IRI the document makes can be checked before pyoxigraph sees
+    it: pyoxigraph's JSON-LD parser drops a statement with an invalid IRI without a word (as JSON-LD says), where the
+    rdflib path refuses it (load.terms.check_terms). Scoping is ignored: every definition of a name is checked."""
+
+    def __init__(self, contexts: list):
+        from .terms import iri_problem
+
+        self.prefixes: dict[str, set[str]] = {}  # a name and the IRIs (as written) it stands for
+        self.vocabs: list[str] = []
+        self.as_iri: set = set()  # terms whose string values are IRIs (@type @id or @vocab)
+        self.doubtful = False  # a context the rdflib path must read (@base), or an IRI in it that is not valid
+        written: list[str] = []
+        stack = list(contexts)
+        while stack:
+            context = stack.pop()
+            if isinstance(context, list):
+                stack.extend(context)
+            if not isinstance(context, dict):
+                continue
+            for key, value in context.items():
+                if key == "@base":
+                    self.doubtful = True
+                elif key == "@vocab" and isinstance(value, str):
+                    self.vocabs.append(value)
+                    written.append(value)
+                if key.startswith("@"):
+                    continue
+                if ":" in key:
+                    written.append(key)
+                definition = value.get("@id") if isinstance(value, dict) else value
+                if isinstance(definition, str) and definition.startswith("@"):  # a keyword's alias ("id": "@id")
+                    if definition in ("@id", "@type"):
+                        self.as_iri.add(key)  # its values are IRIs, checked as @id's and @type's are
+                    else:
+                        self.doubtful = True
+                elif isinstance(definition, str):
+                    self.prefixes.setdefault(key, set()).add(definition)
+                    written.append(definition)
+                if isinstance(value, dict):
+                    if value.get("@type") in ("@id", "@vocab"):
+                        self.as_iri.add(key)
+                    elif isinstance(value.get("@type"), str):
+                        written.append(value["@type"])
+                    for word in ("@reverse",):
+                        if isinstance(value.get(word), str):
+                            written.append(value[word])
+                    if "@context" in value:
+                        stack.append(value["@context"])
+        # A name defined many ways would make every IRI written with it cost as many checks: the rdflib path reads it.
+        self.doubtful = self.doubtful or any(len(defined) > _MAX_DEFINITIONS for defined in self.prefixes.values()) \
+            or len(set(self.vocabs)) > _MAX_DEFINITIONS
+        self.doubtful = self.doubtful or any(  # @vocab: an absolute IRI (not a compact one: scoping is ignored)
+            ":" not in vocab or vocab.partition(":")[0] in self.prefixes or iri_problem(vocab) is not None
+            for vocab in self.vocabs)
+        self.doubtful = self.doubtful or any(self.doubt(iri, absolute=True) for iri in set(written))
+
+    def doubt(self, value: str, vocab: bool = False, depth: int = 0, absolute: bool = False,
+              blank: bool = False) -> bool:
+        """Whether `value` (an @id, a key, an @type, a term's IRI) might make an IRI that is not valid. A context's
+        IRIs must be `absolute` (or compact): a term defined as a relative IRI maps to no IRI."""
+        from .terms import iri_problem
+
+        if value.startswith("_:"):  # pyoxigraph drops a statement with a label it cannot hold (`_:a/b`)
+            if not blank:  # a blank node only where @id gives one (not as a property, a type, a term's IRI)
+                return True
+            import pyoxigraph
+
+            try:
+                pyoxigraph.BlankNode(value[2:])
+            except ValueError:
+                return True
+            return False
+        if value == "":
+            return absolute  # the document's own IRI as an @id; no IRI at all as a term's
+        if value.startswith("@"):
+            return False
+        if _BAD_IRI_CHARACTER.search(value) or depth > 3:
+            return True
+        prefix, colon, suffix = value.partition(":")
+        if colon and not suffix.startswith("//") and prefix in self.prefixes:  # a compact IRI
+            return any(self.doubt(iri + suffix, depth=depth + 1) for iri in self.prefixes[prefix])
+        if colon and _SCHEME.match(prefix):
+            return iri_problem(value) is not None
+        if absolute or ":" in re.split(r"[/?#]", value, maxsplit=1)[0]:
+            return True  # not a relative reference either (or one where only an absolute IRI will do)
+        if vocab and any(iri_problem(v + value) is not None for v in self.vocabs):
+            return True
+        return iri_problem("http://relative.invalid/" + value) is not None
+
+
+def _good_tag(tag, seen: dict) -> bool:
+    """A language tag the rdflib path keeps: the pattern, then BCP 47 as pyoxigraph reads it (load.terms), which
+    drops a literal whose tag it refuses where the rdflib path refuses the document."""
+    from .terms import language_problem
+
+    if not isinstance(tag, str):
+        return False
+    good = seen.get(tag)
+    if good is None:
+        good = bool(_LANGUAGE_TAG.match(tag)) and language_problem(tag) is None
+        if len(seen) < 10_000:
+            seen[tag] = good
+    return good
+
+
+def _stream_keys(handle, terms: _JsonLdTerms, iris: _ContextIris) -> bool:
+    """check_jsonld_values on a stream: every key mapped (or a keyword), @id an IRI without forbidden characters,
+    @language a tag; the values of @context, @value and JSON-literal terms are not looked into. Every IRI written
+    (keys, @id, @type, values of @id-typed terms) is checked as _ContextIris.doubt says."""
+    import ijson
+
+    depth = 0
+    skip_from = 0  # the depth of the container being passed over (0: none)
+    check = None  # "@id", "@language", "@type" or an @id-typed term: the key whose value comes next
+    key_doubts: dict = {}  # keys repeat on every node: each is checked once
+    tags: dict = {}  # and so do language tags
+    arrays: dict = {}  # the depth of each open array of IRIs (@type's, an @id-typed term's): vocab-relative or not
+    for event, value in ijson.basic_parse(handle, use_float=False):
+        opens = event == "start_map" or event == "start_array"
+        if (event == "number" or event == "boolean") and (check not in (None, "@language") or depth in arrays):
+            return False  # a number where an IRI belongs: rdflib makes something else of it than pyoxigraph
+        if event == "string" and (check not in (None, "@language") or depth in arrays):
+            vocab = arrays[depth] if check is None else check != "@id"
+            if iris.doubt(value, vocab=vocab, blank=not vocab):
+                return False
+        if check is not None:
+            if check == "@id" and event == "string" and _BAD_IRI_CHARACTER.search(value):
+                return False
+            if check == "@language" and not (event == "null" or (event == "string" and _good_tag(value, tags))):
+                return False
+            if event == "start_array" and check != "@language":
+                arrays[depth + 1] = check != "@id"
+            check = None
+        if opens:
+            depth += 1
+            if skip_from == -1:
+                skip_from = depth
+            continue
+        if event == "end_map" or event == "end_array":
+            if depth == skip_from:
+                skip_from = 0
+            arrays.pop(depth, None)
+            depth -= 1
+            continue
+        if skip_from == -1:  # the skipped value was a scalar
+            skip_from = 0
+            continue
+        if skip_from or event != "map_key":
+            continue
+        if value in ("@id", "@language", "@type") or value in iris.as_iri:
+            check = value
+        if value in ("@context", "@value") or value in terms.json_literals:
+            skip_from = -1  # pass over the value that comes next
+            continue
+        if value.startswith("@"):
+            if value not in JSONLD_KEYWORDS:
+                return False
+            continue
+        mapped = (value in terms.defined and value not in terms.nulled) or \
+            (":" in value and value.split(":", 1)[0] not in terms.nulled) or \
+            (terms.has_vocab and value not in terms.nulled)
+        if not mapped:
+            return False
+        if value not in terms.defined:
+            doubt = key_doubts.get(value)
+            if doubt is None:
+                doubt = iris.doubt(value, vocab=":" not in value)
+                if len(key_doubts) < 100_000:
+                    key_doubts[value] = doubt
+            if doubt:
+                return False
+    return True

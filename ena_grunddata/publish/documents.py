@@ -1,7 +1,7 @@
 """The catalog as published by `export` and `serve`: canonical N-Triples in, every format out, checked.
 
 National scale without a second graph: sources are parsed by pyoxigraph's native parsers (the loader's safety
-rules hold; JSON-LD and description files come through rdflib) straight into N-Triples, which are sorted, freed of
+rules hold; description files and some JSON-LD come through rdflib) straight into N-Triples, which are sorted, freed of
 duplicates and given stable blank-node labels (ena_grunddata.canonical). Every format is written by pyoxigraph's
 serialisers from those quads (never through a store, which would rewrite literals), with the project's fixed
 prefixes, and read back with pyoxigraph's parsers into N-Triples that must equal the source bytes: a statement
@@ -124,7 +124,7 @@ def load_catalog(sources, *, input_format=None, limits: Limits | None = None, pa
         except RefusedByOxigraph:  # what pyoxigraph read before it stopped is dropped
             graph = parse_document(document, limits)
             written.clear()
-        if graph is not None:  # JSON-LD, a description file, or a document only rdflib reads
+        if graph is not None:  # a description file, JSON-LD sent to rdflib, or a document only rdflib reads
             sink(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)
         data = b"".join(written)
         del written
