@@ -63,12 +63,14 @@ def answer(entries: int) -> bytes:
     return b"".join(parts)
 
 
-def harvest_peak(cli_process, tmp_path, body: bytes, name: str):
+def harvest_peak(cli_process, tmp_path, body: bytes, name: str, *, path: str = "/store/search",
+                 content_type: str = "application/json", timeout: int = 300):
+    """(the harvest run, its snapshot's size) of one answer served at `path`."""
     with LocalServer() as server:
-        server.add("/store/search", body, content_type="application/json")
+        server.add(path, body, content_type=content_type)
         store = tmp_path / name
         run = cli_process("harvest", "--store", store, "--allow-private", "--delay", "0", "--retries", 0,
-                          "-f", "json", server.url("/store/search"), timeout=300)
+                          "-f", "json", server.url(path), timeout=timeout)
     assert run.exit_code == 0, run.stderr
     assert run.peak_rss_mib is not None
     snapshot = next(store.glob("sources/*/snapshot.nt")).stat().st_size
@@ -123,14 +125,8 @@ def jsonld_page(entries: int, form: str) -> bytes:
 
 
 def jsonld_peak(cli_process, tmp_path, body: bytes, name: str):
-    with LocalServer() as server:
-        server.add("/catalog.jsonld", body, content_type="application/ld+json")
-        store = tmp_path / name
-        run = cli_process("harvest", "--store", store, "--allow-private", "--delay", "0", "--retries", 0,
-                          "-f", "json", server.url("/catalog.jsonld"), timeout=600)
-    assert run.exit_code == 0, run.stderr
-    assert run.peak_rss_mib is not None
-    return run, next(store.glob("sources/*/snapshot.nt")).stat().st_size
+    return harvest_peak(cli_process, tmp_path, body, name, path="/catalog.jsonld",
+                        content_type="application/ld+json", timeout=600)
 
 
 @pytest.mark.parametrize("form", ["array", "graph"])
