@@ -151,6 +151,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "score.rating": {"en": "Rating", "sv": "Betyg"},
     "score.missing": {"en": "missing", "sv": "saknas"},
     "score.mean": {"en": "mean of {n} datasets", "sv": "medel av {n} datamängder"},
+    "score.mean_one": {"en": "mean of 1 dataset", "sv": "medel av 1 datamängd"},
     "score.no_datasets": {"en": "no datasets", "sv": "inga datamängder"},
     "score.nothing": {"en": "No datasets to score.", "sv": "Inga datamängder att poängsätta."},
     "score.dimension.findability": {"en": "findability", "sv": "sökbarhet"},

@@ -140,6 +140,13 @@ def test_text_in_swedish_lists_what_is_missing():
     assert "katalog https://example.se/catalog  217.5/405 tillräcklig (medel av 2 datamängder)" in text
 
 
+@pytest.mark.parametrize("lang, words", [("en", "(mean of 1 dataset)"), ("sv", "(medel av 1 datamängd)")])
+def test_a_catalog_of_one_dataset_says_so_in_the_singular(lang, words):
+    one = FULL.replace("dcat:dataset ex:full, ex:empty .", "dcat:dataset ex:full .")
+    text = render_score_text(scores_of(one), lang)
+    assert words in text and "datasets)" not in text and "datamängder)" not in text
+
+
 def test_docs_table_matches_the_checks():
     table = DOCS.read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(\w+)` \| (\w+) \| (\d+) \| (dataset|distribution) \|", table, re.MULTILINE)

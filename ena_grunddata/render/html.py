@@ -274,7 +274,7 @@ class Page:
         entry = scores.of(resource)
         if entry is None or entry.total is None:
             return None
-        from ..validation.score import CHECKS, DIMENSIONS, MAX_POINTS, dimension_word, number, rating_word
+        from ..validation.score import CHECKS, DIMENSIONS, MAX_POINTS, dimension_word, mean_of, number, rating_word
 
         found = {"total": number(entry.total), "max": MAX_POINTS, "rating": rating_word(entry.rating, self.lang),
                  "rating_key": entry.rating, "dimensions": [], "missing": [], "mean": ""}
@@ -283,7 +283,7 @@ class Page:
                                    for d in DIMENSIONS]
             found["missing"] = [c.label(self.lang) for c in CHECKS if entry.points[c.key] < c.points]
         else:
-            found["mean"] = self.t("score.mean", n=len(entry.datasets))
+            found["mean"] = mean_of(len(entry.datasets), self.lang)
         return found
 
     # ------------------------------------------------------------------ footer sections
@@ -293,10 +293,10 @@ class Page:
         scores = self.context.scores
         if scores is None or not scores.catalogs:
             return []
-        from ..validation.score import MAX_POINTS, number, rating_word
+        from ..validation.score import MAX_POINTS, mean_of, number, rating_word
 
         return [{"title": c.title or c.resource, "total": f"{number(c.total)}/{MAX_POINTS}",
-                 "rating": rating_word(c.rating, self.lang), "mean": self.t("score.mean", n=len(c.datasets))}
+                 "rating": rating_word(c.rating, self.lang), "mean": mean_of(len(c.datasets), self.lang)}
                 for c in scores.catalogs if c.total is not None]
 
     @property

@@ -358,9 +358,14 @@ def render_score_text(scores: Scores, lang: str = "en") -> str:
             lines.append(f"{catalog_word} {catalog.resource}  {tr('score.no_datasets', lang)}")
         else:
             lines.append(f"{catalog_word} {catalog.resource}  {number(catalog.total)}/{MAX_POINTS} "
-                         f"{rating_word(catalog.rating, lang)} ({tr('score.mean', lang, n=len(catalog.datasets))})")
+                         f"{rating_word(catalog.rating, lang)} ({mean_of(len(catalog.datasets), lang)})")
     return "\n".join(lines) + "\n"
 
 
 def render_score_json(scores: Scores) -> str:
     return json.dumps(scores.to_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def mean_of(n: int, lang: str) -> str:
+    """"mean of 3 datasets", "mean of 1 dataset" (a catalog's score is its datasets' mean)."""
+    return tr("score.mean_one", lang) if n == 1 else tr("score.mean", lang, n=n)
