@@ -188,3 +188,21 @@ def test_python_dash_m_and_console_script_work_from_any_folder(tmp_path, files):
                              "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
     assert result.returncode == 1, result.stderr
     assert json.loads(result.stdout)["sources"] == [str(data)]
+
+
+@pytest.mark.parametrize("args, help_of", [
+    (["validate", "--format", "yaml", "x.ttl"], "ena-grunddata validate"),
+    (["validate", "--no-such-option"], "ena-grunddata validate"),
+    (["validat", "x.ttl"], "ena-grunddata"),
+    (["export", "x.ttl", "--to"], "ena-grunddata export"),
+])
+def test_a_usage_error_is_one_line_naming_the_help(capsys, args, help_of):
+    """click writes a usage block, a hint and the error on three lines; the tool's contract is one line per error."""
+    from ena_grunddata.commands.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(args)
+    assert done.value.code == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), lines
+    assert lines[0].endswith(f"(see '{help_of} --help')"), lines

@@ -91,6 +91,19 @@ def cli(ctx, debug):
 COLLECTOR_THRESHOLDS = (50_000, 20, 10)
 
 
+def usage_line(error: click.exceptions.ClickException, argv) -> str:
+    """click's usage error as one line, like every other error (click itself prints a usage block, a hint and the
+    error on three lines), naming the help to read: the command's, when the command line names one."""
+    context = getattr(error, "ctx", None)
+    command = context.command_path if context is not None else "ena-grunddata"
+    if command == "ena-grunddata":  # an option of a command that click had not yet entered (`export x --to`)
+        named = next((arg for arg in argv if not arg.startswith("-")), None)
+        if named in COMMANDS:
+            command = f"ena-grunddata {named}"
+    hint = f" (see '{command} --help')" if isinstance(error, click.exceptions.UsageError) else ""
+    return f"error: {terminal_text(error.format_message())}{hint}"
+
+
 def main(argv=None):
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
     try:
@@ -98,7 +111,7 @@ def main(argv=None):
     except click.exceptions.Exit as done:
         code = done.exit_code
     except click.exceptions.ClickException as error:
-        error.show()
+        click.echo(usage_line(error, sys.argv[1:] if argv is None else [str(arg) for arg in argv]), err=True)
         code = EXIT_USAGE
     except (KeyboardInterrupt, click.exceptions.Abort):
         click.echo("error: interrupted", err=True)
