@@ -180,9 +180,11 @@ def test_when_no_source_can_be_read_there_is_no_report_only_one_line_each(run_cl
     one, two = tmp_path / "a.ttl", tmp_path / "b.ttl"
     one.write_text("<https://example.se/x> a \n", encoding="utf-8")
     two.write_text("not turtle at all {\n", encoding="utf-8")
-    result = run_cli("validate", one, two)
+    extra = tmp_path / "report.md"
+    result = run_cli("validate", one, two, "--report", f"markdown:{extra}")
     assert result.exit_code == 2
     assert result.stdout == ""
+    assert not extra.exists()  # no report file either: it would say "conforms" of what was never read
     lines = result.stderr.splitlines()
     assert [line.split(":")[1].strip() for line in lines] == [str(one), str(two)]
 

@@ -68,7 +68,8 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
                     origins=origins[0] if len(origins) == 1 else OriginsUnion(origins) if origins else None)
     context = build_context(loaded, limits=limits, report=report, with_score=wants_score, **options)
     del loaded, views[:], origins[:]  # from here on the context holds the only reference to the loaded data
-    write_reports(report, extra, lang, max_findings, context)
+    if report.sources or not report.input_errors:  # nothing could be read: no report says otherwise (as -o)
+        write_reports(report, extra, lang, max_findings, context)
     context.last_use = True  # the main format is the last to read the data: it may let it go early
     text = render(report, fmt, lang=lang, max_findings=max_findings, context=context)
     if score and fmt == "text":
