@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import re
+from array import array
 
 from rdflib import BNode, Graph
 
@@ -89,8 +91,36 @@ class OriginsUnion:
         return None, None
 
 
+class Lines:
+    """A document's lines as every report numbers them: split at line feeds (a carriage return alone ends a line
+    too, as in old Mac files), so U+2028 or NEL inside a literal starts no line. Each line is cut from the text when
+    asked for (a national catalog has a million lines; a list of them all cost as much as the text twice over)."""
+
+    def __init__(self, text: str):
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        self.text = text
+        self.starts = array("q", [0])  # where each line starts in the text
+        self.starts.extend(match.end() for match in _LINE_FEED.finditer(text))
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def __getitem__(self, index: int) -> str:
+        if index < 0:
+            index += len(self.starts)
+        start = self.starts[index]  # IndexError past the end, as a list
+        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
+        return self.text[start:end]
+
+    def number_at(self, offset: int) -> int:
+        """The number (from 1) of the line holding the text's character at `offset`."""
+        return bisect.bisect_right(self.starts, offset)
+
+
+_LINE_FEED = re.compile("\n")
 # One pass over the whole text (a national catalog has a million lines): a line starts with a prefix declaration,
-# an IRI or a prefixed name. Lines are counted at "\n" only, as editors and rdflib's error messages count them.
+# an IRI or a prefixed name (numbered as Lines numbers them).
 _TURTLE_LINE_START = re.compile(
     r"^[^\S\n]*(?:(?i:@prefix|PREFIX)[^\S\n]+([\w.-]*):[^\S\n]*<([^>\n]*)>"  # 1, 2: a prefix and its namespace
     r"|<([^>\n]*)>"  # 3: an IRI
@@ -103,16 +133,11 @@ _JSONLD_ID = re.compile(r'"@id"\s*:\s*"([^"]*)"')
 def subject_lines(document: Document) -> dict[str, int]:
     """Best-effort map from subject IRI to the first line that describes it."""
     lines: dict[str, int] = {}
-    text = document.text
-    if "\r" in text:  # old Mac line ends count as line ends
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    numbered = Lines(document.text)
+    text = numbered.text
     if document.format in ("turtle", "trig", "ntriples", "nquads", "description"):
         prefixes: dict[str, str] = {}
-        number, counted = 1, 0
         for match in _TURTLE_LINE_START.finditer(text):
-            start = match.start()
-            number += text.count("\n", counted, start)
-            counted = start
             prefix, namespace, iri, name_prefix, local = match.groups()
             if namespace is not None:
                 prefixes[prefix] = namespace
@@ -122,13 +147,10 @@ def subject_lines(document: Document) -> dict[str, int]:
                 if namespace is None:
                     continue
                 iri = namespace + local
-            lines.setdefault(iri, number)
+            if iri not in lines:
+                lines[iri] = numbered.number_at(match.start())
     elif document.format in ("rdfxml", "jsonld"):
-        pattern = _XML_SUBJECT if document.format == "rdfxml" else _JSONLD_ID
-        number, counted = 1, 0
-        for match in pattern.finditer(text):
-            start = match.start()
-            number += text.count("\n", counted, start)
-            counted = start
-            lines.setdefault(match.group(1), number)
+        for match in (_XML_SUBJECT if document.format == "rdfxml" else _JSONLD_ID).finditer(text):
+            if match.group(1) not in lines:
+                lines[match.group(1)] = numbered.number_at(match.start())
     return lines

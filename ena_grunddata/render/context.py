@@ -14,7 +14,6 @@ import functools
 import os
 import re
 import weakref
-from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
 from .. import resources
-from ..load import Document, is_url
+from ..load import Document, Lines, is_url
 from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
 from ..report import Finding, Report, Severity, node_of, term_text
 from ..validation.view import properties
@@ -324,32 +323,6 @@ def property_line(document: Document, subject_line: int, path: str) -> int | Non
 
 def value_line(document: Document, property_line_number: int, value: str | None) -> int | None:
     return LineFinder(document).value_line(property_line_number, value)
-
-
-class Lines:
-    """A document's lines, numbered as load.origins numbers them (split at line feeds; a carriage return alone
-    ends a line too), each cut from the text when asked for: a national catalog has a million lines, and a list
-    of them all cost as much as the text twice over."""
-
-    def __init__(self, text: str):
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
-        self.text = text
-        self.starts = array("q", [0])
-        self.starts.extend(match.end() for match in _LINE_FEED.finditer(text))
-
-    def __len__(self) -> int:
-        return len(self.starts)
-
-    def __getitem__(self, index: int) -> str:
-        if index < 0:
-            index += len(self.starts)
-        start = self.starts[index]  # IndexError past the end, as a list
-        end = self.starts[index + 1] - 1 if index + 1 < len(self.starts) else len(self.text)
-        return self.text[start:end]
-
-
-_LINE_FEED = re.compile("\n")
 
 
 class LineFinder:
