@@ -99,22 +99,9 @@ def render_html(report: Report, *, lang: str = "en", max_findings=None, context:
     context = context or ReportContext()
     page = Page(report, context, lang)
     context.done_with_data()  # the page holds all it shows: the store can go before the text is built
-    pieces = environment().get_template("report.html.j2").generate(
+    return environment().get_template("report.html.j2").render(
         page=page, t=page.t, lang=language(lang), script=Markup(SCRIPT), version=__version__,
         suppressed=Markup(suppressed_section(report, lang)))  # escaped where it is built (render/suppressed.py)
-    return "".join(joined(pieces))
-
-
-def joined(pieces, size: int = 4096):
-    """The template's pieces joined a few thousand at a time (what `render` does at once): a national page has
-    millions of small pieces, which held all together cost more memory than the page."""
-    batch = []
-    for piece in pieces:
-        batch.append(piece)
-        if len(batch) == size:
-            yield "".join(batch)
-            batch.clear()
-    yield "".join(batch)
 
 
 class Page:

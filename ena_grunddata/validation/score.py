@@ -213,7 +213,7 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
     datasets = {}
     read = (reader(graph, DATASET_READS), reader(graph, DISTRIBUTION_READS))  # let go when the scores are made
     for dataset in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
-        datasets[dataset] = score_dataset(graph, dataset, vocabularies, affected, read)
+        datasets[dataset] = score_dataset(dataset, vocabularies, affected, read)
     del read
     catalogs = []
     for catalog in sorted(set(graph.subjects(RDF.type, DCAT.Catalog)), key=str):
@@ -222,9 +222,9 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
     return Scores(list(datasets.values()), catalogs)
 
 
-def score_dataset(graph: Graph, dataset, vocabularies: Graph, affected: set | None, read=None) -> DatasetScore:
+def score_dataset(dataset, vocabularies: Graph, affected: set | None, read) -> DatasetScore:
     """`read`: (dataset reader, distribution reader) from view.reader, shared by every dataset of a score."""
-    read_dataset, read_distribution = read or (reader(graph, DATASET_READS), reader(graph, DISTRIBUTION_READS))
+    read_dataset, read_distribution = read
     own = read_dataset(dataset)
     distributions = sorted(set(own.get(DCAT.distribution, ())), key=str)
     described = [read_distribution(d) for d in distributions]

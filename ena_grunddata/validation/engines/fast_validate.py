@@ -170,7 +170,7 @@ def _in_background(function, *args):
 
 def confirm_loaded(data: FastData) -> None:
     """Wait for the checks load_fast left running; raise what they found (InputError)."""
-    pending, data.pending = getattr(data, "pending", None), None
+    pending, data.pending = data.pending, None
     if pending is not None:
         pending.result()
 
