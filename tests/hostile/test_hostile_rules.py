@@ -26,10 +26,36 @@ ENGINES = ["fast", "pyshacl"]
     "<urn:ena:fast:set:1> <urn:ena:fast:member> <https://example.se/d> .",
     "<urn:ena:fast:ill-typed> <urn:ena:fast:member> \"x\" .",
     "<https://example.se/d> dcterms:relation <urn:ena:fast:meta> .",
+    # spelled so that the whole name is nowhere in the file: a prefix, escapes, any case
+    "@prefix u: <URN:ena:> . <https://example.se/d> dcterms:relation u:fast:meta .",
+    "<https://example.se/d> dcterms:relation <\\u0075rn:ena:fast:meta> .",
+    "<https://example.se/d> dcterms:relation <\\U00000055RN:\\u0065na:fast:meta> .",
+    "@prefix u: <\\u0075rn:ena:f> . <https://example.se/d> dcterms:relation u:ast:meta .",
 ])
 def test_the_fast_engines_own_names_are_refused_by_both_engines(tmp_path, cli_run, engine, statement):
     source = write(tmp_path, "c.ttl", PREFIXES + '<https://example.se/d> a dcat:Dataset ; dcterms:title "x"@sv .\n'
                    + statement + "\n")
+    run = cli_run("validate", "--engine", engine, source)
+    assert_error(run, 2, "reserved", where=str(source))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("name,content", [
+    # a compact IRI joins a prefix and a suffix into the name
+    ("c.jsonld", json.dumps({"@context": {"u": "urn:ena:", "dct": "http://purl.org/dc/terms/"},
+                             "@id": "https://example.se/d", "@type": "http://www.w3.org/ns/dcat#Dataset",
+                             "dct:relation": {"@id": "u:fast:meta"}})),
+    ("c.jsonld", '{"@id": "https://example.se/d", "http://purl.org/dc/terms/relation": '
+                 '{"@id": "\\u0075rn:ena:fast:meta"}}'),
+    # XML character references
+    ("c.rdf", '<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+              'xmlns:dct="http://purl.org/dc/terms/">\n<rdf:Description rdf:about="https://example.se/d">\n'
+              '<dct:relation rdf:resource="&#117;rn:ena:fast:meta"/>\n</rdf:Description>\n</rdf:RDF>\n'),
+    ("c.nt", "<https://example.se/d> <http://purl.org/dc/terms/relation> <\\u0075rn:ena:fast:meta> .\n"),
+])
+def test_the_fast_engines_own_names_are_refused_in_every_spelling_and_format(tmp_path, cli_run, engine, name,
+                                                                               content):
+    source = write(tmp_path, name, content)
     run = cli_run("validate", "--engine", engine, source)
     assert_error(run, 2, "reserved", where=str(source))
 

@@ -3,6 +3,7 @@ origins that work on the store, and the compiled shapes run on it. No rdflib gra
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -148,12 +149,29 @@ _RESERVED_QUERY = ("SELECT ?iri WHERE { ?s ?p ?o . VALUES ?at { 0 1 2 } "
                    f'FILTER(STRSTARTS(LCASE(?iri), "{RESERVED_IRI_PREFIX}")) }} LIMIT 1')
 
 
+# What a document must contain to make an IRI with the scheme `urn:` (any case): the scheme written out, or
+# written with escapes (Turtle and N-Triples \u0075, JSON \u0075, XML &#117;). JSON-LD can also join a compact
+# IRI's prefix and suffix into it ("u": "ur" … "u:n:…"), so JSON-LD is always asked.
+_MAY_NAME_URN = re.compile(rb"urn:|\\u|&#", re.IGNORECASE)
+
+
+def may_name_reserved(document: Document) -> bool:
+    """Whether the statements of `document` can hold an IRI starting urn:ena:fast: (False only when they cannot:
+    then the store need not be searched for one, a scan of a million statements)."""
+    return (document.format == "jsonld" or _MAY_NAME_URN.search(document.data) is not None
+            or _MAY_NAME_URN.search(str(document.base or "").encode("utf-8", "replace")) is not None)
+
+
 def check_reserved(data: FastData, documents) -> None:
     """Input may not use the fast engine's own names: refused as the rdflib path refuses them. IRIs here; literal
     datatypes as they come in (FastData._faithful), before stand-ins of our own join them."""
-    iris = [row["iri"].value for row in data.store.query(_RESERVED_QUERY)] + data.reserved_datatypes[:1]
+    iris = data.reserved_datatypes[:1]
+    if not iris and any(may_name_reserved(document) for document in documents):
+        iris = [row["iri"].value for row in data.store.query(_RESERVED_QUERY)]
     for iri in iris:
-        where = next((d.name for d in documents if iri.encode("utf-8") in d.data), None)
+        # the file that spells it out; else (written with escapes or a prefix) the first one that can make it
+        where = next((d.name for d in documents if iri.encode("utf-8") in d.data),
+                     next((d.name for d in documents if may_name_reserved(d)), None))
         raise InputError(f"invalid IRI <{iri}> ({RESERVED_PROBLEM})", where=where)
 
 
