@@ -152,14 +152,18 @@ _RESERVED_QUERY = ("SELECT ?iri WHERE { ?s ?p ?o . VALUES ?at { 0 1 2 } "
 # What a document must contain to make an IRI with the scheme `urn:` (any case): the scheme written out, or
 # written with escapes (Turtle and N-Triples \u0075, JSON \u0075, XML &#117;). JSON-LD can also join a compact
 # IRI's prefix and suffix into it ("u": "ur" … "u:n:…"), so JSON-LD is always asked.
-_MAY_NAME_URN = re.compile(rb"urn:|\\u|&#", re.IGNORECASE)
+_MAY_NAME_URN = (b"urn:", b"\\u", b"&#")
 
 
 def may_name_reserved(document: Document) -> bool:
     """Whether the statements of `document` can hold an IRI starting urn:ena:fast: (False only when they cannot:
     then the store need not be searched for one, a scan of a million statements)."""
-    return (document.format == "jsonld" or _MAY_NAME_URN.search(document.data) is not None
-            or _MAY_NAME_URN.search(str(document.base or "").encode("utf-8", "replace")) is not None)
+    if document.format == "jsonld":
+        return True
+    data, step = document.data, 1 << 20
+    texts = (str(document.base or "").lower().encode("utf-8", "replace"),
+             *(data[start:start + step + 4].lower() for start in range(0, len(data), step)))  # slices overlap
+    return any(needle in text for text in texts for needle in _MAY_NAME_URN)
 
 
 def check_reserved(data: FastData, documents) -> None:
