@@ -17,7 +17,11 @@ class RefusedByOxigraph(Exception):
     """pyoxigraph refused a document that rdflib reads: the caller takes rdflib's graph instead."""
 
 
-def parse_document_oxigraph(document: Document, limits: Limits | None = None, sink=None):
+# Formats of triples only, which a store can load whole into its default graph.
+TRIPLE_FORMATS = {"rdfxml", "turtle", "ntriples"}
+
+
+def parse_document_oxigraph(document: Document, limits: Limits | None = None, sink=None, native=None):
     """Parse with pyoxigraph's native parser (for the fast engine) and hand the quads to `sink`.
 
     The same safety rules as parse_document hold (check_safe, no network, time budget). Description files, and
@@ -26,6 +30,9 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
     is checked without its JSON tree, so only pyoxigraph's parser holds the document. On a syntax error
     rdflib parses again so the error names file and line; if rdflib accepts what pyoxigraph refused,
     RefusedByOxigraph is raised and the caller reads the document with parse_document.
+
+    `native(data, format, base_iri)`, when given, may load a document of triples whole instead (it returns True
+    when it did; FastData.load_native); the checks and error messages are the same.
     """
     limits = limits or Limits()
     if document.format not in OXIGRAPH_FORMATS:
@@ -51,6 +58,8 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
         data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     try:
         with no_network(), time_budget(limits.timeout, document.name):
+            if native is not None and document.format in TRIPLE_FORMATS and native(data, fmt, document.base):
+                return None
             quads = pyoxigraph.parse(data, format=fmt, base_iri=document.base, rename_blank_nodes=True)
             if document.format in ("nquads", "trig", "jsonld"):  # named graphs are merged, as in parse_document
                 quads = (pyoxigraph.Quad(q.subject, q.predicate, q.object) for q in quads)

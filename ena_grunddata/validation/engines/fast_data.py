@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 import rdflib
@@ -57,8 +58,47 @@ class FastData:
         if marks:
             self.store.bulk_extend(marks)
 
-    def _faithful(self, quads, marks):
-        """Pass quads through, swapping in stand-ins for literals the store would rewrite (one pass: fast)."""
+    def load_native(self, data: bytes, format, base_iri) -> bool:
+        """Load a whole document of triples with pyoxigraph's own loader, which lets the GIL go, on a second thread,
+        while this thread reads the same bytes once more for what `add` would change (literals the store rewrites,
+        ill-typed ones), and then makes the same changes in the store. True when done. False, with nothing added,
+        when the changes cannot be made afterwards: the store already held data (a document could not be taken
+        out again), a rewritten literal belongs to a blank node (the loader names blank nodes its own way), or the
+        rewritten form is also written as such. Then the caller hands the quads to `add` one by one.
+        Measured at 25,000 datasets: about half the time of `add`, which parses and inserts on one thread.
+        """
+        from collections import deque
+
+        if next(iter(self.store), None) is not None:
+            return False
+        loading = ThreadPoolExecutor(max_workers=1)
+        loaded = loading.submit(self.store.load, data, format=format, base_iri=base_iri)
+        loading.shutdown(wait=False)
+        marks, fixes, written = [], [], set()
+        try:
+            deque(self._faithful(ox.parse(data, format=format, base_iri=base_iri), marks, fixes, written), maxlen=0)
+        except (SyntaxError, ValueError, OSError, UnicodeError, MemoryError):
+            loaded.exception()  # the same bytes: the loader stops at the same error; nothing of it may stay
+            self.store.clear()
+            raise
+        loaded.result()
+        if fixes:
+            rewritten = [ox.Quad(quad.subject, quad.predicate, stored) for quad, _, stored in fixes]
+            if (any(quad.subject.__class__ is ox.BlankNode for quad, _, _ in fixes)
+                    or any(hash(quad) in written for quad in rewritten)):
+                self.store.clear()
+                return False
+            for quad in rewritten:
+                self.store.remove(quad)  # (no error when already gone)
+            self.store.extend(ox.Quad(quad.subject, quad.predicate, stand_in) for quad, stand_in, _ in fixes)
+        if marks:
+            self.store.bulk_extend(marks)
+        return True
+
+    def _faithful(self, quads, marks, fixes=None, written=None):
+        """Pass quads through, swapping in stand-ins for literals the store would rewrite (one pass: fast).
+        `fixes` collects (quad as parsed, stand-in, the store's form) of each swap; `written` the hashes of quads
+        whose literal the store keeps as is and could be the store's form of another (load_native)."""
         verdicts = self._verdicts
         literal_type = ox.Literal
         default = ox.DefaultGraph()
@@ -74,27 +114,31 @@ class FastData:
                     verdict = verdicts.get(key)
                     if verdict is None:
                         verdict = verdicts[key] = self._judge(obj, datatype)
-                    ill_typed, stand_in = verdict
+                    ill_typed, stand_in, stored = verdict
                     if stand_in is not None:
                         self.originals[stand_in] = obj
+                        if fixes is not None:
+                            fixes.append((quad, stand_in, stored))
                         quad = ox.Quad(quad.subject, quad.predicate, stand_in, default)
                         obj = stand_in
+                    elif written is not None and datatype in NATIVE_TYPES:
+                        written.add(hash(quad))
                     if ill_typed:
                         marks.append(ox.Quad(ILL_TYPED, MEMBER, obj, META))
             yield quad
 
     def _judge(self, literal, datatype: str):
-        """(ill-typed by rdflib's rules?, stand-in if the store would rewrite it else None)."""
+        """(ill-typed by rdflib's rules?, stand-in if the store would rewrite it else None, the store's form)."""
         ill_typed = Literal(literal.value, datatype=URIRef(datatype)).ill_typed is True
         if datatype not in NATIVE_TYPES:
-            return ill_typed, None
+            return ill_typed, None, None
         # A round trip through a scratch store tells what the store would keep (clearing it is slow: new subjects).
         subject = ox.NamedNode(f"urn:ena:fast:probe:{len(self._verdicts)}")
         self._scratch.add(ox.Quad(subject, PROBE, literal))
         stored = next(iter(self._scratch.quads_for_pattern(subject, PROBE, None))).object
         if stored.value == literal.value and stored.datatype.value == datatype:
-            return ill_typed, None
-        return ill_typed, ox.Literal(literal.value, datatype=ox.NamedNode(STAND_IN + datatype))
+            return ill_typed, None, None
+        return ill_typed, ox.Literal(literal.value, datatype=ox.NamedNode(STAND_IN + datatype)), stored
 
     def add_rdflib(self, graph: rdflib.Graph) -> None:
         self.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)

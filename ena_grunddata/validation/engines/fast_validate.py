@@ -131,7 +131,7 @@ def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits
             progress("reading", index, len(documents))
         origins.add_document(document)
         try:
-            graph = parse_document_oxigraph(document, limits, data.add)
+            graph = parse_document_oxigraph(document, limits, data.add, native=data.load_native)
         except RefusedByOxigraph:
             graph = parse_document(document, limits)
         if graph is not None:
