@@ -9,7 +9,7 @@ import re
 
 from rdflib import Graph, URIRef
 
-from ..errors import terminal_text
+from ..errors import terminal_lines
 from ..messages import severity, tr
 from ..namespaces import bind_prefixes
 from ..report import Report
@@ -132,7 +132,7 @@ def text_chunks(report: Report, lang: str = "en", *, max_findings: int | None = 
         if (root.source, root.focus) != block:  # per source: the same IRI in two files is two resources
             if block is not None:
                 lines.append("")
-                yield "".join(terminal_text(line) + "\n" for line in lines)
+                yield terminal_lines(lines)
                 lines = []
             block, focus = (root.source, root.focus), root.focus
             where = f"{root.source}:{root.line}" if root.source and root.line else (root.source or "")
@@ -160,7 +160,7 @@ def text_chunks(report: Report, lang: str = "en", *, max_findings: int | None = 
     if report.guidance:
         lines.extend(guidance_lines(lang))
     lines.append(summary_line(report, lang))
-    yield "".join(terminal_text(line) + "\n" for line in lines)  # data never starts a line of its own
+    yield terminal_lines(lines)  # data never starts a line of its own
 
 
 def property_term(finding) -> str:

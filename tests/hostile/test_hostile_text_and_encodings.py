@@ -16,7 +16,7 @@ import re
 
 import pytest
 
-from ena_grunddata.errors import terminal_text
+from ena_grunddata.errors import terminal_lines, terminal_text
 from ena_grunddata.render.markdown import cell
 from hostile_support import assert_error, write
 from httpserver import LocalServer
@@ -122,6 +122,15 @@ def test_terminal_text_leaves_no_control_character(text):
     shown = terminal_text(text)
     assert not re.search("[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]", shown)
     assert "\n" not in shown
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_terminal_lines_escape_each_line_as_terminal_text_does(text):
+    """A block of lines (the text report's unit) is escaped line by line: its only line feeds are its own."""
+    lines = ["plain", f"value: {text}", "after"]
+    shown = terminal_lines(lines)
+    assert shown.split("\n") == ["plain", f"value: {terminal_text(text)}", "after", ""]
+    assert terminal_lines(["plain", "after"]) == "plain\nafter\n" and terminal_lines([]) == ""
 
 
 def assert_no_injected_line(text: str) -> None:
