@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 import weakref
 from collections import deque
 from concurrent.futures import ThreadPoolExecutor
@@ -60,29 +61,26 @@ def supports(shapes: Shapes) -> list[str]:
 def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Finding]:
     """Findings of `shapes` on `data`; `where(focus)` -> (source, line) names files (cached per focus)."""
     program = compiled(shapes)
-    empty = set()
-    for focus_set in program.focus_sets:
-        for update in focus_set.updates:
-            data.update(update)
-        if not data.store.query(f"ASK {{ GRAPH <urn:ena:fast:meta> {{ <urn:ena:fast:set:{focus_set.key}> ?m ?x }} }}"):
-            empty.add(focus_set.key)  # no focus nodes: every check on this set is silent
     describer = Describer(shapes, data, where)
     findings: list[Finding] = []
-    runnable = [check for key, check in program.checks if check.query is not None and key not in empty]
+    runnable = [(key, check) for key, check in program.checks if check.query is not None]
     total = len(runnable)
-    # pyoxigraph releases the GIL while a query runs: the checks' queries run in worker threads over the one store
-    # (a few in flight, so results do not pile up), and this thread turns each check's rows into findings in order.
+    # pyoxigraph releases the GIL while a query runs: the focus sets are filled on one thread, the checks' queries
+    # run in worker threads over the one store as soon as the sets they read are filled (a few in flight, so
+    # results do not pile up), and this thread turns each check's rows into findings in order.
+    filler = _Filler(data, program.focus_sets)
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         pending = deque()
         queue = iter(runnable)
-        for check in islice(queue, WORKERS + 1):
-            pending.append((check, pool.submit(_rows, data, check.query)))
+        for key, check in islice(queue, WORKERS + 1):
+            pending.append((check, pool.submit(_rows_when_filled, data, check.query, filler, key)))
         index = 0
         while pending:
             check, future = pending.popleft()
             following = next(queue, None)
             if following is not None:
-                pending.append((following, pool.submit(_rows, data, following.query)))
+                key, following = following
+                pending.append((following, pool.submit(_rows_when_filled, data, following.query, filler, key)))
             if progress is not None:
                 progress(index, total)
             index += 1
@@ -90,6 +88,8 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
             if isinstance(rows, Exception):
                 for _, waiting in pending:
                     waiting.cancel()
+                if filler.error is not None:  # a focus set could not be filled (a user's SPARQL target)
+                    raise filler.error
                 # a shape this engine compiled but cannot evaluate (user SPARQL): the caller falls back to pyshacl,
                 # or, with --engine fast, says so in one line
                 reason = (str(rows).strip().splitlines() or [type(rows).__name__])[0][:160]
@@ -99,6 +99,51 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
 
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # measured: two threads pay on two cores, more do not (benchmarks/)
+_SET = re.compile(r"<urn:ena:fast:set:(\d+)>")
+
+
+class _Filler:
+    """Fills the focus sets, in order (a set may be filled from the one before), on a thread of its own (pyoxigraph
+    lets the GIL go during an update too), so that checks on the first sets run while later ones are filled."""
+
+    def __init__(self, data: FastData, focus_sets):
+        self.filled = {focus_set.key: threading.Event() for focus_set in focus_sets}
+        self.empty: set = set()  # sets without members: every check on them is silent
+        self.error: BaseException | None = None
+        threading.Thread(target=self._fill, args=(data, focus_sets), daemon=True).start()
+
+    def _fill(self, data: FastData, focus_sets) -> None:
+        try:
+            for focus_set in focus_sets:
+                for update in focus_set.updates:
+                    data.update(update)
+                if not data.store.query(f"ASK {{ GRAPH <urn:ena:fast:meta> {{ <urn:ena:fast:set:{focus_set.key}> "
+                                        "?m ?x } }"):
+                    self.empty.add(focus_set.key)
+                self.filled[focus_set.key].set()
+        except BaseException as error:  # raised on the main thread by run()
+            self.error = error
+        finally:
+            for event in self.filled.values():
+                event.set()
+
+    def ready(self, query: str, key: int) -> bool:
+        """Wait until every set `query` reads is filled; False when its focus set `key` is empty (no rows)."""
+        for read in {key, *(int(other) for other in _SET.findall(query))}:
+            self.filled[read].wait()
+        if self.error is not None:
+            raise RuntimeError("a focus set could not be filled")
+        return key not in self.empty
+
+
+def _rows_when_filled(data: FastData, query: str, filler: _Filler, key: int):
+    """The rows of one check's query once the focus sets it reads are filled (in a worker thread), or the error."""
+    try:
+        if not filler.ready(query, key):
+            return Rows((), ())
+    except RuntimeError as error:
+        return error
+    return _rows(data, query)
 
 
 def _rows(data: FastData, query: str):
