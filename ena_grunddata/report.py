@@ -76,6 +76,16 @@ class Finding:
         if not isinstance(self.messages, MappingProxyType):
             object.__setattr__(self, "messages", MappingProxyType(dict(self.messages)))
 
+    @classmethod
+    def checked(cls, code: str, severity: Severity, focus: str, path, value, messages: MappingProxyType, shape,
+                component, source, line) -> Finding:
+        """A finding from parts already in their types (a Severity, a MappingProxyType), made without __init__'s
+        conversions: an engine makes 200,000 at national scale, and this takes half the time of Finding(...)."""
+        finding = object.__new__(cls)
+        vars(finding).update(_UNSET, code=code, severity=severity, focus=focus, path=path, value=value,
+                             messages=messages, shape=shape, component=component, source=source, line=line)
+        return finding
+
     def message(self, lang: str = DEFAULT_LANG) -> str:
         """The message in `lang`, else as text.pick falls back; the code when there is none."""
         return pick(self.messages, lang) or self.code
@@ -105,6 +115,9 @@ class Finding:
             **({"suppressed": self.suppressed, "suppressed_by": self.suppressed_by}
                if self.suppressed_by else {}),
         }
+
+
+_UNSET = dict.fromkeys(Finding.__dataclass_fields__)  # (the fields Finding.checked is not given default to None)
 
 
 def sort_key(finding: Finding):

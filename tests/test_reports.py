@@ -560,3 +560,16 @@ def test_machine_formats_write_one_finding_per_line(validated, fmt, key):
     assert total > 1 and len(entries) == total
     listed = document["findings"] if fmt == "json" else document["runs"][0]["results"]
     assert [json.loads(line.rstrip(",")) for line in entries] == listed
+
+
+def test_a_finding_made_from_checked_parts_equals_one_made_by_the_dataclass():
+    from types import MappingProxyType
+
+    from ena_grunddata.report import Finding, Severity
+
+    parts = dict(code="DCAT-AP-SE-X", severity=Severity.WARNING, focus="https://e.org/d", path="dcterms:title",
+                 value="x", messages=MappingProxyType({"sv": "m"}), shape="_:s", component="c", source="c.ttl", line=7)
+    checked = Finding.checked(**parts)
+    assert checked == Finding(**parts)
+    assert (checked.suppressed, checked.suppressed_by, checked.resource, checked.key_name, checked.cause) == (None,) * 5
+    assert checked.to_dict("sv")["message"] == "m"

@@ -203,11 +203,10 @@ class Describer:
     def finding(self, about, focus, value, path=None, messages=None) -> Finding:
         focus_text = ox_term_text(focus)
         source, line = self.place(focus, focus_text)
-        return Finding(code=about["code"], severity=about["severity"], focus=focus_text,
-                       path=path if path is not None else about["path"],
-                       value=ox_term_text(self.data.original(value)) if value is not None else None,
-                       messages=messages or about["frozen"], shape=about["shape"], component=about["component"],
-                       source=source, line=line)
+        return Finding.checked(about["code"], about["severity"], focus_text, path if path is not None else about["path"],
+                               ox_term_text(self.data.original(value)) if value is not None else None,
+                               MappingProxyType(messages) if messages else about["frozen"], about["shape"],
+                               about["component"], source, line)
 
     def place(self, focus, focus_text):
         if self._where is None:

@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, URIRef
 from ...errors import InputError, UsageError
 from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM
 from ...load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
-                    read_inputs)
+                    read_inputs, subject_lines)
 from . import fast
 from .fast_data import FastData, to_ox
 
@@ -67,6 +67,20 @@ class FastOrigins(Origins):
     def add_document(self, document: Document) -> None:
         self._documents[document.name] = document
         self._found.clear()
+
+    def index_lines_in_background(self, documents) -> None:
+        """Number the subject lines of `documents` on a second thread: pyoxigraph's loader (FastData.load_native)
+        takes longer than the reading beside it, so this costs the load no time, and the findings need the lines
+        later (measured at 25,000 datasets: 1.5 s of a single thread before)."""
+        names = [document.name for document in documents]
+        self._indexing = _in_background(lambda: {name: subject_lines(self._documents[name]) for name in names})
+
+    def _line_index(self, source: str) -> dict:
+        indexing, self._indexing = getattr(self, "_indexing", None), None
+        if indexing is not None:
+            for name, lines in indexing.result().items():
+                self._lines.setdefault(name, lines)
+        return super()._line_index(source)
 
     def source_of(self, term) -> str | None:
         if term in self._source_of:
@@ -126,10 +140,12 @@ def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits
         documents = read_inputs(sources, input_format=input_format, limits=limits)
     data = FastData()
     origins = FastOrigins(data)
+    for document in documents:
+        origins.add_document(document)
+    origins.index_lines_in_background(documents)
     for index, document in enumerate(documents):
         if progress:
             progress("reading", index, len(documents))
-        origins.add_document(document)
         try:
             graph = parse_document_oxigraph(document, limits, data.add, native=data.load_native)
         except RefusedByOxigraph:
