@@ -16,6 +16,23 @@ RESERVED_IRI_PREFIX = "urn:ena:fast:"
 RESERVED_PROBLEM = f"IRIs starting {RESERVED_IRI_PREFIX} are reserved for the tool's own use"
 
 
+# What a document must contain to make an IRI with the scheme `urn:` (any case): the scheme written out, or
+# written with escapes (Turtle and N-Triples \u0075, JSON \u0075, XML &#117;). JSON-LD can also join a compact
+# IRI's prefix and suffix into it ("u": "ur" … "u:n:…"), so JSON-LD is always asked.
+_MAY_NAME_URN = (b"urn:", b"\\u", b"&#")
+
+
+def may_name_reserved(document: Document) -> bool:
+    """Whether the statements of `document` can hold an IRI starting urn:ena:fast: (False only when they cannot:
+    then a store need not be searched for one, a scan of every statement)."""
+    if document.format == "jsonld":
+        return True
+    data, step = document.data, 1 << 20
+    texts = (str(document.base or "").lower().encode("utf-8", "replace"),
+             *(data[start:start + step + 4].lower() for start in range(0, len(data), step)))  # slices overlap
+    return any(needle in text for text in texts for needle in _MAY_NAME_URN)
+
+
 def iri_problem(iri: str) -> str | None:
     """Why an IRI cannot be published (None: fine). rdflib accepts IRIs that every serialiser, SPARQL store and
     the fast engine (pyoxigraph, RFC 3987) refuse later, e.g. `0ttps://x` or `http://a:b/`."""

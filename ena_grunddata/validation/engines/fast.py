@@ -127,22 +127,19 @@ class _Filler:
             for event in self.filled.values():
                 event.set()
 
-    def ready(self, query: str, key: int) -> bool:
-        """Wait until every set `query` reads is filled; False when its focus set `key` is empty (no rows)."""
+    def wait(self, query: str, key: int) -> None:
+        """Wait until focus set `key` and every other set `query` reads are filled (or filling stopped)."""
         for read in {key, *(int(other) for other in _SET.findall(query))}:
             self.filled[read].wait()
-        if self.error is not None:
-            raise RuntimeError("a focus set could not be filled")
-        return key not in self.empty
 
 
 def _rows_when_filled(data: FastData, query: str, filler: _Filler, key: int):
     """The rows of one check's query once the focus sets it reads are filled (in a worker thread), or the error."""
-    try:
-        if not filler.ready(query, key):
-            return Rows((), ())
-    except RuntimeError as error:
-        return error
+    filler.wait(query, key)
+    if filler.error is not None:
+        return RuntimeError("a focus set could not be filled")  # run() raises the filler's own error
+    if key in filler.empty:
+        return Rows((), ())
     return _rows(data, query)
 
 
@@ -203,7 +200,8 @@ class Describer:
     def finding(self, about, focus, value, path=None, messages=None) -> Finding:
         focus_text = ox_term_text(focus)
         source, line = self.place(focus, focus_text)
-        return Finding.checked(about["code"], about["severity"], focus_text, path if path is not None else about["path"],
+        return Finding.checked(about["code"], about["severity"], focus_text,
+                               path if path is not None else about["path"],
                                ox_term_text(self.data.original(value)) if value is not None else None,
                                MappingProxyType(messages) if messages else about["frozen"], about["shape"],
                                about["component"], source, line)

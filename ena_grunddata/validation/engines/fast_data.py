@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from collections import deque
 from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
@@ -65,15 +66,12 @@ class FastData:
         when the changes cannot be made afterwards: the store already held data (a document could not be taken
         out again), a rewritten literal belongs to a blank node (the loader names blank nodes its own way), or the
         rewritten form is also written as such. Then the caller hands the quads to `add` one by one.
-        Measured at 25,000 datasets: about half the time of `add`, which parses and inserts on one thread.
+        Measured at 25,000 datasets (CPU, a busy machine): the reading 4.5 s and the loader 6.1 s, each on its own
+        thread, against 10.5 s for `add` on one; peak 522 MB against 729 MB.
         """
-        from collections import deque
-
         if next(iter(self.store), None) is not None:
             return False
-        loading = ThreadPoolExecutor(max_workers=1)
-        loaded = loading.submit(self.store.load, data, format=format, base_iri=base_iri)
-        loading.shutdown(wait=False)
+        loaded = in_background(lambda: self.store.load(data, format=format, base_iri=base_iri))
         marks, fixes, written = [], [], set()
         try:
             deque(self._faithful(ox.parse(data, format=format, base_iri=base_iri), marks, fixes, written), maxlen=0)
@@ -179,6 +177,16 @@ class FastData:
         nodes (an agent node shared by every dataset has tens of thousands)."""
         quads = self.store.quads_for_pattern(None, None, to_ox(term), ox.DefaultGraph())
         return [to_rdflib(quad.subject) for quad in itertools.islice(quads, limit)]
+
+
+def in_background(function, *args):
+    """`function(*args)` on a thread of its own (a Future): for work that lets the GIL go (pyoxigraph's loader and
+    queries) or fills time this thread spends waiting for such work."""
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
+        return pool.submit(function, *args)
+    finally:
+        pool.shutdown(wait=False)
 
 
 _converted: "weakref.WeakKeyDictionary[rdflib.Graph, list]" = weakref.WeakKeyDictionary()

@@ -3,20 +3,18 @@ origins that work on the store, and the compiled shapes run on it. No rdflib gra
 
 from __future__ import annotations
 
-import re
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 
 from ...errors import InputError, UsageError
-from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM
+from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM, may_name_reserved
 from ...load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
                     read_inputs, subject_lines)
 from . import fast
-from .fast_data import FastData, to_ox
+from .fast_data import FastData, in_background, to_ox
 
 Unsupported = fast.Unsupported
 
@@ -63,6 +61,7 @@ class FastOrigins(Origins):
         super().__init__()
         self.data = data
         self._found: dict = {}  # term -> its source as looked up (None: described nowhere)
+        self._indexing = None  # subject lines being numbered (index_lines_in_background)
 
     def add_document(self, document: Document) -> None:
         self._documents[document.name] = document
@@ -73,10 +72,10 @@ class FastOrigins(Origins):
         takes longer than the reading beside it, so this costs the load no time, and the findings need the lines
         later (measured at 25,000 datasets: 1.5 s of a single thread before)."""
         names = [document.name for document in documents]
-        self._indexing = _in_background(lambda: {name: subject_lines(self._documents[name]) for name in names})
+        self._indexing = in_background(lambda: {name: subject_lines(self._documents[name]) for name in names})
 
     def _line_index(self, source: str) -> dict:
-        indexing, self._indexing = getattr(self, "_indexing", None), None
+        indexing, self._indexing = self._indexing, None
         if indexing is not None:
             for name, lines in indexing.result().items():
                 self._lines.setdefault(name, lines)
@@ -154,7 +153,9 @@ def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits
             data.add_rdflib(graph)
             for term, line in (getattr(graph, "ena_locations", None) or {}).items():
                 origins.set_location(term, document.name, line)
-    data.pending = _in_background(check_reserved, data, documents)  # confirm_loaded() waits for it
+    # a read-only check: pyoxigraph lets the GIL go while it queries, so it costs no time on a second core while
+    # the pipeline prepares the data (the engine's own statements are in other graphs or vocabulary terms)
+    data.pending = in_background(check_reserved, data, documents)  # confirm_loaded() waits for it
     loaded = Loaded(graph=None, sources=[d.name for d in documents], origins=origins, documents=documents)
     return data, loaded
 
@@ -163,23 +164,6 @@ def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits
 _RESERVED_QUERY = ("SELECT ?iri WHERE { ?s ?p ?o . VALUES ?at { 0 1 2 } "
                    "BIND(IF(?at = 0, ?s, IF(?at = 1, ?p, ?o)) AS ?term) FILTER(isIRI(?term)) BIND(STR(?term) AS ?iri) "
                    f'FILTER(STRSTARTS(LCASE(?iri), "{RESERVED_IRI_PREFIX}")) }} LIMIT 1')
-
-
-# What a document must contain to make an IRI with the scheme `urn:` (any case): the scheme written out, or
-# written with escapes (Turtle and N-Triples \u0075, JSON \u0075, XML &#117;). JSON-LD can also join a compact
-# IRI's prefix and suffix into it ("u": "ur" … "u:n:…"), so JSON-LD is always asked.
-_MAY_NAME_URN = (b"urn:", b"\\u", b"&#")
-
-
-def may_name_reserved(document: Document) -> bool:
-    """Whether the statements of `document` can hold an IRI starting urn:ena:fast: (False only when they cannot:
-    then the store need not be searched for one, a scan of a million statements)."""
-    if document.format == "jsonld":
-        return True
-    data, step = document.data, 1 << 20
-    texts = (str(document.base or "").lower().encode("utf-8", "replace"),
-             *(data[start:start + step + 4].lower() for start in range(0, len(data), step)))  # slices overlap
-    return any(needle in text for text in texts for needle in _MAY_NAME_URN)
 
 
 def check_reserved(data: FastData, documents) -> None:
@@ -193,17 +177,6 @@ def check_reserved(data: FastData, documents) -> None:
         where = next((d.name for d in documents if iri.encode("utf-8") in d.data),
                      next((d.name for d in documents if may_name_reserved(d)), None))
         raise InputError(f"invalid IRI <{iri}> ({RESERVED_PROBLEM})", where=where)
-
-
-def _in_background(function, *args):
-    """Run a read-only check on its own thread: pyoxigraph lets the GIL go while it queries, so the check costs
-    no time on a second core while the pipeline prepares the data (the engine's own statements go to other graphs
-    or are vocabulary terms, which the check does not look at)."""
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        return pool.submit(function, *args)
-    finally:
-        pool.shutdown(wait=False)
 
 
 def confirm_loaded(data: FastData) -> None:
