@@ -59,7 +59,8 @@ def supports(shapes: Shapes) -> list[str]:
 
 
 def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Finding]:
-    """Findings of `shapes` on `data`; `where(focus)` -> (source, line) names files (cached per focus)."""
+    """Findings of `shapes` on `data`; `where(focus)` -> (source, line) names files (a store term; cached per
+    focus)."""
     program = compiled(shapes)
     describer = Describer(shapes, data, where)
     findings: list[Finding] = []
@@ -210,7 +211,7 @@ class Describer:
         if self._where is None:
             return None, None
         if focus_text not in self._places:
-            self._places[focus_text] = self._where(to_rdflib(focus))
+            self._places[focus_text] = self._where(focus)
         return self._places[focus_text]
 
     def check_findings(self, check, rows):

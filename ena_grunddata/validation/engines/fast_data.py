@@ -173,10 +173,10 @@ class FastData:
         self.store.update(text)
 
     def subjects_pointing_to(self, term, limit: int):
-        """Up to `limit` subjects of triples whose object is `term` (rdflib terms), for Origins.locate on blank
-        nodes (an agent node shared by every dataset has tens of thousands)."""
-        quads = self.store.quads_for_pattern(None, None, to_ox(term), ox.DefaultGraph())
-        return [to_rdflib(quad.subject) for quad in itertools.islice(quads, limit)]
+        """Up to `limit` subjects of triples whose object is `term` (store terms), for FastOrigins.locate_stored on
+        blank nodes (an agent node shared by every dataset has tens of thousands)."""
+        quads = self.store.quads_for_pattern(None, None, term, ox.DefaultGraph())
+        return [quad.subject for quad in itertools.islice(quads, limit)]
 
 
 def in_background(function, *args):

@@ -14,7 +14,7 @@ from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM, may_name_reserv
 from ...load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
                     read_inputs, subject_lines)
 from . import fast
-from .fast_data import FastData, in_background, to_ox
+from .fast_data import FastData, in_background, term_text, to_ox, to_rdflib
 
 Unsupported = fast.Unsupported
 
@@ -81,21 +81,41 @@ class FastOrigins(Origins):
                 self._lines.setdefault(name, lines)
         return super()._line_index(source)
 
+    # The engine's findings name store terms: they are located as such (locate_stored), keyed by their text, so a
+    # national catalog's 90,000 focus nodes cost no rdflib terms (whose hash is computed in Python) and no
+    # conversions; the rdflib-facing methods below convert once and ask the same code.
+
     def source_of(self, term) -> str | None:
-        if term in self._source_of:
-            return self._source_of[term]
-        found = self._found.get(term, self)
+        term = stored(term)
+        return None if term is None else self.stored_source(term)
+
+    def is_subject(self, term) -> bool:
+        term = stored(term)
+        return term is not None and self.is_stored_subject(term)
+
+    def locate(self, term, graph=None):
+        term = stored(term)
+        return (None, None) if term is None else self.locate_stored(term)
+
+    def stored_source(self, term) -> str | None:
+        """The source describing a store term (an IRI or blank node), looked up once per term."""
+        if self._source_of:  # statements read through rdflib (description files) name their sources
+            known = self._source_of.get(to_rdflib(term))
+            if known is not None:
+                return known
+        key = term_text(term)
+        found = self._found.get(key, self)
         if found is self:  # not asked before (a resource with many findings is asked for each)
-            found = self._found[term] = self._find_source(term)
+            found = self._found[key] = self._find_source(term)
         return found
 
     def _find_source(self, term) -> str | None:
-        if not self.is_subject(term):  # as Origins: only resources described in the data have a source
+        if not self.is_stored_subject(term):  # as Origins: only resources described in the data have a source
             return None
         names = list(self._documents)
         if len(names) == 1:
             return names[0]
-        text = str(term)
+        text = term.value
         for name in names:
             if text in self._line_index(name):
                 return name
@@ -104,30 +124,39 @@ class FastOrigins(Origins):
                 return name
         return None
 
-    def is_subject(self, term) -> bool:
-        if not isinstance(term, (URIRef, BNode)):
-            return False  # a literal focus node (dcterms:publisher "Skatteverket") is described nowhere
-        try:
-            subject = to_ox(term)
-        except ValueError:  # a finding's focus text that is no IRI (a literal's text, as findings carry it)
-            return False
-        return next(iter(self.data.store.quads_for_pattern(subject, None, None, ox.DefaultGraph())), None) is not None
+    def is_stored_subject(self, term) -> bool:
+        return next(iter(self.data.store.quads_for_pattern(term, None, None, ox.DefaultGraph())), None) is not None
 
-    def locate(self, term, graph=None, depth: int = 0):
-        if isinstance(term, BNode) and depth < 5:
-            # A blank node is where the resource that refers to it is; of several, the first in the file (rdflib
-            # meets that one first on the other path).
+    def locate_stored(self, term, depth: int = 0):
+        """(source, line) of a store term; a blank node is where the resource that refers to it is (of several,
+        the first in the file: rdflib meets that one first on the other path). A literal is described nowhere."""
+        if term.__class__ is ox.Literal:
+            return None, None
+        if term.__class__ is ox.BlankNode and depth < 5:
             parents = [p for p in self.data.subjects_pointing_to(term, 20) if p != term]
             if parents:
-                places = [self.locate(parent, None, depth + 1) for parent in parents]
+                places = [self.locate_stored(parent, depth + 1) for parent in parents]
                 source, line = min(places, key=lambda place: (place[1] is None, place[1] or 0))
-                return source or self.source_of(term), line
-        source = self.source_of(term)
+                return source or self.stored_source(term), line
+        source = self.stored_source(term)
         if source is None:
             return None, None
-        if term in self._explicit:
-            return source, self._explicit[term]
-        return source, self._line_index(source).get(str(term))
+        if self._explicit:
+            explicit = self._explicit.get(to_rdflib(term), self)
+            if explicit is not self:
+                return source, explicit
+        return source, self._line_index(source).get(term.value)
+
+
+def stored(term):
+    """The store's form of an rdflib term that can be a subject; None for a literal (a literal focus node is
+    described nowhere) or a finding's focus text that is no IRI."""
+    if not isinstance(term, (URIRef, BNode)):
+        return None
+    try:
+        return to_ox(term)
+    except ValueError:
+        return None
 
 
 def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits | None = None,
@@ -195,7 +224,7 @@ def data_from_graph(graph: Graph) -> FastData:
 def run(data: FastData, shapes, progress=None, origins=None):
     """Findings, located in their files when `origins` is given (one lookup per focus node)."""
     return fast.run(data, shapes, progress=(lambda i, n: progress("checking", i, n)) if progress else None,
-                    where=origins.locate if origins is not None else None)
+                    where=origins.locate_stored if origins is not None else None)
 
 
 __all__ = ["choose", "load_fast", "confirm_loaded", "data_from_graph", "run", "Progress", "FastOrigins", "Unsupported"]
