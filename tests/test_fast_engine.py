@@ -293,3 +293,37 @@ def test_a_text_where_a_resource_belongs_is_reported_by_both_engines(tmp_path, v
     text = value.split('"')[1]
     on_the_text = {(f.code, f.source, f.line) for f in ours if f.focus == text}
     assert {("SE-AGENT-NAME-MISSING", None, None), ("SE-AGENT-AGENTTYPE-MISSING", None, None)} <= on_the_text
+
+
+# ----------------------------------------------------------------- plain integers judged without a round trip
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+INTEGER_TYPES = ("http://www.w3.org/2001/XMLSchema#integer", "http://www.w3.org/2001/XMLSchema#nonNegativeInteger")
+
+
+@settings(max_examples=300, deadline=None)
+@given(lexical=st.one_of(st.from_regex(r"[+-]?[0-9]{1,22}", fullmatch=True),
+                         st.integers(min_value=0, max_value=2**63 + 10).map(str)),
+       datatype=st.sampled_from(INTEGER_TYPES))
+def test_plain_integers_are_judged_as_by_the_round_trip(lexical, datatype):
+    """The shortcut for plain integers (FastData._judge) says what rdflib and a scratch store say: ill-typed or not,
+    the stand-in and the store's own form; other forms (a sign, leading zeros, past 64 bits) take the round trip."""
+    import pyoxigraph as ox
+
+    data = FastData()
+    literal = ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+    assert data._judge(literal, datatype) == data._round_trip(literal, datatype)
+
+
+def test_the_integer_shortcut_is_taken_for_plain_byte_sizes():
+    """It must be able to fail: a plain byteSize takes the shortcut (no scratch-store statement), "012" does not."""
+    import pyoxigraph as ox
+
+    data = FastData()
+    nonneg = INTEGER_TYPES[1]
+    data._judge(ox.Literal("1000", datatype=ox.NamedNode(nonneg)), nonneg)
+    assert len(data._scratch) == 0
+    data._judge(ox.Literal("012", datatype=ox.NamedNode(nonneg)), nonneg)
+    assert len(data._scratch) == 1
