@@ -17,13 +17,18 @@ lines in the snapshot. No second copy of the graph is held.
 
 from __future__ import annotations
 
+import hashlib
+import io
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..canonical import BlankGraph, blank_labels, block_hash, relabelled, sorted_ntriples, subject_blocks
+from ..canonical import BlankGraph, blank_labels, block_hash, relabelled, sorted_lines_on_disk
 from ..namespaces import DCAT, DCTERMS, FOAF, HYDRA, VCARD
+from .store import StoreError
 
 ENTITY_CLASSES = (
     DCAT.Catalog, DCAT.Dataset, DCAT.DatasetSeries, DCAT.Distribution, DCAT.DataService,
@@ -67,14 +72,26 @@ HAS_PART = str(DCTERMS.hasPart)
 
 
 class Statements:
-    """The statements of one harvest, kept compact: N-Triples per document, blank-node statements, and the few
-    facts the harvest needs (typed subjects, sub-catalog links, Hydra paging statements)."""
+    """The statements of one harvest, kept compact: N-Triples per document in a temporary file (blank-node
+    statements aside, in memory), and the few facts the harvest needs (typed subjects, sub-catalog links, Hydra
+    paging statements). The file is anonymous: it goes when it is closed (finish, close) or the process ends."""
 
     def __init__(self):
-        self.parts: list[bytes] = []
+        self._file = None  # the N-Triples of every document so far, up to self._size
+        self._size = 0
         self.blanks = BlankGraph()
         self.typed: dict = {}  # class IRI -> subjects
         self.has_part: list = []  # (catalog, part)
+
+    def _spill(self):
+        if self._file is None:
+            self._file = temporary_file()
+        return self._file
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
 
     def add(self, quads, *, paging: bool = False) -> list:
         """Add a document's quads. With `paging`, Hydra statements are left out and returned:
@@ -85,10 +102,17 @@ class Statements:
         typed: dict = {}
         has_part: list = []
         # Merged only once the whole document has been read: a parse error leaves `self` as it was.
-        self.parts.append(ox.serialize(self._pass(quads, blanks, hydra, views, paging, typed, has_part),
-                                       format=NTRIPLES) or b"")
-        if views:
-            self._drop_subjects(views, blanks)
+        handle = self._spill()
+        handle.seek(self._size)
+        try:
+            ox.serialize(self._pass(quads, blanks, hydra, views, paging, typed, has_part), handle, format=NTRIPLES)
+            if views:
+                self._drop_subjects(views, blanks)
+        except BaseException:
+            handle.seek(self._size)
+            handle.truncate()
+            raise
+        self._size = handle.tell()
         for kind, subjects in typed.items():
             self.typed.setdefault(kind, set()).update(subjects - views)
         self.has_part.extend(has_part)
@@ -124,11 +148,18 @@ class Statements:
                 yield quad
 
     def _drop_subjects(self, subjects: set, blanks: BlankGraph) -> None:
-        """Remove every statement of the paging views (rare: only documents with Hydra paging)."""
+        """Remove every statement of the paging views (rare: only documents with Hydra paging) from the document
+        just written (the file from self._size on)."""
         tokens = tuple(str(s).encode("utf-8") + b" " for s in subjects if s.__class__ is ox.NamedNode)
         if tokens:
-            lines = self.parts[-1].splitlines(keepends=True)
-            self.parts[-1] = b"".join(line for line in lines if not line.startswith(tokens))
+            handle = self._file
+            with temporary_file() as kept:
+                handle.seek(self._size)
+                kept.writelines(line for line in handle if not line.startswith(tokens))
+                kept.seek(0)
+                handle.seek(self._size)
+                handle.truncate()
+                shutil.copyfileobj(kept, handle)
         for subject in subjects:
             if subject.__class__ is ox.BlankNode:
                 for _, obj in blanks.outgoing.pop(subject, ()):
@@ -136,43 +167,108 @@ class Statements:
                     if edges:
                         blanks.incoming[obj] = [e for e in edges if e[0] != subject]
 
-    def described(self, subject) -> bool:
-        """Whether `subject` has a statement other than `a dcat:Catalog` (for sub-catalogs only named)."""
-        token = str(subject).encode("utf-8") + b" "
-        catalog_type = token + f"<{RDF_TYPE}> <{DCAT.Catalog}> .".encode("utf-8")
-        for part in self.parts:
-            position = 0 if part.startswith(token) else part.find(b"\n" + token)
-            while position != -1:
-                start = position if part.startswith(token, position) else position + 1
-                end = part.find(b"\n", start)
-                if part[start:end if end != -1 else len(part)] != catalog_type:
-                    return True
-                position = part.find(b"\n" + token, start)
-        return False
+    def described(self, subjects) -> set:
+        """Those of `subjects` with a statement other than `a dcat:Catalog` (for sub-catalogs only named): one
+        pass over the file."""
+        tokens = {str(subject).encode("utf-8") + b" ": subject for subject in subjects}
+        if not tokens or self._file is None:
+            return set()
+        catalog_type = f"<{RDF_TYPE}> <{DCAT.Catalog}> .\n".encode("utf-8")
+        found = set()
+        self._file.seek(0)
+        for line in self._file:
+            space = line.find(b" ")
+            subject = tokens.get(line[:space + 1])
+            if subject is not None and line[space + 1:] != catalog_type:
+                found.add(subject)
+        return found
 
     def finish(self) -> Harvested:
+        """The canonical snapshot (sorted N-Triples, stable blank-node labels) in a temporary file, written line
+        by line from a sort on disk, with each entity's hash taken from its run of lines on the way."""
         labels = blank_labels(self.blanks) if self.blanks else {}
-        parts, self.parts = self.parts, []  # handed over: sorted_ntriples lets each part go once it is split
+        handle = self._spill()
+        handle.seek(self._size)
         if labels:
-            parts.append(ox.serialize(relabelled(self.blanks, labels), format=NTRIPLES) or b"")
-        snapshot = sorted_ntriples(parts)
+            ox.serialize(relabelled(self.blanks, labels), handle, format=NTRIPLES)
+        handle.truncate()
+        self.blanks = BlankGraph()  # handed over
         entities = {f"<{s.value}>".encode("utf-8") for kind, subjects in self.typed.items() for s in subjects
                     if s.__class__ is ox.NamedNode}
         hashes = {}
-        for token, start, end in subject_blocks(snapshot):
+        snapshot = temporary_file()
+        digest = hashlib.sha256()
+        triples = 0
+        token, block = None, []
+
+        def close_block():
             if token in entities:
-                hashes[token[1:-1].decode("utf-8")] = block_hash(snapshot[start:end])
-        counts = {"triples": snapshot.count(b"\n"), "entities": len(hashes)}
+                hashes[token[1:-1].decode("utf-8")] = block_hash(b"".join(block))
+
+        try:
+            out = io.BufferedWriter(_Hashing(snapshot, digest), 1 << 20)
+            for line in sorted_lines_on_disk(handle):
+                line += b"\n"
+                out.write(line)
+                triples += 1
+                subject = line[:line.index(b" ")]
+                if subject != token:
+                    close_block()
+                    token, block = subject, []
+                block.append(line)
+            close_block()
+            out.flush()
+            out.detach()
+        except BaseException:
+            snapshot.close()
+            raise
+        finally:
+            self.close()
+        counts = {"triples": triples, "entities": len(hashes)}
         for name, cls in COUNTED.items():
             counts[name] = len(self.typed.get(cls, ()))
-        return Harvested(snapshot, hashes, counts)
+        snapshot.seek(0)
+        return Harvested(snapshot, hashes, counts, "sha256:" + digest.hexdigest())
+
+
+class _Hashing(io.RawIOBase):
+    """A file that also feeds a digest with what is written to it."""
+
+    def __init__(self, handle, digest):
+        self.handle, self.digest = handle, digest
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.digest.update(data)
+        return self.handle.write(data)
+
+
+def temporary_file():
+    """An anonymous temporary file (removed when closed, or when the process ends however it ends)."""
+    try:
+        return tempfile.TemporaryFile(prefix="ena-grunddata-")
+    except OSError as error:
+        raise StoreError(f"cannot create a temporary file: {error.strerror or error}",
+                         where=tempfile.gettempdir()) from None
 
 
 @dataclass
 class Harvested:
-    snapshot: bytes  # canonical sorted N-Triples
+    file: object  # canonical sorted N-Triples, in an anonymous temporary file
     hashes: dict  # entity IRI -> description hash
     counts: dict  # triples, entities, catalogs, datasets, services, distributions
+    content_hash: str = ""  # "sha256:" + the snapshot's digest
+
+    @property
+    def snapshot(self) -> bytes:
+        """The whole snapshot as bytes (validation, small callers)."""
+        self.file.seek(0)
+        return self.file.read()
+
+    def close(self) -> None:
+        self.file.close()
 
 
 def statements_of_graph(graph: Graph) -> Statements:
@@ -188,16 +284,20 @@ def harvested_from_ntriples(data: bytes) -> Harvested:
     statements = Statements()
     if data.strip():
         statements.add(ox.parse(data, format=NTRIPLES, rename_blank_nodes=True))
-    return statements.finish()
+    harvested = statements.finish()
+    harvested.close()  # only the hashes and counts are wanted
+    return harvested
 
 
 def entity_iris(graph: Graph) -> set:
-    return set(statements_of_graph(graph).finish().hashes)
+    return set(entity_hashes(graph))
 
 
 def entity_hashes(graph: Graph, canon=None) -> dict[str, str]:
     """IRI -> canonical hash of the entity's description, for every standalone entity in `graph`."""
-    return statements_of_graph(graph).finish().hashes
+    harvested = statements_of_graph(graph).finish()
+    harvested.close()
+    return harvested.hashes
 
 
 def compare(before: dict[str, str], after: dict[str, str]) -> ChangeReport:
@@ -223,4 +323,8 @@ def canonical_ntriples(graph: Graph, canon=None) -> bytes:
 
     Two harvests of the same data give byte-identical snapshots (rdflib's own labels are random).
     """
-    return statements_of_graph(graph).finish().snapshot
+    harvested = statements_of_graph(graph).finish()
+    try:
+        return harvested.snapshot
+    finally:
+        harvested.close()
