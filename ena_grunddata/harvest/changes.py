@@ -71,62 +71,64 @@ PAGING_TYPES = {str(HYDRA.PartialCollectionView), str(HYDRA.PagedCollection)}
 HAS_PART = str(DCTERMS.hasPart)
 
 
+BLANK_BATCH = 10_000  # blank-node statements written at a time
+
+
 class Statements:
-    """The statements of one harvest, kept compact: N-Triples per document in a temporary file (blank-node
-    statements aside, in memory), and the few facts the harvest needs (typed subjects, sub-catalog links, Hydra
-    paging statements). The file is anonymous: it goes when it is closed (finish, close) or the process ends."""
+    """The statements of one harvest, kept compact and on disk: N-Triples of every document in an anonymous
+    temporary file, the statements touching blank nodes in another (read back only by finish, to label them), and
+    in memory the few facts the harvest needs (typed subjects, sub-catalog links, Hydra paging statements).
+    Anonymous files go when they are closed (finish, close) or the process ends, however it ends."""
 
     def __init__(self):
-        self._file = None  # the N-Triples of every document so far, up to self._size
-        self._size = 0
-        self.blanks = BlankGraph()
+        self._files = {"plain": None, "blank": None}  # written up to self._sizes
+        self._sizes = {"plain": 0, "blank": 0}
         self.typed: dict = {}  # class IRI -> subjects
         self.has_part: list = []  # (catalog, part)
 
-    def _spill(self):
-        if self._file is None:
-            self._file = temporary_file()
-        return self._file
+    def _file(self, name: str):
+        if self._files[name] is None:
+            self._files[name] = temporary_file()
+        return self._files[name]
 
     def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-            self._file = None
+        for name, handle in self._files.items():
+            if handle is not None:
+                handle.close()
+                self._files[name] = None
 
     def add(self, quads, *, paging: bool = False) -> list:
         """Add a document's quads. With `paging`, Hydra statements are left out and returned:
         [(subject, predicate, object)] of the paging statements (views' own statements are dropped too)."""
         hydra: list = []
         views: set = set()
-        blanks = BlankGraph()
         typed: dict = {}
         has_part: list = []
         # Merged only once the whole document has been read: a parse error leaves `self` as it was.
-        handle = self._spill()
-        handle.seek(self._size)
+        plain, blank = self._file("plain"), self._file("blank")
+        plain.seek(self._sizes["plain"])
+        blank.seek(self._sizes["blank"])
         try:
-            ox.serialize(self._pass(quads, blanks, hydra, views, paging, typed, has_part), handle, format=NTRIPLES)
+            ox.serialize(self._pass(quads, blank, hydra, views, paging, typed, has_part), plain, format=NTRIPLES)
             if views:
-                self._drop_subjects(views, blanks)
+                self._drop_subjects(views)
         except BaseException:
-            handle.seek(self._size)
-            handle.truncate()
+            for name, handle in (("plain", plain), ("blank", blank)):
+                handle.seek(self._sizes[name])
+                handle.truncate()
             raise
-        self._size = handle.tell()
+        self._sizes = {"plain": plain.tell(), "blank": blank.tell()}
         for kind, subjects in typed.items():
             self.typed.setdefault(kind, set()).update(subjects - views)
         self.has_part.extend(has_part)
-        for node, edges in blanks.outgoing.items():
-            self.blanks.outgoing.setdefault(node, []).extend(edges)
-        for node, edges in blanks.incoming.items():
-            self.blanks.incoming.setdefault(node, []).extend(edges)
         return [h for h in hydra if h[0] in views]
 
-    def _pass(self, quads, blanks: BlankGraph, hydra: list, views: set, paging: bool, typed: dict,
-              has_part: list):
+    def _pass(self, quads, blank_file, hydra: list, views: set, paging: bool, typed: dict, has_part: list):
+        """The quads without blank nodes; those with one are written to `blank_file` a batch at a time."""
         blank = ox.BlankNode
         named = ox.NamedNode
         hydra_ns = str(HYDRA)
+        batch: list = []
         for quad in quads:
             predicate = quad.predicate.value
             subject, obj = quad.subject, quad.object
@@ -143,92 +145,111 @@ class Statements:
             elif predicate == HAS_PART:
                 has_part.append((subject, obj))
             if subject.__class__ is blank or obj.__class__ is blank:
-                blanks.add(subject, quad.predicate, obj)
+                batch.append(quad)
+                if len(batch) >= BLANK_BATCH:
+                    ox.serialize(batch, blank_file, format=NTRIPLES)
+                    batch = []
             else:
                 yield quad
+        if batch:
+            ox.serialize(batch, blank_file, format=NTRIPLES)
 
-    def _drop_subjects(self, subjects: set, blanks: BlankGraph) -> None:
+    def _drop_subjects(self, subjects: set) -> None:
         """Remove every statement of the paging views (rare: only documents with Hydra paging) from the document
-        just written (the file from self._size on)."""
-        tokens = tuple(str(s).encode("utf-8") + b" " for s in subjects if s.__class__ is ox.NamedNode)
-        if tokens:
-            handle = self._file
+        just written: a named view's from the plain statements, a blank view's from the blank-node ones."""
+        for name, kind in (("plain", ox.NamedNode), ("blank", ox.BlankNode)):
+            tokens = tuple(str(s).encode("utf-8") + b" " for s in subjects if s.__class__ is kind)
+            if not tokens:
+                continue
+            handle = self._files[name]
+            handle.flush()
             with temporary_file() as kept:
-                handle.seek(self._size)
+                handle.seek(self._sizes[name])
                 kept.writelines(line for line in handle if not line.startswith(tokens))
                 kept.seek(0)
-                handle.seek(self._size)
+                handle.seek(self._sizes[name])
                 handle.truncate()
                 shutil.copyfileobj(kept, handle)
-        for subject in subjects:
-            if subject.__class__ is ox.BlankNode:
-                for _, obj in blanks.outgoing.pop(subject, ()):
-                    edges = blanks.incoming.get(obj)
-                    if edges:
-                        blanks.incoming[obj] = [e for e in edges if e[0] != subject]
 
     def described(self, subjects) -> set:
         """Those of `subjects` with a statement other than `a dcat:Catalog` (for sub-catalogs only named): one
         pass over the file."""
         tokens = {str(subject).encode("utf-8") + b" ": subject for subject in subjects}
-        if not tokens or self._file is None:
+        handle = self._files["plain"]
+        if not tokens or handle is None:
             return set()
         catalog_type = f"<{RDF_TYPE}> <{DCAT.Catalog}> .\n".encode("utf-8")
         found = set()
-        self._file.seek(0)
-        for line in self._file:
+        handle.seek(0)
+        for line in handle:
             space = line.find(b" ")
             subject = tokens.get(line[:space + 1])
             if subject is not None and line[space + 1:] != catalog_type:
                 found.add(subject)
         return found
 
+    def _blank_graph(self) -> BlankGraph:
+        """The blank-node statements read back (only now: not beside the answers and the parser's buffers)."""
+        blanks = BlankGraph()
+        handle = self._files["blank"]
+        if handle is None or not self._sizes["blank"]:
+            return blanks
+        handle.seek(0)
+        handle.truncate(self._sizes["blank"])
+        for triple in ox.parse(handle, format=NTRIPLES, rename_blank_nodes=False):
+            blanks.add(triple.subject, triple.predicate, triple.object)
+        return blanks
+
     def finish(self) -> Harvested:
         """The canonical snapshot (sorted N-Triples, stable blank-node labels) in a temporary file, written line
         by line from a sort on disk, with each entity's hash taken from its run of lines on the way."""
-        labels = blank_labels(self.blanks) if self.blanks else {}
-        handle = self._spill()
-        handle.seek(self._size)
-        if labels:
-            ox.serialize(relabelled(self.blanks, labels), handle, format=NTRIPLES)
-        handle.truncate()
-        self.blanks = BlankGraph()  # handed over
-        entities = {f"<{s.value}>".encode("utf-8") for kind, subjects in self.typed.items() for s in subjects
-                    if s.__class__ is ox.NamedNode}
-        hashes = {}
-        snapshot = temporary_file()
-        digest = hashlib.sha256()
-        triples = 0
-        token, block = None, []
-
-        def close_block():
-            if token in entities:
-                hashes[token[1:-1].decode("utf-8")] = block_hash(b"".join(block))
-
         try:
-            out = io.BufferedWriter(_Hashing(snapshot, digest), 1 << 20)
-            for line in sorted_lines_on_disk(handle):
-                line += b"\n"
-                out.write(line)
-                triples += 1
-                subject = line[:line.index(b" ")]
-                if subject != token:
-                    close_block()
-                    token, block = subject, []
-                block.append(line)
-            close_block()
-            out.flush()
-            out.detach()
-        except BaseException:
-            snapshot.close()
-            raise
+            plain = self._file("plain")
+            plain.seek(self._sizes["plain"])
+            plain.truncate()
+            blanks = self._blank_graph()
+            if blanks:
+                ox.serialize(relabelled(blanks, blank_labels(blanks)), plain, format=NTRIPLES)
+            del blanks
+            entities = {f"<{s.value}>".encode("utf-8") for kind, subjects in self.typed.items() for s in subjects
+                        if s.__class__ is ox.NamedNode}
+            snapshot, hashes, triples, digest = _sorted_snapshot(plain, entities)
         finally:
             self.close()
         counts = {"triples": triples, "entities": len(hashes)}
         for name, cls in COUNTED.items():
             counts[name] = len(self.typed.get(cls, ()))
-        snapshot.seek(0)
-        return Harvested(snapshot, hashes, counts, "sha256:" + digest.hexdigest())
+        return Harvested(snapshot, hashes, counts, "sha256:" + digest)
+
+
+def _sorted_snapshot(handle, entities: set):
+    """(snapshot file, entity hashes, lines, sha256) of the N-Triples in `handle`, sorted on disk."""
+    hashes = {}
+    snapshot = temporary_file()
+    digest = hashlib.sha256()
+    triples = 0
+    token, block = None, []
+    try:
+        out = io.BufferedWriter(_Hashing(snapshot, digest), 1 << 20)
+        for line in sorted_lines_on_disk(handle):
+            line += b"\n"
+            out.write(line)
+            triples += 1
+            subject = line[:line.index(b" ")]
+            if subject != token:
+                if token in entities:
+                    hashes[token[1:-1].decode("utf-8")] = block_hash(b"".join(block))
+                token, block = subject, []
+            block.append(line)
+        if token in entities:
+            hashes[token[1:-1].decode("utf-8")] = block_hash(b"".join(block))
+        out.flush()
+        out.detach()
+    except BaseException:
+        snapshot.close()
+        raise
+    snapshot.seek(0)
+    return snapshot, hashes, triples, digest.hexdigest()
 
 
 class _Hashing(io.RawIOBase):
