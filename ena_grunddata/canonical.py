@@ -222,7 +222,7 @@ def sorted_ntriples(parts: list[bytes], *, type_first: bool = False) -> bytes:
     return data + b"\n" if data else b""
 
 
-SORT_CHUNK = 16 << 20  # bytes of N-Triples sorted in memory at a time by sorted_lines_on_disk
+SORT_CHUNK = 8 << 20  # bytes of N-Triples sorted in memory at a time by sorted_lines_on_disk
 
 
 def sorted_lines_on_disk(handle, chunk: int = SORT_CHUNK):
@@ -238,6 +238,7 @@ def sorted_lines_on_disk(handle, chunk: int = SORT_CHUNK):
         data = handle.read(chunk)
         return data + handle.readline() if data else data  # up to the end of the line it stopped in
 
+    size = handle.seek(0, 2)
     handle.seek(0)
     with contextlib.ExitStack() as runs:
         files = []
@@ -245,15 +246,15 @@ def sorted_lines_on_disk(handle, chunk: int = SORT_CHUNK):
         while data:
             lines = sorted_unique(data.split(b"\n"))
             del data
-            data = next_chunk()
-            if not data and not files:  # it all fitted in one chunk
+            if not files and handle.tell() >= size:  # it all fitted in one chunk
                 yield from lines
                 return
             run = runs.enter_context(tempfile.TemporaryFile(prefix="ena-grunddata-"))
-            run.write(b"\n".join(lines) + b"\n" if lines else b"")
+            run.writelines(line + b"\n" for line in lines)
             run.seek(0)
             files.append(run)
             del lines
+            data = next_chunk()
         previous = None
         for line in heapq.merge(*((line[:-1] for line in run) for run in files)):
             if line != previous:

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib import Graph
 
-from ..canonical import BlankGraph, blank_labels, block_hash, relabelled, sorted_lines_on_disk
+from ..canonical import BlankGraph, blank_labels, block_hash, sorted_lines_on_disk
 from ..namespaces import DCAT, DCTERMS, FOAF, HYDRA, VCARD
 from .store import StoreError
 
@@ -189,16 +189,44 @@ class Statements:
         return found
 
     def _blank_graph(self) -> BlankGraph:
-        """The blank-node statements read back (only now: not beside the answers and the parser's buffers)."""
+        """The blank-node statements read back (only now: not beside the answers and the parser's buffers), in a
+        compact form: blank nodes as pyoxigraph's BlankNode (one object each), every other term as its N-Triples
+        text (term_key of a text is the text itself), predicates and IRIs shared."""
         blanks = BlankGraph()
         handle = self._files["blank"]
         if handle is None or not self._sizes["blank"]:
             return blanks
         handle.seek(0)
         handle.truncate(self._sizes["blank"])
-        for triple in ox.parse(handle, format=NTRIPLES, rename_blank_nodes=False):
-            blanks.add(triple.subject, triple.predicate, triple.object)
+        nodes: dict = {}
+        shared: dict = {}
+        node = ox.BlankNode
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+        for line in text:
+            subject, predicate, obj = line[:-3].split(" ", 2)  # "S P O .\n", as pyoxigraph writes N-Triples
+            subject = nodes.get(subject) or nodes.setdefault(subject, node(subject[2:])) \
+                if subject.startswith("_:") else shared.setdefault(subject, subject)
+            obj = nodes.get(obj) or nodes.setdefault(obj, node(obj[2:])) if obj.startswith("_:") \
+                else shared.setdefault(obj, obj) if obj.startswith("<") else obj
+            blanks.add(subject, shared.setdefault(predicate, predicate), obj)
+        text.detach()
         return blanks
+
+    @staticmethod
+    def _write_relabelled(blanks: BlankGraph, labels: dict, handle) -> None:
+        """The blank-node statements again with their stable labels, as N-Triples lines (as relabelled and
+        pyoxigraph's writer would write them)."""
+        new = {node: f"_:{label}" for node, label in labels.items()}
+        out = io.TextIOWrapper(handle, encoding="utf-8", newline="\n", write_through=False)
+        blank = ox.BlankNode
+        for subject, edges in blanks.outgoing.items():
+            label = new[subject]
+            out.writelines(f"{label} {p} {new[o] if o.__class__ is blank else o} .\n" for p, o in edges)
+        for obj, edges in blanks.incoming.items():
+            label = new[obj]
+            out.writelines(f"{s} {p} {label} .\n" for s, p in edges if s.__class__ is not blank)
+        out.flush()
+        out.detach()
 
     def finish(self) -> Harvested:
         """The canonical snapshot (sorted N-Triples, stable blank-node labels) in a temporary file, written line
@@ -209,7 +237,7 @@ class Statements:
             plain.truncate()
             blanks = self._blank_graph()
             if blanks:
-                ox.serialize(relabelled(blanks, blank_labels(blanks)), plain, format=NTRIPLES)
+                self._write_relabelled(blanks, blank_labels(blanks), plain)
             del blanks
             entities = {f"<{s.value}>".encode("utf-8") for kind, subjects in self.typed.items() for s in subjects
                         if s.__class__ is ox.NamedNode}
