@@ -222,7 +222,7 @@ def sorted_ntriples(parts: list[bytes], *, type_first: bool = False) -> bytes:
     return data + b"\n" if data else b""
 
 
-SORT_CHUNK = 8 << 20  # bytes of N-Triples sorted in memory at a time by sorted_lines_on_disk
+SORT_CHUNK = 4 << 20  # bytes of N-Triples sorted in memory at a time by sorted_lines_on_disk
 
 
 def sorted_lines_on_disk(handle, chunk: int = SORT_CHUNK):

@@ -239,15 +239,15 @@ class Statements:
             if blanks:
                 self._write_relabelled(blanks, blank_labels(blanks), plain)
             del blanks
+            counted = {name: len(self.typed.get(cls, ())) for name, cls in COUNTED.items()}
             entities = {f"<{s.value}>".encode("utf-8") for kind, subjects in self.typed.items() for s in subjects
                         if s.__class__ is ox.NamedNode}
+            self.typed = {}  # the entities' tokens are all that is needed from here on
             snapshot, hashes, triples, digest = _sorted_snapshot(plain, entities)
         finally:
             self.close()
-        counts = {"triples": triples, "entities": len(hashes)}
-        for name, cls in COUNTED.items():
-            counts[name] = len(self.typed.get(cls, ()))
-        return Harvested(snapshot, hashes, counts, "sha256:" + digest)
+        return Harvested(snapshot, hashes, {"triples": triples, "entities": len(hashes), **counted},
+                         "sha256:" + digest)
 
 
 def _sorted_snapshot(handle, entities: set):
