@@ -458,3 +458,21 @@ def test_surrogate_pairs_are_checked_alike_in_any_chunking(pieces, chunk):
     finally:
         safety._SCAN_CHUNK = saved
     assert refused == lone, data
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/fd"), reason="needs /proc (Linux)")
+@pytest.mark.parametrize("answer", ["good", "bad syntax", "sliced JSON-LD", "bad JSON-LD"])
+def test_a_documents_temporary_files_are_closed(server, cli_run, tmp_path, answer):
+    """A document's statements go to temporary files as they are parsed and the snapshot is sorted through
+    others: none stays open, whether the harvest succeeds or the document is refused."""
+    before = open_temporary_files()
+    turtle = converted(30, __import__("pyoxigraph").RdfFormat.TURTLE)
+    bodies = {"good": (turtle, "text/turtle"), "bad syntax": (turtle + b"\n<broken", "text/turtle"),
+              "sliced JSON-LD": (jsonld_page(30, "graph"), "application/ld+json"),
+              "bad JSON-LD": (jsonld_page(30, "graph").replace(b"https://example.se/files/3.csv", b"not an IRI"),
+                              "application/ld+json")}
+    body, media = bodies[answer]
+    server.add("/catalog", body, content_type=media)
+    run = harvest(cli_run, tmp_path / "s", server.url("/catalog"))
+    assert run.exit_code == (0 if answer in ("good", "sliced JSON-LD") else 3), run.stderr
+    assert open_temporary_files() == before
