@@ -222,6 +222,46 @@ def sorted_ntriples(parts: list[bytes], *, type_first: bool = False) -> bytes:
     return data + b"\n" if data else b""
 
 
+SORT_CHUNK = 4 << 20  # bytes of N-Triples sorted in memory at a time by sorted_lines_on_disk
+
+
+def sorted_lines_on_disk(handle, chunk: int = SORT_CHUNK):
+    """The lines of an N-Triples file sorted bytewise, without empty lines and duplicates (as sorted_ntriples
+    orders them), without holding the file: each `chunk` of it is sorted in memory and written to a temporary file
+    of its own, then the runs are merged. Yields the lines without their line ends; the run files are closed (and
+    so removed) when the generator ends, however it ends."""
+    import contextlib
+    import heapq
+    import tempfile
+
+    def next_chunk() -> bytes:
+        data = handle.read(chunk)
+        return data + handle.readline() if data else data  # up to the end of the line it stopped in
+
+    size = handle.seek(0, 2)
+    handle.seek(0)
+    with contextlib.ExitStack() as runs:
+        files = []
+        data = next_chunk()
+        while data:
+            lines = sorted_unique(data.split(b"\n"))
+            del data
+            if not files and handle.tell() >= size:  # it all fitted in one chunk
+                yield from lines
+                return
+            run = runs.enter_context(tempfile.TemporaryFile(prefix="ena-grunddata-"))
+            run.writelines(line + b"\n" for line in lines)
+            run.seek(0)
+            files.append(run)
+            del lines
+            data = next_chunk()
+        previous = None
+        for line in heapq.merge(*((line[:-1] for line in run) for run in files)):
+            if line != previous:
+                yield line
+                previous = line
+
+
 def sorted_unique(lines: list) -> list:
     """`lines` sorted in place (bytewise), then without empty lines and duplicates.
 

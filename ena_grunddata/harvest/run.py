@@ -20,14 +20,14 @@ from urllib.parse import urldefrag, urlencode, urljoin, urlsplit
 from rdflib import BNode, Graph, URIRef
 
 from .. import http
-from .changes import HASH_VERSION, ChangeReport, Harvested, Statements, compare
+from .changes import HASH_VERSION, ChangeReport, Harvested, Statements, compare, temporary_file
 from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
 from ..load import (ACCEPT_HEADER, Document, Limits, RefusedByOxigraph, choose_format, is_url, parse_document,
                     parse_document_oxigraph, read_documents, strip_bom, time_budget)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from ..text import pick
 from ..load.safety import JsonItems, JsonProblem
-from .store import Store, content_hash, slug_for
+from .store import Store, StoreError, slug_for
 
 KINDS = ("auto", "document", "entrystore", "file")
 ENTRYSTORE_PRESETS = ("datasets", "grunddata", "publisher")
@@ -36,10 +36,6 @@ DEFAULT_MAX_PAGES = 1000
 DEFAULT_MAX_SUB_CATALOGS = 100
 DEFAULT_SHRINK_THRESHOLD = 0.5
 PAGING_TYPES = (HYDRA.PartialCollectionView, HYDRA.PagedCollection)
-
-
-class StoreError(InputError):
-    """Our own folder cannot be written: a local problem (exit 2) even for a remote source."""
 
 
 @dataclass
@@ -194,6 +190,15 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
     budget = options.limits.timeout  # --timeout bounds the change computation too (hashing, canonical snapshot)
     with time_budget(budget, spec.shown):
         harvested = fetched.statements.finish()
+    try:
+        return _apply_harvested(spec, fetched, store, previous_meta, options, harvested, before)
+    finally:
+        harvested.close()  # the snapshot's temporary file
+
+
+def _apply_harvested(spec, fetched: Fetched, store: Store, previous_meta: dict | None, options: Options,
+                     harvested: Harvested, before: dict | None) -> SourceResult:
+    slug = spec.slug
     after, counts = harvested.hashes, harvested.counts
     changes = compare(before or {}, after)
     result = SourceResult(spec, "new" if previous_meta is None else "updated", changes, counts=counts,
@@ -209,8 +214,8 @@ def apply(spec, fetched: Fetched, store: Store, previous_meta: dict | None, opti
                         "--accept-shrink to apply it)")
         _validate(result, harvested, options)
         return result
-    snapshot = harvested.snapshot
-    snapshot_hash = content_hash(snapshot)
+    snapshot = harvested.file
+    snapshot_hash = harvested.content_hash
     meta = {
         "source": spec.shown,
         "name": spec.name,
@@ -427,13 +432,9 @@ def named_sub_catalogs(statements: Statements) -> list[str]:
     import pyoxigraph as ox
 
     catalogs = statements.typed.get(str(DCAT.Catalog), set())
-    subs = set()
-    for main, part in statements.has_part:
-        if main not in catalogs or part.__class__ is not ox.NamedNode or not is_url(part.value):
-            continue
-        if not statements.described(part):
-            subs.add(part.value)
-    return sorted(subs)
+    candidates = {part for main, part in statements.has_part
+                  if main in catalogs and part.__class__ is ox.NamedNode and is_url(part.value)}
+    return sorted(part.value for part in candidates - statements.described(candidates))
 
 
 # --------------------------------------------------------------------------------------------- EntryStore
@@ -574,11 +575,7 @@ class _EntryLines:
 
     def __init__(self, limit: int, where: str):
         self.limit, self.where = limit, where
-        try:
-            self.handle = tempfile.TemporaryFile(prefix="ena-grunddata-")
-        except OSError as error:
-            raise StoreError(f"cannot create a temporary file: {error.strerror or error}",
-                             where=tempfile.gettempdir()) from None
+        self.handle = temporary_file()
         self.starts: list[tuple[str, int, int]] = []  # (label, byte offset, line offset) of each entry
         self.size = self.lines = 0
 

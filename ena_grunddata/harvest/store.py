@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import shutil
 from pathlib import Path
 
 from rdflib import Graph
@@ -23,6 +24,11 @@ from rdflib import Graph
 from ..atomic import atomic_directory, atomic_write
 from ..errors import InputError
 from ..load import Document, Limits, parse_document
+
+class StoreError(InputError):
+    """Our own folder (or the temporary folder) cannot be written: a local problem (exit 2) even for a remote
+    source."""
+
 
 STORE_FORMAT = {"format": "ena-grunddata-harvest-store", "version": 1}
 
@@ -132,10 +138,16 @@ class Store:
         except (SyntaxError, ValueError):
             return None  # an unreadable snapshot means no usable previous state
 
-    def write(self, slug: str, snapshot: bytes, meta: dict, hashes: dict) -> None:
-        """Replace the source's folder with a new snapshot, its entity hashes and meta in one rename."""
+    def write(self, slug: str, snapshot, meta: dict, hashes: dict) -> None:
+        """Replace the source's folder with a new snapshot (bytes, or a binary file read from its start), its
+        entity hashes and meta in one rename."""
         with atomic_directory(self.source_dir(slug)) as staging:
-            (staging / "snapshot.nt").write_bytes(snapshot)
+            if isinstance(snapshot, (bytes, bytearray)):
+                (staging / "snapshot.nt").write_bytes(snapshot)
+            else:
+                snapshot.seek(0)
+                with open(staging / "snapshot.nt", "wb") as handle:
+                    shutil.copyfileobj(snapshot, handle, 1 << 20)
             (staging / "entities.json").write_text(json.dumps(hashes, indent=0, sort_keys=True) + "\n", "utf-8")
             (staging / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", "utf-8")
 

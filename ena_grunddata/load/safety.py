@@ -635,7 +635,7 @@ _DIFFERING_KEYWORDS = frozenset({"@direction", "@propagate"})
 _EXACT_INTEGER = 2 ** 53  # JSON-LD writes larger numbers as xsd:double (pyoxigraph), rdflib as xsd:integer
 
 
-def jsonld_streams(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> bool:
+def jsonld_streams(document: Document, max_nesting: int = DEFAULT_MAX_NESTING, shape: dict | None = None) -> bool:
     """Whether a JSON-LD document can go to pyoxigraph without its JSON tree: True when it passes every rule of
     check_jsonld_contexts and uses only what pyoxigraph reads into the same statements as rdflib.
 
@@ -647,6 +647,9 @@ def jsonld_streams(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -
     anything JsonItems would refuse (bad UTF-8, lone surrogates...). The second checks every key as
     check_jsonld_values does. False means: take the whole-tree path (the old checks, then rdflib), which refuses
     with the same message and line as before or reads what only it reads.
+
+    `shape`, when given, is filled with what the first pass saw of the top: "top" (the event that opened it),
+    "keys" (the top object's keys, repeats included) and "graph" (the event that began the top @graph's value).
     """
     import io
 
@@ -656,7 +659,7 @@ def jsonld_streams(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -
     try:
         if _scan(handle):
             _check_surrogate_pairs(handle)
-        contexts = _stream_contexts(handle, max_nesting)
+        contexts = _stream_contexts(handle, max_nesting, shape if shape is not None else {})
         if contexts is None:
             return False
         handle.seek(0)
@@ -675,9 +678,9 @@ def jsonld_streams(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -
         raise
 
 
-def _stream_contexts(handle, limit: int) -> list | None:
+def _stream_contexts(handle, limit: int, shape: dict) -> list | None:
     """Every @context's entries (as _context_terms finds them: not inside a @value), or None when the document
-    needs the whole-tree path."""
+    needs the whole-tree path. `shape` gets the top's form (see jsonld_streams)."""
     import decimal
 
     import ijson
@@ -696,12 +699,17 @@ def _stream_contexts(handle, limit: int) -> list | None:
         opens = event == "start_map" or event == "start_array"
         parent = keys[-1] if containers and containers[-1] == "start_map" and event[:4] != "end_" \
             and event != "map_key" else None  # the key whose value this event starts or is
+        if len(containers) == 1 and parent == "@graph":
+            shape["graph"] = event
+        elif not containers:
+            shape["top"] = event
         if event == "map_key":
             if value in _DIFFERING_KEYWORDS or (value == "@graph" and len(containers) > 1) \
                     or (value == "@import" and builder is None):
                 return None
             if len(containers) == 1:
                 top_keys.add(value)
+                shape.setdefault("keys", []).append(value)
             keys[-1] = value
         elif opens:
             if len(containers) >= limit or (event == "start_array" and containers and containers[-1] == "start_array"):
