@@ -1,12 +1,11 @@
 """One self-contained HTML page: summary, what to fix first, charts, one card per resource with its findings, scores.
 
-The page comes from Jinja2 templates (render/templates/) with autoescaping, so every piece of data is escaped. No
-external assets (inline CSS, plain HTML bars, a few lines of inline JS), so it works offline, from an e-mail
-attachment or a CI artefact, and at any width from a phone (390 px) to a desktop. The filters need JS; without it
-every finding is simply shown. Every word on the page is in the chosen language.
-
-This module turns the Report (and the context: labels, kinds, scores) into plain data for the template; the template
-only lays it out.
+The page frame comes from a Jinja2 template (render/templates/) with autoescaping; the cards and their findings (a
+national page has a quarter of a million) are written here, each piece of data through markupsafe's escape, the
+escaper autoescaping uses, so every piece of data is escaped either way. No external assets (inline CSS, plain
+HTML bars, a few lines of inline JS), so it works offline, from an e-mail attachment or a CI artefact, and at any
+width from a phone (390 px) to a desktop. The filters need JS; without it every finding is simply shown. Every word
+on the page is in the chosen language.
 """
 
 from __future__ import annotations
