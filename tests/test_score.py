@@ -189,3 +189,25 @@ def test_a_dataset_with_violations_is_never_rated_good_whatever_its_points():
     clean = DatasetScore("https://example.se/ok", "y", {c.key: float(c.points) for c in CHECKS}, violations=False)
     assert CatalogScore("https://example.se/c", "c", [clean, violating]).rating == "sufficient"
     assert CatalogScore("https://example.se/c", "c", [clean]).rating == "excellent"
+
+
+def test_the_score_reads_the_same_from_the_validated_store_as_from_a_graph():
+    """The store view only tells the score whether a keyword, URL or date has content (view.reader's presence):
+    a blank literal still counts for nothing, a value of any other kind for its points, as read from a graph."""
+    from ena_grunddata.load import Document, Limits
+    from ena_grunddata.load.parse_oxigraph import parse_document_oxigraph
+    from ena_grunddata.validation.engines.fast_data import FastData
+    from ena_grunddata.validation.view import StoreView
+
+    data = PREFIXES + """
+ex:d a dcat:Dataset ; dcat:keyword "  " ; dcat:theme "" ; dcterms:issued "2024-01-01" ; dcterms:spatial [ ] ;
+    dcat:distribution ex:x .
+ex:x a dcat:Distribution ; dcat:accessURL <https://example.se/x> ; dcat:byteSize " " ; dcterms:rights "r" .
+"""
+    store = FastData()
+    parse_document_oxigraph(Document(name="s.ttl", format="turtle", base="https://relative.invalid/s.ttl",
+                                     data=data.encode()), Limits(), store.add)
+    from_store = by_resource(score(StoreView(store), Report(findings=[])))["d"].points
+    assert from_store == by_resource(scores_of(data))["d"].points
+    assert [from_store[key] for key in ("keyword", "theme", "issued", "spatial", "access_url", "byte_size",
+                                        "rights")] == [0, 0, 5, 20, 50, 0, 5]

@@ -1,12 +1,11 @@
 """One self-contained HTML page: summary, what to fix first, charts, one card per resource with its findings, scores.
 
-The page comes from Jinja2 templates (render/templates/) with autoescaping, so every piece of data is escaped. No
-external assets (inline CSS, plain HTML bars, a few lines of inline JS), so it works offline, from an e-mail
-attachment or a CI artefact, and at any width from a phone (390 px) to a desktop. The filters need JS; without it
-every finding is simply shown. Every word on the page is in the chosen language.
-
-This module turns the Report (and the context: labels, kinds, scores) into plain data for the template; the template
-only lays it out.
+The page frame comes from a Jinja2 template (render/templates/) with autoescaping; the cards and their findings (a
+national page has a quarter of a million) are written here, each piece of data through markupsafe's escape, the
+escaper autoescaping uses, so every piece of data is escaped either way. No external assets (inline CSS, plain
+HTML bars, a few lines of inline JS), so it works offline, from an e-mail attachment or a CI artefact, and at any
+width from a phone (390 px) to a desktop. The filters need JS; without it every finding is simply shown. Every word
+on the page is in the chosen language.
 """
 
 from __future__ import annotations
@@ -110,7 +109,9 @@ class Page:
     def __init__(self, report: Report, context: ReportContext, lang: str):
         self.report, self.context, self.lang = report, context, lang
         self.severity_word = {s.label: severity(s.label, lang) for s in SEVERITIES}
-        self.cards = self.build_cards()
+        self.domains: set[str] = set()  # of every card, for the filter
+        self.about: dict[tuple, str] = {}  # (focus, card resource) -> the finding's "about" line
+        self._cards = self.build_cards()
 
     def t(self, key: str, **values) -> str:
         """A text of the message catalogue in the page's language (the template's words)."""
@@ -168,49 +169,155 @@ class Page:
     @property
     def filters(self) -> dict:
         profiles = sorted({self.context.rule(f).profile for f in self.report.findings})
-        domains = sorted({d for card in self.cards for d in card["domains"].split()})  # read when cards were built
+        domains = sorted(self.domains)  # read when cards were built
         return {"severities": [(s.label, self.severity_word[s.label]) for s in SEVERITIES],
                 "profiles": [(p, self.t(PROFILE_IDS[p]) if p in PROFILE_IDS else p) for p in profiles],
                 "domains": [(d, d) for d in domains]}
 
     # ------------------------------------------------------------------ cards
 
-    def build_cards(self) -> list[dict]:
+    def build_cards(self) -> list[tuple]:
         """One card per catalog/dataset/service/series, plus any other resource with findings that no single card
         resource points at (a contact point shared by two datasets). A finding that explains others is shown
-        with them nested under it, on the card of the cause."""
+        with them nested under it, on the card of the cause.
+
+        What a card shows from the data (kind, title, domains, how each finding's resource is reached) is read
+        here, while the data is loaded; the markup is written by `cards` after the store has gone."""
         graph = self.context.graph
         resources = card_resources(graph)
         known = set(resources)
+        owners: dict[str, str] = {}  # focus -> its card (many findings share a focus)
         grouped: dict[str, list] = defaultdict(list)
         for root, consequences in self.report.roots():
-            grouped[owner_of(root.resource or root.focus, graph, known)].append((root, consequences))
+            focus = root.resource or root.focus
+            owner = owners.get(focus)
+            if owner is None:
+                owner = owners[focus] = owner_of(focus, graph, known)
+            grouped[owner].append((root, consequences))
+        del owners
         everything = list(dict.fromkeys([*resources, *grouped]))
+        kinds = {resource: kind_of(graph, resource) for resource in everything}
 
         def order(resource):
-            kind = kind_of(graph, resource)
+            kind = kinds[resource]
             leads = any(consequences for _, consequences in grouped.get(resource, ()))
             return (not leads, KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), resource)
 
-        return [self.card(resource, grouped.get(resource, [])) for resource in sorted(everything, key=order)]
+        cards = []
+        for resource in sorted(everything, key=order):
+            roots = grouped.pop(resource, ())
+            kind = kinds[resource] or role_of(graph, resource)
+            title = label_of(graph, resource, self.lang)
+            domains = domains_of(graph, resource, self.context.domain)
+            self.domains.update(domains)
+            for root, consequences in roots:
+                for finding in (root, *consequences):
+                    focus = finding.resource if finding.resource else finding.focus
+                    if focus != resource and (focus, resource) not in self.about:
+                        self.about[focus, resource] = (
+                            f'<br><span class="about">{escape(self.t("report.about"))} '
+                            f'{escape(self.about_text(focus, resource))}</span>')
+            cards.append((resource, kind, title or (self.about_text(resource, None) if resource.startswith("_:")
+                                                    else ""), domains, roots))
+        return cards
 
-    def card(self, resource: str, roots: list) -> dict:
-        graph = self.context.graph
-        kind = kind_of(graph, resource) or role_of(graph, resource)
-        title = label_of(graph, resource, self.lang)
-        findings = [f for root, consequences in roots for f in (root, *consequences)]
-        worst = max((f.severity for f in findings), default=None)
-        return {
-            "resource": resource,
-            "kind": self.kind_word(kind),
-            "title": title or (self.about_text(resource, None) if resource.startswith("_:") else resource),
-            "show_iri": bool(title) or resource.startswith("_:"),
-            "worst": worst.label if worst else "",
-            "domains": " ".join(domains_of(graph, resource, self.context.domain)),
-            "score": self.score(resource),
-            "findings": [self.entry(root, resource, [self.entry(c, resource) for c in consequences])
-                         for root, consequences in roots],
-        }
+    @property
+    def cards(self):
+        """Each card's markup, written when the template asks for it (the page is the only copy of the text).
+        Every piece of data goes through markupsafe's escape (Jinja2's own escaper), as autoescaping would: a
+        national page has a quarter of a million findings, and the template's work per finding took most of the
+        page's time."""
+        for finding in self.report.findings:  # exact lines in report order: each resource's block is read once
+            self.context.line_of(finding)
+        self._messages: dict[int, tuple] = {}  # id(finding.messages) -> (messages, pieces of the page per rule)
+        cards, self._cards = self._cards, []
+        cards.reverse()
+        while cards:
+            out: list[str] = []
+            self.card(*cards.pop(), out)
+            yield Markup("".join(out))
+        del self._messages
+
+    def card(self, resource: str, kind: str, title: str, domains: list, roots, out: list) -> None:
+        worst = max((f.severity for root, consequences in roots for f in (root, *consequences)), default=None)
+        resource_html = escape(resource)
+        out.append(f'<article class="card{" worst-" + worst.label if worst else ""}" data-resource="{resource_html}"'
+                   f' data-domains="{escape(" ".join(domains))}">\n'
+                   f'<p class="kind">{escape(self.kind_word(kind))}</p><h2>{escape(title or resource)}</h2>\n')
+        if title or resource.startswith("_:"):
+            out.append(f'<p class="iri">{resource_html}</p>')
+        score = self.score(resource)
+        if score:
+            out.append(f'<p class="score">{escape(self.t("score.title"))}: <b>{escape(score["total"])}/'
+                       f'{escape(score["max"])}</b> <span class="rating rating-{escape(score["rating_key"])}">'
+                       f'{escape(score["rating"])}</span>\n')
+            if score["dimensions"]:
+                out.append(" · " + " · ".join(f"{escape(name)} {escape(got)}/{escape(most)}"
+                                               for name, got, most in score["dimensions"]))
+            if score["mean"]:
+                out.append(f' ({escape(score["mean"])})')
+            if score["missing"]:
+                out.append(f'<br><span class="meta">{escape(capital(self.t("score.missing")))}: '
+                           f'{escape(", ".join(score["missing"]))}</span>')
+            out.append("</p>\n")
+        if roots:
+            out.append('<ul class="findings">\n')
+            for root, consequences in roots:
+                self.finding_html(root, resource, consequences, out)
+            out.append("</ul>\n")
+        else:
+            out.append(f'<p class="clean">{escape(self.t("report.no_findings"))}</p>\n')
+        out.append("</article>\n")
+
+    def finding_html(self, finding: Finding, resource: str, consequences, out: list) -> None:
+        """One finding as the list item the page shows (its consequences nested under it)."""
+        words = self._words(finding)
+        focus = finding.resource if finding.resource else finding.focus
+        about = self.about[focus, resource] if focus != resource else ""
+        line = self.context.line_of(finding)
+        where = f"{finding.source}:{line}" if finding.source and line else (finding.source or "")
+        caused_by = finding.caused_by
+        caused_by = f' data-caused-by="{escape(caused_by)}"' if caused_by else ""
+        out.append(f'<li class="finding sev-{words[0]}{" cause" if consequences else ""}" data-severity="{words[0]}"'
+                   f' data-profile="{words[1]}" data-code="{words[2]}"{caused_by}>\n'
+                   f'<span class="badge">{words[3]}</span>\n{words[4]} <span class="message">{words[5]}</span>\n')
+        if finding.value is not None:
+            out.append(f' <span class="value">({self._value_word}: <code>{escape(finding.value)}</code>)</span>')
+        out.append(f'{about}<br><span class="rule">{words[2]}</span>{words[6]}')
+        if where:
+            out.append(f' <span class="where">{escape(where)}</span>')
+        if consequences:
+            out.append(f'<p class="because">{escape(self.t("html.because"))}</p>\n<ul class="consequences">\n')
+            for consequence in consequences:
+                self.finding_html(consequence, resource, (), out)
+            out.append("\n</ul>\n")
+        out.append("</li>\n")
+
+    def _words(self, finding: Finding) -> tuple:
+        """The escaped pieces of a finding that many findings share: (severity, profile, code, severity word,
+        property, message, rdf), kept per code, path, key name and messages."""
+        messages = finding.messages
+        known = self._messages.get(id(messages))
+        if known is None:
+            known = self._messages[id(messages)] = (messages, {})
+        key = (finding.code, finding.severity, finding.path, finding.key_name)
+        words = known[1].get(key)
+        if words is None:
+            rule = self.context.rule(finding)
+            rdf = short(finding.path) if finding.path else ""
+            prop = finding.key_name or rdf
+            rdf = rdf if finding.key_name and rdf != finding.key_name else ""
+            words = known[1][key] = (
+                escape(finding.severity.label), escape(rule.profile), escape(finding.code),
+                escape(self.severity_word[finding.severity.label]),
+                f' <code class="property">{escape(prop)}</code>' if prop else "",
+                inline_code(finding.message(self.lang)),
+                f' <span class="rdf">{escape(rdf)}</span>' if rdf else "")
+        return words
+
+    @functools.cached_property
+    def _value_word(self) -> str:
+        return escape(self.t("report.value"))
 
     def entry(self, finding: Finding, resource: str, consequences=()) -> "Entry":
         rule = self.context.rule(finding)

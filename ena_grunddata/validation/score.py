@@ -93,6 +93,12 @@ DISTRIBUTION_PROPERTY = {"access_url": DCAT.accessURL, "download_url": DCAT.down
 # What the checks read: only these statements are taken from the data (a national catalog has millions).
 DATASET_READS = frozenset([*DATASET_PROPERTY.values(), DCAT.distribution, DCTERMS.title])
 DISTRIBUTION_READS = frozenset(DISTRIBUTION_PROPERTY.values())
+# Of these, the properties whose values are only asked whether they have content (has_content): the vocabulary,
+# format and title checks read the others' values.
+PRESENCE_READS = frozenset([*(DATASET_PROPERTY[key] for key in ("keyword", "theme", "spatial", "temporal",
+                                                                 "contact_point", "publisher", "issued", "modified")),
+                            *(DISTRIBUTION_PROPERTY[key] for key in ("access_url", "download_url", "rights",
+                                                                     "byte_size"))])
 
 # Formats, as media types and as EU file-type codes. Machine-readable: a program can read the content's structure.
 # Non-proprietary: an open specification anyone may implement.
@@ -211,7 +217,8 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
         vocabularies = builtin_vocabularies()
     affected = affected_by(graph, violated_resources(report))
     datasets = {}
-    read = (reader(graph, DATASET_READS), reader(graph, DISTRIBUTION_READS))  # let go when the scores are made
+    # let go when the scores are made
+    read = (reader(graph, DATASET_READS, PRESENCE_READS), reader(graph, DISTRIBUTION_READS, PRESENCE_READS))
     for dataset in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
         datasets[dataset] = score_dataset(dataset, vocabularies, affected, read)
     del read

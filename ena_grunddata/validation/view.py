@@ -81,14 +81,18 @@ class StoreView:
             found.setdefault(term(quad.predicate), []).append(term(quad.object))
         return found
 
-    def index(self, predicates) -> dict:
+    def index(self, predicates, presence=frozenset()) -> dict:
         """pyoxigraph subject -> {predicate: values} for every statement of `predicates` (values in the order a
         lookup per subject gives: the store orders a subject's values of one predicate alike in both indexes).
         Literals are converted for this index only (a catalog's descriptions are read once: kept in the view's
-        term cache they would outlive the reader)."""
+        term cache they would outlive the reader). For the predicates in `presence` only whether a value has
+        content is asked (see `reader`): the values are (PRESENT,) or the blank literals (`_presence`)."""
         index: dict = {}
         term, original, literals = self._term, self.data.original, {}
         for predicate in predicates:
+            if predicate in presence:
+                self._presence(index, predicate)
+                continue
             for quad in self._quads(None, predicate, None):
                 value = quad.object
                 if value.__class__ is ox.Literal:
@@ -99,6 +103,23 @@ class StoreView:
                     converted = term(value)
                 index.setdefault(quad.subject, {}).setdefault(term(quad.predicate), []).append(converted)
         return index
+
+    def _presence(self, index: dict, predicate) -> None:
+        """Into `index`: (PRESENT,) for each subject with a value of `predicate` that has content, else a list of
+        its blank literals (all a reader of `presence` asks; a national catalog has hundreds of thousands)."""
+        original, present = self.data.original, (PRESENT,)
+        key = self._term(self._ox(predicate))
+        for quad in self._quads(None, predicate, None):
+            found = index.get(quad.subject)
+            if found is None:
+                found = index[quad.subject] = {}
+            elif found.get(key) is present:
+                continue
+            value = quad.object
+            if value.__class__ is ox.Literal and not original(value).value.strip():
+                found.setdefault(key, []).append(to_rdflib(original(value)))
+            else:
+                found[key] = present
 
     def triples(self, pattern):
         subject, predicate, obj = pattern
@@ -149,11 +170,27 @@ class UnionView:
         return self._each("subject_predicates", object)
 
 
-def reader(data, predicates: frozenset):
+class _Present:
+    """A value of a statement the reader only needs to know is there with content (not a blank literal)."""
+
+    __slots__ = ()
+
+    def __repr__(self):
+        return "PRESENT"
+
+
+PRESENT = _Present()
+
+
+def reader(data, predicates: frozenset, presence: frozenset = frozenset()):
     """subject -> properties(data, subject, predicates), for a reader of many subjects that lets the index go
-    when done (the score reads every dataset once); a StoreView reads each predicate once for all of them."""
+    when done (the score reads every dataset once); a StoreView reads each predicate once for all of them.
+
+    For the predicates in `presence` the reader only asks whether a value has content: a StoreView then gives
+    (PRESENT,) when one has, else the blank literals (converting a national catalog's keywords and URLs to rdflib
+    terms took most of the score's time); other data gives the values themselves."""
     if isinstance(data, StoreView):
-        index = data.index(predicates)
+        index = data.index(predicates, presence)
         return lambda subject: index.get(data._ox(subject), _NO_PROPERTIES)
     return lambda subject: properties(data, subject, predicates)
 
@@ -186,4 +223,4 @@ def union(views):
     return views[0] if len(views) == 1 else UnionView(views)
 
 
-__all__ = ["StoreView", "UnionView", "union", "properties"]
+__all__ = ["StoreView", "UnionView", "union", "properties", "reader", "PRESENT"]
