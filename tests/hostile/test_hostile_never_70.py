@@ -96,3 +96,28 @@ def test_the_command_lines_spellings_are_keys_of_a_sources_file(tmp_path, cli_ru
                                              "    shrink-threshold: 0.25\n    max-sub-catalogs: 0\n")
     run = cli_run("harvest", "--store", tmp_path / "s", "--config", config)
     assert run.exit_code == 0, run.stderr
+
+
+DEEP = "[" * 200_000 + "]" * 200_000
+
+
+@pytest.mark.parametrize("content,words", [
+    (DEEP, "nesting too deep"),
+    ('{"ena-grunddata-baseline": 1, "findings": [{"code": "X", "focus": "f", "path": [1]}]}', "findings[0]"),
+    ('{"ena-grunddata-baseline": 1, "findings": [{"code": "X", "focus": "f", "value": {"a": 1}}]}', "findings[0]"),
+    ('{"ena-grunddata-baseline": 1, "findings": [{"code": "X", "focus": "f", "value": ' + DIGITS + "}]}", "digits"),
+])
+def test_a_baseline_that_is_not_one_is_one_line(tmp_path, cli_run, content, words):
+    """--baseline FILE: nesting deep enough to exhaust Python's recursion (RecursionError) and a path or value that
+    is not a string (unhashable in the count) were exit 70."""
+    baseline = write(tmp_path, "baseline.json", content)
+    data = write(tmp_path, "c.ttl", CATALOG_TTL)
+    assert_error(cli_run("validate", "--baseline", baseline, data), 2, words, where=str(baseline))
+
+
+def test_an_export_manifest_nested_deep_is_one_line(tmp_path, cli_run):
+    """export --to FOLDER reads the manifest an earlier export left there: nested deep it was exit 70."""
+    manifest = write(tmp_path, "site/.ena-grunddata-export.json", DEEP)
+    data = write(tmp_path, "c.ttl", CATALOG_TTL)
+    assert_error(cli_run("export", "--allow-invalid", "--to", tmp_path / "site", data), 2, "not a manifest",
+                 where=str(manifest))
