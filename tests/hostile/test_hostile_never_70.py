@@ -121,3 +121,17 @@ def test_an_export_manifest_nested_deep_is_one_line(tmp_path, cli_run):
     data = write(tmp_path, "c.ttl", CATALOG_TTL)
     assert_error(cli_run("export", "--allow-invalid", "--to", tmp_path / "site", data), 2, "not a manifest",
                  where=str(manifest))
+
+
+@pytest.mark.parametrize("name", ["ena-grunddata.toml", "pyproject.toml"])
+@pytest.mark.parametrize("value,words", [(DEEP, "nested too deep"), (DIGITS, "4,300 digits")])
+def test_a_project_configuration_tomllib_cannot_hold_is_one_line(tmp_path, cli_run, monkeypatch, name, value,
+                                                                  words):
+    """tomllib raised RecursionError for deep arrays and ValueError for an integer of 5,000 digits: exit 70, also
+    for a pyproject.toml found on the way up from the current folder (every command reads it)."""
+    table = "[tool.ena-grunddata]\n" if name == "pyproject.toml" else ""
+    config = write(tmp_path, name, f"{table}fail-on = {value}\n")
+    data = write(tmp_path, "c.ttl", CATALOG_TTL)
+    assert_error(cli_run("validate", "--config", config, data), 2, words, where=str(config))
+    monkeypatch.chdir(tmp_path)  # found, not named
+    assert_error(cli_run("validate", "c.ttl"), 2, words, where=name)
