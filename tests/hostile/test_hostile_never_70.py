@@ -135,3 +135,15 @@ def test_a_project_configuration_tomllib_cannot_hold_is_one_line(tmp_path, cli_r
     assert_error(cli_run("validate", "--config", config, data), 2, words, where=str(config))
     monkeypatch.chdir(tmp_path)  # found, not named
     assert_error(cli_run("validate", "c.ttl"), 2, words, where=name)
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+@pytest.mark.parametrize("suffix", [".yaml", ".json"])
+def test_a_description_file_given_as_a_vocabulary_is_one_line(tmp_path, cli_run, name, suffix):
+    """Found by test_fuzz_cli.py: reading a description needs the vocabularies, so a description given with
+    --vocabulary asked for itself without end (RecursionError, exit 70). A vocabulary is RDF."""
+    vocabulary = write(tmp_path, "v" + suffix, '{"base": "https://example.se/", "catalog": {"title": {"sv": "K"}}}')
+    data = write(tmp_path, "c.ttl", CATALOG_TTL)
+    args = command(name, data, tmp_path)
+    assert_error(cli_run(*args[:1], "--vocabulary", vocabulary, *args[1:]), 2, "not a description file",
+                 where=str(vocabulary))
