@@ -112,7 +112,7 @@ def has_tool_table(path: Path) -> bool:
         return False  # unreadable: not ours to judge (a pyproject.toml of another tool)
     try:
         data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
+    except (ValueError, RecursionError):  # TOMLDecodeError, a number too long to convert, nesting too deep
         return "[tool.ena-grunddata" in text  # ours but broken: load_config says so, with the line
     return isinstance(data.get("tool"), dict) and TOOL_KEY in data["tool"]
 
@@ -136,6 +136,12 @@ def load_config(path: str | os.PathLike | None = None, *, search: bool = True) -
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise UsageError(f"not valid TOML: {error}", where=name) from None
+    except RecursionError:
+        raise UsageError("not valid TOML here: arrays or tables nested too deep to read", where=name) from None
+    except ValueError as error:  # tomllib converts integers whole: Python refuses more than 4,300 digits
+        why = ("an integer of more than 4,300 digits (write it as a string)" if "digits" in str(error)
+               else str(error)[:120])
+        raise UsageError(f"not valid TOML here: {why}", where=name) from None
     if Path(path).name == "pyproject.toml":
         table, label = (data.get("tool") or {}).get(TOOL_KEY), "[tool.ena-grunddata]"
         if table is None:

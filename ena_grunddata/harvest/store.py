@@ -24,6 +24,7 @@ from rdflib import Graph
 from ..atomic import atomic_directory, atomic_write
 from ..errors import InputError
 from ..load import Document, Limits, parse_document
+from ..load.safety import load_json
 
 class StoreError(InputError):
     """Our own folder (or the temporary folder) cannot be written: a local problem (exit 2) even for a remote
@@ -79,7 +80,7 @@ class Store:
         path = folder / "meta.json"
         meta = None
         try:
-            meta = json.loads(path.read_text("utf-8"))
+            meta = load_json(path.read_text("utf-8"))  # a JsonProblem (nesting, numbers) is a ValueError
         except (OSError, ValueError, UnicodeError):
             pass
         if isinstance(meta, dict) and _usable_counts(meta.get("counts")):
@@ -123,7 +124,7 @@ class Store:
         path = self.source_dir(slug) / "entities.json"
         if (self.meta(slug) or {}).get("hash_version") == HASH_VERSION:
             try:
-                hashes = json.loads(path.read_text("utf-8"))
+                hashes = load_json(path.read_text("utf-8"))
                 if isinstance(hashes, dict):
                     return hashes
             except (OSError, ValueError):

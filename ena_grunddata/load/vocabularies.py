@@ -9,6 +9,7 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import SKOS
 
 from .. import resources
+from ..errors import InputError
 from ..namespaces import GRUNDDATA_SCHEME
 from .model import Limits
 from .parse_rdflib import parse_document
@@ -31,7 +32,11 @@ def load_vocabularies(extra=(), limits: Limits | None = None) -> Graph:
     graph = Graph()
     graph += builtin_vocabularies()
     for source in extra:
-        user = parse_document(read_document(str(source), limits=limits or Limits()), limits)
+        document = read_document(str(source), limits=limits or Limits())
+        if document.format == "description":  # reading one needs the vocabularies: it would ask for itself
+            raise InputError("a vocabulary is RDF (SKOS concepts: Turtle, RDF/XML, JSON-LD, …), not a description "
+                             "file", where=document.name)
+        user = parse_document(document, limits)
         for subject, predicate in set(user.subject_predicates()):
             graph.remove((subject, predicate, None))
         graph += user

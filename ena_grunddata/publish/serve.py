@@ -630,6 +630,9 @@ class Handler(_WerkzeugHandler):
 
     def log_request(self, code="-", size="-"):
         line = getattr(self, "requestline", "") or "-"
+        parts = line.split(" ")
+        if len(parts) == 3:  # METHOD TARGET VERSION: the target's secret-looking query values are not logged
+            line = " ".join((parts[0], http.redact(parts[1]), parts[2]))
         line = line if len(line) <= 300 else line[:300] + "…"
         self.log("info", '"%s" %s %s', line, code, size)
 

@@ -46,9 +46,11 @@ def target_folder(to) -> Path:
 
 def owned_files(folder: Path) -> set[str] | None:
     """What an earlier export wrote here (relative paths), or None when no export has written here."""
+    from ..load.safety import load_json
+
     manifest = folder / MANIFEST
     try:
-        data = json.loads(manifest.read_text(encoding="utf-8"))
+        data = load_json(manifest.read_text(encoding="utf-8"))  # a JsonProblem is a ValueError
         files = data["files"]
         if not isinstance(files, list) or not all(isinstance(f, str) and _safe(f) for f in files):
             raise ValueError

@@ -46,21 +46,26 @@ def write_baseline(findings: list[Finding], path: str) -> None:
 
 
 def read_baseline(path: str) -> Counter:
+    from ..load.safety import load_json
+
     try:
         with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
+            data = load_json(handle.read())  # nesting, numbers, lone surrogates: one line (ValueError)
     except OSError as error:
         raise file_error(error, path) from None
     except (ValueError, UnicodeDecodeError) as error:
-        raise UsageError(f"not a baseline (JSON written by --write-baseline): {error}", where=path) from None
+        raise UsageError(f"not a baseline (JSON written by --write-baseline): {str(error)[:200]}",
+                         where=path) from None
     if not isinstance(data, dict) or data.get("ena-grunddata-baseline") != VERSION or \
             not isinstance(data.get("findings"), list):
         raise UsageError("not a baseline written by `validate --write-baseline` (version 1)", where=path)
     counts = Counter()
     for number, item in enumerate(data["findings"]):
         if not isinstance(item, dict) or not isinstance(item.get("code"), str) or \
-                not isinstance(item.get("focus"), str):
-            raise UsageError(f"findings[{number}] needs at least code and focus (strings)", where=path)
+                not isinstance(item.get("focus"), str) or \
+                not all(isinstance(item.get(name), (str, type(None))) for name in ("path", "value")):
+            raise UsageError(f"findings[{number}] needs at least code and focus (strings; path and value are "
+                             "strings or null)", where=path)
         counts[(item["code"], item["focus"], item.get("path"), item.get("value"))] += 1
     return counts
 

@@ -141,6 +141,32 @@ def test_redacted_everywhere_a_url_is_shown(server, cli_run, tmp_path):
         assert SECRET not in run.stdout + run.stderr, fmt
 
 
+def test_serve_redacts_urls_in_healthz_and_its_logs(tmp_path):
+    """`serve`: /healthz and the warning naming a source URL show it redacted; so does the access log, for a
+    request whose query carries a secret-looking parameter (a harvester's token)."""
+    import threading
+
+    from ena_grunddata.publish.serve import make_app, make_server
+
+    logged = []
+    source = f"http://user:{SECRET}@127.0.0.1:9/c.ttl?token={SECRET}&sig={SECRET}"
+    app = make_app([source], validate=False, poll_interval=0, log=logged.append, strict=False)
+    server = make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        health = http.request("GET", base + "/healthz", allow_private=True, retries=0)
+        http.request("GET", base + f"/datasets/dcat?page=1&access_token={SECRET}", allow_private=True, retries=0)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert json.loads(health.content)["sources"] == ["http://***@127.0.0.1:9/c.ttl?token=***&sig=***"]
+    assert SECRET not in health.content.decode("utf-8")
+    assert any("/datasets/dcat?page=1&access_token=***" in line for line in logged), logged
+    assert not [line for line in logged if SECRET in line]
+
+
 def test_credentials_echoed_back_by_a_store_are_masked_in_every_form(server, cli_run, tmp_path):
     basic = base64.b64encode(f"{USER}:{PASSWORD}".encode()).decode()
 

@@ -5,6 +5,7 @@ failure, not an internal error."""
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,7 @@ def server():
 
 
 @pytest.mark.parametrize("damage", ["garbage", "empty", "not-an-object", "counts-missing", "counts-wrong-type",
-                                    "deleted", "a-folder"])
+                                    "deleted", "a-folder", "nested-deep"])
 def test_a_corrupt_meta_json_does_not_skip_the_shrink_guard(server, cli_run, tmp_path, damage):
     store = tmp_path / "store"
     server.add("/catalog", catalog(*[f"d{i}" for i in range(10)]), content_type=TURTLE)
@@ -56,6 +57,8 @@ def test_a_corrupt_meta_json_does_not_skip_the_shrink_guard(server, cli_run, tmp
         meta.write_text('{"counts": {"triples": "many", "entities": null}}')
     elif damage == "deleted":
         meta.unlink()
+    elif damage == "nested-deep":  # json.loads raised RecursionError: exit 70
+        meta.write_text("[" * 200_000 + "]" * 200_000)
     else:
         meta.unlink()
         meta.mkdir()
@@ -72,3 +75,18 @@ def test_a_304_to_the_very_first_request_is_a_remote_error(server, cli_run, tmp_
                   server.url("/catalog"))
     assert_error(run, 3, "304")
     assert not list((tmp_path / "store").glob("sources/*/snapshot.nt"))
+
+
+def test_deep_entity_hashes_are_recomputed(server, cli_run, tmp_path):
+    """entities.json nested deep enough to exhaust Python's recursion is unreadable like any corrupt file: the
+    hashes are recomputed from the snapshot (json.loads raised RecursionError: exit 70)."""
+    store = tmp_path / "store"
+    server.add("/catalog", catalog("a", "b"), content_type=TURTLE)
+    url = server.url("/catalog")
+    assert cli_run("harvest", "--store", store, "--delay", "0", "--allow-private", url).exit_code == 0
+    (hashes,) = store.glob("sources/*/entities.json")
+    hashes.write_text("[" * 200_000 + "]" * 200_000)
+    server.add("/catalog", catalog("a", "b", "c"), content_type=TURTLE)
+    run = cli_run("harvest", "--store", store, "--delay", "0", "--allow-private", "-f", "json", url)
+    assert run.exit_code == 0, run.stderr
+    assert json.loads(run.stdout)["changes"]["added"] == 1  # dataset c: a and b are unchanged

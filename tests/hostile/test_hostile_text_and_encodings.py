@@ -186,3 +186,27 @@ def test_markdown_cells_are_inert(value):
     assert "@octocat" not in shown and "https://" not in shown and "www.e" not in shown
     assert "<" not in shown and "\n" not in shown and "\u202e" not in shown
     assert not re.search(r"(?<!\\)[*_`~|#\[\]]", shown)
+
+
+def test_the_serve_log_cannot_start_a_line(tmp_path, capsys):
+    """`serve` logs to standard error through terminal_text: a source file whose name breaks lines, and a request
+    whose target holds escapes, each stay on their one log line."""
+    import threading
+
+    from ena_grunddata import http
+    from ena_grunddata.publish.serve import make_app, make_server
+
+    source = write(tmp_path, "bad\n::error::name\x1b[31m.ttl", "this is not turtle")
+    app = make_app([source], validate=False, poll_interval=0, strict=False)  # log: the default, standard error
+    server = make_server(app, "127.0.0.1", 0)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        http.request("GET", f"http://127.0.0.1:{server.server_port}/%0A::error::req%1B[31m\u202e", allow_private=True,
+                     retries=0)
+    finally:
+        server.shutdown()
+        server.server_close()
+    logged = capsys.readouterr().err
+    assert "warning:" in logged and "::error::name" in logged and "/%0A::error::req" in logged
+    assert_no_injected_line(logged)

@@ -30,7 +30,6 @@ Findings carry the graph IRI as their source (no file, no line).
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from itertools import islice
 from dataclasses import dataclass, replace
@@ -605,13 +604,18 @@ class Paged:
     """The rows of every page of one check, read lazily (the describers iterate once). Rows that are equal as
     RDF 1.1 terms are one row: a check's rows are violations, and Virtuoso keeps "x" and "x"^^xsd:string apart (as
     RDF 1.0 did) and answers both where the local engine has one term. The set of rows seen grows with the findings,
-    as the findings do."""
+    as the findings do.
 
-    def __init__(self, first: Rows, rest, dedupe: bool = True):
+    The rows come from a stranger, so each is checked before the describer reads it (a malformed row is a
+    RemoteError naming `where`, not an internal error): every variable in `required` is bound, and a batch's
+    ?_flags ("0,3,") names only its `parts` parts."""
+
+    def __init__(self, first: Rows, rest, dedupe: bool = True, required=(), parts: int = 0, where: str = ""):
         self.variables = first.variables
         self._first, self._rest = first, rest
         self._names = [variable.value for variable in first.variables]
         self._dedupe = dedupe
+        self._required, self._parts, self._where = tuple(required), parts, where
 
     def __iter__(self):
         if not self._dedupe:  # one form per term (Oxigraph, …): nothing to merge, nothing to remember
@@ -627,10 +631,33 @@ class Paged:
 
     def _rows(self):
         first, self._first = self._first, None
-        yield from first
+        yield from self._checked(first)
         del first
         for rows in self._rest:
-            yield from rows
+            yield from self._checked(rows)
+
+    def _checked(self, rows):
+        required, parts = self._required, self._parts
+        for row in rows:
+            values = row.values
+            for name in required:
+                if values.get(name) is None:
+                    raise self._malformed(f"a row has no value for ?{name}, which the query selects")
+            if parts and not _flags_name_parts(values["_flags"], parts):
+                raise self._malformed(f"a row's ?_flags ({str(values['_flags'])[:40]}) names no part of the query")
+            yield row
+
+    def _malformed(self, what: str) -> RemoteError:
+        return RemoteError(f"the store's SPARQL JSON results are malformed: {what}", where=self._where)
+
+
+_FLAGS = re.compile(r"(?:[0-9]{1,9},)+")
+
+
+def _flags_name_parts(flags, parts: int) -> bool:
+    """Whether a batch's ?_flags is a literal "i,j,…," whose every i is one of its `parts` parts."""
+    return (flags.__class__ is ox.Literal and _FLAGS.fullmatch(flags.value) is not None
+            and all(int(index) < parts for index in flags.value.split(",")[:-1]))
 
 
 _BLANK_LABEL = re.compile(r"[^A-Za-z0-9_]")
@@ -703,18 +730,31 @@ class Store:
 
     def streamed(self, query: str) -> Rows:
         """Every row of `query` from one request: the answer is spooled to a temporary file and read one
-        binding at a time; the first Rows (empty, with the variables) is followed by the rows in lists of 1,000."""
+        binding at a time; the first Rows (empty, with the variables) is followed by the rows in lists of 1,000.
+
+        The variables are read by the one reader of untrusted JSON streams (load.safety.JsonItems), which reads the
+        whole answer under the rules of every JSON input (nesting, lone UTF-16 surrogates, UTF-8, numbers); only an
+        answer that passed is read again for its rows by ijson's C parser, several times faster, which alone would
+        write a lone surrogate as "?" and take quadratic memory in the nesting depth."""
         import ijson
+
+        from ...load.model import DEFAULT_MAX_NESTING
+        from ...load.safety import JsonItems, JsonProblem
 
         response = self._post(query, "application/sparql-results+json", spool=True)
         numbers = self.endpoints.layout.name in BOOLEANS_AS_NUMBERS
+        where = http.redact(self.endpoints.query)
         try:
-            variables = [str(name) for name in next(ijson.items(response.body, "head.vars"))]
+            head = JsonItems(response.body, ("head", "vars"), DEFAULT_MAX_NESTING)
+            variables = list(head)
             response.body.seek(0)
-        except (StopIteration, ijson.JSONError, TypeError, ValueError, UnicodeDecodeError):
+        except JsonProblem as problem:
             response.close()
-            raise RemoteError("the store did not answer with SPARQL JSON results",
-                              where=http.redact(self.endpoints.query)) from None
+            raise RemoteError(f"the store's SPARQL JSON results are malformed: {problem.message}",
+                              where=where) from None
+        if not head.found or not all(isinstance(name, str) for name in variables):
+            response.close()
+            raise RemoteError("the store did not answer with SPARQL JSON results", where=where)
 
         def rows():
             try:
@@ -726,21 +766,26 @@ class Store:
                         batch = []
                 yield batch
             except (ijson.JSONError, KeyError, TypeError, ValueError, AttributeError, UnicodeDecodeError):
-                raise RemoteError("the store's SPARQL JSON results are malformed",
-                                  where=http.redact(self.endpoints.query)) from None
+                raise RemoteError("the store's SPARQL JSON results are malformed", where=where) from None
             finally:
                 response.close()
 
         return Rows(variables, []), rows()
 
     def results(self, query: str) -> dict:
+        from ...load.safety import JsonProblem, load_json
+
         content = self._post(query, "application/sparql-results+json")
         try:
-            results = json.loads(content.decode("utf-8"))
+            results = load_json(content.decode("utf-8"))
             if not isinstance(results, dict):
                 raise ValueError("not an object")
             return results
-        except (ValueError, UnicodeDecodeError):
+        except (JsonProblem, UnicodeDecodeError) as problem:  # nesting, lone surrogates, numbers, bytes
+            why = problem.message if isinstance(problem, JsonProblem) else "not valid UTF-8"
+            raise RemoteError(f"the store's SPARQL JSON results are malformed: {why}",
+                              where=http.redact(self.endpoints.query)) from None
+        except ValueError:
             raise RemoteError("the store did not answer with SPARQL JSON results",
                               where=http.redact(self.endpoints.query)) from None
 
@@ -922,6 +967,7 @@ def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_s
     findings = FindingSpill(spill_at)
     dedupe = store.endpoints.layout.name in TWO_FORMS
     total = len(program.checks)
+    where = http.redact(store.endpoints.query)
 
     def answer(key, check):
         """The check's rows (first, the rest), or None when its focus set is empty or it has no query."""
@@ -946,7 +992,9 @@ def run(store: Store, builder: QueryBuilder, program, shapes, graph: str, page_s
         if answered is None:
             continue
         first, pages = answered
-        rows = Paged(first, pages, dedupe=dedupe)  # one page in memory at a time
+        # every variable the check's query selects is bound in its rows (a user's SPARQL constraint: ?this)
+        required = ("this",) if check.kind == "sparql" else builder.check(builder.text(check))[2]
+        rows = Paged(first, pages, dedupe=dedupe, required=required, parts=len(check.parts), where=where)
         findings.extend(describer.check_findings(check, rows))
     return findings
 

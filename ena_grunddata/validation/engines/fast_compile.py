@@ -678,7 +678,8 @@ def compile_shapes(graph: Graph, compiler_class=None) -> Program:
 
 
 def check_syntax(program: Program) -> None:
-    """SHACL-SPARQL text comes from the shapes: make sure oxigraph can parse it (on an empty store: instant)."""
+    """SHACL-SPARQL text comes from the shapes: make sure oxigraph can parse and plan it (on an empty store:
+    instant). A call of a function oxigraph does not know is refused while planning (RuntimeError)."""
     import pyoxigraph
 
     empty = pyoxigraph.Store()
@@ -686,14 +687,14 @@ def check_syntax(program: Program) -> None:
         if check.kind == "sparql" and check.query is not None:
             try:
                 empty.query(check.query)
-            except SyntaxError as error:
-                raise Unsupported(f"SPARQL that pyoxigraph cannot parse in {check.shape} ({error})") from None
+            except (SyntaxError, RuntimeError) as error:
+                raise Unsupported(f"SPARQL that pyoxigraph cannot run in {check.shape} ({error})") from None
     for focus_set in program.focus_sets:
         for update in focus_set.updates:
             try:
                 empty.update(update)
-            except SyntaxError as error:
-                raise Unsupported(f"a SPARQL target pyoxigraph cannot parse ({error})") from None
+            except (SyntaxError, RuntimeError) as error:
+                raise Unsupported(f"a SPARQL target pyoxigraph cannot run ({error})") from None
 
 
 BATCH = 40  # checks per query: one pass over the focus set instead of one per check
