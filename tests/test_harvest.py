@@ -445,6 +445,31 @@ def test_config_errors(run_cli, tmp_path):
     assert result.exit_code == 2
 
 
+@pytest.mark.parametrize("text, named", [
+    # a source setting written at the top level: it would have been ignored, and the shrink guard run as default
+    ("shrink-threshold: 2\nsources:\n  - https://example.se/x\n", "unknown top-level key(s): shrink_threshold"),
+    ("stor: ./s\nsources:\n  - https://example.se/x\n", "unknown top-level key(s): stor"),
+    ("defaults: {max_pagez: 3}\nsources:\n  - https://example.se/x\n", "defaults: unknown key(s): max_pagez"),
+])
+def test_config_keys_that_are_not_known_are_refused_not_ignored(run_cli, tmp_path, text, named):
+    """Every key of a sources file means something or is refused in one line naming the file (issue #16)."""
+    config = tmp_path / "sources.yaml"
+    config.write_text(text)
+    result = run_cli("harvest", "--config", config, "--store", tmp_path / "s")
+    assert result.exit_code == 2, result.stderr
+    assert named in result.stderr and str(config) in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_config_top_level_settings_are_taken(run_cli, tmp_path, server):
+    server.add("/catalog", catalog("a"), content_type=TURTLE)
+    config = tmp_path / "sources.yaml"
+    config.write_text(f"store: {tmp_path / 'from-file'}\ndelay: 0\nsources:\n  - {server.url('/catalog')}\n")
+    result = run_cli("harvest", "--config", config, "--allow-private")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "from-file").is_dir()
+
+
 def test_validate_summary_per_source_and_publisher(server, run_cli, tmp_path):
     server.add("/catalog", catalog("a"), content_type=TURTLE)
     result, report = harvest_json(run_cli, "--store", tmp_path / "s", "--validate", server.url("/catalog"))

@@ -826,6 +826,7 @@ _SOURCE_SCHEMA = {
     },
 }
 # Top-level settings of a sources file (besides sources: and defaults:).
+SETTING_KEYS = {"store", "delay"}
 _SETTINGS_SCHEMA = {"type": "object", "properties": {"store": _TEXT, "delay": {"type": "number", "minimum": 0}}}
 
 
@@ -874,16 +875,27 @@ def specs_from_config(path: str, overrides: dict) -> tuple[list[SourceSpec], dic
     if not isinstance(defaults, dict):
         raise InputError("'defaults:' must be a mapping", where=path)
     defaults = _config_keys(defaults)
-    _check_config({k: v for k, v in data.items() if k not in ("sources", "defaults")}, _SETTINGS_SCHEMA, path)
+    settings = _config_keys({k: v for k, v in data.items() if k not in ("sources", "defaults")})
+    # A key the tool does not know is refused, not ignored (a source setting written at the top level, a typo):
+    # the user meant something by it
+    unknown = set(settings) - SETTING_KEYS
+    if unknown:
+        raise InputError(f"unknown top-level key(s): {', '.join(sorted(map(str, unknown)))} (known: defaults, "
+                         f"sources, {', '.join(sorted(SETTING_KEYS))}; a source's settings go under defaults: or the "
+                         "source)", where=path)
+    unknown = set(defaults) - SOURCE_KEYS
+    if unknown:
+        raise InputError(f"defaults: unknown key(s): {', '.join(sorted(map(str, unknown)))} "
+                         f"(known: {', '.join(sorted(SOURCE_KEYS))})", where=path)
+    _check_config(settings, _SETTINGS_SCHEMA, path)
     specs = []
     for number, entry in enumerate(data["sources"], start=1):
         if isinstance(entry, str):
             entry = {"url" if is_url(entry) else "path": entry}
         if not isinstance(entry, dict):
             raise InputError(f"source {number}: expected a mapping or a URL", where=path)
-        merged = {**{k: v for k, v in defaults.items() if k in SOURCE_KEYS}, **_config_keys(entry)}
+        merged = {**defaults, **_config_keys(entry)}
         specs.append(spec_from_mapping(merged, overrides, f"{path}: source {number}"))
-    settings = {k: v for k, v in data.items() if k not in ("sources", "defaults")}
     return specs, settings
 
 
