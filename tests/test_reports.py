@@ -282,6 +282,54 @@ def test_junit_stays_well_formed_with_control_characters_in_values():
     assert "bad\ufffdvalue\ufffd" in root.find(".//failure").text
 
 
+def test_junit_text_writer_escapes_what_xml_needs_and_a_parser_gives_it_back():
+    from ena_grunddata.render.xmltext import element, empty, nested
+
+    hostile = 'a & b <c> "quoted" \'single\' ]]> tab\there\nline\r\nend'
+    written = "".join(nested("suite", (("name", hostile), ("n", 3)),
+                             [element("case", (("message", hostile),), hostile), empty("empty", (("v", ""),))], 0))
+    root = ET.fromstring(written)  # a real XML parser
+    assert root.get("name") == hostile and root.get("n") == "3"  # attribute values come back unchanged, even \t \r \n
+    case = root.find("case")
+    assert case.get("message") == hostile
+    assert case.text == hostile.replace("\r\n", "\n")  # in text a parser normalises line ends (XML 1.0, 2.11)
+    assert root.find("empty").get("v") == "" and root.find("empty").text is None
+    assert "&quot;" in written and "&#09;" in written and "&#10;" in written and "&#13;" in written
+
+
+def test_junit_text_writer_replaces_characters_xml_forbids():
+    from ena_grunddata.render.xmltext import element
+
+    forbidden = "".join(map(chr, [*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+    written = element("case", (("message", f"m{forbidden}m"),), f"t{forbidden}t")
+    case = ET.fromstring(written)
+    replaced = "\ufffd" * len(forbidden)
+    assert case.get("message") == f"m{replaced}m" and case.text == f"t{replaced}t"
+
+
+def test_junit_is_laid_out_as_elementtree_indents_it():
+    """The text writer gives what ElementTree's `indent` + `tostring` gave (the format before the writer)."""
+    found = [Finding("X-ONE", "violation", "https://e.se/a?x=1&y=2", "https://e.se/p", 'v "1" <b>', {"en": "m & n"},
+                     source="data.ttl", line=3),
+             Finding("X-TWO", "warning", "https://e.se/a?x=1&y=2", "https://e.se/q", None, {"en": "w\tx"},
+                     source="data.ttl", line=4)]
+    written = render(Report(found, sources=["data.ttl"]), "junit")
+    suites = ET.Element("testsuites", name="ena-grunddata", tests="2", failures="1", errors="0")
+    suite = ET.SubElement(suites, "testsuite", name="data.ttl", tests="2", failures="1", errors="0", skipped="0")
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("violation", "1"), ("warning", "1"), ("info", "0")):
+        ET.SubElement(properties, "property", name=f"findings.{name}", value=value)
+    for finding, outcome in ((found[0], "failure"), (found[1], "system-out")):
+        case = ET.SubElement(suite, "testcase", classname="data.ttl", name=f"{finding.code} {finding.focus}",
+                             file="data.ttl", line=str(finding.line))
+        attributes = {"message": finding.message("en"), "type": finding.code} if outcome == "failure" else {}
+        body = ET.SubElement(case, outcome, **attributes)
+        value = f" [{finding.value}]" if finding.value else ""
+        body.text = f"{finding.severity.label} {finding.path} {finding.message('en')}{value} (data.ttl:{finding.line})"
+    ET.indent(suites, space="  ")
+    assert written == '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+
+
 # --------------------------------------------------------------------------------------------- HTML
 
 

@@ -344,6 +344,11 @@ class LineFinder:
             self._prefixes = found.findall(self.lines.text) if found is not None else []
         return self._prefixes
 
+    def span(self, first: int, last: int) -> str:
+        """Lines `first` to `last` (numbered from 1) as one text, joined by line feeds."""
+        starts, text = self.lines.starts, self.lines.text
+        return text[starts[first - 1]:starts[last] - 1 if last < len(starts) else len(text)]
+
     def block(self, subject_line: int) -> range:
         if subject_line not in self._blocks:
             self._blocks[subject_line] = block_lines(self.document.format, self.lines, subject_line)
@@ -358,23 +363,29 @@ class LineFinder:
     def turtle_terms(self, subject_line: int) -> dict:
         """IRI -> the first line of the resource's Turtle block that writes it (in full, as a prefixed name, or
         as `a` for rdf:type): each block is read once, however many findings its resource has (the same
-        spellings property_spellings gives, read the other way round)."""
+        spellings property_spellings gives, read the other way round). The block is read as one piece of text
+        (quoted literals and terms never run over a line end), its lines counted between the terms."""
         if self._terms_for != subject_line:  # findings come sorted: a resource's findings are consecutive
             namespaces: dict = {}
             for prefix, namespace in self.prefixes():
                 namespaces.setdefault(prefix, []).append(namespace)
             found: dict = {}
-            for number in self.block(subject_line):
-                for iri, prefix, local, keyword in _TURTLE_TERM.findall(strip_strings(self.lines[number - 1],
-                                                                                      "turtle")):
-                    if keyword:
-                        found.setdefault(_RDF_TYPE, number)
-                    elif prefix or local or not iri:
-                        local = local.rstrip(".")
-                        for namespace in namespaces.get(prefix, ()) if local else ():
-                            found.setdefault(namespace + local, number)
-                    else:
-                        found.setdefault(iri, number)
+            block = self.block(subject_line)
+            text = _STRING_IN_LINE.sub('""', self.span(block[0], block[-1])) if block else ""
+            number, counted = block[0] if block else 0, 0
+            for match in _TURTLE_TERM_IN_LINES.finditer(text):
+                at = match.start()
+                number += text.count("\n", counted, at)
+                counted = at
+                iri, prefix, local, keyword = match.groups()
+                if keyword:
+                    found.setdefault(_RDF_TYPE, number)
+                elif prefix or local or not iri:
+                    local = local.rstrip(".")
+                    for namespace in namespaces.get(prefix, ()) if local else ():
+                        found.setdefault(namespace + local, number)
+                else:
+                    found.setdefault(iri, number)
             self._terms_for, self._terms = subject_line, found
         return self._terms
 
@@ -460,16 +471,16 @@ def split_iri(iri: str) -> tuple[str, str]:
     return iri, ""
 
 
-def block_lines(fmt: str, lines: list[str], start: int) -> range:
+def block_lines(fmt: str, lines: Lines, start: int) -> range:
     end = len(lines)
+    if fmt in ("turtle", "trig"):  # one search of the text: the next line that starts a resource at the margin
+        found = _TURTLE_MARGIN.search(lines.text, lines.starts[start]) if start < end else None
+        return range(start, (lines.number_at(found.start()) - 1 if found else end) + 1)
     first_indent = indent(lines[start - 1])
     for number in range(start + 1, len(lines) + 1):
         text = lines[number - 1]
         if not text.strip() or text.lstrip().startswith("#"):
             continue
-        if fmt in ("turtle", "trig") and indent(text) == 0 and not text.startswith(("]", ")", "}")):
-            end = number - 1
-            break
         if fmt == "rdfxml" and re.search(r"\brdf:about\s*=", text):
             end = number - 1
             break
@@ -487,8 +498,13 @@ def indent(text: str) -> int:
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-# A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a`.
-_TURTLE_TERM = re.compile(r"<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=\s)")
+# A Turtle line that starts a resource: no indentation and neither a comment nor the close of a nested term.
+_TURTLE_MARGIN = re.compile(r"^[^\s#\])}]", re.MULTILINE)
+# A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a` (followed by
+# white space on its line). Neither these nor a quoted literal run over a line end (_STRING_IN_LINE: _STRING within a
+# line), so a block's lines are read as one text.
+_TURTLE_TERM_IN_LINES = re.compile(r"<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=[^\S\n])")
+_STRING_IN_LINE = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _RDF_TYPE = str(RDF.type)
 
 

@@ -9,6 +9,7 @@ directory, start line of the property inside the resource's block where we can f
 from __future__ import annotations
 
 import hashlib
+from itertools import chain
 
 from .. import __version__
 from .context import ReportContext
@@ -23,8 +24,12 @@ LEVEL = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO
 def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
     """`max_findings` is ignored: CI annotations need every result."""
     context = context or ReportContext()
-    everything = report.findings + report.suppressed  # suppressed: results with SARIF `suppressions`
-    codes = sorted({f.code for f in everything})  # only rules with results: keeps the upload small
+    # code -> its first finding (suppressed ones too: results with SARIF `suppressions`), the rule's fallback
+    # metadata for codes the shapes do not describe; found in one pass (not one pass over every finding per code)
+    first: dict[str, Finding] = {}
+    for finding in chain(report.findings, report.suppressed):
+        first.setdefault(finding.code, finding)
+    codes = sorted(first)  # only rules with results: keeps the upload small
     index = {code: number for number, code in enumerate(codes)}
     run = {
         "tool": {"driver": {
@@ -32,10 +37,11 @@ def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context
             "version": __version__,
             "informationUri": INFORMATION_URI,
             "language": lang,
-            "rules": [descriptor(context.rule(example(report, code, context)), lang) for code in codes],
+            "rules": [descriptor(context.rule(first[code]), lang) for code in codes],
         }},
         "columnKind": "unicodeCodePoints",
-        "results": (result(f, index[f.code], lang, context) for f in everything),  # written one at a time
+        "results": (result(f, index[f.code], lang, context)  # written one at a time
+                    for f in chain(report.findings, report.suppressed)),
         "properties": {"profiles": list(report.profiles), "failOn": report.fail_on.label,
                        "conforms": report.conforms, "summary": report.summary},
     }
@@ -45,11 +51,6 @@ def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context
         run["artifacts"] = artifacts
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return streamed_json(document)
-
-
-def example(report: Report, code: str, context: ReportContext) -> Finding:
-    """A finding with this code: the rule's fallback metadata for codes the shapes do not describe."""
-    return next(f for f in report.findings + report.suppressed if f.code == code)
 
 
 def descriptor(rule, lang: str) -> dict:
