@@ -334,6 +334,8 @@ class LineFinder:
         self._patterns: dict = {}
         self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
         self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms)
+        self._text_for, self._text = None, ""  # the last Turtle block's text (turtle_text)
+        self._spellings: dict = {}  # property -> texts its Turtle spellings contain
         self._prefixes = None
 
     def prefixes(self) -> list:
@@ -360,25 +362,37 @@ class LineFinder:
             self._patterns[path] = re.compile("|".join(spellings)) if spellings else None
         return self._patterns[path]
 
+    def turtle_text(self, subject_line: int) -> str:
+        """The resource's Turtle block as one text, quoted literals emptied (the last block asked for is kept)."""
+        if self._text_for != subject_line:
+            block = self.block(subject_line)
+            self._text_for, self._text = subject_line, _STRING_IN_LINE.sub('""', self.span(block[0], block[-1]))
+        return self._text
+
+    def turtle_spellings(self, path: str) -> list[str]:
+        """Texts one of which every Turtle spelling of `path` contains (`a` aside): <path>, prefix:local."""
+        if path not in self._spellings:
+            self._spellings[path] = [f"<{path}>"] + [f"{prefix}:{path[len(namespace):]}"
+                                                     for prefix, namespace in self.prefixes()
+                                                     if len(path) > len(namespace) and path.startswith(namespace)]
+        return self._spellings[path]
+
     def turtle_terms(self, subject_line: int) -> dict:
         """IRI -> the first line of the resource's Turtle block that writes it (in full, as a prefixed name, or
         as `a` for rdf:type): each block is read once, however many findings its resource has (the same
         spellings property_spellings gives, read the other way round). The block is read as one piece of text
-        (quoted literals and terms never run over a line end), its lines counted between the terms."""
+        (quoted literals and terms never run over a line end), its line ends found with the terms."""
         if self._terms_for != subject_line:  # findings come sorted: a resource's findings are consecutive
             namespaces: dict = {}
             for prefix, namespace in self.prefixes():
                 namespaces.setdefault(prefix, []).append(namespace)
             found: dict = {}
-            block = self.block(subject_line)
-            text = _STRING_IN_LINE.sub('""', self.span(block[0], block[-1])) if block else ""
-            number, counted = block[0] if block else 0, 0
-            for match in _TURTLE_TERM_IN_LINES.finditer(text):
-                at = match.start()
-                number += text.count("\n", counted, at)
-                counted = at
-                iri, prefix, local, keyword = match.groups()
-                if keyword:
+            text = self.turtle_text(subject_line)
+            number = subject_line
+            for newline, iri, prefix, local, keyword in _TURTLE_TERM_OR_LINE_END.findall(text):
+                if newline:
+                    number += 1
+                elif keyword:
                     found.setdefault(_RDF_TYPE, number)
                 elif prefix or local or not iri:
                     local = local.rstrip(".")
@@ -403,6 +417,11 @@ class LineFinder:
         if pattern is None:
             return None
         if fmt in ("turtle", "trig"):
+            # Most findings are about a property the resource lacks: when no spelling of it is in the block, the
+            # block's terms need not be read (they are when one is: the text may hold it inside another term).
+            text = self.turtle_text(subject_line)
+            if path != _RDF_TYPE and not any(spelling in text for spelling in self.turtle_spellings(path)):
+                return None
             return self.turtle_terms(subject_line).get(path)
         block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
@@ -502,8 +521,9 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 _TURTLE_MARGIN = re.compile(r"^[^\s#\])}]", re.MULTILINE)
 # A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a` (followed by
 # white space on its line). Neither these nor a quoted literal run over a line end (_STRING_IN_LINE: _STRING within a
-# line), so a block's lines are read as one text.
-_TURTLE_TERM_IN_LINES = re.compile(r"<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=[^\S\n])")
+# line), so a block's lines are read as one text, line ends found among the terms (the first group).
+_TURTLE_TERM_OR_LINE_END = re.compile(
+    r"(\n)|<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=[^\S\n])")
 _STRING_IN_LINE = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _RDF_TYPE = str(RDF.type)
 

@@ -95,8 +95,9 @@ def json_chunks(document):
 _MARK = re.compile(r'"\\u0000stream (\d+)\\u0000"')
 
 
-def _compact(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# json.dumps(value, ensure_ascii=False, separators=(",", ":")) without making an encoder for each of a national
+# report's hundreds of thousands of findings
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def render_turtle(report: Report) -> str:

@@ -100,4 +100,5 @@ def location(finding: Finding, context: ReportContext) -> dict:
 
 def fingerprint(finding: Finding) -> str:
     """Stable across runs and line moves: the same problem keeps its identity in the code host."""
-    return hashlib.sha256("\x1f".join(str(part) for part in finding.key()).encode("utf-8")).hexdigest()[:32]
+    code, severity, focus, path, value = finding.key()
+    return hashlib.sha256(f"{code}\x1f{severity}\x1f{focus}\x1f{path}\x1f{value}".encode("utf-8")).hexdigest()[:32]
