@@ -334,7 +334,7 @@ class LineFinder:
         self._patterns: dict = {}
         self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
         self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms)
-        self._text_for, self._text = None, ""  # the last Turtle block's text (turtle_text)
+        self._text_for, self._text = None, ""  # the last block's text (block_text)
         self._spellings: dict = {}  # property -> texts its Turtle spellings contain
         self._prefixes = None
 
@@ -362,11 +362,11 @@ class LineFinder:
             self._patterns[path] = re.compile("|".join(spellings)) if spellings else None
         return self._patterns[path]
 
-    def turtle_text(self, subject_line: int) -> str:
-        """The resource's Turtle block as one text, quoted literals emptied (the last block asked for is kept)."""
+    def block_text(self, subject_line: int) -> str:
+        """The resource's block as one text (the last block asked for is kept)."""
         if self._text_for != subject_line:
             block = self.block(subject_line)
-            self._text_for, self._text = subject_line, _STRING_IN_LINE.sub('""', self.span(block[0], block[-1]))
+            self._text_for, self._text = subject_line, self.span(block[0], block[-1])
         return self._text
 
     def turtle_spellings(self, path: str) -> list[str]:
@@ -387,7 +387,7 @@ class LineFinder:
             for prefix, namespace in self.prefixes():
                 namespaces.setdefault(prefix, []).append(namespace)
             found: dict = {}
-            text = self.turtle_text(subject_line)
+            text = _STRING_IN_LINE.sub('""', self.block_text(subject_line))
             number = subject_line
             for newline, iri, prefix, local, keyword in _TURTLE_TERM_OR_LINE_END.findall(text):
                 if newline:
@@ -417,11 +417,12 @@ class LineFinder:
         if pattern is None:
             return None
         if fmt in ("turtle", "trig"):
-            # Most findings are about a property the resource lacks: when no spelling of it is in the block, the
-            # block's terms need not be read (they are when one is: the text may hold it inside another term).
-            text = self.turtle_text(subject_line)
-            if path != _RDF_TYPE and not any(spelling in text for spelling in self.turtle_spellings(path)):
-                return None
+            # Most findings are about a property the resource lacks: when no spelling of it is in the block's text,
+            # its terms need not be read (they are when one is: it may be inside a literal or another term).
+            if path != _RDF_TYPE:
+                text = self.block_text(subject_line)
+                if not any(spelling in text for spelling in self.turtle_spellings(path)):
+                    return None
             return self.turtle_terms(subject_line).get(path)
         block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None

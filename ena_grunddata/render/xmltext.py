@@ -17,13 +17,27 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _IN_ATTRIBUTE = {'"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
 
 
+# What escaping or replacing changes: most values (IRIs, codes, counts) have none of it and are written as they are.
+_CHANGED_IN_ATTRIBUTE = re.compile('[&<>"\r\n\t\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]')
+_CHANGED_IN_TEXT = re.compile("[&<>\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def xml_safe(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
+def attribute_value(value) -> str:
+    text = str(value)
+    return xml_safe(escape(text, _IN_ATTRIBUTE)) if _CHANGED_IN_ATTRIBUTE.search(text) else text
+
+
+def text_content(text: str) -> str:
+    return xml_safe(escape(text)) if _CHANGED_IN_TEXT.search(text) else text
+
+
 def attributes(pairs) -> str:
     """` name="value"` for each (name, value) pair, in order (names are ours, values any text)."""
-    return "".join(f' {name}="{xml_safe(escape(str(value), _IN_ATTRIBUTE))}"' for name, value in pairs)
+    return "".join(f' {name}="{attribute_value(value)}"' for name, value in pairs)
 
 
 def empty(tag: str, pairs=()) -> str:
@@ -35,7 +49,7 @@ def element(tag: str, pairs=(), text: str | None = None) -> str:
     """An element with text only (none or empty text: an empty element, as ElementTree writes it)."""
     if not text:
         return empty(tag, pairs)
-    return f"<{tag}{attributes(pairs)}>{xml_safe(escape(text))}</{tag}>"
+    return f"<{tag}{attributes(pairs)}>{text_content(text)}</{tag}>"
 
 
 def opening(tag: str, pairs=()) -> str:
