@@ -176,6 +176,35 @@ def test_sarif_messages_follow_lang(validated):
     assert texts["TEST-ISSUED"] == "Utgivningsdatumet är inte ett datum."
 
 
+def test_sarif_result_is_the_compact_json_of_its_structure():
+    """Results are written as text: the same text json.dumps gives for the structure SARIF 2.1.0 wants."""
+    from ena_grunddata.render.sarif import fingerprint, result
+
+    context = ReportContext(cwd=os.getcwd())
+    cause = Finding("X-CAUSE", "violation", "https://e.se/a", None, None, {"en": "c"})
+    finding = dataclasses.replace(
+        Finding("X-ONE", "warning", "https://e.se/a", "https://e.se/p", 'v "1" \\ \n\u00e5\u2028\x01',
+                {"en": 'm "quoted" å'}, source="data.ttl", line=7, key_name="title"),
+        cause=(cause.code, cause.focus), suppressed_by="comment", suppressed="known")
+    plain = Finding("X-TWO", "info", "_:b1", None, None, {"en": "n"})
+    for item, expected in (
+        (finding, {"ruleId": "X-ONE", "ruleIndex": 4, "level": "warning", "message": {"text": 'm "quoted" å'},
+                   "locations": [{"logicalLocations": [{"fullyQualifiedName": "https://e.se/a", "kind": "resource"}],
+                                  "physicalLocation": {"artifactLocation": {"uri": "data.ttl"},
+                                                       "region": {"startLine": 7}}}],
+                   "partialFingerprints": {"enaFinding/v1": fingerprint(finding)},
+                   "properties": {"focus": "https://e.se/a", "path": "https://e.se/p", "value": finding.value,
+                                  "key": "title", "causedBy": "X-CAUSE"},
+                   "suppressions": [{"kind": "inSource", "status": "accepted", "justification": "known"}]}),
+        (plain, {"ruleId": "X-TWO", "ruleIndex": 4, "level": "note", "message": {"text": "n"},
+                 "locations": [{"logicalLocations": [{"fullyQualifiedName": "_:b1", "kind": "resource"}]}],
+                 "partialFingerprints": {"enaFinding/v1": fingerprint(plain)},
+                 "properties": {"focus": "_:b1", "path": None, "value": None}})):
+        written = result(item, 4, "en", context)
+        assert json.loads(written) == expected
+        assert written == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+
+
 def test_sarif_fingerprints_survive_moved_lines():
     finding = golden_report().findings[0]
     moved = Finding(**{**finding.__dict__, "line": finding.line + 10})
