@@ -176,6 +176,35 @@ def test_sarif_messages_follow_lang(validated):
     assert texts["TEST-ISSUED"] == "Utgivningsdatumet är inte ett datum."
 
 
+def test_sarif_result_is_the_compact_json_of_its_structure():
+    """Results are written as text: the same text json.dumps gives for the structure SARIF 2.1.0 wants."""
+    from ena_grunddata.render.sarif import fingerprint, result
+
+    context = ReportContext(cwd=os.getcwd())
+    cause = Finding("X-CAUSE", "violation", "https://e.se/a", None, None, {"en": "c"})
+    finding = dataclasses.replace(
+        Finding("X-ONE", "warning", "https://e.se/a", "https://e.se/p", 'v "1" \\ \n\u00e5\u2028\x01',
+                {"en": 'm "quoted" å'}, source="data.ttl", line=7, key_name="title"),
+        cause=(cause.code, cause.focus), suppressed_by="comment", suppressed="known")
+    plain = Finding("X-TWO", "info", "_:b1", None, None, {"en": "n"})
+    for item, expected in (
+        (finding, {"ruleId": "X-ONE", "ruleIndex": 4, "level": "warning", "message": {"text": 'm "quoted" å'},
+                   "locations": [{"logicalLocations": [{"fullyQualifiedName": "https://e.se/a", "kind": "resource"}],
+                                  "physicalLocation": {"artifactLocation": {"uri": "data.ttl"},
+                                                       "region": {"startLine": 7}}}],
+                   "partialFingerprints": {"enaFinding/v1": fingerprint(finding)},
+                   "properties": {"focus": "https://e.se/a", "path": "https://e.se/p", "value": finding.value,
+                                  "key": "title", "causedBy": "X-CAUSE"},
+                   "suppressions": [{"kind": "inSource", "status": "accepted", "justification": "known"}]}),
+        (plain, {"ruleId": "X-TWO", "ruleIndex": 4, "level": "note", "message": {"text": "n"},
+                 "locations": [{"logicalLocations": [{"fullyQualifiedName": "_:b1", "kind": "resource"}]}],
+                 "partialFingerprints": {"enaFinding/v1": fingerprint(plain)},
+                 "properties": {"focus": "_:b1", "path": None, "value": None}})):
+        written = result(item, 4, "en", context)
+        assert json.loads(written) == expected
+        assert written == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
+
+
 def test_sarif_fingerprints_survive_moved_lines():
     finding = golden_report().findings[0]
     moved = Finding(**{**finding.__dict__, "line": finding.line + 10})
@@ -280,6 +309,54 @@ def test_junit_stays_well_formed_with_control_characters_in_values():
     finding = Finding("X", "violation", "https://e.se/a", "https://e.se/p", "bad\x01value\x0b", {"en": "m"})
     root = ET.fromstring(render(Report([finding]), "junit"))
     assert "bad\ufffdvalue\ufffd" in root.find(".//failure").text
+
+
+def test_junit_text_writer_escapes_what_xml_needs_and_a_parser_gives_it_back():
+    from ena_grunddata.render.xmltext import element, empty, nested
+
+    hostile = 'a & b <c> "quoted" \'single\' ]]> tab\there\nline\r\nend'
+    written = "".join(nested("suite", (("name", hostile), ("n", 3)),
+                             [element("case", (("message", hostile),), hostile), empty("empty", (("v", ""),))], 0))
+    root = ET.fromstring(written)  # a real XML parser
+    assert root.get("name") == hostile and root.get("n") == "3"  # attribute values come back unchanged, even \t \r \n
+    case = root.find("case")
+    assert case.get("message") == hostile
+    assert case.text == hostile.replace("\r\n", "\n")  # in text a parser normalises line ends (XML 1.0, 2.11)
+    assert root.find("empty").get("v") == "" and root.find("empty").text is None
+    assert "&quot;" in written and "&#09;" in written and "&#10;" in written and "&#13;" in written
+
+
+def test_junit_text_writer_replaces_characters_xml_forbids():
+    from ena_grunddata.render.xmltext import element
+
+    forbidden = "".join(map(chr, [*range(0, 9), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF]))
+    written = element("case", (("message", f"m{forbidden}m"),), f"t{forbidden}t")
+    case = ET.fromstring(written)
+    replaced = "\ufffd" * len(forbidden)
+    assert case.get("message") == f"m{replaced}m" and case.text == f"t{replaced}t"
+
+
+def test_junit_is_laid_out_as_elementtree_indents_it():
+    """The text writer gives what ElementTree's `indent` + `tostring` gave (the format before the writer)."""
+    found = [Finding("X-ONE", "violation", "https://e.se/a?x=1&y=2", "https://e.se/p", 'v "1" <b>', {"en": "m & n"},
+                     source="data.ttl", line=3),
+             Finding("X-TWO", "warning", "https://e.se/a?x=1&y=2", "https://e.se/q", None, {"en": "w\tx"},
+                     source="data.ttl", line=4)]
+    written = render(Report(found, sources=["data.ttl"]), "junit")
+    suites = ET.Element("testsuites", name="ena-grunddata", tests="2", failures="1", errors="0")
+    suite = ET.SubElement(suites, "testsuite", name="data.ttl", tests="2", failures="1", errors="0", skipped="0")
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("violation", "1"), ("warning", "1"), ("info", "0")):
+        ET.SubElement(properties, "property", name=f"findings.{name}", value=value)
+    for finding, outcome in ((found[0], "failure"), (found[1], "system-out")):
+        case = ET.SubElement(suite, "testcase", classname="data.ttl", name=f"{finding.code} {finding.focus}",
+                             file="data.ttl", line=str(finding.line))
+        attributes = {"message": finding.message("en"), "type": finding.code} if outcome == "failure" else {}
+        body = ET.SubElement(case, outcome, **attributes)
+        value = f" [{finding.value}]" if finding.value else ""
+        body.text = f"{finding.severity.label} {finding.path} {finding.message('en')}{value} (data.ttl:{finding.line})"
+    ET.indent(suites, space="  ")
+    assert written == '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
 
 
 # --------------------------------------------------------------------------------------------- HTML

@@ -334,6 +334,8 @@ class LineFinder:
         self._patterns: dict = {}
         self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
         self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms)
+        self._text_for, self._text = None, ""  # the last block's text (block_text)
+        self._spellings: dict = {}  # property -> texts its Turtle spellings contain
         self._prefixes = None
 
     def prefixes(self) -> list:
@@ -343,6 +345,11 @@ class LineFinder:
             found = _PREFIX_TTL if fmt in ("turtle", "trig") else _PREFIX_XML if fmt == "rdfxml" else None
             self._prefixes = found.findall(self.lines.text) if found is not None else []
         return self._prefixes
+
+    def span(self, first: int, last: int) -> str:
+        """Lines `first` to `last` (numbered from 1) as one text, joined by line feeds."""
+        starts, text = self.lines.starts, self.lines.text
+        return text[starts[first - 1]:starts[last] - 1 if last < len(starts) else len(text)]
 
     def block(self, subject_line: int) -> range:
         if subject_line not in self._blocks:
@@ -355,26 +362,44 @@ class LineFinder:
             self._patterns[path] = re.compile("|".join(spellings)) if spellings else None
         return self._patterns[path]
 
+    def block_text(self, subject_line: int) -> str:
+        """The resource's block as one text (the last block asked for is kept)."""
+        if self._text_for != subject_line:
+            block = self.block(subject_line)
+            self._text_for, self._text = subject_line, self.span(block[0], block[-1])
+        return self._text
+
+    def turtle_spellings(self, path: str) -> list[str]:
+        """Texts one of which every Turtle spelling of `path` contains (`a` aside): <path>, prefix:local."""
+        if path not in self._spellings:
+            self._spellings[path] = [f"<{path}>"] + [f"{prefix}:{path[len(namespace):]}"
+                                                     for prefix, namespace in self.prefixes()
+                                                     if len(path) > len(namespace) and path.startswith(namespace)]
+        return self._spellings[path]
+
     def turtle_terms(self, subject_line: int) -> dict:
         """IRI -> the first line of the resource's Turtle block that writes it (in full, as a prefixed name, or
         as `a` for rdf:type): each block is read once, however many findings its resource has (the same
-        spellings property_spellings gives, read the other way round)."""
+        spellings property_spellings gives, read the other way round). The block is read as one piece of text
+        (quoted literals and terms never run over a line end), its line ends found with the terms."""
         if self._terms_for != subject_line:  # findings come sorted: a resource's findings are consecutive
             namespaces: dict = {}
             for prefix, namespace in self.prefixes():
                 namespaces.setdefault(prefix, []).append(namespace)
             found: dict = {}
-            for number in self.block(subject_line):
-                for iri, prefix, local, keyword in _TURTLE_TERM.findall(strip_strings(self.lines[number - 1],
-                                                                                      "turtle")):
-                    if keyword:
-                        found.setdefault(_RDF_TYPE, number)
-                    elif prefix or local or not iri:
-                        local = local.rstrip(".")
-                        for namespace in namespaces.get(prefix, ()) if local else ():
-                            found.setdefault(namespace + local, number)
-                    else:
-                        found.setdefault(iri, number)
+            text = _STRING_IN_LINE.sub('""', self.block_text(subject_line))
+            number = subject_line
+            for newline, iri, prefix, local, keyword in _TURTLE_TERM_OR_LINE_END.findall(text):
+                if newline:
+                    number += 1
+                elif keyword:
+                    found.setdefault(_RDF_TYPE, number)
+                elif prefix or local or not iri:
+                    local = local.rstrip(".")
+                    for namespace in namespaces.get(prefix, ()) if local else ():
+                        found.setdefault(namespace + local, number)
+                else:
+                    found.setdefault(iri, number)
             self._terms_for, self._terms = subject_line, found
         return self._terms
 
@@ -392,6 +417,12 @@ class LineFinder:
         if pattern is None:
             return None
         if fmt in ("turtle", "trig"):
+            # Most findings are about a property the resource lacks: when no spelling of it is in the block's text,
+            # its terms need not be read (they are when one is: it may be inside a literal or another term).
+            if path != _RDF_TYPE:
+                text = self.block_text(subject_line)
+                if not any(spelling in text for spelling in self.turtle_spellings(path)):
+                    return None
             return self.turtle_terms(subject_line).get(path)
         block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
@@ -460,16 +491,16 @@ def split_iri(iri: str) -> tuple[str, str]:
     return iri, ""
 
 
-def block_lines(fmt: str, lines: list[str], start: int) -> range:
+def block_lines(fmt: str, lines: Lines, start: int) -> range:
     end = len(lines)
+    if fmt in ("turtle", "trig"):  # one search of the text: the next line that starts a resource at the margin
+        found = _TURTLE_MARGIN.search(lines.text, lines.starts[start]) if start < end else None
+        return range(start, (lines.number_at(found.start()) - 1 if found else end) + 1)
     first_indent = indent(lines[start - 1])
     for number in range(start + 1, len(lines) + 1):
         text = lines[number - 1]
         if not text.strip() or text.lstrip().startswith("#"):
             continue
-        if fmt in ("turtle", "trig") and indent(text) == 0 and not text.startswith(("]", ")", "}")):
-            end = number - 1
-            break
         if fmt == "rdfxml" and re.search(r"\brdf:about\s*=", text):
             end = number - 1
             break
@@ -487,8 +518,14 @@ def indent(text: str) -> int:
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-# A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a`.
-_TURTLE_TERM = re.compile(r"<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=\s)")
+# A Turtle line that starts a resource: no indentation and neither a comment nor the close of a nested term.
+_TURTLE_MARGIN = re.compile(r"^[^\s#\])}]", re.MULTILINE)
+# A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a` (followed by
+# white space on its line). Neither these nor a quoted literal run over a line end (_STRING_IN_LINE: _STRING within a
+# line), so a block's lines are read as one text, line ends found among the terms (the first group).
+_TURTLE_TERM_OR_LINE_END = re.compile(
+    r"(\n)|<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=[^\S\n])")
+_STRING_IN_LINE = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 _RDF_TYPE = str(RDF.type)
 
 

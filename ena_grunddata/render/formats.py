@@ -86,17 +86,22 @@ def json_chunks(document):
             continue
         opening = "[\n"
         for item in streams[int(piece)]:
-            yield opening + _compact(item)
+            yield opening + (item if isinstance(item, EncodedJSON) else _compact(item))
             opening = ",\n"
         yield "[]" if opening == "[\n" else "\n]"
     yield "\n"
 
 
+class EncodedJSON(str):
+    """An item of a streamed list already written as compact JSON (as _compact writes it): passed on as it is."""
+
+
 _MARK = re.compile(r'"\\u0000stream (\d+)\\u0000"')
 
 
-def _compact(value) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+# json.dumps(value, ensure_ascii=False, separators=(",", ":")) without making an encoder for each of a national
+# report's hundreds of thousands of findings
+_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def render_turtle(report: Report) -> str:

@@ -9,11 +9,10 @@ Counts per severity are in each suite's <properties> (findings.violation, findin
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from xml.etree import ElementTree as ET
 
 from .context import ReportContext, card_resources, term_of
+from .xmltext import element, empty, nested, opening
 from ..messages import severity, tr
 from ..report import Report, Severity
 
@@ -23,9 +22,9 @@ NO_SOURCE = "ena-grunddata"
 def render_junit(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
     """`max_findings` is ignored: a CI system needs every case.
 
-    Written one test case at a time (each element built, indented as ElementTree's `indent` lays out the whole
-    document, serialised and let go): a national catalog has hundreds of thousands of cases, and a tree of all of
-    them took about a gigabyte."""
+    Written as text one test case at a time (render/xmltext.py, laid out as ElementTree's `indent` would): a
+    national catalog has hundreds of thousands of cases; a tree of all of them took about a gigabyte, and building
+    each case as an element to serialise it again cost more than the rest of the run."""
     context = context or ReportContext()
     cases = defaultdict(list)  # (source, focus, code) -> findings
     for finding in report.findings:
@@ -36,92 +35,61 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
     by_source = defaultdict(list)
     for key in sorted(cases):
         by_source[key[0]].append(key)
+    clean_by_source = defaultdict(list)
+    for source, resource in clean:
+        clean_by_source[source].append(resource)
     counts = defaultdict(lambda: dict.fromkeys(SEVERITIES, 0))
     for finding in report.findings:
         counts[finding.source or NO_SOURCE][finding.severity] += 1
     parts = []
     totals = {"tests": 0, "failures": 0}
     for source in suites:
-        properties = ET.Element("properties")
-        for level in SEVERITIES:
-            ET.SubElement(properties, "property", name=f"findings.{level.label}", value=str(counts[source][level]))
-        children = [_xml(properties, 2)]
+        properties = [empty("property", (("name", f"findings.{level.label}"), ("value", counts[source][level])))
+                      for level in SEVERITIES]
+        children = ["".join(nested("properties", (), properties, 2))]
         tests = failures = 0
+        suite_class = classname(source, context)
         for key in by_source[source]:
             case, failed = build_case(source, key[1], key[2], cases[key], report, lang, context)
-            children.append(_xml(case, 2))
+            children.append(case)
             tests += 1
             failures += failed
-        for clean_source, resource in clean:
-            if clean_source == source:
-                tests += 1
-                children.append(_xml(ET.Element("testcase", classname=classname(source, context),
-                                                name=f"{resource} conforms"), 2))
-        suite = ET.Element("testsuite", name=context.uri_of(source) or source, tests=str(tests),
-                           failures=str(failures), errors="0", skipped="0")
-        parts.append(_wrapped(suite, children, 1))
+        for resource in clean_by_source[source]:
+            tests += 1
+            children.append(empty("testcase", (("classname", suite_class), ("name", f"{resource} conforms"))))
+        parts.append(nested("testsuite", (("name", context.uri_of(source) or source), ("tests", tests),
+                                          ("failures", failures), ("errors", 0), ("skipped", 0)), children, 1))
         del children
         totals["tests"] += tests
         totals["failures"] += failures
     from .suppressed import junit_suite
 
-    holder = ET.Element("testsuites")
-    skipped = junit_suite(holder, report, lang, context, classname)  # suppressed findings: skipped cases
-    parts += [_xml(suite, 1) for suite in holder]  # (each suite in parts: a list of pieces or one string)
-    root = ET.Element("testsuites", name="ena-grunddata", tests=str(totals["tests"] + skipped),
-                      failures=str(totals["failures"]), errors="0")
-    return "".join(['<?xml version="1.0" encoding="UTF-8"?>\n', *_wrapped(root, parts, 0), "\n"])
+    skipped_suite, skipped = junit_suite(report, lang, context, classname)  # suppressed findings: skipped cases
+    if skipped_suite:
+        parts.append(skipped_suite)  # (each suite in parts: a list of pieces or one string)
+    root = nested("testsuites", (("name", "ena-grunddata"), ("tests", totals["tests"] + skipped),
+                                 ("failures", totals["failures"]), ("errors", 0)), parts, 0)
+    return "".join(['<?xml version="1.0" encoding="UTF-8"?>\n', *root, "\n"])
 
 
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
 
 
-def _xml(element, level: int) -> str:
-    """One element as ElementTree writes it inside a document indented by `indent` (two spaces a level)."""
-    ET.indent(element, space="  ", level=level)
-    element.tail = None
-    return xml_safe(ET.tostring(element, encoding="unicode"))
-
-
-def _wrapped(element, children: list, level: int) -> list[str]:
-    """The pieces of an element around children already written at level + 1 (each child a string or a list of
-    pieces), as `indent` would lay them out; joined once by the caller."""
-    if not children:
-        return [_xml(element, level)]
-    opening = xml_safe(ET.tostring(element, encoding="unicode"))  # <name attributes /> (no children yet)
-    pieces = [opening[:-len(" />")] + ">"]
-    inner = "\n" + "  " * (level + 1)
-    for child in children:
-        pieces.append(inner)
-        pieces += child if isinstance(child, list) else (child,)
-    pieces.append("\n" + "  " * level + f"</{element.tag}>")
-    return pieces
-
-
-# Characters XML 1.0 forbids even escaped; a literal in the data may hold them (Turtle "\u0001").
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(text: str) -> str:
-    return _NOT_XML.sub("\ufffd", text)
-
-
 def build_case(source, focus, code, found, report: Report, lang: str, context: ReportContext):
-    """One <testcase> and whether it failed."""
-    case = ET.Element("testcase", classname=classname(source, context), name=f"{code} {focus}")
+    """One <testcase> (its text, at level 2) and whether it failed."""
+    pairs = [("classname", classname(source, context)), ("name", f"{code} {focus}")]
+    uri = context.uri_of(source)
+    if uri:
+        pairs.append(("file", uri))
     line = context.line_of(found[0])
-    if context.uri_of(source):
-        case.set("file", context.uri_of(source))
     if line:
-        case.set("line", str(line))
+        pairs.append(("line", line))
     body = "\n".join(describe(f, lang, context) for f in found)
-    worst = max(f.severity for f in found)
-    if worst >= report.fail_on:
-        failure = ET.SubElement(case, "failure", message=found[0].message(lang), type=code)
-        failure.text = body
-        return case, 1
-    ET.SubElement(case, "system-out").text = body
-    return case, 0
+    if max(f.severity for f in found) >= report.fail_on:
+        inner, failed = element("failure", (("message", found[0].message(lang)), ("type", code)), body), 1
+    else:
+        inner, failed = element("system-out", (), body), 0
+    return f"{opening('testcase', pairs)}\n      {inner}\n    </testcase>", failed
 
 
 def describe(finding, lang: str, context: ReportContext) -> str:

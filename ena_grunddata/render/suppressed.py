@@ -88,24 +88,27 @@ def html_section(report: Report, lang: str) -> str:
     return "\n".join(parts)
 
 
-def junit_suite(root, report: Report, lang: str, context, classname) -> int:
-    """One suite of skipped test cases, one per suppressed finding; returns how many."""
-    import xml.etree.ElementTree as ET
+def junit_suite(report: Report, lang: str, context, classname) -> tuple[list[str] | None, int]:
+    """One suite of skipped test cases, one per suppressed finding (its pieces at level 1, render/xmltext.py), and
+    how many; (None, 0) when nothing is suppressed."""
+    from .xmltext import empty, nested, opening
 
     if not report.suppressed:
-        return 0
-    suite = ET.SubElement(root, "testsuite", name="ena-grunddata suppressed", tests=str(len(report.suppressed)),
-                          failures="0", errors="0", skipped=str(len(report.suppressed)))
+        return None, 0
+    cases = []
     for finding in report.suppressed:
-        case = ET.SubElement(suite, "testcase", classname=classname(finding.source or "ena-grunddata", context),
-                             name=f"{finding.code} {finding.focus}")
+        pairs = [("classname", classname(finding.source or "ena-grunddata", context)),
+                 ("name", f"{finding.code} {finding.focus}")]
         uri = context.uri_of(finding.source)
         if uri:
-            case.set("file", uri)
+            pairs.append(("file", uri))
         if finding.line:
-            case.set("line", str(finding.line))
-        ET.SubElement(case, "skipped", message=f"{kind_word(finding, lang)}: {finding.suppressed}")
-    return len(report.suppressed)
+            pairs.append(("line", finding.line))
+        skipped = empty("skipped", (("message", f"{kind_word(finding, lang)}: {finding.suppressed}"),))
+        cases.append(f"{opening('testcase', pairs)}\n      {skipped}\n    </testcase>")
+    count = len(report.suppressed)
+    return nested("testsuite", (("name", "ena-grunddata suppressed"), ("tests", count), ("failures", 0),
+                                ("errors", 0), ("skipped", count)), cases, 1), count
 
 
 SARIF_KIND = {"comment": "inSource", "config": "external", "baseline": "external"}
