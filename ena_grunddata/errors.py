@@ -76,6 +76,11 @@ class InputError(EnaError):
     exit_code = EXIT_USAGE
 
 
+class StoreError(InputError):
+    """Harvest's own folder (or the temporary folder) cannot be written: a local problem (exit 2) even for a remote
+    source."""
+
+
 class UsageError(EnaError):
     """Options that do not fit together, unknown profile names and the like."""
 

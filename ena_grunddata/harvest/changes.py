@@ -27,8 +27,8 @@ import pyoxigraph as ox
 from rdflib import Graph
 
 from ..canonical import BlankGraph, blank_labels, block_hash, sorted_lines_on_disk
+from ..errors import StoreError
 from ..namespaces import DCAT, DCTERMS, FOAF, HYDRA, VCARD
-from .store import StoreError
 
 ENTITY_CLASSES = (
     DCAT.Catalog, DCAT.Dataset, DCAT.DatasetSeries, DCAT.Distribution, DCAT.DataService,

@@ -21,13 +21,13 @@ from rdflib import BNode, Graph, URIRef
 
 from .. import http
 from .changes import HASH_VERSION, ChangeReport, Harvested, Statements, compare, temporary_file
-from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, UsageError
+from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, StoreError, UsageError
 from ..load import (ACCEPT_HEADER, Document, Limits, RefusedByOxigraph, choose_format, is_url, parse_document,
                     parse_document_oxigraph, read_documents, strip_bom, time_budget)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from ..text import pick
 from ..load.safety import JsonItems, JsonProblem
-from .store import Store, StoreError, slug_for
+from .store import Store, slug_for
 
 KINDS = ("auto", "document", "entrystore", "file")
 ENTRYSTORE_PRESETS = ("datasets", "grunddata", "publisher")

@@ -26,10 +26,6 @@ from ..errors import InputError
 from ..load import Document, Limits, parse_document
 from ..load.safety import load_json
 
-class StoreError(InputError):
-    """Our own folder (or the temporary folder) cannot be written: a local problem (exit 2) even for a remote
-    source."""
-
 
 STORE_FORMAT = {"format": "ena-grunddata-harvest-store", "version": 1}
 
