@@ -225,9 +225,14 @@ def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
     points at it (a distribution's dataset), else the focus itself."""
     if graph is None or focus in cards:
         return focus
-    referrers = {text_of(s) for s in graph.subjects(None, term_of(focus))}
-    owners = referrers & cards
-    return owners.pop() if len(owners) == 1 else focus
+    owner = None
+    for subject in graph.subjects(None, term_of(focus)):  # an agent shared by thousands: stop at a second owner
+        text = text_of(subject)
+        if text in cards and text != owner:
+            if owner is not None:
+                return focus
+            owner = text
+    return owner or focus
 
 
 _described: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
