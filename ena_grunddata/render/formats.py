@@ -80,20 +80,20 @@ def json_chunks(document):
             return [mark(item) for item in value]
         return value
 
-    for index, piece in enumerate(_MARK.split(_compact(mark(document)))):  # text, stream number, text, …
+    for index, piece in enumerate(_MARK.split(compact_json(mark(document)))):  # text, stream number, text, …
         if index % 2 == 0:
             yield piece
             continue
         opening = "[\n"
         for item in streams[int(piece)]:
-            yield opening + (item if isinstance(item, EncodedJSON) else _compact(item))
+            yield opening + (item if isinstance(item, EncodedJSON) else compact_json(item))
             opening = ",\n"
         yield "[]" if opening == "[\n" else "\n]"
     yield "\n"
 
 
 class EncodedJSON(str):
-    """An item of a streamed list already written as compact JSON (as _compact writes it): passed on as it is."""
+    """An item of a streamed list already written as compact JSON (as compact_json writes it): passed on as it is."""
 
 
 _MARK = re.compile(r'"\\u0000stream (\d+)\\u0000"')
@@ -101,7 +101,7 @@ _MARK = re.compile(r'"\\u0000stream (\d+)\\u0000"')
 
 # json.dumps(value, ensure_ascii=False, separators=(",", ":")) without making an encoder for each of a national
 # report's hundreds of thousands of findings
-_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def render_turtle(report: Report) -> str:

@@ -9,12 +9,12 @@ directory, start line of the property inside the resource's block where we can f
 from __future__ import annotations
 
 import hashlib
-from json.encoder import encode_basestring as _string  # ensure_ascii=False, as _compact
+from json.encoder import encode_basestring as _string  # ensure_ascii=False, as compact_json
 from itertools import chain
 
 from .. import __version__
 from .context import ReportContext
-from .formats import EncodedJSON, _compact, streamed_json
+from .formats import EncodedJSON, compact_json, streamed_json
 from ..report import Finding, Report, Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -84,7 +84,7 @@ def result(finding: Finding, rule_index: int, lang: str, context: ReportContext)
     if finding.suppressed_by:
         from .suppressed import sarif_suppressions
 
-        text += f',"suppressions":{_compact(sarif_suppressions(finding))}'
+        text += f',"suppressions":{compact_json(sarif_suppressions(finding))}'
     return EncodedJSON(text + "}")
 
 
@@ -101,10 +101,10 @@ def location(finding: Finding, context: ReportContext) -> str:
 
 
 def _json(value) -> str:
-    """A value as _compact writes it; strings (nearly all) through the same C escaper, without an encoder."""
+    """A value as compact_json writes it; strings (nearly all) through the same C escaper, without an encoder."""
     if type(value) is str:
         return _string(value)
-    return "null" if value is None else _compact(value)
+    return "null" if value is None else compact_json(value)
 
 
 def fingerprint(finding: Finding) -> str:

@@ -40,6 +40,13 @@ NATIVE_TYPES = {XSD + name for name in (
 PLAIN_INTEGERS = {XSD + "integer", XSD + "nonNegativeInteger"}
 PLAIN_INTEGER = re.compile(r"0|[1-9][0-9]{0,17}")
 
+INTEGER = ox.NamedNode(XSD + "integer")
+
+
+def stand_in_for(lexical: str, datatype: str):
+    """The literal that stands in the store for `lexical`^^`datatype` (kept as written, see the module's text)."""
+    return ox.Literal(lexical, datatype=ox.NamedNode(STAND_IN + datatype))
+
 
 class FastData:
     """Quads for SPARQL, with every literal as the publisher wrote it."""
@@ -147,7 +154,7 @@ class FastData:
         stored = next(iter(self._scratch.quads_for_pattern(subject, PROBE, None))).object
         if stored.value == literal.value and stored.datatype.value == datatype:
             return ill_typed, None, None
-        return ill_typed, ox.Literal(literal.value, datatype=ox.NamedNode(STAND_IN + datatype)), stored
+        return ill_typed, stand_in_for(literal.value, datatype), stored
 
     @staticmethod
     def _judge_plain_integer(literal, datatype: str):
@@ -157,8 +164,7 @@ class FastData:
         xsd:integer as written and turns xsd:nonNegativeInteger into xsd:integer. The tests hold it to _judge."""
         if datatype == XSD + "integer":
             return False, None, None
-        return (False, ox.Literal(literal.value, datatype=ox.NamedNode(STAND_IN + datatype)),
-                ox.Literal(literal.value, datatype=ox.NamedNode(XSD + "integer")))
+        return False, stand_in_for(literal.value, datatype), ox.Literal(literal.value, datatype=INTEGER)
 
     def add_rdflib(self, graph: rdflib.Graph) -> None:
         self.add(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph)

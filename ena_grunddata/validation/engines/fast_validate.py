@@ -89,10 +89,6 @@ class FastOrigins(Origins):
         term = stored(term)
         return None if term is None else self.stored_source(term)
 
-    def is_subject(self, term) -> bool:
-        term = stored(term)
-        return term is not None and self.is_stored_subject(term)
-
     def locate(self, term, graph=None):
         term = stored(term)
         return (None, None) if term is None else self.locate_stored(term)
