@@ -30,6 +30,9 @@ from .pyshacl_engine import code_for, path_text
 
 NAME = "fast"
 _programs: "weakref.WeakKeyDictionary[Graph, tuple]" = weakref.WeakKeyDictionary()
+# What each (shape, component) says in a finding, per shapes graph: the same on every run over the built-in shapes
+# (a folder is validated file by file, one run each)
+_abouts: "weakref.WeakKeyDictionary[Graph, tuple]" = weakref.WeakKeyDictionary()
 
 
 def compiled(shapes: Shapes) -> Program:
@@ -174,10 +177,19 @@ class Describer:
     def __init__(self, shapes: Shapes, data: FastData, where=None):
         self.shapes = shapes
         self.data = data
-        self.compiler = Compiler(shapes.graph)
-        self._about: dict = {}
+        self._compiler = None
+        cached = _abouts.get(shapes.graph)
+        if cached is None or cached[0] != len(shapes.graph):
+            cached = _abouts[shapes.graph] = (len(shapes.graph), {})
+        self._about: dict = cached[1]
         self._where = where
         self._places: dict = {}
+
+    @property
+    def compiler(self) -> Compiler:
+        if self._compiler is None:
+            self._compiler = Compiler(self.shapes.graph)
+        return self._compiler
 
     def about(self, shape, component: str):
         key = (shape, component)
