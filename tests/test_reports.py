@@ -648,6 +648,7 @@ def test_a_finding_made_from_checked_parts_equals_one_made_by_the_dataclass():
                  value="x", messages=MappingProxyType({"sv": "m"}), shape="_:s", component="c", source="c.ttl", line=7)
     checked = Finding.checked(**parts)
     assert checked == Finding(**parts)
+    assert list(vars(checked)) == list(vars(Finding(**parts)))  # same keys in the same order: a shared-key dict
     assert (checked.suppressed, checked.suppressed_by, checked.resource, checked.key_name, checked.cause) == (None,) * 5
     assert checked.to_dict("sv")["message"] == "m"
     # no bigger than the dataclass's own (a national report holds 200,000)

@@ -254,11 +254,18 @@ class Describer:
     def batch_findings(self, check, rows):
         kind = check.kind[len("batch:"):]
         abouts = [self.about(part.shape, part.component) for part in check.parts]
+        checked = Finding.checked
         for row in rows:
             focus = row["this"]
             value = focus if kind == "self" else (None if kind == "focus" else row["value"])
+            # what the parts' findings share is worked out once per row (a row often fails several parts)
+            focus_text = ox_term_text(focus)
+            source, line = self.place(focus, focus_text)
+            value_text = ox_term_text(self.data.original(value)) if value is not None else None
             for index in row["_flags"].value.split(",")[:-1]:  # "0,3,": the parts this row fails
-                yield self.finding(abouts[int(index)], focus, value)
+                about = abouts[int(index)]
+                yield checked(about["code"], about["severity"], focus_text, about["path"], value_text,
+                              about["frozen"], about["shape"], about["component"], source, line)
 
     def range_findings(self, check, rows):
         about = self.about(check.shape, check.component)
