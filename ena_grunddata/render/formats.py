@@ -121,10 +121,19 @@ def text_chunks(report: Report, lang: str = "en", *, max_findings: int | None = 
     value_word, about_word = tr("report.value", lang), tr("report.about", lang)
     width = max(len(severity(label, lang)) for label in ("violation", "warning", "info"))  # the severity column
 
+    # A national report has 200,000 findings of a few hundred kinds: a finding's first line is made once per kind
+    # (its messages are one object per rule, held by the findings while this runs, so their id is a safe key).
+    heads: dict = {}
+
     def add(finding, indent: str, about: str | None) -> None:
-        label = severity(finding.severity.label, lang)
+        kind = (indent, finding.severity, finding.code, finding.path, finding.key_name, id(finding.messages))
+        head = heads.get(kind)
+        if head is None:
+            label = severity(finding.severity.label, lang)
+            head = heads[kind] = (f"{indent}{label:<{width}} {property_term(finding):<24} {finding.message(lang)}  "
+                                  f"[{finding.code}]")
+        lines.append(head)
         where = f"  ({finding.source}:{finding.line})" if about and finding.source and finding.line else ""
-        lines.append(f"{indent}{label:<{width}} {property_term(finding):<24} {finding.message(lang)}  [{finding.code}]")
         if finding.value is not None:
             lines.append(f"{indent}{'':<{width}} {'':<24} {value_word}: {finding.value}")
         if about:
