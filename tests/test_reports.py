@@ -653,3 +653,25 @@ def test_a_finding_made_from_checked_parts_equals_one_made_by_the_dataclass():
     assert checked.to_dict("sv")["message"] == "m"
     # no bigger than the dataclass's own (a national report holds 200,000)
     assert sys.getsizeof(vars(checked)) <= sys.getsizeof(vars(Finding(**parts))) + 16
+
+
+
+def test_compact_json_writes_what_json_dumps_writes():
+    """compact_json keeps json's C encoder between calls: the text must be json.dumps's, for any JSON value (the
+    JSON, SARIF and serve outputs are written with it)."""
+    import json
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from ena_grunddata.render.formats import compact_json
+
+    values = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+                          lambda children: st.lists(children) | st.dictionaries(st.text(), children), max_leaves=30)
+
+    @settings(max_examples=300, deadline=None)
+    @given(values)
+    def same(value):
+        assert compact_json(value) == json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+    same()
