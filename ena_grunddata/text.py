@@ -16,8 +16,10 @@ blank texts are never picked.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from types import MappingProxyType
 
 FALLBACK = "en"
+_MAPPINGS = (dict, MappingProxyType)  # a finding's messages: told apart without asking the Mapping ABC
 
 
 def pick(values, lang: str | None) -> str | None:
@@ -26,7 +28,7 @@ def pick(values, lang: str | None) -> str | None:
     `values` is a mapping {language tag: text} (None or "" for untagged), or an iterable of rdflib Literals (other
     terms, such as IRIs, are skipped) or of (text, language tag) pairs.
     """
-    if isinstance(values, Mapping):
+    if values.__class__ in _MAPPINGS or isinstance(values, Mapping):  # (the ABC's check costs more than the rest)
         exact = values.get(lang) if lang else None
         if isinstance(exact, str) and exact.strip():
             return exact  # the common case (a finding's message in the user's language): no sorting
