@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .context import ReportContext, card_resources, term_of
-from .xmltext import element, empty, nested, opening
+from .xmltext import attribute_value, element, empty, nested
 from ..messages import severity, tr
 from ..report import Report, Severity
 
@@ -43,14 +43,19 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
         counts[finding.source or NO_SOURCE][finding.severity] += 1
     parts = []
     totals = {"tests": 0, "failures": 0}
+    words = Words(lang)
     for source in suites:
         properties = [empty("property", (("name", f"findings.{level.label}"), ("value", counts[source][level])))
                       for level in SEVERITIES]
         children = ["".join(nested("properties", (), properties, 2))]
         tests = failures = 0
         suite_class = classname(source, context)
+        # what every case of the suite shares is escaped once: its class name and file (a national catalog's suite
+        # has hundreds of thousands of cases)
+        uri = context.uri_of(source)
+        shared = (f' classname="{attribute_value(suite_class)}"', f' file="{attribute_value(uri)}"' if uri else "")
         for key in by_source[source]:
-            case, failed = build_case(source, key[1], key[2], cases[key], report, lang, context)
+            case, failed = build_case(key[1], key[2], cases[key], report, words, context, shared)
             children.append(case)
             tests += 1
             failures += failed
@@ -75,30 +80,44 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
 
 
-def build_case(source, focus, code, found, report: Report, lang: str, context: ReportContext):
-    """One <testcase> (its text, at level 2) and whether it failed."""
-    pairs = [("classname", classname(source, context)), ("name", f"{code} {focus}")]
-    uri = context.uri_of(source)
-    if uri:
-        pairs.append(("file", uri))
+def build_case(focus, code, found, report: Report, words: "Words", context: ReportContext, shared):
+    """One <testcase> (its text, at level 2) and whether it failed. `shared`: the suite's class name and file
+    attributes, escaped."""
     line = context.line_of(found[0])
-    if line:
-        pairs.append(("line", line))
-    body = "\n".join(describe(f, lang, context) for f in found)
+    attributes = (f'{shared[0]} name="{attribute_value(f"{code} {focus}")}"{shared[1]}'
+                  + (f' line="{attribute_value(line)}"' if line else ""))
+    body = "\n".join(describe(f, words, context) for f in found)
     if max(f.severity for f in found) >= report.fail_on:
-        inner, failed = element("failure", (("message", found[0].message(lang)), ("type", code)), body), 1
+        inner, failed = element("failure", (("message", words.message(found[0])), ("type", code)), body), 1
     else:
         inner, failed = element("system-out", (), body), 0
-    return f"{opening('testcase', pairs)}\n      {inner}\n    </testcase>", failed
+    return f"<testcase{attributes}>\n      {inner}\n    </testcase>", failed
 
 
-def describe(finding, lang: str, context: ReportContext) -> str:
+class Words:
+    """The words of a report in one language, each found once: a severity's, and a rule's message (one messages
+    object per rule, held by its findings while the report is written, so its id is a safe key with the code)."""
+
+    def __init__(self, lang: str):
+        self.lang = lang
+        self.severities = {level: severity(level.label, lang) for level in SEVERITIES}
+        self._messages: dict = {}
+
+    def message(self, finding) -> str:
+        key = (id(finding.messages), finding.code)
+        text = self._messages.get(key)
+        if text is None:
+            text = self._messages[key] = finding.message(self.lang)
+        return text
+
+
+def describe(finding, words: Words, context: ReportContext) -> str:
     where = f"{finding.source}:{context.line_of(finding)}" if finding.source and finding.line else ""
-    parts = [severity(finding.severity.label, lang), finding.path or "", finding.message(lang)]
+    parts = [words.severities[finding.severity], finding.path or "", words.message(finding)]
     if finding.value is not None:
         parts.append(f"[{finding.value}]")
     if finding.cause:
-        parts.append(tr("junit.caused_by", lang, code=finding.caused_by))
+        parts.append(tr("junit.caused_by", words.lang, code=finding.caused_by))
     if where:
         parts.append(f"({where})")
     return " ".join(p for p in parts if p)
