@@ -27,6 +27,7 @@ from ..report import Finding, Report, Severity
 
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
 TOP_RULES = 15
+CHUNK = 2000  # pieces of card markup handed to the template at once
 KIND_ORDER = ("Catalog", "Dataset", "DatasetSeries", "DataService", "Distribution", "")
 
 KIND_IDS = {"Catalog": "kind.catalog", "Dataset": "kind.dataset", "DatasetSeries": "kind.series",
@@ -118,7 +119,14 @@ class Page:
         return tr(key, self.lang, **values)
 
     def kind_word(self, kind: str) -> str:
-        return capital(self.t(KIND_IDS.get(kind, "kind.resource")))
+        word = self._kind_words.get(kind)
+        if word is None:
+            word = self._kind_words[kind] = capital(self.t(KIND_IDS.get(kind, "kind.resource")))
+        return word
+
+    @functools.cached_property
+    def _kind_words(self) -> dict:
+        return {}
 
     # ------------------------------------------------------------------ header
 
@@ -230,43 +238,35 @@ class Page:
         for finding in self.report.findings:  # exact lines in report order: each resource's block is read once
             self.context.line_of(finding)
         self._messages: dict[int, tuple] = {}  # id(finding.messages) -> (messages, pieces of the page per rule)
+        self._escaped: dict[str, str] = {}  # text -> its escape (Page.escaped)
         cards, self._cards = self._cards, []
         cards.reverse()
+        out: list[str] = []
         while cards:
-            out: list[str] = []
             self.card(*cards.pop(), out)
+            if len(out) > CHUNK:  # the template is handed a few cards at a time (fewer pieces to pass and join)
+                yield Markup("".join(out))
+                out = []
+        if out:
             yield Markup("".join(out))
-        del self._messages
+        del self._messages, self._escaped
 
     def card(self, resource: str, kind: str, title: str, domains: list, roots, out: list) -> None:
         worst = max((f.severity for root, consequences in roots for f in (root, *consequences)), default=None)
         resource_html = escape(resource)
         out.append(f'<article class="card{" worst-" + worst.label if worst else ""}" data-resource="{resource_html}"'
-                   f' data-domains="{escape(" ".join(domains))}">\n'
-                   f'<p class="kind">{escape(self.kind_word(kind))}</p><h2>{escape(title or resource)}</h2>\n')
+                   f' data-domains="{self.escaped(" ".join(domains))}">\n'
+                   f'<p class="kind">{self.escaped(self.kind_word(kind))}</p><h2>{escape(title or resource)}</h2>\n')
         if title or resource.startswith("_:"):
             out.append(f'<p class="iri">{resource_html}</p>')
-        score = self.score(resource)
-        if score:
-            out.append(f'<p class="score">{escape(self.t("score.title"))}: <b>{escape(score["total"])}/'
-                       f'{escape(score["max"])}</b> <span class="rating rating-{escape(score["rating_key"])}">'
-                       f'{escape(score["rating"])}</span>\n')
-            if score["dimensions"]:
-                out.append(" · " + " · ".join(f"{escape(name)} {escape(got)}/{escape(most)}"
-                                               for name, got, most in score["dimensions"]))
-            if score["mean"]:
-                out.append(f' ({escape(score["mean"])})')
-            if score["missing"]:
-                out.append(f'<br><span class="meta">{escape(capital(self.t("score.missing")))}: '
-                           f'{escape(", ".join(score["missing"]))}</span>')
-            out.append("</p>\n")
+        out.append(self.score_html(resource))
         if roots:
             out.append('<ul class="findings">\n')
             for root, consequences in roots:
                 self.finding_html(root, resource, consequences, out)
             out.append("</ul>\n")
         else:
-            out.append(f'<p class="clean">{escape(self.t("report.no_findings"))}</p>\n')
+            out.append(f'<p class="clean">{self.escaped(self.t("report.no_findings"))}</p>\n')
         out.append("</article>\n")
 
     def finding_html(self, finding: Finding, resource: str, consequences, out: list) -> None:
@@ -274,20 +274,21 @@ class Page:
         words = self._words(finding)
         focus = finding.resource if finding.resource else finding.focus
         about = self.about[focus, resource] if focus != resource else ""
-        line = self.context.line_of(finding)
-        where = f"{finding.source}:{line}" if finding.source and line else (finding.source or "")
         caused_by = finding.caused_by
         caused_by = f' data-caused-by="{escape(caused_by)}"' if caused_by else ""
         out.append(f'<li class="finding sev-{words[0]}{" cause" if consequences else ""}" data-severity="{words[0]}"'
                    f' data-profile="{words[1]}" data-code="{words[2]}"{caused_by}>\n'
                    f'<span class="badge">{words[3]}</span>\n{words[4]} <span class="message">{words[5]}</span>\n')
         if finding.value is not None:
-            out.append(f' <span class="value">({self._value_word}: <code>{escape(finding.value)}</code>)</span>')
+            out.append(f' <span class="value">({self._value_word}: <code>{self.escaped(finding.value)}</code>)</span>')
         out.append(f'{about}<br><span class="rule">{words[2]}</span>{words[6]}')
-        if where:
-            out.append(f' <span class="where">{escape(where)}</span>')
+        source = finding.source
+        if source:  # where: the source, and the exact line when known (escaped as one text would be: ":" and
+            line = self.context.line_of(finding)  # digits are as they are)
+            out.append(f' <span class="where">{self.escaped(source)}:{line}</span>' if line
+                       else f' <span class="where">{self.escaped(source)}</span>')
         if consequences:
-            out.append(f'<p class="because">{escape(self.t("html.because"))}</p>\n<ul class="consequences">\n')
+            out.append(f'<p class="because">{self.escaped(self.t("html.because"))}</p>\n<ul class="consequences">\n')
             for consequence in consequences:
                 self.finding_html(consequence, resource, (), out)
             out.append("\n</ul>\n")
@@ -314,6 +315,13 @@ class Page:
                 inline_code(finding.message(self.lang)),
                 f' <span class="rdf">{escape(rdf)}</span>' if rdf else "")
         return words
+
+    def escaped(self, text: str) -> str:
+        """escape(text), kept per text: sources, values and words repeat across thousands of findings."""
+        found = self._escaped.get(text)
+        if found is None:
+            found = self._escaped[text] = escape(text)
+        return found
 
     @functools.cached_property
     def _value_word(self) -> str:
@@ -361,13 +369,47 @@ class Page:
                                                        if subject.startswith("_:") else subject)
         return self.t("html.of", what=what, whom=whom)
 
-    def score(self, resource: str) -> dict | None:
+    def score_html(self, resource: str) -> str:
+        """The card's score paragraph ('' without a score). A dataset's paragraph follows from its points and
+        whether it violates the profiles alone, so it is written once per such pair (a national catalog's
+        datasets share a few hundred)."""
         scores = self.context.scores
         if scores is None:
-            return None
+            return ""
         entry = scores.of(resource)
-        if entry is None or entry.total is None:
-            return None
+        if entry is None:
+            return ""
+        points = getattr(entry, "points", None)
+        if points is None:  # a catalog: its datasets' mean (few)
+            return self._score_paragraph(entry) if entry.total is not None else ""
+        key = (tuple(points.items()), entry.violations)
+        known = self._scores.get(key)
+        if known is None:
+            known = self._scores[key] = self._score_paragraph(entry) if entry.total is not None else ""
+        return known
+
+    @functools.cached_property
+    def _scores(self) -> dict:
+        return {}
+
+    def _score_paragraph(self, entry) -> str:
+        score = self.score(entry)
+        out = [f'<p class="score">{escape(self.t("score.title"))}: <b>{escape(score["total"])}/'
+               f'{escape(score["max"])}</b> <span class="rating rating-{escape(score["rating_key"])}">'
+               f'{escape(score["rating"])}</span>\n']
+        if score["dimensions"]:
+            out.append(" · " + " · ".join(f"{escape(name)} {escape(got)}/{escape(most)}"
+                                           for name, got, most in score["dimensions"]))
+        if score["mean"]:
+            out.append(f' ({escape(score["mean"])})')
+        if score["missing"]:
+            out.append(f'<br><span class="meta">{escape(capital(self.t("score.missing")))}: '
+                       f'{escape(", ".join(score["missing"]))}</span>')
+        out.append("</p>\n")
+        return "".join(out)
+
+    def score(self, entry) -> dict:
+        """What the score paragraph shows of a dataset's or catalog's score (its total is not None)."""
         from ..validation.score import CHECKS, DIMENSIONS, MAX_POINTS, dimension_word, mean_of, number, rating_word
 
         found = {"total": number(entry.total), "max": MAX_POINTS, "rating": rating_word(entry.rating, self.lang),
