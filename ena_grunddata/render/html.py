@@ -211,7 +211,7 @@ class Page:
             leads = any(consequences for _, consequences in grouped.get(resource, ()))
             return (not leads, KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), resource)
 
-        cards = []
+        cards, about = [], escape(self.t("report.about"))
         for resource in sorted(everything, key=order):
             roots = grouped.pop(resource, ())
             kind = kinds[resource] or role_of(graph, resource)
@@ -223,8 +223,7 @@ class Page:
                     focus = finding.resource if finding.resource else finding.focus
                     if focus != resource and (focus, resource) not in self.about:
                         self.about[focus, resource] = (
-                            f'<br><span class="about">{escape(self.t("report.about"))} '
-                            f'{escape(self.about_text(focus, resource))}</span>')
+                            f'<br><span class="about">{about} {escape(self.about_text(focus, resource))}</span>')
             cards.append((resource, kind, title or (self.about_text(resource, None) if resource.startswith("_:")
                                                     else ""), domains, roots))
         return cards
