@@ -410,10 +410,13 @@ class LineFinder:
         spellings = self.turtle_spellings(path)
         start, end = 0, len(text)
         while start <= end:
-            found = [at for at in (text.find(spelling, start) for spelling in spellings) if at >= 0]
-            if not found:
+            at = -1
+            for spelling in spellings:
+                found = text.find(spelling, start)
+                if found >= 0 and (at < 0 or found < at):
+                    at = found
+            if at < 0:
                 return None
-            at = min(found)
             line_start = text.rfind("\n", 0, at) + 1
             line_end = text.find("\n", at)
             line_end = end if line_end < 0 else line_end

@@ -112,6 +112,7 @@ class Page:
         self.severity_word = {s.label: severity(s.label, lang) for s in SEVERITIES}
         self.domains: set[str] = set()  # of every card, for the filter
         self.about: dict[tuple, str] = {}  # (focus, card resource) -> the finding's "about" line
+        self._causes: list[tuple] = []  # (root, consequences) of each root that explains others, in report order
         self._cards = self.build_cards()
 
     def t(self, key: str, **values) -> str:
@@ -152,7 +153,7 @@ class Page:
     @property
     def causes(self) -> list[dict]:
         return [{"finding": self.entry(root, root.focus), "explains": len(consequences)}
-                for root, consequences in self.report.roots() if consequences]
+                for root, consequences in self._causes]
 
     # ------------------------------------------------------------------ charts
 
@@ -176,7 +177,11 @@ class Page:
 
     @property
     def filters(self) -> dict:
-        profiles = sorted({self.context.rule(f).profile for f in self.report.findings})
+        firsts = {}  # code -> its first finding: a rule's profile is its code's
+        for finding in self.report.findings:
+            if finding.code not in firsts:
+                firsts[finding.code] = finding
+        profiles = sorted({self.context.rule(f).profile for f in firsts.values()})
         domains = sorted(self.domains)  # read when cards were built
         return {"severities": [(s.label, self.severity_word[s.label]) for s in SEVERITIES],
                 "profiles": [(p, self.t(PROFILE_IDS[p]) if p in PROFILE_IDS else p) for p in profiles],
@@ -197,6 +202,8 @@ class Page:
         owners: dict[str, str] = {}  # focus -> its card (many findings share a focus)
         grouped: dict[str, list] = defaultdict(list)
         for root, consequences in self.report.roots():
+            if consequences:
+                self._causes.append((root, consequences))
             focus = root.resource or root.focus
             owner = owners.get(focus)
             if owner is None:
@@ -234,8 +241,6 @@ class Page:
         Every piece of data goes through markupsafe's escape (Jinja2's own escaper), as autoescaping would: a
         national page has a quarter of a million findings, and the template's work per finding took most of the
         page's time."""
-        for finding in self.report.findings:  # exact lines in report order: each resource's block is read once
-            self.context.line_of(finding)
         self._messages: dict[int, tuple] = {}  # id(finding.messages) -> (messages, pieces of the page per rule)
         self._escaped: dict[str, str] = {}  # text -> its escape (Page.escaped)
         cards, self._cards = self._cards, []
@@ -251,7 +256,11 @@ class Page:
         del self._messages, self._escaped
 
     def card(self, resource: str, kind: str, title: str, domains: list, roots, out: list) -> None:
-        worst = max((f.severity for root, consequences in roots for f in (root, *consequences)), default=None)
+        worst = None
+        for root, consequences in roots:
+            for finding in (root, *consequences) if consequences else (root,):
+                if worst is None or finding.severity > worst:
+                    worst = finding.severity
         resource_html = escape(resource)
         out.append(f'<article class="card{" worst-" + worst.label if worst else ""}" data-resource="{resource_html}"'
                    f' data-domains="{self.escaped(" ".join(domains))}">\n'
