@@ -389,11 +389,11 @@ class Page:
             return ""
         points = getattr(entry, "points", None)
         if points is None:  # a catalog: its datasets' mean (few)
-            return self._score_paragraph(entry) if entry.total is not None else ""
+            return self._score_paragraph(entry)
         key = (tuple(points.items()), entry.violations)
         known = self._scores.get(key)
         if known is None:
-            known = self._scores[key] = self._score_paragraph(entry) if entry.total is not None else ""
+            known = self._scores[key] = self._score_paragraph(entry)
         return known
 
     @functools.cached_property
@@ -401,7 +401,11 @@ class Page:
         return {}
 
     def _score_paragraph(self, entry) -> str:
-        score = self.score(entry)
+        """'' when the entry has no total (a catalog without datasets)."""
+        total = entry.total  # a catalog's is the mean of all its datasets': asked for once
+        if total is None:
+            return ""
+        score = self.score(entry, total)
         out = [f'<p class="score">{escape(self.t("score.title"))}: <b>{escape(score["total"])}/'
                f'{escape(score["max"])}</b> <span class="rating rating-{escape(score["rating_key"])}">'
                f'{escape(score["rating"])}</span>\n']
@@ -416,12 +420,13 @@ class Page:
         out.append("</p>\n")
         return "".join(out)
 
-    def score(self, entry) -> dict:
-        """What the score paragraph shows of a dataset's or catalog's score (its total is not None)."""
+    def score(self, entry, total: float) -> dict:
+        """What the score paragraph shows of a dataset's or catalog's score (`total`: its total, not None)."""
         from ..validation.score import CHECKS, DIMENSIONS, MAX_POINTS, dimension_word, mean_of, number, rating_word
 
-        found = {"total": number(entry.total), "max": MAX_POINTS, "rating": rating_word(entry.rating, self.lang),
-                 "rating_key": entry.rating, "dimensions": [], "missing": [], "mean": ""}
+        rating = entry.rating
+        found = {"total": number(total), "max": MAX_POINTS, "rating": rating_word(rating, self.lang),
+                 "rating_key": rating, "dimensions": [], "missing": [], "mean": ""}
         if hasattr(entry, "dimension"):
             found["dimensions"] = [(dimension_word(d, self.lang), number(entry.dimension(d)[0]), entry.dimension(d)[1])
                                    for d in DIMENSIONS]
@@ -439,9 +444,14 @@ class Page:
             return []
         from ..validation.score import MAX_POINTS, mean_of, number, rating_word
 
-        return [{"title": c.title or c.resource, "total": f"{number(c.total)}/{MAX_POINTS}",
-                 "rating": rating_word(c.rating, self.lang), "mean": mean_of(len(c.datasets), self.lang)}
-                for c in scores.catalogs if c.total is not None]
+        found = []
+        for catalog in scores.catalogs:
+            total = catalog.total  # the mean of all its datasets': asked for once
+            if total is not None:
+                found.append({"title": catalog.title or catalog.resource, "total": f"{number(total)}/{MAX_POINTS}",
+                              "rating": rating_word(catalog.rating, self.lang),
+                              "mean": mean_of(len(catalog.datasets), self.lang)})
+        return found
 
     @property
     def checklist(self) -> list[str]:
