@@ -27,7 +27,6 @@ from ..report import Finding, Report, Severity
 
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
 TOP_RULES = 15
-CHUNK = 2000  # pieces of card markup handed to the template at once
 KIND_ORDER = ("Catalog", "Dataset", "DatasetSeries", "DataService", "Distribution", "")
 
 KIND_IDS = {"Catalog": "kind.catalog", "Dataset": "kind.dataset", "DatasetSeries": "kind.series",
@@ -245,13 +244,9 @@ class Page:
         self._escaped: dict[str, str] = {}  # text -> its escape (Page.escaped)
         cards, self._cards = self._cards, []
         cards.reverse()
-        out: list[str] = []
         while cards:
+            out: list[str] = []
             self.card(*cards.pop(), out)
-            if len(out) > CHUNK:  # the template is handed a few cards at a time (fewer pieces to pass and join)
-                yield Markup("".join(out))
-                out = []
-        if out:
             yield Markup("".join(out))
         del self._messages, self._escaped
 
@@ -288,7 +283,7 @@ class Page:
                    f' data-profile="{words[1]}" data-code="{words[2]}"{caused_by}>\n'
                    f'<span class="badge">{words[3]}</span>\n{words[4]} <span class="message">{words[5]}</span>\n')
         if finding.value is not None:
-            out.append(f' <span class="value">({self._value_word}: <code>{self.escaped(finding.value)}</code>)</span>')
+            out.append(f' <span class="value">({self._value_word}: <code>{escape(finding.value)}</code>)</span>')
         out.append(f'{about}<br><span class="rule">{words[2]}</span>{words[6]}')
         source = finding.source
         if source:  # where: the source, and the exact line when known (escaped as one text would be: ":" and
@@ -325,7 +320,7 @@ class Page:
         return words
 
     def escaped(self, text: str) -> str:
-        """escape(text), kept per text: sources, values and words repeat across thousands of findings."""
+        """escape(text), kept per text: sources, domains and words repeat across thousands of findings."""
         found = self._escaped.get(text)
         if found is None:
             found = self._escaped[text] = escape(text)
