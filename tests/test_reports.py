@@ -267,6 +267,25 @@ def test_property_line_in_a_yaml_description_skips_nested_entries():
     assert property_line(document, 6, "http://purl.org/dc/terms/title") == 7
 
 
+def test_property_line_in_turtle_is_the_first_line_that_writes_the_term():
+    # The spelling dct:issued is in a literal, inside an IRI and the start of a longer name before the property is
+    # written (with a second prefix for the namespace); the full IRI is found too.
+    text = """@prefix dct: <http://purl.org/dc/terms/> .
+@prefix terms: <http://purl.org/dc/terms/> .
+<https://e.se/b> dct:title "see dct:issued" ;
+    dct:description <https://e.se/dct:issued> ;
+    dct:issuedBy "x" ;
+    terms:issued "igår" ;
+    <http://purl.org/dc/terms/modified> "x" .
+<https://e.se/c> dct:issued "x" .
+"""
+    document = Document(name="x", data=text.encode(), format="turtle", base="https://relative.invalid/x")
+    assert property_line(document, 3, "http://purl.org/dc/terms/issued") == 6
+    assert property_line(document, 3, "http://purl.org/dc/terms/modified") == 7
+    assert property_line(document, 3, "http://purl.org/dc/terms/creator") is None
+    assert property_line(document, 8, "http://purl.org/dc/terms/issued") == 8
+
+
 def test_property_line_is_none_for_a_missing_property():
     text = "@prefix dct: <http://purl.org/dc/terms/> .\n<https://e.se/b> dct:title \"B\" .\n" \
            "<https://e.se/c> dct:issued \"x\" .\n"

@@ -342,6 +342,7 @@ class LineFinder:
         self._text_for, self._text = None, ""  # the last block's text (block_text)
         self._spellings: dict = {}  # property -> texts its Turtle spellings contain
         self._prefixes = None
+        self._namespaces = None  # prefix -> namespaces (namespaces)
 
     def prefixes(self) -> list:
         """(prefix, namespace) pairs the document declares, read once (not once per property)."""
@@ -388,25 +389,41 @@ class LineFinder:
         spellings property_spellings gives, read the other way round). The block is read as one piece of text
         (quoted literals and terms never run over a line end), its line ends found with the terms."""
         if self._terms_for != subject_line:  # findings come sorted: a resource's findings are consecutive
-            namespaces: dict = {}
-            for prefix, namespace in self.prefixes():
-                namespaces.setdefault(prefix, []).append(namespace)
-            found: dict = {}
             text = _STRING_IN_LINE.sub('""', self.block_text(subject_line))
-            number = subject_line
-            for newline, iri, prefix, local, keyword in _TURTLE_TERM_OR_LINE_END.findall(text):
-                if newline:
-                    number += 1
-                elif keyword:
-                    found.setdefault(_RDF_TYPE, number)
-                elif prefix or local or not iri:
-                    local = local.rstrip(".")
-                    for namespace in namespaces.get(prefix, ()) if local else ():
-                        found.setdefault(namespace + local, number)
-                else:
-                    found.setdefault(iri, number)
-            self._terms_for, self._terms = subject_line, found
+            self._terms_for, self._terms = subject_line, terms_in(text, self.namespaces(), subject_line)
         return self._terms
+
+    def namespaces(self) -> dict:
+        """prefix -> the namespaces the document declares for it (read once)."""
+        if self._namespaces is None:
+            self._namespaces = {}
+            for prefix, namespace in self.prefixes():
+                self._namespaces.setdefault(prefix, []).append(namespace)
+        return self._namespaces
+
+    def turtle_line(self, subject_line: int, path: str) -> int | None:
+        """The first line of the resource's Turtle block that writes `path` (not rdf:type, which `a` spells):
+        the line turtle_terms gives, found without reading the whole block's terms. Only a line holding one of
+        the property's spellings can write it (terms and quoted literals never run over a line end, so each line
+        is read as turtle_terms reads it), and most findings are about the first such line."""
+        text = self.block_text(subject_line)
+        spellings = self.turtle_spellings(path)
+        start, end = 0, len(text)
+        while start <= end:
+            at = -1
+            for spelling in spellings:
+                found = text.find(spelling, start)
+                if found >= 0 and (at < 0 or found < at):
+                    at = found
+            if at < 0:
+                return None
+            line_start = text.rfind("\n", 0, at) + 1
+            line_end = text.find("\n", at)
+            line_end = end if line_end < 0 else line_end
+            if path in terms_in(_STRING_IN_LINE.sub('""', text[line_start:line_end]), self.namespaces(), 0):
+                return subject_line + text.count("\n", 0, line_start)
+            start = line_end + 1
+        return None
 
     def property_line(self, subject_line: int, path: str) -> int | None:
         """Best effort: the first line of the resource's block (from `subject_line`) that writes `path`.
@@ -422,12 +439,10 @@ class LineFinder:
         if pattern is None:
             return None
         if fmt in ("turtle", "trig"):
-            # Most findings are about a property the resource lacks: when no spelling of it is in the block's text,
-            # its terms need not be read (they are when one is: it may be inside a literal or another term).
+            # Most findings are about a property the resource lacks: no spelling of it is in the block's text, and
+            # only the lines that hold one are read (it may be inside a literal or another term there).
             if path != _RDF_TYPE:
-                text = self.block_text(subject_line)
-                if not any(spelling in text for spelling in self.turtle_spellings(path)):
-                    return None
+                return self.turtle_line(subject_line, path)
             return self.turtle_terms(subject_line).get(path)
         block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
@@ -450,6 +465,24 @@ class LineFinder:
             if text.rstrip().endswith((";", ".")):
                 return None
         return None
+
+
+def terms_in(text: str, namespaces: dict, number: int) -> dict:
+    """IRI -> the number of the first line of `text` (Turtle with quoted literals blanked, its first line numbered
+    `number`) that writes it in full, as a prefixed name (`namespaces`: prefix -> namespaces) or as `a`."""
+    found: dict = {}
+    for newline, iri, prefix, local, keyword in _TURTLE_TERM_OR_LINE_END.findall(text):
+        if newline:
+            number += 1
+        elif keyword:
+            found.setdefault(_RDF_TYPE, number)
+        elif prefix or local or not iri:
+            local = local.rstrip(".")
+            for namespace in namespaces.get(prefix, ()) if local else ():
+                found.setdefault(namespace + local, number)
+        else:
+            found.setdefault(iri, number)
+    return found
 
 
 def key_column(text: str) -> int:
@@ -499,8 +532,8 @@ def split_iri(iri: str) -> tuple[str, str]:
 def block_lines(fmt: str, lines: Lines, start: int) -> range:
     end = len(lines)
     if fmt in ("turtle", "trig"):  # one search of the text: the next line that starts a resource at the margin
-        found = _TURTLE_MARGIN.search(lines.text, lines.starts[start]) if start < end else None
-        return range(start, (lines.number_at(found.start()) - 1 if found else end) + 1)
+        found = _TURTLE_MARGIN.search(lines.text, lines.starts[start] - 1) if start < end else None
+        return range(start, (lines.number_at(found.start() + 1) - 1 if found else end) + 1)
     first_indent = indent(lines[start - 1])
     for number in range(start + 1, len(lines) + 1):
         text = lines[number - 1]
@@ -523,8 +556,9 @@ def indent(text: str) -> int:
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-# A Turtle line that starts a resource: no indentation and neither a comment nor the close of a nested term.
-_TURTLE_MARGIN = re.compile(r"^[^\s#\])}]", re.MULTILINE)
+# A Turtle line that starts a resource: no indentation and neither a comment nor the close of a nested term (found
+# by the line feed before it, which the regular expression engine looks for much faster than a line start).
+_TURTLE_MARGIN = re.compile(r"\n[^\s#\])}]")
 # A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a` (followed by
 # white space on its line). Neither these nor a quoted literal run over a line end (_STRING_IN_LINE: _STRING within a
 # line), so a block's lines are read as one text, line ends found among the terms (the first group).

@@ -111,6 +111,7 @@ class Page:
         self.severity_word = {s.label: severity(s.label, lang) for s in SEVERITIES}
         self.domains: set[str] = set()  # of every card, for the filter
         self.about: dict[tuple, str] = {}  # (focus, card resource) -> the finding's "about" line
+        self._causes: list[tuple] = []  # (root, consequences) of each root that explains others, in report order
         self._cards = self.build_cards()
 
     def t(self, key: str, **values) -> str:
@@ -118,7 +119,14 @@ class Page:
         return tr(key, self.lang, **values)
 
     def kind_word(self, kind: str) -> str:
-        return capital(self.t(KIND_IDS.get(kind, "kind.resource")))
+        word = self._kind_words.get(kind)
+        if word is None:
+            word = self._kind_words[kind] = capital(self.t(KIND_IDS.get(kind, "kind.resource")))
+        return word
+
+    @functools.cached_property
+    def _kind_words(self) -> dict:
+        return {}
 
     # ------------------------------------------------------------------ header
 
@@ -144,7 +152,7 @@ class Page:
     @property
     def causes(self) -> list[dict]:
         return [{"finding": self.entry(root, root.focus), "explains": len(consequences)}
-                for root, consequences in self.report.roots() if consequences]
+                for root, consequences in self._causes]
 
     # ------------------------------------------------------------------ charts
 
@@ -168,7 +176,11 @@ class Page:
 
     @property
     def filters(self) -> dict:
-        profiles = sorted({self.context.rule(f).profile for f in self.report.findings})
+        firsts = {}  # code -> its first finding: a rule's profile is its code's
+        for finding in self.report.findings:
+            if finding.code not in firsts:
+                firsts[finding.code] = finding
+        profiles = sorted({self.context.rule(f).profile for f in firsts.values()})
         domains = sorted(self.domains)  # read when cards were built
         return {"severities": [(s.label, self.severity_word[s.label]) for s in SEVERITIES],
                 "profiles": [(p, self.t(PROFILE_IDS[p]) if p in PROFILE_IDS else p) for p in profiles],
@@ -189,6 +201,8 @@ class Page:
         owners: dict[str, str] = {}  # focus -> its card (many findings share a focus)
         grouped: dict[str, list] = defaultdict(list)
         for root, consequences in self.report.roots():
+            if consequences:
+                self._causes.append((root, consequences))
             focus = root.resource or root.focus
             owner = owners.get(focus)
             if owner is None:
@@ -203,7 +217,7 @@ class Page:
             leads = any(consequences for _, consequences in grouped.get(resource, ()))
             return (not leads, KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), resource)
 
-        cards = []
+        cards, about = [], escape(self.t("report.about"))
         for resource in sorted(everything, key=order):
             roots = grouped.pop(resource, ())
             kind = kinds[resource] or role_of(graph, resource)
@@ -215,8 +229,7 @@ class Page:
                     focus = finding.resource if finding.resource else finding.focus
                     if focus != resource and (focus, resource) not in self.about:
                         self.about[focus, resource] = (
-                            f'<br><span class="about">{escape(self.t("report.about"))} '
-                            f'{escape(self.about_text(focus, resource))}</span>')
+                            f'<br><span class="about">{about} {escape(self.about_text(focus, resource))}</span>')
             cards.append((resource, kind, title or (self.about_text(resource, None) if resource.startswith("_:")
                                                     else ""), domains, roots))
         return cards
@@ -227,46 +240,36 @@ class Page:
         Every piece of data goes through markupsafe's escape (Jinja2's own escaper), as autoescaping would: a
         national page has a quarter of a million findings, and the template's work per finding took most of the
         page's time."""
-        for finding in self.report.findings:  # exact lines in report order: each resource's block is read once
-            self.context.line_of(finding)
         self._messages: dict[int, tuple] = {}  # id(finding.messages) -> (messages, pieces of the page per rule)
+        self._escaped: dict[str, str] = {}  # text -> its escape (Page.escaped)
         cards, self._cards = self._cards, []
         cards.reverse()
         while cards:
             out: list[str] = []
             self.card(*cards.pop(), out)
             yield Markup("".join(out))
-        del self._messages
+        del self._messages, self._escaped
 
     def card(self, resource: str, kind: str, title: str, domains: list, roots, out: list) -> None:
-        worst = max((f.severity for root, consequences in roots for f in (root, *consequences)), default=None)
+        worst = None
+        for root, consequences in roots:
+            for finding in (root, *consequences) if consequences else (root,):
+                if worst is None or finding.severity > worst:
+                    worst = finding.severity
         resource_html = escape(resource)
         out.append(f'<article class="card{" worst-" + worst.label if worst else ""}" data-resource="{resource_html}"'
-                   f' data-domains="{escape(" ".join(domains))}">\n'
-                   f'<p class="kind">{escape(self.kind_word(kind))}</p><h2>{escape(title or resource)}</h2>\n')
+                   f' data-domains="{self.escaped(" ".join(domains))}">\n'
+                   f'<p class="kind">{self.escaped(self.kind_word(kind))}</p><h2>{escape(title or resource)}</h2>\n')
         if title or resource.startswith("_:"):
             out.append(f'<p class="iri">{resource_html}</p>')
-        score = self.score(resource)
-        if score:
-            out.append(f'<p class="score">{escape(self.t("score.title"))}: <b>{escape(score["total"])}/'
-                       f'{escape(score["max"])}</b> <span class="rating rating-{escape(score["rating_key"])}">'
-                       f'{escape(score["rating"])}</span>\n')
-            if score["dimensions"]:
-                out.append(" · " + " · ".join(f"{escape(name)} {escape(got)}/{escape(most)}"
-                                               for name, got, most in score["dimensions"]))
-            if score["mean"]:
-                out.append(f' ({escape(score["mean"])})')
-            if score["missing"]:
-                out.append(f'<br><span class="meta">{escape(capital(self.t("score.missing")))}: '
-                           f'{escape(", ".join(score["missing"]))}</span>')
-            out.append("</p>\n")
+        out.append(self.score_html(resource))
         if roots:
             out.append('<ul class="findings">\n')
             for root, consequences in roots:
                 self.finding_html(root, resource, consequences, out)
             out.append("</ul>\n")
         else:
-            out.append(f'<p class="clean">{escape(self.t("report.no_findings"))}</p>\n')
+            out.append(f'<p class="clean">{self.escaped(self.t("report.no_findings"))}</p>\n')
         out.append("</article>\n")
 
     def finding_html(self, finding: Finding, resource: str, consequences, out: list) -> None:
@@ -274,8 +277,6 @@ class Page:
         words = self._words(finding)
         focus = finding.resource if finding.resource else finding.focus
         about = self.about[focus, resource] if focus != resource else ""
-        line = self.context.line_of(finding)
-        where = f"{finding.source}:{line}" if finding.source and line else (finding.source or "")
         caused_by = finding.caused_by
         caused_by = f' data-caused-by="{escape(caused_by)}"' if caused_by else ""
         out.append(f'<li class="finding sev-{words[0]}{" cause" if consequences else ""}" data-severity="{words[0]}"'
@@ -284,10 +285,13 @@ class Page:
         if finding.value is not None:
             out.append(f' <span class="value">({self._value_word}: <code>{escape(finding.value)}</code>)</span>')
         out.append(f'{about}<br><span class="rule">{words[2]}</span>{words[6]}')
-        if where:
-            out.append(f' <span class="where">{escape(where)}</span>')
+        source = finding.source
+        if source:  # where: the source, and the exact line when known (escaped as one text would be: ":" and
+            line = self.context.line_of(finding)  # digits are as they are)
+            out.append(f' <span class="where">{self.escaped(source)}:{line}</span>' if line
+                       else f' <span class="where">{self.escaped(source)}</span>')
         if consequences:
-            out.append(f'<p class="because">{escape(self.t("html.because"))}</p>\n<ul class="consequences">\n')
+            out.append(f'<p class="because">{self.escaped(self.t("html.because"))}</p>\n<ul class="consequences">\n')
             for consequence in consequences:
                 self.finding_html(consequence, resource, (), out)
             out.append("\n</ul>\n")
@@ -314,6 +318,13 @@ class Page:
                 inline_code(finding.message(self.lang)),
                 f' <span class="rdf">{escape(rdf)}</span>' if rdf else "")
         return words
+
+    def escaped(self, text: str) -> str:
+        """escape(text), kept per text: sources, domains and words repeat across thousands of findings."""
+        found = self._escaped.get(text)
+        if found is None:
+            found = self._escaped[text] = escape(text)
+        return found
 
     @functools.cached_property
     def _value_word(self) -> str:
@@ -361,17 +372,56 @@ class Page:
                                                        if subject.startswith("_:") else subject)
         return self.t("html.of", what=what, whom=whom)
 
-    def score(self, resource: str) -> dict | None:
+    def score_html(self, resource: str) -> str:
+        """The card's score paragraph ('' without a score). A dataset's paragraph follows from its points and
+        whether it violates the profiles alone, so it is written once per such pair (a national catalog's
+        datasets share a few hundred)."""
         scores = self.context.scores
         if scores is None:
-            return None
+            return ""
         entry = scores.of(resource)
-        if entry is None or entry.total is None:
-            return None
+        if entry is None:
+            return ""
+        points = getattr(entry, "points", None)
+        if points is None:  # a catalog: its datasets' mean (few)
+            return self._score_paragraph(entry)
+        key = (tuple(points.items()), entry.violations)
+        known = self._scores.get(key)
+        if known is None:
+            known = self._scores[key] = self._score_paragraph(entry)
+        return known
+
+    @functools.cached_property
+    def _scores(self) -> dict:
+        return {}
+
+    def _score_paragraph(self, entry) -> str:
+        """'' when the entry has no total (a catalog without datasets)."""
+        total = entry.total  # a catalog's is the mean of all its datasets': asked for once
+        if total is None:
+            return ""
+        score = self.score(entry, total)
+        out = [f'<p class="score">{escape(self.t("score.title"))}: <b>{escape(score["total"])}/'
+               f'{escape(score["max"])}</b> <span class="rating rating-{escape(score["rating_key"])}">'
+               f'{escape(score["rating"])}</span>\n']
+        if score["dimensions"]:
+            out.append(" · " + " · ".join(f"{escape(name)} {escape(got)}/{escape(most)}"
+                                           for name, got, most in score["dimensions"]))
+        if score["mean"]:
+            out.append(f' ({escape(score["mean"])})')
+        if score["missing"]:
+            out.append(f'<br><span class="meta">{escape(capital(self.t("score.missing")))}: '
+                       f'{escape(", ".join(score["missing"]))}</span>')
+        out.append("</p>\n")
+        return "".join(out)
+
+    def score(self, entry, total: float) -> dict:
+        """What the score paragraph shows of a dataset's or catalog's score (`total`: its total, not None)."""
         from ..validation.score import CHECKS, DIMENSIONS, MAX_POINTS, dimension_word, mean_of, number, rating_word
 
-        found = {"total": number(entry.total), "max": MAX_POINTS, "rating": rating_word(entry.rating, self.lang),
-                 "rating_key": entry.rating, "dimensions": [], "missing": [], "mean": ""}
+        rating = entry.rating
+        found = {"total": number(total), "max": MAX_POINTS, "rating": rating_word(rating, self.lang),
+                 "rating_key": rating, "dimensions": [], "missing": [], "mean": ""}
         if hasattr(entry, "dimension"):
             found["dimensions"] = [(dimension_word(d, self.lang), number(entry.dimension(d)[0]), entry.dimension(d)[1])
                                    for d in DIMENSIONS]
@@ -389,9 +439,14 @@ class Page:
             return []
         from ..validation.score import MAX_POINTS, mean_of, number, rating_word
 
-        return [{"title": c.title or c.resource, "total": f"{number(c.total)}/{MAX_POINTS}",
-                 "rating": rating_word(c.rating, self.lang), "mean": mean_of(len(c.datasets), self.lang)}
-                for c in scores.catalogs if c.total is not None]
+        found = []
+        for catalog in scores.catalogs:
+            total = catalog.total  # the mean of all its datasets': asked for once
+            if total is not None:
+                found.append({"title": catalog.title or catalog.resource, "total": f"{number(total)}/{MAX_POINTS}",
+                              "rating": rating_word(catalog.rating, self.lang),
+                              "mean": mean_of(len(catalog.datasets), self.lang)})
+        return found
 
     @property
     def checklist(self) -> list[str]:
