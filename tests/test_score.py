@@ -213,11 +213,17 @@ ex:x a dcat:Distribution ; dcat:accessURL <https://example.se/x> ; dcat:byteSize
                                         "rights")] == [0, 0, 5, 20, 50, 0, 5]
 
 
-def test_the_store_reader_counts_the_data_s_own_statements_with_python_s_white_space():
+@pytest.mark.parametrize("finest", [4096, 0])
+def test_the_store_reader_counts_the_data_s_own_statements_with_python_s_white_space(finest, monkeypatch):
     """Read from the store (view.reader): a statement the engine added beside the data (a vocabulary, a claim) is not
     the data's and earns nothing; white space is what str.strip takes away (U+3000 and U+00A0 are, U+200B is not); a
-    distribution with two formats passes when either does; a dataset without the first property read still counts."""
+    distribution with two formats passes when either does; a dataset without the first property read still counts.
+    The same when every property is looked up per subject (finest 0: the reader's way for finely split data)."""
     import pyoxigraph as ox
+
+    from ena_grunddata.validation import view
+
+    monkeypatch.setattr(view, "_FINEST", finest)
 
     from ena_grunddata.load import Document, Limits
     from ena_grunddata.load.parse_oxigraph import parse_document_oxigraph

@@ -14,7 +14,6 @@ canonical subject a near-miss grunddata spelling is read as. So a report reads t
 from __future__ import annotations
 
 import functools
-import re
 from collections import Counter
 from itertools import chain
 
@@ -29,6 +28,7 @@ _NOT_PREDICATES = (ox.Literal, ox.BlankNode)
 _ENA = str(ENA)
 _NO_PROPERTIES: dict = {}
 _O = ox.Variable("o")
+_FINEST = 4096  # groups times values beyond which a reader looks a predicate up per subject instead
 
 
 class StoreView:
@@ -108,13 +108,15 @@ class StoreView:
     def reader(self, predicates, presence=frozenset()):
         """view.reader for the store. When nothing is looked up per subject (below), subjects with the same values
         share one answer (made once: a national catalog's distributions say much the same), so a caller may keep
-        what it worked out from an answer per answer while the reader lives. For the predicates in `presence` only whether a value has content is
-        asked, and the store answers it (`_with_content`): (PRESENT,) or nothing.
+        what it worked out from an answer per answer while the reader lives. For the predicates in `presence`
+        only whether a value has content is asked, and the store answers it (`_with_content`): (PRESENT,) or no
+        entry.
 
         A predicate with few distinct values (formats, licences; every presence) is read at once, as one set of
         subjects (N-Triples texts) per value, and the subjects sorted into groups that say the same with set
         operations: no Python step per statement, of which a national catalog has half a million here. One with
-        many (titles, distributions) is looked up per subject asked about (in bulk it read every resource's)."""
+        many (titles, distributions), or that would split the groups too finely, is looked up per subject asked
+        about (in bulk it read every resource's). Values of one predicate come in no particular order."""
         keys, codes, values = [], {}, []  # predicates in order; store term -> its number -> the term
         at_once = []  # (number, _parts) of the predicates read at once
         looked_up = []  # (number, store predicate, quads the engine added) of those looked up per subject
@@ -139,6 +141,9 @@ class StoreView:
                 at_once.append((number, parts))
         groups = {(): set().union(*(subjects for _, parts in at_once for subjects in parts.values()))}
         for number, parts in at_once:
+            if len(groups) * len(parts) > _FINEST:  # set operations per group and value would cost more
+                looked_up.append((number, self._ox(keys[number]), hidden.get(keys[number])))
+                continue
             refined = {}
             for signature, members in groups.items():
                 rest = members
@@ -235,23 +240,6 @@ class StoreView:
         found.discard("")
         return found
 
-    def _column(self, predicate, left_out, code_of) -> tuple[dict, dict]:
-        """subject text -> the number of its first value of `predicate`, and -> the numbers of the others."""
-        firsts, others = {}, {}
-        for quad in self.data.store.quads_for_pattern(None, self._ox(predicate), None, _DEFAULT):
-            if left_out and quad in left_out:
-                continue
-            subject, code = str(quad.subject), code_of(quad.object)
-            if subject in firsts:
-                found = others.get(subject)
-                if found is None:
-                    others[subject] = [code]
-                else:
-                    found.append(code)
-            else:
-                firsts[subject] = code
-        return firsts, others
-
     def _key(self, subject) -> str:
         """A subject's N-Triples text (how readers key subjects)."""
         found = self._keys.get(subject)
@@ -339,11 +327,12 @@ PRESENT = _Present()
 
 def reader(data, predicates: frozenset, presence: frozenset = frozenset()):
     """subject -> properties(data, subject, predicates), for a reader of many subjects that lets the index go
-    when done (the score reads every dataset once); a StoreView reads each predicate once for all of them.
+    when done (the score reads every dataset once); a StoreView reads most predicates once for all of them.
 
     For the predicates in `presence` the reader only asks whether a value has content: a StoreView then gives
-    (PRESENT,) when one has, else the blank literals (converting a national catalog's keywords and URLs to rdflib
-    terms took most of the score's time); other data gives the values themselves."""
+    (PRESENT,) when one has, else no entry (converting a national catalog's keywords and URLs to rdflib terms took
+    most of the score's time); other data gives the values themselves. A StoreView's reader gives subjects with
+    the same values one shared answer when it looks nothing up per subject (StoreView.reader)."""
     if isinstance(data, StoreView):
         return data.reader(predicates, presence)
     return lambda subject: properties(data, subject, predicates)
@@ -361,7 +350,7 @@ def _texts(solutions) -> set:
 def _spaces() -> str:
     """The characters str.strip() takes away (str.isspace: none outside the first plane), as a class for the
     store's regular expressions (x{..} escapes, the backslash doubled for a SPARQL string)."""
-    return "".join(f"\\\\x{{{ord(c):X}}}" for c in re.findall(r"\s", "".join(map(chr, range(0x10000)))))
+    return "".join(f"\\\\x{{{code:X}}}" for code in range(0x10000) if chr(code).isspace())
 
 
 def properties(data, subject, predicates: frozenset | None = None) -> dict:
