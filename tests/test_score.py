@@ -211,3 +211,40 @@ ex:x a dcat:Distribution ; dcat:accessURL <https://example.se/x> ; dcat:byteSize
     assert from_store == by_resource(scores_of(data))["d"].points
     assert [from_store[key] for key in ("keyword", "theme", "issued", "spatial", "access_url", "byte_size",
                                         "rights")] == [0, 0, 5, 20, 50, 0, 5]
+
+
+@pytest.mark.parametrize("finest", [4096, 0])
+def test_the_store_reader_counts_the_data_s_own_statements_with_python_s_white_space(finest, monkeypatch):
+    """Read from the store (view.reader): a statement the engine added beside the data (a vocabulary, a claim) is not
+    the data's and earns nothing; white space is what str.strip takes away (U+3000 and U+00A0 are, U+200B is not); a
+    distribution with two formats passes when either does; a dataset without the first property read still counts.
+    The same when every property is looked up per subject (finest 0: the reader's way for finely split data)."""
+    import pyoxigraph as ox
+
+    from ena_grunddata.validation import view
+
+    monkeypatch.setattr(view, "_FINEST", finest)
+
+    from ena_grunddata.load import Document, Limits
+    from ena_grunddata.load.parse_oxigraph import parse_document_oxigraph
+    from ena_grunddata.validation.engines.fast_data import FastData
+    from ena_grunddata.validation.view import StoreView
+
+    data = PREFIXES + """
+ex:d a dcat:Dataset ; dcat:theme "\\u3000" ; dcterms:spatial "\\u00a0\\t" ; dcterms:issued "\\u200b" ;
+    dcat:distribution ex:x, ex:y .
+ex:x a dcat:Distribution ; dcterms:format "application/pdf", "text/csv" .
+ex:y a dcat:Distribution ; dcterms:format "application/pdf" .
+"""
+    store = FastData()
+    parse_document_oxigraph(Document(name="s.ttl", format="turtle", base="https://relative.invalid/s.ttl",
+                                     data=data.encode()), Limits(), store.add)
+    dataset, distribution = ox.NamedNode("https://example.se/d"), ox.NamedNode("https://example.se/x")
+    store.add_background([
+        ox.Quad(dataset, ox.NamedNode("http://www.w3.org/ns/dcat#keyword"), ox.Literal("added"), ox.DefaultGraph()),
+        ox.Quad(distribution, ox.NamedNode("http://purl.org/dc/terms/license"),
+                ox.NamedNode("http://publications.europa.eu/resource/authority/licence/CC0"), ox.DefaultGraph())])
+    from_store = by_resource(score(StoreView(store, store.hidden), Report(findings=[])))["d"].points
+    assert from_store == by_resource(scores_of(data))["d"].points
+    assert [from_store[key] for key in ("keyword", "theme", "spatial", "issued", "format", "machine_readable",
+                                        "non_proprietary", "license")] == [0, 0, 0, 5, 20, 10, 20, 0]

@@ -90,8 +90,11 @@ DATASET_PROPERTY = {"keyword": DCAT.keyword, "theme": DCAT.theme, "spatial": DCT
 DISTRIBUTION_PROPERTY = {"access_url": DCAT.accessURL, "download_url": DCAT.downloadURL,
                          "format": DCTERMS["format"], "media_type": DCAT.mediaType, "license": DCTERMS.license,
                          "rights": DCTERMS.rights, "byte_size": DCAT.byteSize}
-# What the checks read: only these statements are taken from the data (a national catalog has millions).
-DATASET_READS = frozenset([*DATASET_PROPERTY.values(), DCAT.distribution, DCTERMS.title])
+# What the checks read: only these statements are taken from the data (a national catalog has millions). A
+# dataset's checks read DATASET_READS; what names it and its distributions (OWN_READS) is read apart, as no two
+# datasets share it while many share the values the checks read (see Reads).
+DATASET_READS = frozenset(DATASET_PROPERTY.values())
+OWN_READS = frozenset([DCAT.distribution, DCTERMS.title])
 DISTRIBUTION_READS = frozenset(DISTRIBUTION_PROPERTY.values())
 # Of these, the properties whose values are only asked whether they have content (has_content): the vocabulary,
 # format and title checks read the others' values.
@@ -217,8 +220,7 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
         vocabularies = builtin_vocabularies()
     affected = affected_by(graph, violated_resources(report))
     datasets = {}
-    # let go when the scores are made
-    read = (reader(graph, DATASET_READS, PRESENCE_READS), reader(graph, DISTRIBUTION_READS, PRESENCE_READS))
+    read = Reads(graph)  # let go when the scores are made
     for dataset in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
         datasets[dataset] = score_dataset(dataset, vocabularies, affected, read)
     del read
@@ -229,12 +231,37 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
     return Scores(list(datasets.values()), catalogs)
 
 
-def score_dataset(dataset, vocabularies: Graph, affected: set | None, read) -> DatasetScore:
-    """`read`: (dataset reader, distribution reader) from view.reader, shared by every dataset of a score."""
-    read_dataset, read_distribution = read
-    own = read_dataset(dataset)
+class Reads:
+    """What score_dataset reads, one for every dataset of a score: view.reader's readers, and the points worked
+    out per set of answers. A store's reader gives subjects with the same values one shared answer, so datasets
+    that say the same (points apart from their names and titles) are worked out once; the answers a set of points
+    came from are kept with it, so their ids stay theirs while the points are kept."""
+
+    def __init__(self, graph):
+        self.own = reader(graph, OWN_READS)
+        self.dataset = reader(graph, DATASET_READS, PRESENCE_READS)
+        self.distribution = reader(graph, DISTRIBUTION_READS, PRESENCE_READS)
+        self.points: dict = {}  # (conforms, ids of the answers) -> (the answers, points)
+
+
+def score_dataset(dataset, vocabularies: Graph, affected: set | None, read: Reads) -> DatasetScore:
+    own = read.own(dataset)
     distributions = sorted(set(own.get(DCAT.distribution, ())), key=str)
-    described = [read_distribution(d) for d in distributions]
+    properties = read.dataset(dataset)
+    described = [read.distribution(d) for d in distributions]
+    conformity = conforms(dataset, distributions, affected)
+    key = (conformity, id(properties), *map(id, described))
+    kept = read.points.get(key)
+    if kept is None:
+        kept = read.points[key] = ((properties, described),
+                                   points_of(properties, described, conformity, vocabularies))
+    points = dict(kept[1])
+    return DatasetScore(text_of(dataset), title_of(own), points,
+                        violations=None if affected is None else points["conformity"] == 0)
+
+
+def points_of(properties: dict, described: list, conformity: bool, vocabularies: Graph) -> dict:
+    """check key -> points of a dataset with `properties` and distributions `described` (their properties)."""
     points = {}
     for item in CHECKS:
         if item.level == "distribution":
@@ -242,11 +269,10 @@ def score_dataset(dataset, vocabularies: Graph, affected: set | None, read) -> D
                      if described else 0.0)
             points[item.key] = round(item.points * share, 1)
         elif item.key == "conformity":
-            points[item.key] = float(item.points) if conforms(dataset, distributions, affected) else 0.0
+            points[item.key] = float(item.points) if conformity else 0.0
         else:
-            points[item.key] = float(item.points) if passes(item.key, own, vocabularies) else 0.0
-    return DatasetScore(text_of(dataset), title_of(own), points,
-                        violations=None if affected is None else points["conformity"] == 0)
+            points[item.key] = float(item.points) if passes(item.key, properties, vocabularies) else 0.0
+    return points
 
 
 def passes(key: str, properties: dict, vocabularies: Graph) -> bool:

@@ -13,6 +13,8 @@ canonical subject a near-miss grunddata spelling is read as. So a report reads t
 
 from __future__ import annotations
 
+import functools
+from collections import Counter
 from itertools import chain
 
 import pyoxigraph as ox
@@ -25,6 +27,8 @@ _NOTHING = object()  # a term no store holds
 _NOT_PREDICATES = (ox.Literal, ox.BlankNode)
 _ENA = str(ENA)
 _NO_PROPERTIES: dict = {}
+_O = ox.Variable("o")
+_FINEST = 4096  # groups times values beyond which a reader looks a predicate up per subject instead
 
 
 class StoreView:
@@ -36,6 +40,7 @@ class StoreView:
         self._terms: dict = {}  # pyoxigraph term -> rdflib term (as written), converted once
         self._ox_terms: dict = {}  # and back, for the terms asked about
         self._indexes: dict = {}  # frozenset of predicates -> subject -> their values (StoreView.properties)
+        self._keys: dict = {}  # rdflib subject -> its N-Triples text (reader)
 
     def _term(self, term):
         found = self._terms.get(term)
@@ -81,18 +86,14 @@ class StoreView:
             found.setdefault(term(quad.predicate), []).append(term(quad.object))
         return found
 
-    def index(self, predicates, presence=frozenset()) -> dict:
+    def index(self, predicates) -> dict:
         """pyoxigraph subject -> {predicate: values} for every statement of `predicates` (values in the order a
         lookup per subject gives: the store orders a subject's values of one predicate alike in both indexes).
         Literals are converted for this index only (a catalog's descriptions are read once: kept in the view's
-        term cache they would outlive the reader). For the predicates in `presence` only whether a value has
-        content is asked (see `reader`): the values are (PRESENT,) or the blank literals (`_presence`)."""
+        term cache they would outlive the index)."""
         index: dict = {}
         term, original, literals = self._term, self.data.original, {}
         for predicate in predicates:
-            if predicate in presence:
-                self._presence(index, predicate)
-                continue
             for quad in self._quads(None, predicate, None):
                 value = quad.object
                 if value.__class__ is ox.Literal:
@@ -104,22 +105,164 @@ class StoreView:
                 index.setdefault(quad.subject, {}).setdefault(term(quad.predicate), []).append(converted)
         return index
 
-    def _presence(self, index: dict, predicate) -> None:
-        """Into `index`: (PRESENT,) for each subject with a value of `predicate` that has content, else a list of
-        its blank literals (all a reader of `presence` asks; a national catalog has hundreds of thousands)."""
-        original, present = self.data.original, (PRESENT,)
-        key = self._term(self._ox(predicate))
-        for quad in self._quads(None, predicate, None):
-            found = index.get(quad.subject)
-            if found is None:
-                found = index[quad.subject] = {}
-            elif found.get(key) is present:
-                continue
-            value = quad.object
-            if value.__class__ is ox.Literal and not original(value).value.strip():
-                found.setdefault(key, []).append(to_rdflib(original(value)))
+    def reader(self, predicates, presence=frozenset()):
+        """view.reader for the store. When nothing is looked up per subject (below), subjects with the same values
+        share one answer (made once: a national catalog's distributions say much the same), so a caller may keep
+        what it worked out from an answer per answer while the reader lives. For the predicates in `presence`
+        only whether a value has content is asked, and the store answers it (`_with_content`): (PRESENT,) or no
+        entry.
+
+        A predicate with few distinct values (formats, licences; every presence) is read at once, as one set of
+        subjects (N-Triples texts) per value, and the subjects sorted into groups that say the same with set
+        operations: no Python step per statement, of which a national catalog has half a million here. One with
+        many (titles, distributions), or that would split the groups too finely, is looked up per subject asked
+        about (in bulk it read every resource's). Values of one predicate come in no particular order."""
+        keys, codes, values = [], {}, []  # predicates in order; store term -> its number -> the term
+        at_once = []  # (number, _parts) of the predicates read at once
+        looked_up = []  # (number, store predicate, quads the engine added) of those looked up per subject
+        hidden = self._hidden_of(predicates)
+
+        def code_of(value):
+            code = codes.get(value)
+            if code is None:
+                code = codes[value] = len(values)
+                values.append(value)
+            return code
+
+        for predicate in sorted(predicates):  # one order for every subject: equal answers have equal signatures
+            if str(predicate).startswith(_ENA):
+                continue  # the engine's own statements (as _quads)
+            number = len(keys)
+            keys.append(predicate)
+            parts = self._parts(predicate, predicate in presence, hidden.get(predicate), code_of)
+            if parts is None:
+                looked_up.append((number, self._ox(predicate), hidden.get(predicate)))
             else:
-                found[key] = present
+                at_once.append((number, parts))
+        groups = {(): set().union(*(subjects for _, parts in at_once for subjects in parts.values()))}
+        for number, parts in at_once:
+            if len(groups) * len(parts) > _FINEST:  # set operations per group and value would cost more
+                looked_up.append((number, self._ox(keys[number]), hidden.get(keys[number])))
+                continue
+            refined = {}
+            for signature, members in groups.items():
+                rest = members
+                for value, subjects in parts.items():
+                    found = members & subjects
+                    if found:
+                        refined[(*signature, (number, value))] = found
+                        rest = rest - found
+                if rest:
+                    refined[signature] = rest
+            groups = refined
+        group_of: dict = {}  # subject text -> the number of its group
+        signatures = list(groups)
+        for group, signature in enumerate(signatures):
+            group_of.update(dict.fromkeys(groups[signature], group))
+        del groups, codes, at_once
+        answers: dict = {}  # group -> its answer (of a reader that looks nothing up)
+        store, term, original, present = self.data.store, self._term, self.data.original, (PRESENT,)
+        key_of, ox_term = self._key, self._ox
+
+        def made(group, looked: list) -> dict:
+            found = {number: (value if value is PRESENT else [values[code] for code in (
+                value if value.__class__ is tuple else (value,))]) for number, value in (
+                    signatures[group] if group is not None else ())}
+            found.update((number, terms) for (number, _, _), terms in zip(looked_up, looked) if terms)
+            made = {}
+            for number in sorted(found):
+                if found[number] is PRESENT:
+                    made[keys[number]] = present
+                else:  # literals converted for this reader only, as in index
+                    made[keys[number]] = [to_rdflib(original(value)) if value.__class__ is ox.Literal
+                                          else term(value) for value in found[number]]
+            return made
+
+        def answer(subject):
+            group = group_of.get(key_of(subject))
+            if not looked_up:
+                found = answers.get(group)
+                if found is None:
+                    found = answers[group] = made(group, [])
+                return found
+            subject, looked = ox_term(subject), []  # looked-up values differ from subject to subject: made anew
+            for _, iri, left_out in looked_up:
+                quads = store.quads_for_pattern(subject, iri, None, _DEFAULT)
+                looked.append([quad.object for quad in quads if quad not in left_out] if left_out else
+                              [quad.object for quad in quads])
+            return made(group, looked)
+
+        return answer
+
+    def _parts(self, predicate, presence: bool, left_out, code_of, most: int = 64) -> dict | None:
+        """value (PRESENT, a number, or a tuple of numbers for a subject with several) -> the subjects with it,
+        read as sets of N-Triples texts; None when `predicate` has more than `most` distinct values."""
+        iri = self._ox(predicate)
+        if presence:
+            parts = {PRESENT: self._with_content(predicate)}
+        else:
+            distinct = [row[0] for row in self.data.store.query(
+                f"SELECT DISTINCT ?o WHERE {{ ?s {iri} ?o }} LIMIT {most + 1}")]
+            if len(distinct) > most:
+                return None
+            parts = {code_of(value): self._subjects_of(iri, value) for value in distinct}
+            counted = Counter(chain.from_iterable(parts.values()))
+            several = {subject for subject, times in counted.items() if times > 1}
+            for subject in several:  # a subject with several values: the tuple of them (in one order)
+                found = tuple(code for code, subjects in parts.items() if subject in subjects)
+                parts.setdefault(found, set()).add(subject)
+            for code in [code for code in parts if code.__class__ is int]:
+                parts[code] -= several
+        for subject in {quad.subject for quad in left_out or ()}:  # only what the data itself says counts
+            text = str(subject)
+            for subjects in parts.values():
+                subjects.discard(text)
+            found = [quad.object for quad in self.data.store.quads_for_pattern(subject, iri, None, _DEFAULT)
+                     if quad not in left_out]
+            if presence:
+                if any(value.__class__ is not ox.Literal or value.value.strip() for value in found):
+                    parts[PRESENT].add(text)
+            elif found:
+                found = tuple(code_of(value) for value in found)
+                parts.setdefault(found[0] if len(found) == 1 else found, set()).add(text)
+        return {value: subjects for value, subjects in parts.items() if subjects}
+
+    def _subjects_of(self, iri, value) -> set:
+        """The N-Triples texts of the subjects with `value` for the predicate `iri` (read as one TSV text: each
+        line is the value's text, a tab and the subject's)."""
+        text = self.data.store.query(f"SELECT ?o ?s WHERE {{ ?s {iri} ?o }}", substitutions={_O: value}).serialize(
+            format=ox.QueryResultsFormat.TSV).decode()
+        lines = text.split("\n", 2)  # the header, the first line, the rest
+        if len(lines) < 3:
+            return set()
+        lead = lines[1][:lines[1].index("\t") + 1]  # the value's text (TSV escapes a tab in it)
+        found = set(("\n" + lines[1] + "\n" + lines[2]).replace("\n" + lead, "\n").split("\n"))
+        found.discard("")
+        return found
+
+    def _key(self, subject) -> str:
+        """A subject's N-Triples text (how readers key subjects)."""
+        found = self._keys.get(subject)
+        if found is None:
+            found = self._keys[subject] = str(self._ox(subject))
+        return found
+
+    def _hidden_of(self, predicates) -> dict:
+        """predicate -> the quads of it the engine added (left out of what a reader reads)."""
+        wanted = {self._ox(predicate): predicate for predicate in predicates}
+        found: dict = {}
+        for quad in self.hidden:
+            predicate = wanted.get(quad.predicate)
+            if predicate is not None:
+                found.setdefault(predicate, set()).add(quad)
+        return found
+
+    def _with_content(self, predicate) -> set:
+        """The N-Triples texts of the subjects with a value of `predicate` that has content (score.has_content:
+        not a literal, or a literal with more than white space in it), asked of the store in one query."""
+        iri = self._ox(predicate)
+        return _texts(self.data.store.query(
+            f'SELECT ?s WHERE {{ ?s {iri} ?o FILTER(!isLiteral(?o) || REGEX(STR(?o), "[^{_spaces()}]")) }}'))
 
     def triples(self, pattern):
         subject, predicate, obj = pattern
@@ -184,15 +327,30 @@ PRESENT = _Present()
 
 def reader(data, predicates: frozenset, presence: frozenset = frozenset()):
     """subject -> properties(data, subject, predicates), for a reader of many subjects that lets the index go
-    when done (the score reads every dataset once); a StoreView reads each predicate once for all of them.
+    when done (the score reads every dataset once); a StoreView reads most predicates once for all of them.
 
     For the predicates in `presence` the reader only asks whether a value has content: a StoreView then gives
-    (PRESENT,) when one has, else the blank literals (converting a national catalog's keywords and URLs to rdflib
-    terms took most of the score's time); other data gives the values themselves."""
+    (PRESENT,) when one has, else no entry (converting a national catalog's keywords and URLs to rdflib terms took
+    most of the score's time); other data gives the values themselves. A StoreView's reader gives subjects with
+    the same values one shared answer when it looks nothing up per subject (StoreView.reader)."""
     if isinstance(data, StoreView):
-        index = data.index(predicates, presence)
-        return lambda subject: index.get(data._ox(subject), _NO_PROPERTIES)
+        return data.reader(predicates, presence)
     return lambda subject: properties(data, subject, predicates)
+
+
+def _texts(solutions) -> set:
+    """The N-Triples texts of a one-variable SELECT's terms, read as one TSV text (a solution object per row
+    cost as much again)."""
+    found = set(solutions.serialize(format=ox.QueryResultsFormat.TSV).decode().split("\n")[1:])
+    found.discard("")  # after the last line
+    return found
+
+
+@functools.cache
+def _spaces() -> str:
+    """The characters str.strip() takes away (str.isspace: none outside the first plane), as a class for the
+    store's regular expressions (x{..} escapes, the backslash doubled for a SPARQL string)."""
+    return "".join(f"\\\\x{{{code:X}}}" for code in range(0x10000) if chr(code).isspace())
 
 
 def properties(data, subject, predicates: frozenset | None = None) -> dict:
