@@ -76,7 +76,7 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         pending = deque()
         queue = iter(runnable)
-        for key, check in islice(queue, WORKERS + 1):
+        for key, check in islice(queue, IN_FLIGHT):
             pending.append((check, pool.submit(_rows_when_filled, data, check.query, filler, key)))
         index = 0
         while pending:
@@ -103,6 +103,7 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
 
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # measured: two threads pay on two cores, more do not (benchmarks/)
+IN_FLIGHT = WORKERS + 1
 _SET = re.compile(r"<urn:ena:fast:set:(\d+)>")
 
 
