@@ -210,10 +210,8 @@ def card_resources(graph: Graph | None) -> list[str]:
     """Catalogs, datasets, services and series: the resources a person reads a report about."""
     if graph is None:
         return []
-    found = set()
-    for cls in CARD_CLASSES:
-        found.update(referring(graph, str(cls), RDF.type))
-    return sorted(found)
+    known = typed(graph)
+    return sorted(set().union(*(known[str(cls)] for cls in CARD_CLASSES)))
 
 
 text_of = term_text  # the one term <-> text pair (report.py)
@@ -235,11 +233,25 @@ def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
 
 
 _described: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_typed: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 LABELS = (DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SKOS.prefLabel)
-DESCRIBING = frozenset([*LABELS, RDF.type, DCTERMS.subject])  # what labels, kinds, roles and domains read
+DESCRIBING = frozenset([*LABELS, DCTERMS.subject])  # what labels and domains read
 KINDS = tuple((str(cls), str(cls).rsplit("#", 1)[-1]) for cls in (*CARD_CLASSES, DCAT.Distribution))  # preferred first
+AGENT_CLASSES = (FOAF.Organization, FOAF.Agent, FOAF.Person)
+CONTACT_CLASSES = (VCARD.Organization, VCARD.Individual, VCARD.Kind)
+_AGENTS, _CONTACTS = tuple(map(str, AGENT_CLASSES)), tuple(map(str, CONTACT_CLASSES))
+
+
+def typed(graph) -> dict:
+    """class IRI -> the texts of the resources of that class, for the classes cards, kinds and roles are told by
+    (read once per data: one pass per class)."""
+    known = _typed.get(graph)
+    if known is None:
+        known = _typed[graph] = {cls: set(referring(graph, cls, RDF.type)) for cls in (
+            *(cls for cls, _ in KINDS), *_AGENTS, *_CONTACTS)}
+    return known
 
 
 def described(graph) -> dict:
@@ -268,26 +280,21 @@ def kind_of(graph: Graph | None, resource: str) -> str:
     """The local name of the resource's DCAT class (Dataset, DataService…), or ''."""
     if graph is None:
         return ""
-    types = described(graph)[RDF.type].get(resource, ())
+    known = typed(graph)
     for cls, kind in KINDS:
-        if cls in types:
+        if resource in known[cls]:
             return kind
     return ""
-
-
-AGENT_CLASSES = (FOAF.Organization, FOAF.Agent, FOAF.Person)
-CONTACT_CLASSES = (VCARD.Organization, VCARD.Individual, VCARD.Kind)
-_AGENTS, _CONTACTS = frozenset(map(str, AGENT_CLASSES)), frozenset(map(str, CONTACT_CLASSES))
 
 
 def role_of(graph: Graph | None, resource: str) -> str:
     """"Agent" or "Contact" for resources that are not DCAT ones (publishers, contact points), else ''."""
     if graph is None:
         return ""
-    types = described(graph)[RDF.type].get(resource, ())
-    if not _AGENTS.isdisjoint(types):
+    known = typed(graph)
+    if any(resource in known[cls] for cls in _AGENTS):
         return "Agent"
-    if not _CONTACTS.isdisjoint(types):
+    if any(resource in known[cls] for cls in _CONTACTS):
         return "Contact"
     return ""
 
