@@ -257,7 +257,7 @@ def typed(graph) -> dict:
 def described(graph) -> dict:
     """predicate -> {resource text -> values} of the DESCRIBING predicates (a literal as a (text, language) pair,
     any other term as its text: view.descriptions). Every resource's are read at once, on the first question about
-    the data (a national page asks about every dataset and distribution: labels, kinds, roles and domains)."""
+    the data (a national page asks about every dataset and distribution: labels and domains)."""
     known = _described.get(graph)
     if known is None:
         known = _described[graph] = descriptions(graph, DESCRIBING)
