@@ -327,3 +327,34 @@ def test_the_integer_shortcut_is_taken_for_plain_byte_sizes():
     assert len(data._scratch) == 0
     data._judge(ox.Literal("012", datatype=ox.NamedNode(nonneg)), nonneg)
     assert len(data._scratch) == 1
+
+
+def test_card_reads_are_the_same_from_the_store_a_graph_and_a_union():
+    """view.descriptions and view.referring (what the HTML cards read) give the same texts whichever data holds the
+    statements: literals as (lexical form, language) pairs (a typed literal as written), other terms as text, blank
+    nodes as `_:label`; a statement the engine added is not data."""
+    import pyoxigraph as ox
+    from rdflib import DCTERMS, RDF
+
+    from ena_grunddata.validation.engines.fast_data import to_rdflib_graph
+    from ena_grunddata.validation.view import StoreView, UnionView, descriptions, referring
+
+    text = b"""@prefix dct: <http://purl.org/dc/terms/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://e.org/d> a <https://e.org/C> ; dct:title "Titel"@sv, "0012"^^xsd:integer ; dct:subject _:b .
+        _:b a <https://e.org/C> ."""
+    data = FastData()
+    parse_document_oxigraph(Document(name="c.ttl", format="turtle", base="https://e.org/", data=text), Limits(),
+                            data.add)
+    added = ox.Quad(ox.NamedNode("https://e.org/x"), ox.NamedNode(str(RDF.type)), ox.NamedNode("https://e.org/C"))
+    data.store.add(added)
+    store = StoreView(data, hidden={added})
+    label = str(next(store.objects(None, DCTERMS.subject)))
+    graph = to_rdflib_graph(quad for quad in data.store if quad != added)  # the same blank-node labels
+    expected = {DCTERMS.title: {"https://e.org/d": [("Titel", "sv"), ("0012", None)]},
+                DCTERMS.subject: {"https://e.org/d": [f"_:{label}"]}}
+    for view in (store, graph, UnionView([store])):
+        found = descriptions(view, frozenset([DCTERMS.title, DCTERMS.subject]))
+        assert {p: {s: sorted(v, key=str) for s, v in by.items()} for p, by in found.items()} == {
+            p: {s: sorted(v, key=str) for s, v in by.items()} for p, by in expected.items()}
+        assert sorted(referring(view, "https://e.org/C", RDF.type)) == sorted(["https://e.org/d", f"_:{label}"])
+        assert list(referring(view, f"_:{label}")) == ["https://e.org/d"]

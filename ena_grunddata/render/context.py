@@ -24,7 +24,7 @@ from .. import resources
 from ..load import Document, Lines, is_url
 from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
 from ..report import Finding, Report, Severity, node_of, term_text
-from ..validation.view import properties
+from ..validation.view import descriptions, referring
 from ..text import pick
 
 CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
@@ -210,10 +210,8 @@ def card_resources(graph: Graph | None) -> list[str]:
     """Catalogs, datasets, services and series: the resources a person reads a report about."""
     if graph is None:
         return []
-    found = set()
-    for cls in CARD_CLASSES:
-        found.update(text_of(s) for s in graph.subjects(RDF.type, cls))
-    return sorted(found)
+    known = typed(graph)
+    return sorted(set().union(*(known[str(cls)] for cls in CARD_CLASSES)))
 
 
 text_of = term_text  # the one term <-> text pair (report.py)
@@ -226,8 +224,7 @@ def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
     if graph is None or focus in cards:
         return focus
     owner = None
-    for subject in graph.subjects(None, term_of(focus)):  # an agent shared by thousands: stop at a second owner
-        text = text_of(subject)
+    for text in referring(graph, focus):  # an agent shared by thousands: stop at a second owner
         if text in cards and text != owner:
             if owner is not None:
                 return focus
@@ -236,29 +233,44 @@ def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
 
 
 _described: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_typed: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 LABELS = (DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SKOS.prefLabel)
-DESCRIBING = frozenset([*LABELS, RDF.type, DCTERMS.subject])  # what labels, kinds, roles and domains read
+DESCRIBING = frozenset([*LABELS, DCTERMS.subject])  # what labels and domains read
+KINDS = tuple((str(cls), str(cls).rsplit("#", 1)[-1]) for cls in (*CARD_CLASSES, DCAT.Distribution))  # preferred first
+AGENT_CLASSES = (FOAF.Organization, FOAF.Agent, FOAF.Person)
+CONTACT_CLASSES = (VCARD.Organization, VCARD.Individual, VCARD.Kind)
+_AGENTS, _CONTACTS = tuple(map(str, AGENT_CLASSES)), tuple(map(str, CONTACT_CLASSES))
 
 
-def described(graph, resource: str) -> dict:
-    """predicate -> values of a resource (of the DESCRIBING predicates), read once per data and resource (labels,
-    kinds, roles and domains of the same resource are asked for by several findings and cards)."""
-    known = _described.setdefault(graph, {})
-    found = known.get(resource)
-    if found is None:
-        found = known[resource] = properties(graph, term_of(resource), DESCRIBING)
-    return found
+def typed(graph) -> dict:
+    """class IRI -> the texts of the resources of that class, for the classes cards, kinds and roles are told by
+    (read once per data: one pass per class)."""
+    known = _typed.get(graph)
+    if known is None:
+        known = _typed[graph] = {cls: set(referring(graph, cls, RDF.type)) for cls in (
+            *(cls for cls, _ in KINDS), *_AGENTS, *_CONTACTS)}
+    return known
+
+
+def described(graph) -> dict:
+    """predicate -> {resource text -> values} of the DESCRIBING predicates (a literal as a (text, language) pair,
+    any other term as its text: view.descriptions). Every resource's are read at once, on the first question about
+    the data (a national page asks about every dataset and distribution: labels and domains)."""
+    known = _described.get(graph)
+    if known is None:
+        known = _described[graph] = descriptions(graph, DESCRIBING)
+    return known
 
 
 def label_of(graph: Graph | None, resource: str, lang: str) -> str:
     """dcterms:title (or foaf:name, vcard:fn, rdfs:label, skos:prefLabel) in the language asked for, else any."""
     if graph is None:
         return ""
-    properties = described(graph, resource)
+    known = described(graph)
     for predicate in LABELS:
-        values = [v for v in properties.get(predicate, ()) if isinstance(v, Literal)]
+        values = [v for v in known[predicate].get(resource, ()) if v.__class__ is tuple]  # literals
         if values:
             return pick(values, lang) or ""
     return ""
@@ -268,25 +280,21 @@ def kind_of(graph: Graph | None, resource: str) -> str:
     """The local name of the resource's DCAT class (Dataset, DataService…), or ''."""
     if graph is None:
         return ""
-    types = described(graph, resource).get(RDF.type, ())
-    for cls in (*CARD_CLASSES, DCAT.Distribution):
-        if cls in types:
-            return str(cls).rsplit("#", 1)[-1]
+    known = typed(graph)
+    for cls, kind in KINDS:
+        if resource in known[cls]:
+            return kind
     return ""
-
-
-AGENT_CLASSES = (FOAF.Organization, FOAF.Agent, FOAF.Person)
-CONTACT_CLASSES = (VCARD.Organization, VCARD.Individual, VCARD.Kind)
 
 
 def role_of(graph: Graph | None, resource: str) -> str:
     """"Agent" or "Contact" for resources that are not DCAT ones (publishers, contact points), else ''."""
     if graph is None:
         return ""
-    types = set(described(graph, resource).get(RDF.type, ()))
-    if types & set(AGENT_CLASSES):
+    known = typed(graph)
+    if any(resource in known[cls] for cls in _AGENTS):
         return "Agent"
-    if types & set(CONTACT_CLASSES):
+    if any(resource in known[cls] for cls in _CONTACTS):
         return "Contact"
     return ""
 
@@ -309,8 +317,8 @@ def domains_of(graph: Graph | None, resource: str, domain: str | None) -> list[s
     marked = kind_of(graph, resource) in ("Dataset", "DataService", "DatasetSeries")
     found = [domain] if domain and marked else []  # as validate --domain marks them
     if graph is not None:
-        for subject in described(graph, resource).get(DCTERMS.subject, ()):
-            text = str(subject)
+        for subject in described(graph)[DCTERMS.subject].get(resource, ()):
+            text = subject if subject.__class__ is str else subject[0]  # a literal's lexical form
             if "grunddata" in text:
                 found.append(text.rstrip("/").rsplit("/", 1)[-1])
     return sorted(set(found))

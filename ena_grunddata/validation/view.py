@@ -18,15 +18,17 @@ from collections import Counter
 from itertools import chain
 
 import pyoxigraph as ox
+from rdflib import Literal
 
 from ..namespaces import ENA
+from ..report import node_of, term_text
 from .engines.fast_data import FastData, to_ox, to_rdflib
+from .engines.fast_data import term_text as ox_text
 
 _DEFAULT = ox.DefaultGraph()
 _NOTHING = object()  # a term no store holds
 _NOT_PREDICATES = (ox.Literal, ox.BlankNode)
 _ENA = str(ENA)
-_NO_PROPERTIES: dict = {}
 _O = ox.Variable("o")
 _FINEST = 4096  # groups times values beyond which a reader looks a predicate up per subject instead
 
@@ -39,7 +41,6 @@ class StoreView:
         self.hidden = hidden if hidden is not None else set()  # ox.Quad the engine added (vocabularies, claims)
         self._terms: dict = {}  # pyoxigraph term -> rdflib term (as written), converted once
         self._ox_terms: dict = {}  # and back, for the terms asked about
-        self._indexes: dict = {}  # frozenset of predicates -> subject -> their values (StoreView.properties)
         self._keys: dict = {}  # rdflib subject -> its N-Triples text (reader)
 
     def _term(self, term):
@@ -71,39 +72,55 @@ class StoreView:
             yield quad
 
     def properties(self, subject, predicates=None) -> dict:
-        """predicate -> values of one resource (read it, never change it), only `predicates` when given. With
-        `predicates`, the first call reads every statement of those predicates at once (renderers and the score
-        ask for every dataset and distribution of a national catalog: one scan per predicate instead of one
-        lookup per resource)."""
-        if predicates is not None:
-            index = self._indexes.get(predicates)
-            if index is None:
-                index = self._indexes[predicates] = self.index(predicates)
-            return index.get(self._ox(subject), _NO_PROPERTIES)  # shared: callers read, never change it
+        """predicate -> values of one resource, only `predicates` when given."""
         found: dict = {}
         term = self._term
         for quad in self._quads(subject):
-            found.setdefault(term(quad.predicate), []).append(term(quad.object))
+            predicate = term(quad.predicate)
+            if predicates is None or predicate in predicates:
+                found.setdefault(predicate, []).append(term(quad.object))
         return found
 
-    def index(self, predicates) -> dict:
-        """pyoxigraph subject -> {predicate: values} for every statement of `predicates` (values in the order a
-        lookup per subject gives: the store orders a subject's values of one predicate alike in both indexes).
-        Literals are converted for this index only (a catalog's descriptions are read once: kept in the view's
-        term cache they would outlive the index)."""
-        index: dict = {}
-        term, original, literals = self._term, self.data.original, {}
+    def descriptions(self, predicates) -> dict:
+        """view.descriptions for the store: every statement of `predicates` read once, each term read as text
+        (no rdflib term is made: a national catalog has a hundred thousand titles)."""
+        found: dict = {}
+        hidden, originals, named, literal = self._hidden_of(predicates), self.data.originals, ox.NamedNode, ox.Literal
         for predicate in predicates:
-            for quad in self._quads(None, predicate, None):
-                value = quad.object
-                if value.__class__ is ox.Literal:
-                    converted = literals.get(value)
-                    if converted is None:
-                        converted = literals[value] = to_rdflib(original(value))
+            if str(predicate).startswith(_ENA):
+                continue  # the engine's own statements (as _quads)
+            left_out, by_subject = hidden.get(predicate), found.setdefault(predicate, {})
+            for quad in self.data.store.quads_for_pattern(None, self._ox(predicate), None, _DEFAULT):
+                if left_out and quad in left_out:
+                    continue
+                subject, value = quad.subject, quad.object  # as texts (fast_data.term_text, written out: fewer calls)
+                subject = subject.value if subject.__class__ is named else "_:" + subject.value
+                cls = value.__class__
+                if cls is literal:
+                    if originals:
+                        value = originals.get(value, value)  # as written (FastData.original)
+                    value = (value.value, value.language)
                 else:
-                    converted = term(value)
-                index.setdefault(quad.subject, {}).setdefault(term(quad.predicate), []).append(converted)
-        return index
+                    value = value.value if cls is named else "_:" + value.value
+                values = by_subject.get(subject)
+                if values is None:
+                    by_subject[subject] = [value]
+                else:
+                    values.append(value)
+        return found
+
+    def referring(self, resource: str, predicate=None):
+        """view.referring for the store."""
+        try:
+            term = ox.BlankNode(resource[2:]) if resource.startswith("_:") else ox.NamedNode(resource)
+        except ValueError:  # not an RDF term the store can hold (a description key's focus)
+            return
+        hidden, named = self.hidden, ox.NamedNode
+        for quad in self.data.store.quads_for_pattern(None, self._ox(predicate), term, _DEFAULT):
+            if quad.predicate.value.startswith(_ENA) or (hidden and quad in hidden):
+                continue  # as _quads
+            subject = quad.subject
+            yield subject.value if subject.__class__ is named else "_:" + subject.value
 
     def reader(self, predicates, presence=frozenset()):
         """view.reader for the store. When nothing is looked up per subject (below), subjects with the same values
@@ -173,7 +190,7 @@ class StoreView:
             for number in sorted(found):
                 if found[number] is PRESENT:
                     made[keys[number]] = present
-                else:  # literals converted for this reader only, as in index
+                else:  # literals converted for this reader only (kept in the term cache they would outlive it)
                     made[keys[number]] = [to_rdflib(original(value)) if value.__class__ is ox.Literal
                                           else term(value) for value in found[number]]
             return made
@@ -292,6 +309,9 @@ class UnionView:
     def __init__(self, views):
         self.views = [view for view in views if view is not None]
 
+    def referring(self, resource: str, predicate=None):
+        return chain.from_iterable(referring(view, resource, predicate) for view in self.views)
+
     def _each(self, name, *args, **kwargs):
         return chain.from_iterable(getattr(view, name)(*args, **kwargs) for view in self.views)
 
@@ -365,6 +385,37 @@ def properties(data, subject, predicates: frozenset | None = None) -> dict:
     return found
 
 
+def descriptions(data, predicates) -> dict:
+    """predicate -> {resource text (report.term_text) -> values} of every statement of `predicates` in any data (an
+    rdflib Graph, a StoreView or a UnionView), read in one pass per predicate, for readers that look many resources
+    up by their text (the HTML report's cards). A value is a (text, language tag or None) pair for a literal (its
+    lexical form), else its text."""
+    if isinstance(data, StoreView):
+        return data.descriptions(predicates)
+    found: dict = {predicate: {} for predicate in predicates}
+    if isinstance(data, UnionView):
+        for view in data.views:
+            for predicate, by_subject in descriptions(view, predicates).items():
+                mine = found[predicate]
+                for resource, values in by_subject.items():
+                    mine.setdefault(resource, []).extend(values)
+        return found
+    for predicate in predicates:
+        by_subject = found[predicate]
+        for subject, value in data.subject_objects(predicate):
+            value = (str(value), value.language) if isinstance(value, Literal) else term_text(value)
+            by_subject.setdefault(term_text(subject), []).append(value)
+    return found
+
+
+def referring(data, resource: str, predicate=None):
+    """The texts of the subjects of the statements whose object is `resource` (a term's text, report.term_text), of
+    `predicate` when given (an rdflib term), in any data, one per statement."""
+    if isinstance(data, (StoreView, UnionView)):
+        return data.referring(resource, predicate)
+    return (term_text(subject) for subject in data.subjects(predicate, node_of(resource)))
+
+
 def _unique(terms):
     seen = set()
     for term in terms:
@@ -381,4 +432,4 @@ def union(views):
     return views[0] if len(views) == 1 else UnionView(views)
 
 
-__all__ = ["StoreView", "UnionView", "union", "properties", "reader", "PRESENT"]
+__all__ = ["StoreView", "UnionView", "union", "properties", "descriptions", "referring", "reader", "PRESENT"]
