@@ -88,6 +88,28 @@ def test_origins_name_file_and_line(tmp_path):
     assert loaded.origins.locate(URIRef("https://example.se/ds/9")) == (str(rdf), 3)
 
 
+@pytest.mark.parametrize("order", [sorted, lambda parents: sorted(parents, reverse=True)])
+def test_a_shared_blank_node_is_placed_at_the_first_resource_that_refers_to_it(tmp_path, order):
+    """A blank node borrows the line of a resource that refers to it; of several, the first in the file, whatever
+    order the graph hands them out in (rdflib's order changes from run to run)."""
+    path = tmp_path / "c.ttl"
+    path.write_text(
+        "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+        "@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+        "<https://e.org/b> dcterms:publisher _:agent .\n"  # line 3
+        "<https://e.org/a> dcterms:publisher _:agent .\n"  # line 4
+        "<https://e.org/c> dcterms:creator _:agent .\n"  # line 5
+        "_:agent dcterms:title \"x\" .\n", encoding="utf-8")
+    loaded = load([str(path)])
+    agent = next(iter(loaded.graph.objects(URIRef("https://e.org/a"), None)))
+
+    class Shuffled:  # the graph, handing out the resources that refer to a node in the order asked
+        def subjects(self, predicate=None, obj=None):
+            return iter(order(list(loaded.graph.subjects(predicate, obj))))
+
+    assert loaded.origins.locate(agent, Shuffled()) == (str(path), 3)
+
+
 def test_relative_iris_never_become_local_paths(tmp_path):
     path = tmp_path / "rel.ttl"
     path.write_text('<thing> <http://purl.org/dc/terms/title> "x" .', encoding="utf-8")

@@ -53,9 +53,12 @@ class Origins:
         """(source, line) of a subject; a blank node borrows the place of the resource that refers to it."""
         source = self._source_of.get(term)
         if isinstance(term, BNode) and graph is not None:
-            parent = next(graph.subjects(None, term), None)
-            if parent is not None and parent != term:
-                parent_source, parent_line = self.locate(parent, None)
+            # of several resources that refer to it, the first in the file (a graph hands them out in no set
+            # order: the line must not change from run to run), as the fast engine's origins choose
+            places = [self.locate(parent, None) for parent in set(graph.subjects(None, term)) if parent != term]
+            if places:
+                parent_source, parent_line = min(places, key=lambda place: (place[1] is None, place[1] or 0,
+                                                                             place[0] or ""))
                 return parent_source or source, parent_line
         if source is None:
             return None, None
