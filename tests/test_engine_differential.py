@@ -495,3 +495,57 @@ def test_random_graphs_on_core_shapes_give_identical_findings(seed, size):
                         base="https://relative.invalid/random.ttl")
     fast_findings, reference = both_engines(quads_of([document]), core_shapes())
     assert_same(fast_findings, reference)
+
+
+def test_the_findings_do_not_depend_on_how_many_rows_may_wait(monkeypatch):
+    """The checks' queries are all queued at once and what waits to be read is bounded by rows (fast.ROWS_WAITING):
+    with room for one row only, a worker runs a query only when it is the check the main thread reads next, and
+    the findings are the same as with room for every answer (their order within a check follows the store's, which
+    the Report sorts)."""
+    documents = [read_document(str(path), limits=Limits()) for path in example_files()]
+    quads = quads_of(documents)
+    shapes = builtin_shapes()
+
+    def findings(room):
+        monkeypatch.setattr(fast, "ROWS_WAITING", room)
+        data = FastData()
+        data.add(iter(quads))
+        data.add_rdflib(builtin_vocabularies())
+        return sorted(f.key() for f in fast.run(data, shapes))
+
+    plenty = findings(10**9)
+    assert len(plenty) > 50
+    assert findings(1) == plenty
+
+
+def test_a_check_failing_at_run_time_leaves_no_worker_waiting(monkeypatch):
+    """When one check's query fails, run() raises at once (the caller falls back to pyshacl) and no worker is left
+    waiting for a turn that will never come: the call returns instead of hanging on the thread pool."""
+    import threading
+
+    documents = [read_document(str(path), limits=Limits()) for path in example_files()]
+    data = FastData()
+    data.add(iter(quads_of(documents)))
+    real_rows = fast._rows
+    calls = []
+
+    def second_fails(data, query):
+        calls.append(query)
+        return RuntimeError("boom") if len(calls) == 2 else real_rows(data, query)
+
+    monkeypatch.setattr(fast, "_rows", second_fails)
+    # once a check has answered, the backlog counts as full: every later check waits for its turn to be read
+    monkeypatch.setattr(fast._Backlog, "answered", lambda self, rows: setattr(self, "rows", self.limit))
+    outcome = []
+
+    def attempt():
+        try:
+            fast.run(data, builtin_shapes())
+        except fast.Unsupported as error:
+            outcome.append(str(error))
+
+    worker = threading.Thread(target=attempt, daemon=True)
+    worker.start()
+    worker.join(120)  # a deadlock guard, not a speed limit: a finished run takes well under a second
+    assert not worker.is_alive(), "run() hung after a failing check"
+    assert outcome and "boom" in outcome[0]

@@ -11,9 +11,7 @@ import os
 import re
 import threading
 import weakref
-from collections import deque
 from concurrent.futures import ThreadPoolExecutor
-from itertools import islice
 from types import MappingProxyType
 
 import pyoxigraph as ox
@@ -73,25 +71,16 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
     # run in worker threads over the one store as soon as the sets they read are filled (a few in flight, so
     # results do not pile up), and this thread turns each check's rows into findings in order.
     filler = _Filler(data, program.focus_sets)
-    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
-        pending = deque()
-        queue = iter(runnable)
-        for key, check in islice(queue, IN_FLIGHT):
-            pending.append((check, pool.submit(_rows_when_filled, data, check.query, filler, key)))
-        index = 0
-        while pending:
-            check, future = pending.popleft()
-            following = next(queue, None)
-            if following is not None:
-                key, following = following
-                pending.append((following, pool.submit(_rows_when_filled, data, following.query, filler, key)))
+    backlog = _Backlog(ROWS_WAITING)
+    pool = ThreadPoolExecutor(max_workers=WORKERS)
+    try:
+        futures = [pool.submit(_rows_in_turn, data, check.query, filler, key, backlog, index)
+                   for index, (key, check) in enumerate(runnable)]
+        for index, ((_, check), future) in enumerate(zip(runnable, futures)):
             if progress is not None:
                 progress(index, total)
-            index += 1
             rows = future.result()
             if isinstance(rows, Exception):
-                for _, waiting in pending:
-                    waiting.cancel()
                 if filler.error is not None:  # a focus set could not be filled (a user's SPARQL target)
                     raise filler.error
                 # a shape this engine compiled but cannot evaluate (user SPARQL): the caller falls back to pyshacl,
@@ -99,11 +88,51 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
                 reason = (str(rows).strip().splitlines() or [type(rows).__name__])[0][:160]
                 raise Unsupported(f"a check failed at run time: {reason}")
             findings.extend(describer.check_findings(check, rows))
+            backlog.consumed(index, len(rows))
+    finally:  # also on an error or Ctrl-C: no worker is left waiting for its turn
+        backlog.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
     return findings
 
 
 WORKERS = max(1, min(2, os.cpu_count() or 1))  # measured: two threads pay on two cores, more do not (benchmarks/)
-IN_FLIGHT = WORKERS + 1
+# Every check is queued at once, so that the workers go on with the next queries while this thread turns a big
+# answer into findings (at 25,000 datasets the two recommended-property batches, 25,000 and 50,000 rows, each kept
+# both workers idle for most of a second when only three checks were in flight). What waits is bounded by rows, not
+# by checks: a worker starts its next query only while fewer rows than this wait to be read.
+ROWS_WAITING = 100_000
+
+
+class _Backlog:
+    """The rows answered but not yet turned into findings, and whose turn it is (the main thread reads in order)."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.rows = 0
+        self.next = 0  # the check the main thread reads next: it always runs, or nothing could go on
+        self.stopped = False
+        self.changed = threading.Condition()
+
+    def wait_turn(self, index: int) -> bool:
+        """Wait until check `index` may run; False when the run has stopped."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.stopped or index <= self.next or self.rows < self.limit)
+            return not self.stopped
+
+    def answered(self, rows: int) -> None:
+        with self.changed:
+            self.rows += rows
+
+    def consumed(self, index: int, rows: int) -> None:
+        with self.changed:
+            self.rows -= rows
+            self.next = index + 1
+            self.changed.notify_all()
+
+    def stop(self) -> None:
+        with self.changed:
+            self.stopped = True
+            self.changed.notify_all()
 _SET = re.compile(r"<urn:ena:fast:set:(\d+)>")
 
 
@@ -138,14 +167,20 @@ class _Filler:
             self.filled[read].wait()
 
 
-def _rows_when_filled(data: FastData, query: str, filler: _Filler, key: int):
-    """The rows of one check's query once the focus sets it reads are filled (in a worker thread), or the error."""
+def _rows_in_turn(data: FastData, query: str, filler: _Filler, key: int, backlog: _Backlog, index: int):
+    """The rows of one check's query once the focus sets it reads are filled and the rows waiting to be read leave
+    room (in a worker thread), or the error."""
+    if not backlog.wait_turn(index):
+        return RuntimeError("stopped")
     filler.wait(query, key)
     if filler.error is not None:
         return RuntimeError("a focus set could not be filled")  # run() raises the filler's own error
     if key in filler.empty:
         return Rows((), ())
-    return _rows(data, query)
+    rows = _rows(data, query)
+    if not isinstance(rows, Exception):
+        backlog.answered(len(rows))
+    return rows
 
 
 def _rows(data: FastData, query: str):
