@@ -14,8 +14,8 @@ PACKAGE = Path(__file__).resolve().parent.parent / "ena_grunddata"
 # The stages in the order data flows through them; a stage may import only itself, the foundations and the stages
 # before it. `commands` is the command line on top of everything.
 STAGES = ("load", "description", "validation", "render", "publish", "harvest", "commands")
-FOUNDATIONS = {"errors", "namespaces", "report", "atomic", "resources", "http", "messages", "text", "version", "canonical", "__init__",
-               "__main__", "data", "shapes", "vocabularies"}
+FOUNDATIONS = {"errors", "namespaces", "report", "atomic", "resources", "http", "messages", "text", "version", "canonical",
+               "process", "__init__", "__main__", "data", "shapes", "vocabularies"}
 
 
 def module_name(path: Path) -> str:

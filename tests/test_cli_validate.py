@@ -190,6 +190,48 @@ def test_python_dash_m_and_console_script_work_from_any_folder(tmp_path, files):
     assert json.loads(result.stdout)["sources"] == [str(data)]
 
 
+def test_the_process_ends_with_its_code_its_output_whole_and_no_temporary_file_left(tmp_path):
+    """process.leave ends the command line's process without freeing what it made: what was printed (still in
+    Python's buffer) reaches the reader, the exit handlers run (a spilled report's temporary file is removed by its
+    finalizer), and the exit code is the one given."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent("""
+        import sys, tempfile
+        tempfile.tempdir = sys.argv[1]
+        from ena_grunddata.process import leave
+        from ena_grunddata.report import Finding, FindingSpill
+        spill = FindingSpill(spill_at=0)
+        spill.extend([Finding(code="DCAT-TITLE", severity="violation", focus="https://ex.se/a")])
+        sys.stdout.write("x" * 100_000)  # no newline: it waits in the buffer until leave flushes it
+        leave(3)
+    """)
+    result = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True)
+    assert (result.returncode, len(result.stdout), result.stderr) == (3, 100_000, "")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
+    """`validate … | head -1`: the reader goes away while the report is written; the command stops with no
+    complaint about the closed pipe (Python's own exit would print 'Exception ignored … BrokenPipeError')."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "many.ttl"  # a report of some hundred kilobytes: more than a pipe holds
+    data.write_text("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n"
+                    + "".join(f"<https://example.se/d{i}> a dcat:Dataset .\n" for i in range(300)), encoding="utf-8")
+    child = subprocess.Popen([sys.executable, "-m", "ena_grunddata", "validate", str(data), "--format", "json"],
+                             cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    child.stdout.read(1)
+    child.stdout.close()
+    stderr = child.stderr.read().decode()
+    child.wait()
+    assert "Exception ignored" not in stderr and "Traceback" not in stderr, stderr
+    assert child.returncode in (0, 1), stderr
+
+
 @pytest.mark.parametrize("args, help_of", [
     (["validate", "--format", "yaml", "x.ttl"], "ena-grunddata validate"),
     (["validate", "--no-such-option"], "ena-grunddata validate"),

@@ -125,3 +125,17 @@ def main(argv=None):
                    "details)", err=True)
         code = EXIT_INTERNAL
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def entry() -> None:
+    """The installed command and `python -m ena_grunddata`: `main`, then the process ends at once (process.leave),
+    without freeing what the command loaded."""
+    from ..process import leave
+
+    try:
+        main()
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    leave(code if isinstance(code, int) else EXIT_INTERNAL)
