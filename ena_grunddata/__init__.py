@@ -7,17 +7,24 @@ from .load import Limits, load  # noqa: E402
 from .report import Finding, Report, Severity  # noqa: E402
 from .validation.pipeline import validate, validate_graph  # noqa: E402
 from .load.parse_rdflib import register_description_reader  # noqa: E402
-from .description.api import graph_from_document  # noqa: E402
+
+
+def _read_description(document):
+    from .description.api import graph_from_document
+
+    return graph_from_document(document)
+
 
 # The loader reads description files (YAML/JSON) through the description stage, which plugs itself in here so that
-# `load/` never imports a later stage.
-register_description_reader(graph_from_document)
+# `load/` never imports a later stage; the stage itself (YAML, JSON Schema) is imported when a description is read.
+register_description_reader(_read_description)
 
 # Imported on first use, so `import ena_grunddata` stays light (no HTTP or server stack). The other verbs are reached
 # through their modules: `ena_grunddata.harvest.run.harvest`, `ena_grunddata.publish.store.publish`,
 # `ena_grunddata.publish.export.export`, `ena_grunddata.validation.score.score`.
 _LAZY = {
     "build_description": "description.api",
+    "graph_from_document": "description.api",
     "describe_graph": "description.api",
     "description_graph": "description.api",
     "json_schema": "description.api",

@@ -15,7 +15,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import jsonschema
 
 from ..errors import UsageError
 from ..messages import LANGUAGES
@@ -172,6 +171,8 @@ def check(table, name: str, label: str) -> None:
     """One line for the first problem, naming the key: unknown keys get a suggestion."""
     if not isinstance(table, dict):
         raise UsageError(f"{label} must be a table of settings", where=name)
+    import jsonschema  # when there is a configuration to check: most runs have none
+
     validator = jsonschema.Draft202012Validator(SCHEMA)
     errors = sorted(validator.iter_errors(table), key=lambda e: (list(e.absolute_path), e.message))
     if not errors:

@@ -13,7 +13,7 @@ from .options import (config_options, emit, http_deadline_option, input_options,
 
 def endpoint_options(function):
     """`validate --endpoint`: run the checks inside a SPARQL store (validation.engines.endpoint)."""
-    from ..publish.store import LAYOUTS
+    from ..load.sparql_store import LAYOUTS
 
     function = http_deadline_option(function)  # with --endpoint: seconds one query may take (default 600)
     function = click.option("--page-size", type=click.IntRange(min=1), default=None,

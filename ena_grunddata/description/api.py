@@ -11,8 +11,6 @@ and `validate` adds `schema_findings(document)` to the report.
 
 from __future__ import annotations
 
-import contextlib
-import contextvars
 import functools
 import re
 import sys
@@ -28,12 +26,11 @@ from ..load.vocabularies import builtin_vocabularies, load_vocabularies
 from ..messages import tr
 from ..report import Finding, term_text
 from .build import Built, build, derived_identifier, random_identifier
-from .check import schema_problems
 from .identifiers import write_back
 from .parse import parse
 from .schema import full_schema
 from .source import Source, json_path, read_source
-from .values import Vocab
+from .values import Vocab, active_vocabularies
 
 SECTION_KEYS = ("catalog", "datasets", "services", "series")
 
@@ -41,23 +38,10 @@ SECTION_KEYS = ("catalog", "datasets", "services", "series")
 # ------------------------------------------------------------------------------------------------ loader hooks
 
 
-_active_vocabularies: contextvars.ContextVar = contextvars.ContextVar("ena_description_vocabularies", default=())
-
-
-@contextlib.contextmanager
-def vocabularies_in_use(vocabularies):
-    """While loading for `validate --vocabulary FILE`, description files accept the codes FILE defines."""
-    token = _active_vocabularies.set(tuple(str(v) for v in vocabularies or ()))
-    try:
-        yield
-    finally:
-        _active_vocabularies.reset(token)
-
-
 def graph_from_document(document) -> Graph:
     """For the loader: the RDF of a description file. Raises InputError only when the YAML/JSON does not parse;
     schema problems become findings (see `schema_findings`) and whatever is valid is still built."""
-    outcome = _outcome(document.name, document.text, _active_vocabularies.get())
+    outcome = _outcome(document.name, document.text, active_vocabularies.get())
     graph = Graph()  # a copy: the cached outcome must not change when a caller changes the graph
     for prefix, namespace in outcome.built.graph.namespaces():
         graph.bind(prefix, namespace)
@@ -68,7 +52,7 @@ def graph_from_document(document) -> Graph:
 
 def schema_findings(document) -> list[Finding]:
     """Schema findings of a description document already loaded (cached: the loader has just checked it)."""
-    return list(_outcome(document.name, document.text, _active_vocabularies.get()).findings)
+    return list(_outcome(document.name, document.text, active_vocabularies.get()).findings)
 
 
 # ------------------------------------------------------------------------------------------------ library API
@@ -141,6 +125,8 @@ def build_text(name: str, text: str, *, vocab: Vocab | None = None, mint=None) -
     source = read_source(name, text)
     if isinstance(source.data, dict) and {"@context", "@graph", "@id"} & set(source.data):
         raise InputError("this is JSON-LD, not a description: read it with `describe --from-rdf`", where=name)
+    from .check import schema_problems  # JSON Schema: imported when a description is first read
+
     problems = schema_problems(source, vocab)
     built = build(source.data if isinstance(source.data, dict) else {}, vocab, mint)
     problems += built.problems

@@ -3,12 +3,29 @@ converting it back gives the very same term, so RDF -> YAML -> RDF never changes
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
 
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import SKOS, XSD
 
 from ..namespaces import GSP, PREFIXES
+
+
+# The vocabularies a description file may take codes from while it is loaded (`validate --vocabulary FILE`):
+# set by the validation pipeline around loading, read when a description is built (description.api).
+active_vocabularies: contextvars.ContextVar = contextvars.ContextVar("ena_description_vocabularies", default=())
+
+
+@contextlib.contextmanager
+def vocabularies_in_use(vocabularies):
+    """While loading for `validate --vocabulary FILE`, description files accept the codes FILE defines."""
+    token = active_vocabularies.set(tuple(str(v) for v in vocabularies or ()))
+    try:
+        yield
+    finally:
+        active_vocabularies.reset(token)
 
 NOPE = object()  # "this term cannot be written as this kind of value"
 

@@ -9,11 +9,23 @@ import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from typing import TYPE_CHECKING
+
 from rdflib import BNode, Graph, URIRef
 
-from .. import http
 from ..errors import RemoteError, UsageError
 from .safety import load_json
+
+if TYPE_CHECKING:
+    from .. import http
+
+
+def _http():
+    """The guarded HTTP client, imported when a store is first talked to: `validate` names the store layouts for its
+    options at every start, and the client (requests, urllib3) costs a twentieth of a second to import."""
+    from .. import http
+
+    return http
 
 
 AUTH_ENV = "ENA_GRUNDDATA"  # ENA_GRUNDDATA_TOKEN, or ENA_GRUNDDATA_USER + ENA_GRUNDDATA_PASSWORD
@@ -90,7 +102,7 @@ def endpoints_for(store_url: str, layout: str) -> Endpoints:
         raise UsageError(f"unknown store layout '{layout}' (known: {', '.join(LAYOUTS)})")
     parts = urlsplit(store_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise UsageError(f"--to must be an http(s) URL of a SPARQL store, not '{http.redact(store_url)}'")
+        raise UsageError(f"--to must be an http(s) URL of a SPARQL store, not '{_http().redact(store_url)}'")
     if parts.query or parts.fragment:
         raise UsageError("--to must be the store's base URL without ?query or #fragment (publish adds ?graph=)")
     return Endpoints(store=store_url.rstrip("/"), layout=LAYOUTS[layout])
@@ -136,20 +148,20 @@ def count_query(graph_iri: URIRef) -> str:
 def send(method: str, url: str, body: bytes, content_type: str, options: dict) -> http.Response:
     if method == "POST":
         options = dict(options, retries=0)  # a SPARQL Update is never sent twice, whatever --retries says
-    return http.request(method, url, body=body, headers={"Content-Type": f"{content_type}; charset=utf-8"},
+    return _http().request(method, url, body=body, headers={"Content-Type": f"{content_type}; charset=utf-8"},
                         accept="*/*", auth_env=AUTH_ENV, **options)
 
 
 def count_triples(endpoints: Endpoints, graph_iri: URIRef, options: dict) -> int:
     url = f"{endpoints.query}?{urlencode({'query': count_query(graph_iri)})}"
-    response = http.request("GET", url, accept="application/sparql-results+json", auth_env=AUTH_ENV, **options)
+    response = _http().request("GET", url, accept="application/sparql-results+json", auth_env=AUTH_ENV, **options)
     check_answer(response, endpoints.query, 0)
     try:
         results = load_json(response.content.decode("utf-8"))  # always UTF-8, whatever the header says
         return int(results["results"]["bindings"][0]["n"]["value"])
     except (ValueError, KeyError, IndexError, TypeError):
         raise RemoteError("the count query did not return SPARQL JSON results with ?n",
-                          where=http.redact(endpoints.query)) from None
+                          where=_http().redact(endpoints.query)) from None
 
 
 def check_answer(response: http.Response, url: str, body_bytes: int) -> None:
@@ -157,8 +169,8 @@ def check_answer(response: http.Response, url: str, body_bytes: int) -> None:
     status = response.status
     if status < 300:
         return
-    shown = http.redact(url)
-    reason = f"HTTP {status} {http.status_reason(status)}".strip()
+    shown = _http().redact(url)
+    reason = f"HTTP {status} {_http().status_reason(status)}".strip()
     if status in (401, 403):
         raise RemoteError(f"authentication failed for {shown} ({reason}); set ENA_GRUNDDATA_TOKEN, or "
                           "ENA_GRUNDDATA_USER and ENA_GRUNDDATA_PASSWORD", where=shown)
@@ -180,9 +192,9 @@ def scrub(text: str) -> str:
     """Remove our secrets from text a server sent back (some servers echo what they received), in every form:
     as sent, base64 of Basic's user:password, URL-encoded; and redact any URL in it."""
     try:
-        secrets = list(http.credentials_from_env(AUTH_ENV, None).values())
+        secrets = list(_http().credentials_from_env(AUTH_ENV, None).values())
     except RemoteError:
         secrets = []
     secrets += [value for value in (os.environ.get(f"{AUTH_ENV}_TOKEN"), os.environ.get(f"{AUTH_ENV}_PASSWORD"))
                 if value]
-    return http.redact_text(text, secrets)
+    return _http().redact_text(text, secrets)

@@ -81,7 +81,7 @@ def load_for_publishing(sources, rules=None, *, input_format=None, limits: Limit
     """Load as `validate` does (description files know the codes of --vocabulary files), then refuse data that
     cannot be published at all (relative or file: IRIs, characters XML cannot carry): exit 2. The gate
     (publish.gate) comes after."""
-    from ..description.api import vocabularies_in_use
+    from ..description.values import vocabularies_in_use
     from ..load import load
 
     with vocabularies_in_use(rules.vocabularies if rules is not None else ()):
@@ -503,7 +503,7 @@ def catalog_for_publishing(sources, rules=None, *, input_format=None, limits: Li
                            page_subset: bool = True) -> Catalog:
     """The fast path of load_for_publishing: canonical statements (publish.documents) instead of an rdflib graph;
     description files know the codes of --vocabulary files, as in `validate`."""
-    from ..description.api import vocabularies_in_use
+    from ..description.values import vocabularies_in_use
 
     with vocabularies_in_use(rules.vocabularies if rules is not None else ()), gc_paused():
         return load_catalog(sources, input_format=input_format, limits=limits, page_subset=page_subset)

@@ -15,9 +15,12 @@ from ..report import Finding
 
 def description_findings(loaded: Loaded) -> list[Finding]:
     """Schema findings of YAML/JSON description files (their SHACL findings are located like any other)."""
+    descriptions = [d for d in loaded.documents if d.format == "description"]
+    if not descriptions:
+        return []
     from ..description.api import schema_findings
 
-    return [f for d in loaded.documents if d.format == "description" for f in schema_findings(d)]
+    return [f for d in descriptions for f in schema_findings(d)]
 
 
 def domain_concept(vocabulary: Graph, slug: str):

@@ -44,7 +44,7 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
         limits: Limits | None = None) -> Validated:
     """Validate one input, given as `sources` (paths, folders, URLs, "-"), as `documents` already read, or as a
     `loaded` rdflib graph (harvest, a graph from memory)."""
-    from ..description.api import vocabularies_in_use
+    from ..description.values import vocabularies_in_use
 
     check_engine(engine)
     limits = limits or Limits()

@@ -5,11 +5,9 @@ from __future__ import annotations
 import functools
 import logging
 
-import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
-from rdflib.plugins.sparql import prepareQuery
 
 from ...errors import UsageError
 from ...load import no_network
@@ -35,6 +33,8 @@ def run(data: Graph, shapes: Shapes) -> list[Finding]:
 
 
 def _validate(data: Graph, shapes: Shapes) -> Graph:
+    import pyshacl  # on first use: the fast engine runs without it (a tenth of a second of start-up)
+
     with no_network():
         _, results, _ = pyshacl.validate(
             PreparedQueries(data),
@@ -73,6 +73,8 @@ class PreparedQueries(Graph):
 @functools.lru_cache(maxsize=4096)
 def prepared(text: str, namespaces: tuple, base: str | None):
     """One parse per query text (and prefixes), across runs: the built-in shapes send the same texts every time."""
+    from rdflib.plugins.sparql import prepareQuery
+
     return prepareQuery(text, initNs=dict(namespaces), base=base)
 
 
