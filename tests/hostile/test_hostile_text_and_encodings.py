@@ -15,6 +15,8 @@ import json
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ena_grunddata.errors import terminal_lines, terminal_text
 from ena_grunddata.render.markdown import cell
@@ -53,7 +55,7 @@ def test_entity_declarations_and_dtds_are_refused_in_every_encoding(tmp_path, cl
     run = cli_run(command, "-f", "json", source)
     assert_error(run, 2, where=str(source))
     assert "aaaaaaaaaa" not in run.stdout
-    assert not [arg for event, arg in audit if event == "open" and "hostname" in str(arg)]
+    assert not [arg for event, arg in audit if event == "open" and str(arg).endswith("/etc/hostname")]
 
 
 def test_wide_rdfxml_without_entities_is_refused_clearly(tmp_path, cli_run):
@@ -131,6 +133,21 @@ def test_terminal_lines_escape_each_line_as_terminal_text_does(text):
     shown = terminal_lines(lines)
     assert shown.split("\n") == ["plain", f"value: {terminal_text(text)}", "after", ""]
     assert terminal_lines(["plain", "after"]) == "plain\nafter\n" and terminal_lines([]) == ""
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet=st.characters(codec="utf-8")), max_size=4))
+def test_terminal_lines_are_terminal_text_line_by_line(lines):
+    """terminal_lines' shortcut (a line str.isprintable accepts needs no escape) gives terminal_text's result for
+    any text: every character terminal_text escapes is one isprintable refuses."""
+    assert terminal_lines(lines) == "".join(terminal_text(line) + "\n" for line in lines)
+
+
+def test_every_character_terminal_text_escapes_is_one_isprintable_refuses():
+    from ena_grunddata.errors import _UNSAFE_FOR_TERMINAL
+
+    escaped = [chr(code) for code in range(0x110000) if _UNSAFE_FOR_TERMINAL.match(chr(code))]
+    assert len(escaped) > 70 and not [c for c in escaped if c.isprintable()]
 
 
 def assert_no_injected_line(text: str) -> None:
