@@ -4,6 +4,11 @@ The installed command ends its process as soon as the command is done (`commands
 flushed and the exit handlers run (temporary files go), but what the command made is not freed object by object
 (measured at 25,000 datasets: a text report's 213,838 findings and what they hold took about 0.2 s to free at
 exit), for memory the system takes back at once when the process ends.
+
+The same holds for a store the command no longer reads while its report is written piece by piece (text, JSON):
+pyoxigraph frees a national catalog's store in 0.44 s of one core, holding Python's lock, so `keep_until_exit`
+lets it lie when the process ends after the command. Only there: a library caller's store is freed when let go,
+and a report rendered whole (the other formats) is made in the memory the store gave back, under the peak.
 """
 
 from __future__ import annotations
@@ -11,6 +16,21 @@ from __future__ import annotations
 import atexit
 import os
 import sys
+
+_kept: list = []  # what keep_until_exit holds (the last thing given: an earlier one is freed as usual)
+_ends_after_command = False
+
+
+def ends_after_command() -> None:
+    """Say that this process ends when the command is done (the command line's entry point, nothing else)."""
+    global _ends_after_command
+    _ends_after_command = True
+
+
+def keep_until_exit(thing) -> None:
+    """Hold `thing` until the process ends, when it ends after the command; otherwise do nothing."""
+    if _ends_after_command:
+        _kept[:] = [thing]
 
 
 def leave(code: int):

@@ -213,6 +213,34 @@ def test_the_process_ends_with_its_code_its_output_whole_and_no_temporary_file_l
     assert list(tmp_path.iterdir()) == []
 
 
+def test_data_is_kept_until_exit_only_when_the_process_ends_after_the_command(monkeypatch):
+    """process.keep_until_exit: a library caller's data is freed when let go; the command line's process holds
+    the last thing given (an earlier one is freed as usual) and ends without freeing it."""
+    import gc
+    import weakref
+
+    from ena_grunddata import process
+
+    class Store:
+        pass
+
+    store = Store()
+    ref = weakref.ref(store)
+    process.keep_until_exit(store)
+    del store
+    gc.collect()
+    assert ref() is None
+    monkeypatch.setattr(process, "_ends_after_command", True)
+    monkeypatch.setattr(process, "_kept", [])
+    first, second = Store(), Store()
+    refs = weakref.ref(first), weakref.ref(second)
+    process.keep_until_exit(first)
+    process.keep_until_exit(second)
+    del first, second
+    gc.collect()
+    assert refs[0]() is None and refs[1]() is not None
+
+
 def test_a_reader_that_stops_early_ends_the_command_quietly(tmp_path):
     """`validate … | head -1`: the reader goes away while the report is written; the command stops with no
     complaint about the closed pipe (Python's own exit would print 'Exception ignored … BrokenPipeError')."""

@@ -130,8 +130,9 @@ def main(argv=None):
 def entry() -> None:
     """The installed command and `python -m ena_grunddata`: `main`, then the process ends at once (process.leave),
     without freeing what the command loaded."""
-    from ..process import leave
+    from ..process import ends_after_command, leave
 
+    ends_after_command()
     try:
         main()
     except SystemExit as done:

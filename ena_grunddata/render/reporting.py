@@ -8,12 +8,15 @@ second parse.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import click
 
 from ..errors import UsageError
+from ..process import keep_until_exit
 from ..validation.profiles import resolve_profiles
 from ..validation.view import union
-from .formats import render
+from .formats import render, render_chunks
 from .context import ReportContext, build_context
 from ..report import Report
 from ..load import Loaded, OriginsUnion
@@ -21,12 +24,13 @@ from ..load import Loaded, OriginsUnion
 NEEDS_CONTEXT = ("html", "markdown", "junit", "sarif")  # rule metadata and documents (exact lines)
 NEEDS_DATA = ("html", "junit")  # the loaded data too: cards, labels, kinds, domains
 SCORE_FORMATS = ("text", "markdown", "html")
+STREAMED = ("text", "json")  # formats.render_chunks writes these piece by piece
 
 
 def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
                         fail_on="violation", input_format=None, limits=None, fmt="text", lang="en",
                         max_findings=None, score=False, changed_only=None, reports=(), merge=False,
-                        policy=None) -> tuple[Report, str]:
+                        policy=None) -> tuple[Report, str | Iterator[str]]:
     """`policy` (validation/policy.py): suppressions, configuration rule settings and a baseline, applied to
     the findings before anything is rendered."""
     from ..validation.pipeline import release_freed_memory, run
@@ -48,6 +52,7 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
     wants_context = fmt in NEEDS_CONTEXT or score or bool(extra)
     # The data as loaded is kept (one store or graph per group) only for formats that read it, and the score.
     wants_data = score or any(name in NEEDS_DATA for name in (fmt, *(name for name, _ in extra)))
+    streamed = fmt in STREAMED and not wants_context
     views, origins = [], []
 
     def validate_group(group):
@@ -55,6 +60,8 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         if wants_data:
             views.append(validated.data)
             origins.append(validated.loaded.origins)
+        elif streamed:  # written piece by piece, in the memory the store holds: it need not be freed first
+            keep_until_exit(validated)
         return validated.report, validated.loaded.documents
 
     report, documents = validate_groups(groups, validate_group, merge=merge, limits=limits)
@@ -62,6 +69,8 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
         release_freed_memory()  # the stores are gone: the report is rendered in the memory they held
     report = policy.apply(report, documents) if policy is not None else report
     if not wants_context:
+        if streamed:  # written as it is made (atomic.emit): the report text never exists whole
+            return report, render_chunks(report, fmt, lang=lang, max_findings=max_findings)
         return report, render(report, fmt, lang=lang, max_findings=max_findings)
     wants_score = score or fmt == "html" or any(name == "html" for name, _ in extra)
     loaded = Loaded(graph=union(views), sources=report.sources, documents=documents,
