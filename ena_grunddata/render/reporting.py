@@ -24,7 +24,7 @@ from ..load import Loaded, OriginsUnion
 NEEDS_CONTEXT = ("html", "markdown", "junit", "sarif")  # rule metadata and documents (exact lines)
 NEEDS_DATA = ("html", "junit")  # the loaded data too: cards, labels, kinds, domains
 SCORE_FORMATS = ("text", "markdown", "html")
-STREAMED = ("text", "json")  # formats.render_chunks writes these piece by piece
+STREAMED = ("text", "json", "sarif")  # formats.render_chunks writes these piece by piece
 
 
 def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), domain=None, engine="auto",
@@ -52,7 +52,9 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
     wants_context = fmt in NEEDS_CONTEXT or score or bool(extra)
     # The data as loaded is kept (one store or graph per group) only for formats that read it, and the score.
     wants_data = score or any(name in NEEDS_DATA for name in (fmt, *(name for name, _ in extra)))
-    streamed = fmt in STREAMED and not wants_context
+    # Written piece by piece, a report needs none of the memory the store would give back: the command line's
+    # process lets the store lie (process.keep_until_exit). Not with other reports to write whole first.
+    streamed = fmt in STREAMED and not wants_data and not extra
     views, origins = [], []
 
     def validate_group(group):
@@ -80,6 +82,8 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
     if report.sources or not report.input_errors:  # nothing could be read: no report says otherwise (as -o)
         write_reports(report, extra, lang, max_findings, context)
     context.last_use = True  # the main format is the last to read the data: it may let it go early
+    if streamed:
+        return report, render_chunks(report, fmt, lang=lang, max_findings=max_findings, context=context)
     text = render(report, fmt, lang=lang, max_findings=max_findings, context=context)
     if score and fmt == "text":
         from ..validation.score import render_score_text

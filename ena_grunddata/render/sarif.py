@@ -14,7 +14,7 @@ from itertools import chain
 
 from .. import __version__
 from .context import ReportContext
-from .formats import EncodedJSON, compact_json, streamed_json
+from .formats import EncodedJSON, compact_json, json_chunks
 from ..report import Finding, Report, Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -24,6 +24,11 @@ LEVEL = {Severity.VIOLATION: "error", Severity.WARNING: "warning", Severity.INFO
 
 def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
     """`max_findings` is ignored: CI annotations need every result."""
+    return "".join(sarif_chunks(report, lang=lang, context=context))
+
+
+def sarif_chunks(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None):
+    """render_sarif's text, piece by piece (formats.render_chunks): one result at a time."""
     context = context or ReportContext()
     # code -> its first finding (suppressed ones too: results with SARIF `suppressions`), the rule's fallback
     # metadata for codes the shapes do not describe; found in one pass (not one pass over every finding per code)
@@ -51,7 +56,7 @@ def render_sarif(report: Report, *, lang: str = "en", max_findings=None, context
     if artifacts:
         run["artifacts"] = artifacts
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
-    return streamed_json(document)
+    return json_chunks(document)
 
 
 def descriptor(rule, lang: str) -> dict:
