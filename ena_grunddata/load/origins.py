@@ -6,7 +6,7 @@ import bisect
 import re
 from array import array
 
-from rdflib import BNode, Graph
+from rdflib import BNode, Graph, URIRef
 
 from .model import Document
 
@@ -49,6 +49,10 @@ class Origins:
         source = self.source_of(term)
         return source is not None and (term in self._explicit or str(term) in self._line_index(source))
 
+    def undescribed(self, iris) -> set[str]:
+        """Those of `iris` (texts) that no loaded source describes."""
+        return {iri for iri in iris if not self.describes(URIRef(iri))}
+
     def locate(self, term, graph: Graph | None = None) -> tuple[str | None, int | None]:
         """(source, line) of a subject; a blank node borrows the place of the resource that refers to it."""
         source = self._source_of.get(term)
@@ -85,6 +89,12 @@ class OriginsUnion:
 
     def describes(self, term) -> bool:
         return any(part.describes(term) for part in self.parts)
+
+    def undescribed(self, iris) -> set[str]:
+        left = set(iris)
+        for part in self.parts:  # described by any part: described
+            left = part.undescribed(left)
+        return left
 
     def locate(self, term, graph: Graph | None = None) -> tuple[str | None, int | None]:
         for part in self.parts:

@@ -5,7 +5,7 @@ reference engine's rdflib graph."""
 
 from __future__ import annotations
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from ..load import Loaded
 from ..namespaces import DCAT, ENA, GRUNDDATA_PREFIXES, GRUNDDATA_SCHEME
@@ -35,8 +35,7 @@ def undescribed(findings: list[Finding], loaded: Loaded) -> frozenset | None:
     if not loaded.sources:
         return None  # a graph from memory: nothing is known about sources
     foci = {f.focus for f in findings}  # a resource has several findings: each is looked up once
-    return frozenset(focus for focus in foci if not focus.startswith(("_:", "$"))
-                     and not loaded.origins.describes(URIRef(focus)))
+    return frozenset(loaded.origins.undescribed(focus for focus in foci if not focus.startswith(("_:", "$"))))
 
 
 def in_user_terms(findings: list[Finding], loaded: Loaded) -> list[Finding]:

@@ -85,15 +85,26 @@ class FastOrigins(Origins):
     # national catalog's 90,000 focus nodes cost no rdflib terms (whose hash is computed in Python) and no
     # conversions; the rdflib-facing methods below convert once and ask the same code.
 
-    def describes(self, term) -> bool:
-        """As Origins.describes; an IRI already located (each focus node is, while its findings are made) is
-        answered from what was found, without converting it to a store term again (90,000 at national scale)."""
-        if term.__class__ is URIRef and not self._source_of and not self._explicit:
-            text = str(term)
-            source = self._found.get(text, self)
-            if source is not self:
-                return source is not None and text in self._line_index(source)
-        return super().describes(term)
+    def undescribed(self, iris) -> set[str]:
+        """As Origins.undescribed; an IRI already located (each focus node is, while its findings are made) is
+        answered from what was found, as text, without making it a term again (90,000 at national scale)."""
+        if self._source_of or self._explicit:
+            return super().undescribed(iris)
+        found, lines, left = self._found, {}, set()
+        for iri in iris:
+            source = found.get(iri, self)
+            if source is self:  # not located yet
+                if not self.describes(URIRef(iri)):
+                    left.add(iri)
+            elif source is None:
+                left.add(iri)
+            else:
+                index = lines.get(source)
+                if index is None:
+                    index = lines[source] = self._line_index(source)
+                if iri not in index:
+                    left.add(iri)
+        return left
 
     def source_of(self, term) -> str | None:
         term = stored(term)
