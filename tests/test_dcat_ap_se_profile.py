@@ -490,3 +490,26 @@ def test_prose_rules_find_their_whole_family(engine: str):
     report = validate_graph(Graph().parse(data=PROSE_FAMILIES, format="turtle"), profiles=["dcat-ap-se"], engine=engine)
     assert sorted((f.code, f.severity.label, f.focus, f.value) for f in report.findings if f.code in codes) == \
         PROSE_EXPECTED
+
+
+
+@pytest.mark.parametrize("profile", ["dcat-ap-se", "grunddata"])
+def test_the_shipped_shapes_read_by_pyoxigraph_are_the_graph_the_loader_reads(profile):
+    """profiles._shapes_graph reads the shipped shapes with pyoxigraph's parser (they are the tool's own); the
+    loader's rdflib path must give the same graph: the same statements, blank nodes matched by structure, every
+    literal's lexical form, datatype and language as written (a ^^xsd:string literal would be one difference)."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from ena_grunddata import resources
+    from ena_grunddata.load import Document, parse_document
+    from ena_grunddata.validation.profiles import _shapes_graph, profile_files
+
+    loader = Graph()
+    for filename in profile_files((profile,)):
+        entry = resources.shapes_file(filename)
+        loader += parse_document(Document(name=f"shapes/{filename}", data=entry.read_bytes(), format="turtle",
+                                          base=f"urn:ena:shapes:{filename}"))
+    ours = _shapes_graph((profile,))
+    assert len(loader) > 500 and len(ours) == len(loader)
+    assert isomorphic(ours, loader)
