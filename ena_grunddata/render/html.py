@@ -95,10 +95,15 @@ def environment():
 
 def render_html(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
     """`max_findings` is ignored: the page is for reading every finding (filters narrow it down)."""
+    return "".join(html_chunks(report, lang=lang, context=context))
+
+
+def html_chunks(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None):
+    """render_html's page, piece by piece as the template writes it (formats.render_chunks)."""
     context = context or ReportContext()
     page = Page(report, context, lang)
     context.done_with_data()  # the page holds all it shows: the store can go before the text is built
-    return environment().get_template("report.html.j2").render(
+    return environment().get_template("report.html.j2").generate(
         page=page, t=page.t, lang=language(lang), script=Markup(SCRIPT), version=__version__,
         suppressed=Markup(suppressed_section(report, lang)))  # escaped where it is built (render/suppressed.py)
 

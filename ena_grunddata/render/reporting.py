@@ -25,7 +25,7 @@ from ..load import Loaded, OriginsUnion
 NEEDS_CONTEXT = ("html", "markdown", "junit", "sarif")  # rule metadata and documents (exact lines)
 NEEDS_DATA = ("html", "junit")  # the loaded data too: cards, labels, kinds, domains
 SCORE_FORMATS = ("text", "markdown", "html")
-STREAMED = ("text", "json", "sarif")  # formats.render_chunks writes these piece by piece
+STREAMED = ("text", "json", "sarif", "html")  # formats.render_chunks writes these piece by piece
 SMALL = ("markdown",)  # at most a table of findings (markdown.DEFAULT_MAX_ROWS): rendered whole, it stays small
 
 
@@ -84,7 +84,13 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
     del loaded, views[:], origins[:]  # from here on the context holds the only reference to the loaded data
     if report.sources or not report.input_errors:  # nothing could be read: no report says otherwise (as -o)
         write_reports(report, extra, lang, max_findings, context)
-    context.last_use = True  # the main format is the last to read the data: it may let it go early
+    # The main format is the last to read the data: one rendered whole may let it go early, to build its text in
+    # the memory the store gives back. One written piece by piece needs no such room: the command line's process
+    # lets the data lie (freeing a national catalog's store takes half a second), a library caller's goes with
+    # the context.
+    context.last_use = fmt not in STREAMED
+    if wants_data and fmt in STREAMED:
+        keep_until_exit(context)
     if fmt not in STREAMED:
         return report, render(report, fmt, lang=lang, max_findings=max_findings, context=context)
     chunks = render_chunks(report, fmt, lang=lang, max_findings=max_findings, context=context)
