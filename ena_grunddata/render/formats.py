@@ -45,14 +45,14 @@ def render(report: Report, fmt: str, *, lang: str = "en", max_findings: int | No
 
 
 def render_chunks(report: Report, fmt: str, *, lang: str = "en", max_findings: int | None = None, context=None):
-    """The rendered report as pieces of text, for a writer that passes them on (`atomic.emit`): text, JSON, SARIF
-    and the HTML page are written as they are made, so a report whose findings are on disk (report.SpilledFindings) never
-    exists whole in memory; the other formats come as one piece."""
+    """The rendered report as pieces of text, for a writer that passes them on (`atomic.emit`): text, JSON, SARIF,
+    JUnit and the HTML page are written as they are made, so a report whose findings are on disk
+    (report.SpilledFindings) never exists whole in memory; the other formats come as one piece."""
     if fmt == "text":
         return text_chunks(report, lang, max_findings=max_findings)
     if fmt == "json":
         return json_chunks(report.to_dict(lang, lazy=True))
-    if fmt in ("sarif", "html"):
+    if fmt in ("sarif", "html", "junit"):
         return _lazy(fmt, f"{fmt}_chunks")(report, lang=lang, context=context)
     return iter([render(report, fmt, lang=lang, max_findings=max_findings, context=context)])
 

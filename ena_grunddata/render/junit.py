@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .context import ReportContext, card_resources, term_of
-from .xmltext import attribute_value, element, empty, nested
+from .xmltext import attribute_value, element, empty, nested, opening
 from ..messages import severity, tr
 from ..report import Report, Severity
 
@@ -25,6 +25,12 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
     Written as text one test case at a time (render/xmltext.py, laid out as ElementTree's `indent` would): a
     national catalog has hundreds of thousands of cases; a tree of all of them took about a gigabyte, and building
     each case as an element to serialise it again cost more than the rest of the run."""
+    return "".join(junit_chunks(report, lang=lang, context=context))
+
+
+def junit_chunks(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None):
+    """render_junit's document, piece by piece (formats.render_chunks): every suite's counts are worked out from
+    the findings first, so its cases can follow its opening tag one at a time."""
     context = context or ReportContext()
     cases = defaultdict(list)  # (source, focus, code) -> findings
     for finding in report.findings:
@@ -41,40 +47,52 @@ def render_junit(report: Report, *, lang: str = "en", max_findings=None, context
     counts = defaultdict(lambda: dict.fromkeys(SEVERITIES, 0))
     for finding in report.findings:
         counts[finding.source or NO_SOURCE][finding.severity] += 1
-    parts = []
-    totals = {"tests": 0, "failures": 0}
-    words = Words(lang)
-    for source in suites:
-        properties = [empty("property", (("name", f"findings.{level.label}"), ("value", counts[source][level])))
-                      for level in SEVERITIES]
-        children = ["".join(nested("properties", (), properties, 2))]
-        tests = failures = 0
-        suite_class = classname(source, context)
-        # what every case of the suite shares is escaped once: its class name and file (a national catalog's suite
-        # has hundreds of thousands of cases)
-        uri = context.uri_of(source)
-        shared = (f' classname="{attribute_value(suite_class)}"', f' file="{attribute_value(uri)}"' if uri else "")
-        for key in by_source[source]:
-            case, failed = build_case(key[1], key[2], cases[key], report, words, context, shared)
-            children.append(case)
-            tests += 1
-            failures += failed
-        for resource in clean_by_source[source]:
-            tests += 1
-            children.append(empty("testcase", (("classname", suite_class), ("name", f"{resource} conforms"))))
-        parts.append(nested("testsuite", (("name", context.uri_of(source) or source), ("tests", tests),
-                                          ("failures", failures), ("errors", 0), ("skipped", 0)), children, 1))
-        del children
-        totals["tests"] += tests
-        totals["failures"] += failures
+    failures = {source: sum(max(f.severity for f in cases[key]) >= report.fail_on for key in by_source[source])
+                for source in suites}
+    tests = {source: len(by_source[source]) + len(clean_by_source[source]) for source in suites}
     from .suppressed import junit_suite
 
     skipped_suite, skipped = junit_suite(report, lang, context, classname)  # suppressed findings: skipped cases
-    if skipped_suite:
-        parts.append(skipped_suite)  # (each suite in parts: a list of pieces or one string)
-    root = nested("testsuites", (("name", "ena-grunddata"), ("tests", totals["tests"] + skipped),
-                                 ("failures", totals["failures"]), ("errors", 0)), parts, 0)
-    return "".join(['<?xml version="1.0" encoding="UTF-8"?>\n', *root, "\n"])
+    root = (("name", "ena-grunddata"), ("tests", sum(tests.values()) + skipped),
+            ("failures", sum(failures.values())), ("errors", 0))
+
+    def pieces():
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+        if not suites and not skipped_suite:
+            yield empty("testsuites", root)
+        else:
+            # laid out as xmltext.nested lays out an element at level 0 whose children are the suites (level 1),
+            # each with its properties and cases at level 2
+            yield opening("testsuites", root)
+            words = Words(lang)
+            for source in suites:
+                properties = [empty("property", (("name", f"findings.{level.label}"),
+                                                 ("value", counts[source][level]))) for level in SEVERITIES]
+                suite_class = classname(source, context)
+                # what every case of the suite shares is escaped once: its class name and file (a national
+                # catalog's suite has hundreds of thousands of cases)
+                uri = context.uri_of(source)
+                shared = (f' classname="{attribute_value(suite_class)}"',
+                          f' file="{attribute_value(uri)}"' if uri else "")
+                yield "\n  "
+                yield opening("testsuite", (("name", uri or source), ("tests", tests[source]),
+                                            ("failures", failures[source]), ("errors", 0), ("skipped", 0)))
+                yield "\n    "
+                yield "".join(nested("properties", (), properties, 2))
+                for key in by_source[source]:
+                    yield "\n    "
+                    yield build_case(key[1], key[2], cases[key], report, words, context, shared)[0]
+                for resource in clean_by_source[source]:
+                    yield "\n    "
+                    yield empty("testcase", (("classname", suite_class), ("name", f"{resource} conforms")))
+                yield "\n  </testsuite>"
+            if skipped_suite:
+                yield "\n  "
+                yield from skipped_suite
+            yield "\n</testsuites>"
+        yield "\n"
+
+    return pieces()
 
 
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)

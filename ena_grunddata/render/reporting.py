@@ -25,7 +25,7 @@ from ..load import Loaded, OriginsUnion
 NEEDS_CONTEXT = ("html", "markdown", "junit", "sarif")  # rule metadata and documents (exact lines)
 NEEDS_DATA = ("html", "junit")  # the loaded data too: cards, labels, kinds, domains
 SCORE_FORMATS = ("text", "markdown", "html")
-STREAMED = ("text", "json", "sarif", "html")  # formats.render_chunks writes these piece by piece
+STREAMED = ("text", "json", "sarif", "html", "junit")  # formats.render_chunks writes these piece by piece
 SMALL = ("markdown",)  # at most a table of findings (markdown.DEFAULT_MAX_ROWS): rendered whole, it stays small
 
 
