@@ -9,10 +9,13 @@ from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 from ena_grunddata.description import api
+from ena_grunddata.description.check import PLACEHOLDER
 from ena_grunddata.description.model import ACCESS, FREQUENCY, LICENCES, MEDIA_TYPES, THEMES
 
 VOCAB = api.vocabulary()
-TEXT = st.text(alphabet=string.ascii_letters + "åäöÅÄÖé ,.:;-'\"#\n", min_size=1, max_size=30)
+# Any text but the placeholder `init` writes ("TODO" in a value is a finding of its own, not a round-trip problem)
+TEXT = st.text(alphabet=string.ascii_letters + "åäöÅÄÖé ,.:;-'\"#\n", min_size=1, max_size=30).filter(
+    lambda text: PLACEHOLDER not in text)
 KEY = st.text(alphabet=string.ascii_lowercase + "-", min_size=1, max_size=10).filter(lambda k: k.strip("-"))
 LANG = st.sampled_from(["sv", "en", "se", "fi", "no"])
 DATE = st.dates().map(lambda d: f"{d.year:04d}-{d.month:02d}-{d.day:02d}")
