@@ -19,7 +19,7 @@ from rdflib.namespace import RDF, SKOS
 from ..messages import tr
 from ..namespaces import DCAT, DCTERMS
 from ..report import Report, Severity, node_of, term_text
-from .view import reader
+from .view import descriptions, reader
 from ..text import pick
 
 DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability", "contextuality")
@@ -238,15 +238,25 @@ class Reads:
     came from are kept with it, so their ids stay theirs while the points are kept."""
 
     def __init__(self, graph):
-        self.own = reader(graph, OWN_READS)
+        # what names each dataset and its distributions, read for every dataset at once as texts (one pass per
+        # predicate: looked up dataset by dataset it was most of the score's time at national scale)
+        own = descriptions(graph, OWN_READS)
+        self.distributions, self.titles = own[DCAT.distribution], own[DCTERMS.title]
+        self.own = reader(graph, OWN_READS)  # (a dataset that gives a literal as a distribution: as the data says)
         self.dataset = reader(graph, DATASET_READS, PRESENCE_READS)
         self.distribution = reader(graph, DISTRIBUTION_READS, PRESENCE_READS)
         self.points: dict = {}  # (conforms, ids of the answers) -> (the answers, points)
 
 
 def score_dataset(dataset, vocabularies: Graph, affected: set | None, read: Reads) -> DatasetScore:
-    own = read.own(dataset)
-    distributions = sorted(set(own.get(DCAT.distribution, ())), key=str)
+    resource = text_of(dataset)
+    given = read.distributions.get(resource, ())
+    if any(value.__class__ is tuple for value in given):  # a literal: its term as written (rare, and wrong data)
+        own = read.own(dataset)
+        distributions, name = sorted(set(own.get(DCAT.distribution, ())), key=str), title_of(own)
+    else:  # the terms the texts name (view.descriptions), in the same order
+        distributions = sorted(set(map(node_of, given)), key=str)
+        name = pick([value for value in read.titles.get(resource, ()) if value.__class__ is tuple], "sv") or ""
     properties = read.dataset(dataset)
     described = [read.distribution(d) for d in distributions]
     conformity = conforms(dataset, distributions, affected)
@@ -256,7 +266,7 @@ def score_dataset(dataset, vocabularies: Graph, affected: set | None, read: Read
         kept = read.points[key] = ((properties, described),
                                    points_of(properties, described, conformity, vocabularies))
     points = dict(kept[1])
-    return DatasetScore(text_of(dataset), title_of(own), points,
+    return DatasetScore(resource, name, points,
                         violations=None if affected is None else points["conformity"] == 0)
 
 
