@@ -269,7 +269,7 @@ def test_titles_and_distributions_read_at_once_score_as_read_one_by_one():
     data = PREFIXES + """
 ex:d a dcat:Dataset ; dcterms:title "Vägar"@sv, "Roads"@en ; dcat:distribution ex:x, "oops" .
 ex:x a dcat:Distribution ; dcat:accessURL <https://example.se/x> .
-ex:e a dcat:Dataset ; dcterms:title "Broar"@sv ; dcat:distribution [ dcat:accessURL <https://example.se/y> ] .
+ex:e a dcat:Dataset ; dcterms:title "Bridges"@en, "Broar"@sv ; dcat:distribution [ dcat:accessURL <https://example.se/y> ] .
 """
     from_store, from_graph = score(_store_of(data), Report(findings=[])), scores_of(data)
     assert from_store.to_dict() == from_graph.to_dict()
