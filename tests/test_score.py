@@ -276,3 +276,30 @@ ex:e a dcat:Dataset ; dcterms:title "Bridges"@en, "Broar"@sv ; dcat:distribution
     found = by_resource(from_store)
     assert (found["d"].title, found["d"].points["access_url"]) == ("Vägar", 25.0)
     assert (found["e"].title, found["e"].points["access_url"]) == ("Broar", 50.0)
+
+
+def test_scores_worked_out_beside_the_caller_are_the_scores(monkeypatch):
+    """score_later gives what score gives (worked out on a thread of its own), from findings held and on disk, and
+    raises an error of the score where the scores are asked for."""
+    from ena_grunddata.report import FindingSpill, SpilledFindings
+    from ena_grunddata.validation import score as module
+
+    violation = Finding(focus="https://example.se/full", path=None, code="X", severity="violation",
+                        messages={"en": "x"}, source="s.ttl")
+    on_disk = FindingSpill(spill_at=0)
+    on_disk.append(violation)
+    on_disk = Report(findings=on_disk)
+    assert isinstance(on_disk.findings, SpilledFindings)
+    for report in (Report(findings=[]), Report(findings=[violation]), on_disk):
+        found = module.score_later(Graph().parse(data=FULL, format="turtle"), report)()
+        assert found.to_dict() == scores_of(FULL, report).to_dict()
+        if report.findings:  # the violation costs conformity's points
+            assert by_resource(found)["full"].total == MAX_POINTS - 30
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no scores")
+
+    monkeypatch.setattr(module, "affected_by", broken)
+    later = module.score_later(Graph().parse(data=FULL, format="turtle"), Report(findings=[]))
+    with pytest.raises(RuntimeError, match="no scores"):
+        later()

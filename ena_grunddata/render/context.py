@@ -52,7 +52,6 @@ class ReportContext:
     graph: object | None = None  # the data as loaded (an rdflib Graph or a validation.view.StoreView)
     documents: dict[str, Document] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
-    scores: object | None = None  # score.Scores, when asked for
     domain: str | None = None  # --domain, for the HTML domain filter
     origins: object | None = None  # load.Origins: which file describes a resource
     cwd: str = field(default_factory=os.getcwd)
@@ -60,11 +59,26 @@ class ReportContext:
     _uris: dict = field(default_factory=dict, repr=False)  # source -> artifact URI
     _lines: dict = field(default_factory=dict, repr=False)  # (source, line, path, value) -> exact line
     last_use: bool = False  # set by the caller when no renderer will read the context after the current one
+    _scores: object | None = field(default=None, repr=False)
+    _pending: object | None = field(default=None, repr=False)  # gives the scores being worked out (score_later)
+
+    @property
+    def scores(self):
+        """score.Scores, when asked for (None otherwise); waits for them while they are being worked out."""
+        if self._pending is not None:
+            self._scores, self._pending = self._pending(), None
+        return self._scores
+
+    @scores.setter
+    def scores(self, value) -> None:
+        self._scores, self._pending = value, None
 
     def done_with_data(self) -> None:
         """A renderer has read all it needs from the data: on the context's last use, let it go (the store of a
-        national catalog is most of the process's memory, and the rendered page is about to be built)."""
+        national catalog is most of the process's memory, and the rendered page is about to be built). Scores
+        still being worked out from the data are waited for first."""
         if self.last_use:
+            self.scores  # noqa: B018 - waits for them
             self.graph = None
             self.origins = None  # the fast engine's origins look sources up in its store: they hold it too
             from ..validation.pipeline import release_freed_memory
@@ -124,9 +138,10 @@ def build_context(loaded, *, profiles=None, shapes=(), vocabularies=(), domain=N
                             rules=rules_for(profiles, shapes, limits), domain=domain, origins=loaded.origins)
     if with_score:
         from ..validation.profiles import load_vocabularies
-        from ..validation.score import score
+        from ..validation.score import score_later
 
-        context.scores = score(loaded.graph, report, load_vocabularies(vocabularies, limits))
+        # worked out beside the cards, waited for when a page first shows a score or the data goes
+        context._pending = score_later(loaded.graph, report, load_vocabularies(vocabularies, limits))
     return context
 
 

@@ -8,8 +8,9 @@ pass. docs/quality-score.md has the point table; CHECKS below is that table.
 
 from __future__ import annotations
 
-import json
 import functools
+import json
+import threading
 import weakref
 from dataclasses import dataclass, field
 
@@ -214,11 +215,16 @@ def rating(total: float, conforms: bool = True) -> str:
 def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None = None) -> Scores:
     """Score every dcat:Dataset in `graph`; the catalogs' scores are their datasets' mean. `report` gives the
     conformity points (none without a report); `vocabularies` decides the "from a vocabulary" points."""
+    return scores_of(graph, violated_resources(report), vocabularies)
+
+
+def scores_of(graph: Graph, violated: set[str] | None, vocabularies: Graph | None = None) -> Scores:
+    """score's work, from the report's violated resources (violated_resources) instead of the report."""
     if vocabularies is None:
         from .profiles import builtin_vocabularies
 
         vocabularies = builtin_vocabularies()
-    affected = affected_by(graph, violated_resources(report))
+    affected = affected_by(graph, violated)
     datasets = {}
     read = Reads(graph)  # let go when the scores are made
     for dataset in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
@@ -229,6 +235,32 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
         members = [datasets[d] for d in sorted(set(graph.objects(catalog, DCAT.dataset)), key=str) if d in datasets]
         catalogs.append(CatalogScore(text_of(catalog), title(graph, catalog), members))
     return Scores(list(datasets.values()), catalogs)
+
+
+def score_later(graph, report: Report | None = None, vocabularies: Graph | None = None):
+    """A function that gives score(graph, report, vocabularies), worked out meanwhile on a thread of its own: the
+    store answers the score's queries without holding Python's lock (a national catalog's take most of a second),
+    so the caller's own work (the HTML cards) goes on beside them on another core. An error of the score is raised
+    by the function. The report is read here, before the thread starts: the caller goes on reading its findings
+    (findings on disk share one SQLite connection)."""
+    found, violated = {}, violated_resources(report)
+
+    def work():
+        try:
+            found["scores"] = scores_of(graph, violated, vocabularies)
+        except BaseException as error:  # noqa: BLE001 - raised where the scores are asked for
+            found["error"] = error
+
+    thread = threading.Thread(target=work, name="score", daemon=True)
+    thread.start()
+
+    def scores() -> Scores:
+        thread.join()
+        if "error" in found:
+            raise found.pop("error")
+        return found["scores"]
+
+    return scores
 
 
 class Reads:
