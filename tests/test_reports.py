@@ -466,6 +466,27 @@ def test_html_escapes_data():
     assert page.count("<script>") == 1  # ours only
 
 
+@pytest.mark.parametrize("titles, lang, expected", [
+    ('"Vägar"@sv', "en", "Vägar"),  # the only text, whatever its language
+    ('"  "@sv', "sv", ""),  # blank texts are never shown
+    ('"Vägar"@sv, "Roads"@en', "en", "Roads"),
+    ('"Vägar"@sv, "Roads"@en', "sv", "Vägar"),
+    ('"Vägar"@SV, "Roads"@en', "sv", "Vägar"),  # a language tag's case does not matter
+    ('"Vägar"@sv, "  "@en, "Roads"@en', "en", "Roads"),  # the one non-blank English text
+    ('"Vägnät"@sv, "Vägar"@sv, "Roads"@en', "sv", "Vägar"),  # two in the language: the first in sorted order
+    ('"Vägar"@sv-SE, "Roads"@en', "sv", "Vägar"),  # a regional form of the language asked for
+    ('"Roads"@en, "Straßen"@de', "fi", "Roads"),  # English when the language asked for is missing
+    ('"Roads"@en, "Vägar"', "fi", "Vägar"),  # an untagged text before English
+])
+def test_a_card_title_is_the_text_in_the_language_asked_for(titles, lang, expected):
+    """label_of picks as text.pick's rules say, also where it skips the comparing (one text, or one in the
+    language asked for)."""
+    from ena_grunddata.render.context import label_of
+
+    graph = Graph().parse(data=f"<https://e.org/d> <http://purl.org/dc/terms/title> {titles} .", format="turtle")
+    assert label_of(graph, "https://e.org/d", lang) == expected
+
+
 @pytest.mark.skipif(not list((REPO / "examples" / "grunddata").glob("valid/person-*.ttl")),
                     reason="examples/grunddata not written yet")
 def test_html_of_the_grunddata_examples_in_swedish(run_cli, tmp_path):

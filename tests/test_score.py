@@ -248,3 +248,58 @@ ex:y a dcat:Distribution ; dcterms:format "application/pdf" .
     assert from_store == by_resource(scores_of(data))["d"].points
     assert [from_store[key] for key in ("keyword", "theme", "spatial", "issued", "format", "machine_readable",
                                         "non_proprietary", "license")] == [0, 0, 0, 5, 20, 10, 20, 0]
+
+
+def _store_of(data: str):
+    from ena_grunddata.load import Document, Limits
+    from ena_grunddata.load.parse_oxigraph import parse_document_oxigraph
+    from ena_grunddata.validation.engines.fast_data import FastData
+    from ena_grunddata.validation.view import StoreView
+
+    store = FastData()
+    parse_document_oxigraph(Document(name="s.ttl", format="turtle", base="https://relative.invalid/s.ttl",
+                                     data=data.encode()), Limits(), store.add)
+    return StoreView(store)
+
+
+def test_titles_and_distributions_read_at_once_score_as_read_one_by_one():
+    """The score reads every dataset's title and distributions in one pass (texts): a blank-node distribution, a
+    title per language and a literal given as a distribution (wrong data, read as the data says: a distribution
+    with nothing, half of the access URL points) score the same from the store as from a graph."""
+    data = PREFIXES + """
+ex:d a dcat:Dataset ; dcterms:title "Vägar"@sv, "Roads"@en ; dcat:distribution ex:x, "oops" .
+ex:x a dcat:Distribution ; dcat:accessURL <https://example.se/x> .
+ex:e a dcat:Dataset ; dcterms:title "Bridges"@en, "Broar"@sv ; dcat:distribution [ dcat:accessURL <https://example.se/y> ] .
+"""
+    from_store, from_graph = score(_store_of(data), Report(findings=[])), scores_of(data)
+    assert from_store.to_dict() == from_graph.to_dict()
+    found = by_resource(from_store)
+    assert (found["d"].title, found["d"].points["access_url"]) == ("Vägar", 25.0)
+    assert (found["e"].title, found["e"].points["access_url"]) == ("Broar", 50.0)
+
+
+def test_scores_worked_out_beside_the_caller_are_the_scores(monkeypatch):
+    """score_later gives what score gives (worked out on a thread of its own), from findings held and on disk, and
+    raises an error of the score where the scores are asked for."""
+    from ena_grunddata.report import FindingSpill, SpilledFindings
+    from ena_grunddata.validation import score as module
+
+    violation = Finding(focus="https://example.se/full", path=None, code="X", severity="violation",
+                        messages={"en": "x"}, source="s.ttl")
+    on_disk = FindingSpill(spill_at=0)
+    on_disk.append(violation)
+    on_disk = Report(findings=on_disk)
+    assert isinstance(on_disk.findings, SpilledFindings)
+    for report in (Report(findings=[]), Report(findings=[violation]), on_disk):
+        found = module.score_later(Graph().parse(data=FULL, format="turtle"), report)()
+        assert found.to_dict() == scores_of(FULL, report).to_dict()
+        if report.findings:  # the violation costs conformity's points
+            assert by_resource(found)["full"].total == MAX_POINTS - 30
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no scores")
+
+    monkeypatch.setattr(module, "affected_by", broken)
+    later = module.score_later(Graph().parse(data=FULL, format="turtle"), Report(findings=[]))
+    with pytest.raises(RuntimeError, match="no scores"):
+        later()

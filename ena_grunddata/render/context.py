@@ -27,6 +27,7 @@ from ..report import Finding, Report, Severity, node_of, term_text
 from ..validation.view import descriptions, referring
 from ..text import pick
 
+_UNKNOWN = object()  # a line not worked out yet
 CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 USER_PROFILE = "user"
 
@@ -51,7 +52,6 @@ class ReportContext:
     graph: object | None = None  # the data as loaded (an rdflib Graph or a validation.view.StoreView)
     documents: dict[str, Document] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
-    scores: object | None = None  # score.Scores, when asked for
     domain: str | None = None  # --domain, for the HTML domain filter
     origins: object | None = None  # load.Origins: which file describes a resource
     cwd: str = field(default_factory=os.getcwd)
@@ -59,11 +59,26 @@ class ReportContext:
     _uris: dict = field(default_factory=dict, repr=False)  # source -> artifact URI
     _lines: dict = field(default_factory=dict, repr=False)  # (source, line, path, value) -> exact line
     last_use: bool = False  # set by the caller when no renderer will read the context after the current one
+    _scores: object | None = field(default=None, repr=False)
+    _pending: object | None = field(default=None, repr=False)  # gives the scores being worked out (score_later)
+
+    @property
+    def scores(self):
+        """score.Scores, when asked for (None otherwise); waits for them while they are being worked out."""
+        if self._pending is not None:
+            self._scores, self._pending = self._pending(), None
+        return self._scores
+
+    @scores.setter
+    def scores(self, value) -> None:
+        self._scores, self._pending = value, None
 
     def done_with_data(self) -> None:
         """A renderer has read all it needs from the data: on the context's last use, let it go (the store of a
-        national catalog is most of the process's memory, and the rendered page is about to be built)."""
+        national catalog is most of the process's memory, and the rendered page is about to be built). Scores
+        still being worked out from the data are waited for first."""
         if self.last_use:
+            self.scores  # noqa: B018 - waits for them
             self.graph = None
             self.origins = None  # the fast engine's origins look sources up in its store: they hold it too
             from ..validation.pipeline import release_freed_memory
@@ -77,21 +92,25 @@ class ReportContext:
 
     def line_of(self, finding: Finding) -> int | None:
         """The line of the finding's property inside its resource's block, else the resource's line."""
-        if finding.line is None or not finding.path or finding.source not in self.documents:
-            return finding.line
-        key = (finding.source, finding.line, finding.path, finding.value)
-        if key not in self._lines:  # formats ask more than once per finding (junit: case and message)
-            self._lines[key] = self._line_of(finding)
-        return self._lines[key]
+        line, path = finding.line, finding.path
+        if line is None or not path:
+            return line
+        key = (finding.source, line, path, finding.value)
+        found = self._lines.get(key, _UNKNOWN)  # formats ask more than once per finding (junit: case and message)
+        if found is _UNKNOWN:
+            if finding.source not in self.documents:
+                return line
+            found = self._lines[key] = self._line_of(finding)
+        return found
 
     def _line_of(self, finding: Finding) -> int | None:
-        if finding.source not in self._finders:
-            self._finders[finding.source] = LineFinder(self.documents[finding.source])
-        finder = self._finders[finding.source]
+        finder = self._finders.get(finding.source)
+        if finder is None:
+            finder = self._finders[finding.source] = LineFinder(self.documents[finding.source])
         line = finder.property_line(finding.line, finding.path)
         if line is None:
             return finding.line
-        return finder.value_line(line, finding.value) or line
+        return finder.value_line(line, finding.value) or line if finding.value else line
 
     def uri_of(self, source: str | None) -> str | None:
         """A SARIF/JUnit artifact URI: relative to the working directory when the file is below it."""
@@ -119,9 +138,10 @@ def build_context(loaded, *, profiles=None, shapes=(), vocabularies=(), domain=N
                             rules=rules_for(profiles, shapes, limits), domain=domain, origins=loaded.origins)
     if with_score:
         from ..validation.profiles import load_vocabularies
-        from ..validation.score import score
+        from ..validation.score import score_later
 
-        context.scores = score(loaded.graph, report, load_vocabularies(vocabularies, limits))
+        # worked out beside the cards, waited for when a page first shows a score or the data goes
+        context._pending = score_later(loaded.graph, report, load_vocabularies(vocabularies, limits))
     return context
 
 
@@ -270,10 +290,31 @@ def label_of(graph: Graph | None, resource: str, lang: str) -> str:
         return ""
     known = described(graph)
     for predicate in LABELS:
-        values = [v for v in known[predicate].get(resource, ()) if v.__class__ is tuple]  # literals
-        if values:
-            return pick(values, lang) or ""
+        found = known[predicate].get(resource)
+        if found:
+            values = [v for v in found if v.__class__ is tuple]  # literals
+            if values:
+                sole = _sole(values, lang)
+                return sole if sole is not None else pick(values, lang) or ""
     return ""
+
+
+def _sole(values: list, lang: str) -> str | None:
+    """What `pick` gives when it needs no comparing: the one text there is, or the one non-blank text in the
+    language asked for (its first choice); None when pick has to choose. A national page asks for a hundred
+    thousand labels, most of them one text or one per language."""
+    if len(values) == 1:
+        text = values[0][0]
+        return text if text.strip() else ""
+    wanted, sole = lang.lower() if lang else "", None
+    if not wanted:
+        return None
+    for text, tag in values:
+        if tag and tag.lower() == wanted and text.strip():
+            if sole is not None:
+                return None
+            sole = text
+    return sole
 
 
 def kind_of(graph: Graph | None, resource: str) -> str:
@@ -351,6 +392,9 @@ class LineFinder:
         self._spellings: dict = {}  # property -> texts its Turtle spellings contain
         self._prefixes = None
         self._namespaces = None  # prefix -> namespaces (namespaces)
+        self._paths: dict = {}  # property -> whether it can be written here (_written)
+        self._count = len(self.lines)
+        self._turtle = document.format in ("turtle", "trig")
 
     def prefixes(self) -> list:
         """(prefix, namespace) pairs the document declares, read once (not once per property)."""
@@ -369,6 +413,15 @@ class LineFinder:
         if subject_line not in self._blocks:
             self._blocks[subject_line] = block_lines(self.document.format, self.lines, subject_line)
         return self._blocks[subject_line]
+
+    def _written(self, path: str) -> bool:
+        """Whether `path` is a property the document can write (not a complex path: property_line's question),
+        kept per path (a national report asks hundreds of thousands of times about a few dozen)."""
+        found = self._paths.get(path)
+        if found is None:
+            found = self._paths[path] = not (path.startswith(("^", "(", "_:")) or "/<" in path) and (
+                self.pattern(path) is not None)
+        return found
 
     def pattern(self, path: str):
         if path not in self._patterns:
@@ -414,8 +467,8 @@ class LineFinder:
         the line turtle_terms gives, found without reading the whole block's terms. Only a line holding one of
         the property's spellings can write it (terms and quoted literals never run over a line end, so each line
         is read as turtle_terms reads it), and most findings are about the first such line."""
-        text = self.block_text(subject_line)
-        spellings = self.turtle_spellings(path)
+        text = self._text if self._text_for == subject_line else self.block_text(subject_line)
+        spellings = self._spellings.get(path) or self.turtle_spellings(path)
         start, end = 0, len(text)
         while start <= end:
             at = -1
@@ -441,17 +494,15 @@ class LineFinder:
         there (a missing property: the resource's own line is the right place then).
         """
         lines, fmt = self.lines, self.document.format
-        if path.startswith(("^", "(", "_:")) or "/<" in path or not 0 < subject_line <= len(lines):
+        if not 0 < subject_line <= self._count or not self._written(path):
             return None
-        pattern = self.pattern(path)
-        if pattern is None:
-            return None
-        if fmt in ("turtle", "trig"):
+        if self._turtle:
             # Most findings are about a property the resource lacks: no spelling of it is in the block's text, and
             # only the lines that hold one are read (it may be inside a literal or another term there).
             if path != _RDF_TYPE:
                 return self.turtle_line(subject_line, path)
             return self.turtle_terms(subject_line).get(path)
+        pattern = self.pattern(path)
         block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
         for number in block:

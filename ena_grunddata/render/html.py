@@ -280,16 +280,17 @@ class Page:
     def finding_html(self, finding: Finding, resource: str, consequences, out: list) -> None:
         """One finding as the list item the page shows (its consequences nested under it)."""
         words = self._words(finding)
-        focus = finding.resource if finding.resource else finding.focus
-        about = self.about[focus, resource] if focus != resource else ""
+        out.append(words[1] if consequences else words[0])
         caused_by = finding.caused_by
-        caused_by = f' data-caused-by="{escape(caused_by)}"' if caused_by else ""
-        out.append(f'<li class="finding sev-{words[0]}{" cause" if consequences else ""}" data-severity="{words[0]}"'
-                   f' data-profile="{words[1]}" data-code="{words[2]}"{caused_by}>\n'
-                   f'<span class="badge">{words[3]}</span>\n{words[4]} <span class="message">{words[5]}</span>\n')
+        if caused_by:
+            out.append(f' data-caused-by="{escape(caused_by)}"')
+        out.append(words[2])
         if finding.value is not None:
             out.append(f' <span class="value">({self._value_word}: <code>{escape(finding.value)}</code>)</span>')
-        out.append(f'{about}<br><span class="rule">{words[2]}</span>{words[6]}')
+        focus = finding.resource if finding.resource else finding.focus
+        if focus != resource:
+            out.append(self.about[focus, resource])
+        out.append(words[3])
         source = finding.source
         if source:  # where: the source, and the exact line when known (escaped as one text would be: ":" and
             line = self.context.line_of(finding)  # digits are as they are)
@@ -303,8 +304,9 @@ class Page:
         out.append("</li>\n")
 
     def _words(self, finding: Finding) -> tuple:
-        """The escaped pieces of a finding that many findings share: (severity, profile, code, severity word,
-        property, message, rdf), kept per code, path, key name and messages."""
+        """The markup of a finding that many findings share, kept per code, severity, path, key name and messages:
+        the list item's opening up to its attributes (as a finding and as a cause that explains others), the rest
+        of the opening tag with the severity badge, property and message, and the rule line."""
         messages = finding.messages
         known = self._messages.get(id(messages))
         if known is None:
@@ -316,12 +318,14 @@ class Page:
             rdf = short(finding.path) if finding.path else ""
             prop = finding.key_name or rdf
             rdf = rdf if finding.key_name and rdf != finding.key_name else ""
+            level, profile, code = escape(finding.severity.label), escape(rule.profile), escape(finding.code)
+            attributes = f'" data-severity="{level}" data-profile="{profile}" data-code="{code}"'
             words = known[1][key] = (
-                escape(finding.severity.label), escape(rule.profile), escape(finding.code),
-                escape(self.severity_word[finding.severity.label]),
-                f' <code class="property">{escape(prop)}</code>' if prop else "",
-                inline_code(finding.message(self.lang)),
-                f' <span class="rdf">{escape(rdf)}</span>' if rdf else "")
+                f'<li class="finding sev-{level}{attributes}', f'<li class="finding sev-{level} cause{attributes}',
+                f'>\n<span class="badge">{escape(self.severity_word[finding.severity.label])}</span>\n'
+                + (f' <code class="property">{escape(prop)}</code>' if prop else "")
+                + f' <span class="message">{inline_code(finding.message(self.lang))}</span>\n',
+                f'<br><span class="rule">{code}</span>' + (f' <span class="rdf">{escape(rdf)}</span>' if rdf else ""))
         return words
 
     def escaped(self, text: str) -> str:

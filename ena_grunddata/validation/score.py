@@ -8,8 +8,9 @@ pass. docs/quality-score.md has the point table; CHECKS below is that table.
 
 from __future__ import annotations
 
-import json
 import functools
+import json
+import threading
 import weakref
 from dataclasses import dataclass, field
 
@@ -19,7 +20,7 @@ from rdflib.namespace import RDF, SKOS
 from ..messages import tr
 from ..namespaces import DCAT, DCTERMS
 from ..report import Report, Severity, node_of, term_text
-from .view import reader
+from .view import descriptions, reader
 from ..text import pick
 
 DIMENSIONS = ("findability", "accessibility", "interoperability", "reusability", "contextuality")
@@ -214,11 +215,16 @@ def rating(total: float, conforms: bool = True) -> str:
 def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None = None) -> Scores:
     """Score every dcat:Dataset in `graph`; the catalogs' scores are their datasets' mean. `report` gives the
     conformity points (none without a report); `vocabularies` decides the "from a vocabulary" points."""
+    return scores_of(graph, violated_resources(report), vocabularies)
+
+
+def scores_of(graph: Graph, violated: set[str] | None, vocabularies: Graph | None = None) -> Scores:
+    """score's work, from the report's violated resources (violated_resources) instead of the report."""
     if vocabularies is None:
         from .profiles import builtin_vocabularies
 
         vocabularies = builtin_vocabularies()
-    affected = affected_by(graph, violated_resources(report))
+    affected = affected_by(graph, violated)
     datasets = {}
     read = Reads(graph)  # let go when the scores are made
     for dataset in sorted(set(graph.subjects(RDF.type, DCAT.Dataset)), key=str):
@@ -231,6 +237,32 @@ def score(graph: Graph, report: Report | None = None, vocabularies: Graph | None
     return Scores(list(datasets.values()), catalogs)
 
 
+def score_later(graph, report: Report | None = None, vocabularies: Graph | None = None):
+    """A function that gives score(graph, report, vocabularies), worked out meanwhile on a thread of its own: the
+    store answers the score's queries without holding Python's lock (a national catalog's take most of a second),
+    so the caller's own work (the HTML cards) goes on beside them on another core. An error of the score is raised
+    by the function. The report is read here, before the thread starts: the caller goes on reading its findings
+    (findings on disk share one SQLite connection)."""
+    found, violated = {}, violated_resources(report)
+
+    def work():
+        try:
+            found["scores"] = scores_of(graph, violated, vocabularies)
+        except BaseException as error:  # noqa: BLE001 - raised where the scores are asked for
+            found["error"] = error
+
+    thread = threading.Thread(target=work, name="score", daemon=True)
+    thread.start()
+
+    def scores() -> Scores:
+        thread.join()
+        if "error" in found:
+            raise found.pop("error")
+        return found["scores"]
+
+    return scores
+
+
 class Reads:
     """What score_dataset reads, one for every dataset of a score: view.reader's readers, and the points worked
     out per set of answers. A store's reader gives subjects with the same values one shared answer, so datasets
@@ -238,15 +270,25 @@ class Reads:
     came from are kept with it, so their ids stay theirs while the points are kept."""
 
     def __init__(self, graph):
-        self.own = reader(graph, OWN_READS)
+        # what names each dataset and its distributions, read for every dataset at once as texts (one pass per
+        # predicate: looked up dataset by dataset it was most of the score's time at national scale)
+        own = descriptions(graph, OWN_READS)
+        self.distributions, self.titles = own[DCAT.distribution], own[DCTERMS.title]
+        self.own = reader(graph, OWN_READS)  # (a dataset that gives a literal as a distribution: as the data says)
         self.dataset = reader(graph, DATASET_READS, PRESENCE_READS)
         self.distribution = reader(graph, DISTRIBUTION_READS, PRESENCE_READS)
         self.points: dict = {}  # (conforms, ids of the answers) -> (the answers, points)
 
 
 def score_dataset(dataset, vocabularies: Graph, affected: set | None, read: Reads) -> DatasetScore:
-    own = read.own(dataset)
-    distributions = sorted(set(own.get(DCAT.distribution, ())), key=str)
+    resource = text_of(dataset)
+    given = read.distributions.get(resource, ())
+    if any(value.__class__ is tuple for value in given):  # a literal: its term as written (rare, and wrong data)
+        own = read.own(dataset)
+        distributions, name = sorted(set(own.get(DCAT.distribution, ())), key=str), title_of(own)
+    else:  # the terms the texts name (view.descriptions), in the same order
+        distributions = sorted(set(map(node_of, given)), key=str)
+        name = pick([value for value in read.titles.get(resource, ()) if value.__class__ is tuple], "sv") or ""
     properties = read.dataset(dataset)
     described = [read.distribution(d) for d in distributions]
     conformity = conforms(dataset, distributions, affected)
@@ -256,7 +298,7 @@ def score_dataset(dataset, vocabularies: Graph, affected: set | None, read: Read
         kept = read.points[key] = ((properties, described),
                                    points_of(properties, described, conformity, vocabularies))
     points = dict(kept[1])
-    return DatasetScore(text_of(dataset), title_of(own), points,
+    return DatasetScore(resource, name, points,
                         violations=None if affected is None else points["conformity"] == 0)
 
 
