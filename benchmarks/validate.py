@@ -11,6 +11,7 @@ grunddata marker) and runs, each in a fresh subprocess so timings and peak memor
   oxigraph pyoxigraph's own parser (Store.bulk_load) alone: the floor every format is compared with
   rdflib   rdflib parsing alone;  pyshacl  rdflib parse + plain pyshacl.validate (minutes; small sizes only)
 and prints a table with each format's wall time, peak memory and its ratio to the floor and to the text format.
+Every measurement runs --repeat times (3), round after round over all of them; the table shows the median time.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import json
 import os
 import platform
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -149,6 +151,20 @@ def run_task(name: str, path: Path, timeout: float) -> dict:
     return result
 
 
+def combined(measured: list[dict]) -> dict:
+    """One measurement of several rounds: the median of each time, the highest peak, every round's times kept."""
+    good = [m for m in measured if "error" not in m]
+    if not good:
+        return measured[0]
+    result = dict(good[0])
+    for key in ("wall", "parse", "total"):
+        if key in result:
+            result[key] = statistics.median(m[key] for m in good)
+            result[f"{key}_rounds"] = [round(m[key], 3) for m in good]
+    result["peak_mb"] = max(m["peak_mb"] for m in good)
+    return result
+
+
 def machine() -> str:
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else "?"
@@ -177,6 +193,10 @@ def main() -> None:
     parser.add_argument("--markdown", default=str(HERE / "results-validate.md"),
                         help="where the table is written (with the machine it ran on)")
     parser.add_argument("--reuse", default=None, help="take the other measurements from this earlier --json file")
+    parser.add_argument("--repeat", type=int, default=3,
+                        help="rounds of every measurement (each a fresh process; the table shows the median time "
+                             "and the highest peak; rounds run one after another over all tasks, so that drift in "
+                             "the machine's speed falls on every format alike)")
     parser.add_argument("--task", choices=sorted(TASKS), help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -200,22 +220,30 @@ def main() -> None:
     earlier = json.loads(Path(args.reuse).read_text(encoding="utf-8")) if args.reuse else {}
     wanted = [t.strip() for t in args.tasks.split(",") if t.strip()]
     # The quick measurements first, pyshacl (minutes) last.
-    for name in ("oxigraph", "rdflib", *FORMATS, "pyshacl"):
-        for size in sizes:
-            if name not in wanted:
-                results[size][name] = earlier.get(str(size), {}).get(name, {"error": "not run"})
-                continue
-            if name == "pyshacl" and size > args.pyshacl_max:
-                results[size][name] = {"error": f"skipped (over --pyshacl-max {args.pyshacl_max})"}
-                continue
-            print(f"  {size:>6} datasets: {name} …", flush=True)
-            results[size][name] = run_task(name, paths[size], args.timeout)
-            shown = dict(results[size][name])
-            shown.pop("keys", None)
-            print(f"    {json.dumps(shown)}", flush=True)
+    rounds: dict = {}
+    for turn in range(max(1, args.repeat)):
+        for name in ("oxigraph", "rdflib", *FORMATS, "pyshacl"):
+            for size in sizes:
+                if name not in wanted:
+                    results[size][name] = earlier.get(str(size), {}).get(name, {"error": "not run"})
+                    continue
+                if name == "pyshacl" and size > args.pyshacl_max:
+                    results[size][name] = {"error": f"skipped (over --pyshacl-max {args.pyshacl_max})"}
+                    continue
+                if name in ("pyshacl", "rdflib") and turn:  # minutes each: one round
+                    continue
+                print(f"  round {turn + 1}, {size:>6} datasets: {name} …", flush=True)
+                result = run_task(name, paths[size], args.timeout)
+                rounds.setdefault((size, name), []).append(result)
+                shown = dict(result)
+                shown.pop("keys", None)
+                print(f"    {json.dumps(shown)}", flush=True)
+    for (size, name), measured in rounds.items():
+        results[size][name] = combined(measured)
     table = print_table(results)
     Path(args.markdown).write_text(f"# validate: every output format through the CLI\n\nMachine: {machine()}.\n"
-                                   f"Command: `python benchmarks/{Path(__file__).name} --sizes {args.sizes}`; "
+                                   f"Command: `python benchmarks/{Path(__file__).name} --sizes {args.sizes} --repeat {args.repeat}` "
+                                   "(the median of the rounds; each round's times are in the --json file); "
                                    f"catalogs from benchmarks/catalog.py; both profiles (the default).\n\n"
                                    + table, encoding="utf-8")
     if args.json:
