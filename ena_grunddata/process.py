@@ -5,10 +5,11 @@ flushed and the exit handlers run (temporary files go), but what the command mad
 (measured at 25,000 datasets: a text report's 213,838 findings and what they hold took about 0.2 s to free at
 exit), for memory the system takes back at once when the process ends.
 
-The same holds for a store the command no longer reads while its report is written piece by piece (text, JSON):
-pyoxigraph frees a national catalog's store in 0.44 s of one core, holding Python's lock, so `keep_until_exit`
-lets it lie when the process ends after the command. Only there: a library caller's store is freed when let go,
-and a report rendered whole (the other formats) is made in the memory the store gave back, under the peak.
+The same holds for the store of a `validate` whose report is written piece by piece (text, JSON, SARIF, JUnit,
+HTML) or is small (Markdown): pyoxigraph frees a national catalog's store in 0.44 s of one core, holding Python's
+lock, so `keep_until_exit` lets it lie when the process ends after the command (render/reporting.py). Only there:
+a library caller's store is freed when let go, and a report rendered whole (Turtle, or a large --report beside
+the main format) is made in the memory the store gave back, under the peak.
 """
 
 from __future__ import annotations

@@ -139,4 +139,4 @@ def entry() -> None:
         code = done.code
     else:
         code = 0
-    leave(code if isinstance(code, int) else EXIT_INTERNAL)
+    leave(0 if code is None else code if isinstance(code, int) else EXIT_INTERNAL)  # as Python's own exit

@@ -68,8 +68,8 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
     runnable = [(key, check) for key, check in program.checks if check.query is not None]
     total = len(runnable)
     # pyoxigraph releases the GIL while a query runs: the focus sets are filled on one thread, the checks' queries
-    # run in worker threads over the one store as soon as the sets they read are filled (a few in flight, so
-    # results do not pile up), and this thread turns each check's rows into findings in order.
+    # run in worker threads over the one store as soon as the sets they read are filled (all queued at once, the
+    # rows waiting to be read bounded: ROWS_WAITING), and this thread turns each check's rows into findings in order.
     filler = _Filler(data, program.focus_sets)
     backlog = _Backlog(ROWS_WAITING)
     pool = ThreadPoolExecutor(max_workers=WORKERS)
@@ -133,6 +133,8 @@ class _Backlog:
         with self.changed:
             self.stopped = True
             self.changed.notify_all()
+
+
 _SET = re.compile(r"<urn:ena:fast:set:(\d+)>")
 
 
