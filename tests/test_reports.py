@@ -205,6 +205,32 @@ def test_sarif_result_is_the_compact_json_of_its_structure():
         assert written == json.dumps(expected, ensure_ascii=False, separators=(",", ":"))
 
 
+def test_sarif_fingerprints_of_blank_nodes_are_the_same_on_every_run(run_cli, tmp_path):
+    """A code host matches alerts across runs by their fingerprints; a blank node's label is new on every parse,
+    so it must not be part of them. Two contact points of one dataset (blank nodes, both without an e-mail
+    address) and a third elsewhere: every run gives the same fingerprints, each result its own."""
+    path = tmp_path / "catalog.ttl"
+    path.write_text("""@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<https://example.se/a> a dcat:Dataset ; dcterms:title "A"@sv ;
+    dcat:contactPoint [ a vcard:Kind ; vcard:fn "Ett" ] , [ a vcard:Kind ; vcard:fn "Två" ] .
+<https://example.se/b> a dcat:Dataset ; dcterms:title "B"@sv ;
+    dcat:contactPoint [ a vcard:Kind ; vcard:fn "Tre" ] .
+""", encoding="utf-8")
+
+    def fingerprints():
+        result = run_cli("validate", path, "--format", "sarif", "--profile", "dcat-ap-se")
+        results = json.loads(result.stdout)["runs"][0]["results"]
+        labels = {r["properties"]["focus"] for r in results if r["properties"]["focus"].startswith("_:")}
+        return [r["partialFingerprints"]["enaFinding/v1"] for r in results], labels
+
+    first, first_labels = fingerprints()
+    second, second_labels = fingerprints()
+    assert len(first_labels) == 3 and first_labels != second_labels  # the parser named the blank nodes anew
+    assert sorted(first) == sorted(second)
+    assert len(set(first)) == len(first)
+
+
 def test_sarif_fingerprints_survive_moved_lines():
     finding = golden_report().findings[0]
     moved = Finding(**{**finding.__dict__, "line": finding.line + 10})

@@ -46,8 +46,8 @@ def sarif_chunks(report: Report, *, lang: str = "en", max_findings=None, context
             "rules": [descriptor(context.rule(first[code]), lang) for code in codes],
         }},
         "columnKind": "unicodeCodePoints",
-        "results": (result(f, index[f.code], lang, context)  # written one at a time
-                    for f in chain(report.findings, report.suppressed)),
+        "results": (result(f, index[f.code], lang, context, fingerprints)  # written one at a time
+                    for fingerprints in [Fingerprints()] for f in chain(report.findings, report.suppressed)),
         "properties": {"profiles": list(report.profiles), "failOn": report.fail_on.label,
                        "conforms": report.conforms, "summary": report.summary},
     }
@@ -73,11 +73,13 @@ def descriptor(rule, lang: str) -> dict:
     return entry
 
 
-def result(finding: Finding, rule_index: int, lang: str, context: ReportContext) -> EncodedJSON:
+def result(finding: Finding, rule_index: int, lang: str, context: ReportContext,
+           fingerprints=None) -> EncodedJSON:
     """One result, written as the compact JSON of
     {"ruleId", "ruleIndex", "level", "message": {"text"}, "locations": [location], "partialFingerprints":
     {"enaFinding/v1"}, "properties": {"focus", "path", "value"[, "key"][, "causedBy"]}[, "suppressions"]}:
-    a national report has hundreds of thousands, and a dict each, encoded on its own, cost twice the text."""
+    a national report has hundreds of thousands, and a dict each, encoded on its own, cost twice the text.
+    `fingerprints`: the run's Fingerprints (alone, a result is fingerprinted on its own)."""
     properties = f'"focus":{_json(finding.focus)},"path":{_json(finding.path)},"value":{_json(finding.value)}'
     if finding.key_name:
         properties += f',"key":{_json(finding.key_name)}'
@@ -85,7 +87,7 @@ def result(finding: Finding, rule_index: int, lang: str, context: ReportContext)
         properties += f',"causedBy":{_json(finding.caused_by)}'
     text = (f'{{"ruleId":{_json(finding.code)},"ruleIndex":{rule_index},"level":"{LEVEL[finding.severity]}",'
             f'"message":{{"text":{_json(finding.message(lang))}}},"locations":[{location(finding, context)}],'
-            f'"partialFingerprints":{{"enaFinding/v1":"{fingerprint(finding)}"}},"properties":{{{properties}}}')
+            f'"partialFingerprints":{{"enaFinding/v1":"{(fingerprints or fingerprint)(finding)}"}},"properties":{{{properties}}}')
     if finding.suppressed_by:
         from .suppressed import sarif_suppressions
 
@@ -113,6 +115,29 @@ def _json(value) -> str:
 
 
 def fingerprint(finding: Finding) -> str:
-    """Stable across runs and line moves: the same problem keeps its identity in the code host."""
+    """Stable across runs and line moves: the same problem keeps its identity in the code host.
+
+    A blank node's label is made up anew by the parser on every run, so it cannot be part of the identity: a
+    finding about a blank node (or with one as its value) is known by where it is described instead, the file and
+    line of the resource that refers to it (stable from run to run; a line move gives it a new identity)."""
     code, severity, focus, path, value = finding.key()
+    if focus.startswith("_:"):
+        focus = f"_:{finding.source}:{finding.line}"
+    if value is not None and value.startswith("_:"):
+        value = "_:"
     return hashlib.sha256(f"{code}\x1f{severity}\x1f{focus}\x1f{path}\x1f{value}".encode("utf-8")).hexdigest()[:32]
+
+
+class Fingerprints:
+    """Each result's fingerprint, unique within the run: two findings that only their blank nodes' labels tell
+    apart (two contact points of one dataset, both without an e-mail address) get the same fingerprint; the second
+    and later get a number in report order. Which of them is first does not matter: they say the same."""
+
+    def __init__(self):
+        self.seen: dict[str, int] = {}
+
+    def __call__(self, finding: Finding) -> str:
+        base = fingerprint(finding)
+        count = self.seen.get(base, 0)
+        self.seen[base] = count + 1
+        return base if not count else f"{base}-{count}"
