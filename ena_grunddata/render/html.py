@@ -102,7 +102,7 @@ def html_chunks(report: Report, *, lang: str = "en", max_findings=None, context:
     """render_html's page, piece by piece as the template writes it (formats.render_chunks)."""
     context = context or ReportContext()
     page = Page(report, context, lang)
-    context.done_with_data()  # the page holds all it shows: the store can go before the text is built
+    context.done_with_data()  # the page holds all it shows: on the context's last use the store goes here
     return environment().get_template("report.html.j2").generate(
         page=page, t=page.t, lang=language(lang), script=Markup(SCRIPT), version=__version__,
         suppressed=Markup(suppressed_section(report, lang)))  # escaped where it is built (render/suppressed.py)

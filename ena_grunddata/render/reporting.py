@@ -71,7 +71,7 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
 
     report, documents = validate_groups(groups, validate_group, merge=merge, limits=limits)
     if not wants_data:
-        release_freed_memory()  # the stores are gone: the report is rendered in the memory they held
+        release_freed_memory()  # the stores let go (not those left lying): the report is rendered in their memory
     report = policy.apply(report, documents) if policy is not None else report
     if not wants_context:
         if fmt in STREAMED:  # written as it is made (atomic.emit): the report text never exists whole

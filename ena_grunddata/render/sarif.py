@@ -37,6 +37,7 @@ def sarif_chunks(report: Report, *, lang: str = "en", max_findings=None, context
         first.setdefault(finding.code, finding)
     codes = sorted(first)  # only rules with results: keeps the upload small
     index = {code: number for number, code in enumerate(codes)}
+    fingerprints = Fingerprints()
     run = {
         "tool": {"driver": {
             "name": "ena-grunddata",
@@ -47,7 +48,7 @@ def sarif_chunks(report: Report, *, lang: str = "en", max_findings=None, context
         }},
         "columnKind": "unicodeCodePoints",
         "results": (result(f, index[f.code], lang, context, fingerprints)  # written one at a time
-                    for fingerprints in [Fingerprints()] for f in chain(report.findings, report.suppressed)),
+                    for f in chain(report.findings, report.suppressed)),
         "properties": {"profiles": list(report.profiles), "failOn": report.fail_on.label,
                        "conforms": report.conforms, "summary": report.summary},
     }
