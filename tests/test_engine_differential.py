@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from rdflib import BNode, Graph, Literal, URIRef
 
 from ena_grunddata.errors import InputError
-from ena_grunddata.validation.engines import fast, pyshacl_engine
+from ena_grunddata.validation.engines import fast, fast_compile, pyshacl_engine
 from ena_grunddata.validation.engines.fast_data import FastData, to_rdflib_graph
 from ena_grunddata.load import Document, Limits, parse_document_oxigraph, read_document
 from ena_grunddata.validation.pipeline import run
@@ -518,6 +518,42 @@ def test_the_findings_do_not_depend_on_how_many_rows_may_wait(monkeypatch):
     assert findings(1) == plenty
 
 
+def test_checks_read_without_their_focus_set_give_the_same_findings(monkeypatch):
+    """A check of one property's values on a big focus set reads the property's statements and keeps the rows of
+    members (Check.unfocused, from fast.UNFOCUSED_FROM members): the same findings as the query over the set, on
+    every example and on generated catalogs with random defects (the real sets reach that size only at national
+    scale, so here every set counts as big)."""
+    documents = [read_document(str(path), limits=Limits()) for path in example_files()]
+    documents += [random_catalogs.generate(seed).document() for seed in range(12)]
+    quads = quads_of(documents)
+    shapes = builtin_shapes()
+    read_unfocused = []
+    real_rows = fast._rows
+
+    def counted(data, query, *members):
+        if members:
+            read_unfocused.append(query)
+        return real_rows(data, query, *members)
+
+    monkeypatch.setattr(fast, "_rows", counted)
+
+    def findings(big_from):
+        monkeypatch.setattr(fast, "UNFOCUSED_FROM", big_from)
+        data = FastData()
+        data.add(iter(quads))
+        data.add_rdflib(builtin_vocabularies())
+        return sorted(f.key() for f in fast.run(data, shapes))
+
+    over_the_set = findings(10**9)
+    assert not read_unfocused
+    assert len(over_the_set) > 200
+    assert findings(1) == over_the_set
+    assert len(read_unfocused) > 50  # most value checks were read so
+    unfocused = [check for _, check in fast.compiled(shapes).checks if check.unfocused]
+    assert unfocused and all("urn:ena:fast:set:" not in check.unfocused for check in unfocused)
+    assert all(fast_compile.one_iri(check.path) for check in unfocused if check.path)
+
+
 def test_a_check_failing_at_run_time_leaves_no_worker_waiting(monkeypatch):
     """When one check's query fails, run() raises at once (the caller falls back to pyshacl) and no worker is left
     waiting for a turn that will never come: the call returns instead of hanging on the thread pool."""
@@ -529,9 +565,9 @@ def test_a_check_failing_at_run_time_leaves_no_worker_waiting(monkeypatch):
     real_rows = fast._rows
     calls = []
 
-    def second_fails(data, query):
+    def second_fails(data, query, *members):
         calls.append(query)
-        return RuntimeError("boom") if len(calls) == 2 else real_rows(data, query)
+        return RuntimeError("boom") if len(calls) == 2 else real_rows(data, query, *members)
 
     monkeypatch.setattr(fast, "_rows", second_fails)
     # once a check has answered, the backlog counts as full: every later check waits for its turn to be read

@@ -74,7 +74,7 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None) -> list[Findi
     backlog = _Backlog(ROWS_WAITING)
     pool = ThreadPoolExecutor(max_workers=WORKERS)
     try:
-        futures = [pool.submit(_rows_in_turn, data, check.query, filler, key, backlog, index)
+        futures = [pool.submit(_rows_in_turn, data, check, filler, key, backlog, index)
                    for index, (key, check) in enumerate(runnable)]
         for index, ((_, check), future) in enumerate(zip(runnable, futures)):
             if progress is not None:
@@ -145,7 +145,11 @@ class _Filler:
     def __init__(self, data: FastData, focus_sets):
         self.filled = {focus_set.key: threading.Event() for focus_set in focus_sets}
         self.empty: set = set()  # sets without members: every check on them is silent
+        self.sizes: dict = {}  # members per set, once filled
+        self._members: dict = {}  # set key -> its members as store terms (read once, for unfocused checks)
+        self._reading = threading.Lock()
         self.error: BaseException | None = None
+        self._data = data
         threading.Thread(target=self._fill, args=(data, focus_sets), daemon=True).start()
 
     def _fill(self, data: FastData, focus_sets) -> None:
@@ -153,8 +157,9 @@ class _Filler:
             for focus_set in focus_sets:
                 for update in focus_set.updates:
                     data.update(update)
-                if not data.store.query(f"ASK {{ GRAPH <urn:ena:fast:meta> {{ <urn:ena:fast:set:{focus_set.key}> "
-                                        "?m ?x } }"):
+                count = next(iter(data.store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {_members(focus_set.key)} }}")))
+                self.sizes[focus_set.key] = int(count[0].value)
+                if not self.sizes[focus_set.key]:
                     self.empty.add(focus_set.key)
                 self.filled[focus_set.key].set()
         except BaseException as error:  # raised on the main thread by run()
@@ -163,33 +168,61 @@ class _Filler:
             for event in self.filled.values():
                 event.set()
 
+    def members(self, key: int) -> frozenset:
+        """The members of a filled set (read from the store once, by the first worker that asks)."""
+        with self._reading:
+            members = self._members.get(key)
+            if members is None:
+                members = self._members[key] = frozenset(
+                    row[0] for row in self._data.store.query(f"SELECT ?this WHERE {{ {_members(key)} }}"))
+            return members
+
     def wait(self, query: str, key: int) -> None:
         """Wait until focus set `key` and every other set `query` reads are filled (or filling stopped)."""
         for read in {key, *(int(other) for other in _SET.findall(query))}:
             self.filled[read].wait()
 
 
-def _rows_in_turn(data: FastData, query: str, filler: _Filler, key: int, backlog: _Backlog, index: int):
+def _members(key: int) -> str:
+    return f"GRAPH <urn:ena:fast:meta> {{ <urn:ena:fast:set:{key}> <urn:ena:fast:member> ?this }}"
+
+
+# A check of one property's values on a focus set of at least this many members reads the property's statements
+# without the set and keeps the rows of members (Check.unfocused): the store looks up each member's values one by
+# one at about 3 µs each, and reads a property's statements at well under 1 µs each. Measured at 25,000 datasets:
+# the value checks on the datasets and distributions took 3.1 s of CPU, 1.4 s read so; on sets of a few thousand
+# members the property's statements of other resources outweigh the saving.
+UNFOCUSED_FROM = 10_000
+
+
+def _rows_in_turn(data: FastData, check, filler: _Filler, key: int, backlog: _Backlog, index: int):
     """The rows of one check's query once the focus sets it reads are filled and the rows waiting to be read leave
     room (in a worker thread), or the error."""
     if not backlog.wait_turn(index):
         return RuntimeError("stopped")
-    filler.wait(query, key)
+    filler.wait(check.query, key)
     if filler.error is not None:
         return RuntimeError("a focus set could not be filled")  # run() raises the filler's own error
     if key in filler.empty:
         return Rows((), ())
-    rows = _rows(data, query)
+    if check.unfocused is not None and filler.sizes.get(key, 0) >= UNFOCUSED_FROM:
+        rows = _rows(data, check.unfocused, filler.members(key))
+    else:
+        rows = _rows(data, check.query)
     if not isinstance(rows, Exception):
         backlog.answered(len(rows))
     return rows
 
 
-def _rows(data: FastData, query: str):
-    """Every result row of one check's query (evaluated here, in a worker thread), or the error it raised."""
+def _rows(data: FastData, query: str, members=None):
+    """Every result row of one check's query (evaluated here, in a worker thread), or the error it raised; with
+    `members`, the rows whose ?this is one of them."""
     try:
         solutions = data.query(query)
-        return Rows(solutions, getattr(solutions, "variables", ()))
+        variables = getattr(solutions, "variables", ())
+        if members is not None:
+            solutions = [row for row in solutions if row["this"] in members]
+        return Rows(solutions, variables)
     except (SyntaxError, OSError, ValueError, RuntimeError) as error:
         return error
 

@@ -69,6 +69,9 @@ class Check:
     focus: str | None = None
     path: str | None = None
     parts: list = field(default_factory=list)  # the checks a batch stands for
+    # The same rows without the focus set, for a path that is one IRI: its values are read from the property's own
+    # statements, and the caller keeps the rows whose ?this is a member (fast.run, for big focus sets)
+    unfocused: str | None = None
 
 
 @dataclass
@@ -491,9 +494,10 @@ class Compiler:
                 return Check(shape, name, f"SELECT ?this WHERE {{ {focus} FILTER(!({ok})) }}", kind="self",
                              condition=ok, focus=focus)
             ok = self.value_ok(name, arg, shape, "?value")
-            return Check(shape, name,
-                         f"SELECT DISTINCT ?this ?value WHERE {{ {focus} ?this {path} ?value . FILTER(!({ok})) }}",
-                         condition=ok, focus=focus, path=path)
+            where = f"?this {path} ?value . FILTER(!({ok}))"
+            return Check(shape, name, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {where} }}",
+                         condition=ok, focus=focus, path=path,
+                         unfocused=f"SELECT DISTINCT ?this ?value WHERE {{ {where} }}" if one_iri(path) else None)
         if name == "uniqueLang":
             query = (f"SELECT ?this ?lang WHERE {{ {{ SELECT DISTINCT ?this (LCASE(LANG(?a)) AS ?lang) WHERE {{ "
                      f"{focus} ?this {path} ?a . ?this {path} ?b . FILTER(!sameTerm(?a, ?b) && isLiteral(?a) && "
@@ -697,6 +701,14 @@ def check_syntax(program: Program) -> None:
                 raise Unsupported(f"a SPARQL target pyoxigraph cannot run ({error})") from None
 
 
+_ONE_IRI = re.compile(r"<[^<>\s]*>")
+
+
+def one_iri(path: str) -> bool:
+    """Whether a compiled path is a single predicate (its statements can be read without the subject)."""
+    return _ONE_IRI.fullmatch(path) is not None
+
+
 BATCH = 40  # checks per query: one pass over the focus set instead of one per check
 
 
@@ -721,7 +733,9 @@ def batched(checks: list) -> list:
             flags = ", ".join(f'IF(COALESCE(!({c.condition}), false), "{i},", "")' for i, c in enumerate(part))
             values = f"?this {path} ?value ." if path else ""
             head = "SELECT DISTINCT ?this ?value" if path else "SELECT DISTINCT ?this"
-            query = (f"{head} ?_flags WHERE {{ {part[0].focus} {values} BIND(CONCAT({flags}) AS ?_flags) "
-                     f'FILTER(?_flags != "") }}')
-            out.append((key, Check(part[0].shape, part[0].component, query, kind="batch:" + kind, parts=part)))
+            where = f'{values} BIND(CONCAT({flags}) AS ?_flags) FILTER(?_flags != "")'
+            query = f"{head} ?_flags WHERE {{ {part[0].focus} {where} }}"
+            unfocused = f"{head} ?_flags WHERE {{ {where} }}" if path and one_iri(path) else None
+            out.append((key, Check(part[0].shape, part[0].component, query, kind="batch:" + kind, parts=part,
+                                   unfocused=unfocused)))
     return out + rest
