@@ -57,15 +57,16 @@ def task_cli(path: str, fmt: str) -> dict:
     """`ena-grunddata validate PATH --format FMT -o OUT` in a process of its own, as users run it: `python -m
     ena_grunddata` enters where the installed command does (commands.cli.entry, which ends the process as soon as
     the report is written). Its wall time, and its peak memory from the kernel's account of this child."""
-    out = Path(tempfile.mkdtemp(prefix="ena-bench-out-")) / f"report.{fmt}"
-    command = [sys.executable, "-m", "ena_grunddata", "validate", path, "--format", fmt, "-o", str(out)]
-    started = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    if done.returncode not in (0, 1):
-        raise SystemExit(f"validate --format {fmt} exited {done.returncode}: {done.stderr.strip()[-300:]}")
-    return {"exit": done.returncode, "bytes_out": out.stat().st_size, "wall": wall,
-            "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
+    with tempfile.TemporaryDirectory(prefix="ena-bench-out-") as folder:
+        out = Path(folder) / f"report.{fmt}"
+        command = [sys.executable, "-m", "ena_grunddata", "validate", path, "--format", fmt, "-o", str(out)]
+        started = time.perf_counter()
+        done = subprocess.run(command, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        if done.returncode not in (0, 1):
+            raise SystemExit(f"validate --format {fmt} exited {done.returncode}: {done.stderr.strip()[-300:]}")
+        return {"exit": done.returncode, "bytes_out": out.stat().st_size, "wall": wall,
+                "peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024}
 
 
 def task_fast(path: str) -> dict:
