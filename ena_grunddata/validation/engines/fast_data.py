@@ -91,16 +91,19 @@ class FastData:
             loaded.exception()  # the same bytes: the loader stops at the same error; nothing of it may stay
             self.store.clear()
             raise
+        # what the changes need is worked out while the loader may still run (the reading is often done first)
+        rewritten = [ox.Quad(quad.subject, quad.predicate, stored) for quad, _, stored in fixes]
+        stand_ins = [ox.Quad(quad.subject, quad.predicate, stand_in) for quad, stand_in, _ in fixes]
+        possible = not (any(quad.subject.__class__ is ox.BlankNode for quad, _, _ in fixes)
+                        or any(hash(quad) in written for quad in rewritten))
         loaded.result()
-        if fixes:
-            rewritten = [ox.Quad(quad.subject, quad.predicate, stored) for quad, _, stored in fixes]
-            if (any(quad.subject.__class__ is ox.BlankNode for quad, _, _ in fixes)
-                    or any(hash(quad) in written for quad in rewritten)):
-                self.store.clear()
-                return False
-            for quad in rewritten:
-                self.store.remove(quad)  # (no error when already gone)
-            self.store.extend(ox.Quad(quad.subject, quad.predicate, stand_in) for quad, stand_in, _ in fixes)
+        if not possible:
+            self.store.clear()
+            return False
+        for quad in rewritten:
+            self.store.remove(quad)  # (no error when already gone)
+        if stand_ins:
+            self.store.bulk_extend(stand_ins)  # the loader is done: the store is this thread's alone
         if marks:
             self.store.bulk_extend(marks)
         return True
