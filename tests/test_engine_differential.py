@@ -554,6 +554,39 @@ def test_checks_read_without_their_focus_set_give_the_same_findings(monkeypatch)
     assert all(fast_compile.one_iri(check.path) for check in unfocused if check.path)
 
 
+def test_focus_nodes_are_placed_alike_whether_subjects_are_learned_in_bulk_or_asked_one_by_one(monkeypatch):
+    """Before a big answer is located, which members of its focus set are subjects in the data is answered by one
+    query (fast.LEARN_FROM rows, FastOrigins.learn_subjects) instead of a store lookup per focus: every finding gets
+    the same file and line either way, on every example and on generated catalogs (whose defects include resources
+    that are only referred to, described nowhere). Here every answer counts as big."""
+    documents = [read_document(str(path), limits=Limits()) for path in example_files()]
+    documents += [random_catalogs.generate(seed).document() for seed in range(12)]
+    learned = []
+    real = fast._subjects_among_members
+
+    def counted(data, key):
+        learned.append(key)
+        return real(data, key)
+
+    monkeypatch.setattr(fast, "_subjects_among_members", counted)
+
+    def placed(big_from):
+        monkeypatch.setattr(fast, "LEARN_FROM", big_from)
+        places = []
+        for document in documents:
+            findings = run(documents=[document], engine="fast").report.findings
+            places += sorted((re.sub(r"_:\w+", "_:", repr(f.key())), f.source, f.line)  # labels differ per run
+                             for f in findings if not f.focus.startswith("_:"))
+        return places
+
+    asked = placed(10**9)
+    assert not learned
+    assert placed(1) == asked
+    assert learned
+    assert sum(1 for _, source, line in asked if source is None) > 0  # some focus nodes are described nowhere
+    assert sum(1 for _, source, line in asked if line is not None) > 100
+
+
 def test_a_check_failing_at_run_time_leaves_no_worker_waiting(monkeypatch):
     """When one check's query fails, run() raises at once (the caller falls back to pyshacl) and no worker is left
     waiting for a turn that will never come: the call returns instead of hanging on the thread pool."""

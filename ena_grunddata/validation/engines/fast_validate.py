@@ -62,6 +62,7 @@ class FastOrigins(Origins):
         self.data = data
         self._found: dict = {}  # term -> its source as looked up (None: described nowhere)
         self._indexing = None  # subject lines being numbered (index_lines_in_background)
+        self._subjects: dict = {}  # store term -> whether it is a subject in the data (learn_subjects)
 
     def add_document(self, document: Document) -> None:
         self._documents[document.name] = document
@@ -141,7 +142,15 @@ class FastOrigins(Origins):
                 return name
         return None
 
+    def learn_subjects(self, known: dict) -> None:
+        """Take in which terms are subjects of statements in the store's default graph, answered in bulk
+        (fast.run, for the members of a focus set): is_stored_subject need not ask the store for them."""
+        self._subjects.update(known)
+
     def is_stored_subject(self, term) -> bool:
+        known = self._subjects.get(term)
+        if known is not None:
+            return known
         return next(iter(self.data.store.quads_for_pattern(term, None, None, ox.DefaultGraph())), None) is not None
 
     def locate_stored(self, term, depth: int = 0):
@@ -241,7 +250,8 @@ def data_from_graph(graph: Graph) -> FastData:
 def run(data: FastData, shapes, progress=None, origins=None):
     """Findings, located in their files when `origins` is given (one lookup per focus node)."""
     return fast.run(data, shapes, progress=(lambda i, n: progress("checking", i, n)) if progress else None,
-                    where=origins.locate_stored if origins is not None else None)
+                    where=origins.locate_stored if origins is not None else None,
+                    learn=origins.learn_subjects if origins is not None else None)
 
 
 __all__ = ["choose", "load_fast", "confirm_loaded", "data_from_graph", "run", "Progress", "FastOrigins", "Unsupported"]
