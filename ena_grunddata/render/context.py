@@ -20,7 +20,6 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from .. import resources
 from ..load import Document, Lines, is_url
 from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
 from ..report import Finding, Report, Severity, node_of, term_text
@@ -210,16 +209,13 @@ def sparql_messages(graph: Graph, shape) -> dict[str, str]:
 @functools.lru_cache(maxsize=1)
 def profile_of_codes() -> dict[str, str]:
     """Which built-in profile defines each code: the profile's own (last) shapes file."""
-    from ..validation.profiles import PROFILES
+    from ..validation.profiles import PROFILES, shipped_statements
 
     owners: dict[str, str] = {}
     for name, files in PROFILES.items():
-        entry = resources.shapes_file(files[-1])
-        if not entry.is_file():
-            continue
-        graph = Graph().parse(data=entry.read_text(encoding="utf-8"), format="turtle")
-        for code in graph.objects(None, ENA.code):
-            owners.setdefault(str(code), name)
+        for _, predicate, code in shipped_statements(files[-1]):
+            if predicate == ENA.code:
+                owners.setdefault(str(code), name)
     return owners
 
 

@@ -101,19 +101,27 @@ def _shapes_graph(profiles: tuple[str, ...]) -> Graph:
     """The shipped shapes of `profiles`. They are the tool's own, so pyoxigraph's parser reads them as written
     (0.06 s against 0.2 s through the loader's rdflib path, whose scans are for the user's input; a test holds the
     two to the same graph)."""
+    graph = bind_prefixes(Graph())
+    for filename in profile_files(profiles):
+        for triple in shipped_statements(filename):
+            graph.add(triple)
+    return graph
+
+
+@functools.lru_cache(maxsize=None)
+def shipped_statements(filename: str) -> tuple:
+    """The statements of one shipped shapes file as rdflib triples, read once per process by pyoxigraph's parser
+    (none when a profile's shapes are not written yet)."""
     import pyoxigraph
 
     from .engines.fast_data import to_rdflib
 
-    graph = bind_prefixes(Graph())
-    for filename in profile_files(profiles):
-        entry = resources.shapes_file(filename)
-        if not entry.is_file():
-            continue  # a profile whose shapes are not written yet contributes nothing
-        for quad in pyoxigraph.parse(entry.read_bytes(), format=pyoxigraph.RdfFormat.TURTLE,
-                                     base_iri=f"urn:ena:shapes:{filename}", rename_blank_nodes=True):
-            graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
-    return graph
+    entry = resources.shapes_file(filename)
+    if not entry.is_file():
+        return ()
+    return tuple((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object))
+                 for quad in pyoxigraph.parse(entry.read_bytes(), format=pyoxigraph.RdfFormat.TURTLE,
+                                              base_iri=f"urn:ena:shapes:{filename}", rename_blank_nodes=True))
 
 
 def concepts_in(vocabularies: Graph, scheme) -> list[URIRef]:
