@@ -276,3 +276,41 @@ def test_a_usage_error_is_one_line_naming_the_help(capsys, args, help_of):
     lines = capsys.readouterr().err.splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), lines
     assert lines[0].endswith(f"(see '{help_of} --help')"), lines
+
+
+def test_the_shipped_shapes_are_read_beside_the_loading_and_a_users_on_the_main_thread(files, monkeypatch):
+    """With only the shipped shapes and vocabularies, they are read and compiled on a second thread while the input
+    loads; a user's shapes file is read first, on the main thread, where the loader's time budget holds (a signal
+    only the main thread receives)."""
+    import threading
+
+    from ena_grunddata.validation import pipeline, profiles
+
+    shapes, data = files
+    threads = []
+    real = profiles.load_shapes
+
+    def recorded(*args, **kwargs):
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_shapes", recorded)
+    beside = pipeline.run([str(data)]).report
+    assert threads == [False]
+    with_user_shapes = pipeline.run([str(data)], shapes=[str(shapes)]).report
+    assert threads == [False, True]
+    assert "TEST-TITLE" in {f.code for f in with_user_shapes.findings}
+    # the shipped rules' findings are the same either way (the engine differential tests run this path throughout)
+    shipped = {f.key() for f in with_user_shapes.findings if not f.code.startswith("TEST-")}
+    assert shipped == {f.key() for f in beside.findings} and shipped
+
+
+def test_an_unknown_domain_is_named_before_an_input_that_cannot_be_read(tmp_path, capsys):
+    """The shipped shapes are read beside the loading, and still the options' problem comes first, as when they were
+    read before it."""
+    from ena_grunddata.commands.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["validate", str(tmp_path / "missing.ttl"), "--domain", "no-such-domain"])
+    assert done.value.code == 2
+    assert "unknown domain 'no-such-domain'" in capsys.readouterr().err

@@ -17,6 +17,7 @@ Invalid data gives findings; only unusable input raises.
 
 from __future__ import annotations
 
+import contextvars
 from dataclasses import dataclass
 
 from rdflib import Graph, URIRef
@@ -49,15 +50,34 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
     check_engine(engine)
     limits = limits or Limits()
     with vocabularies_in_use(vocabularies):  # description files know the codes of --vocabulary files too
-        vocabulary = load_vocabularies(vocabularies, limits)
-        bundle = load_shapes(profiles, shapes, vocabulary, limits)
-        concept = domain_concept(vocabulary, domain) if domain else None
         from .engines import fast_validate
 
-        use_fast, note = fast_validate.choose(engine, bundle)
+        early = None
+        if not shapes and not vocabularies and engine != "pyshacl" and loaded is None:
+            # Only the shipped shapes and vocabularies: they are read and compiled on a second thread while this
+            # one loads the input (pyoxigraph's loader runs beside both without Python's lock; 0.3-0.4 s at any
+            # size). A user's shapes or vocabulary files are read here first, under the loader's time budget,
+            # which only this thread can enforce.
+            from .engines.fast_data import in_background
+
+            ahead = in_background(contextvars.copy_context().run, _shipped, profiles, domain, engine, limits)
+            progress = fast_validate.Progress()
+            try:
+                early = (*fast_validate.load_fast(sources, documents=documents, input_format=input_format,
+                                                  limits=limits, progress=progress), progress)
+            except BaseException:
+                progress.done()
+                ahead.result()  # a problem with the options (an unknown --domain) is named first, as before
+                raise
+            vocabulary, bundle, concept, (use_fast, note) = ahead.result()
+        else:
+            vocabulary, bundle, concept, (use_fast, note) = _shipped(profiles, domain, engine, limits, shapes,
+                                                                     vocabularies)
         if use_fast:
             outcome, note = _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits,
-                                  engine)
+                                  engine, early)
+        elif early is not None:  # (the shipped shapes always run on the fast engine)
+            outcome = _reference(None, early[1].documents, None, vocabulary, concept, bundle, input_format, limits)
         else:
             outcome = _reference(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits)
         marked, found, loaded, data = outcome
@@ -68,14 +88,28 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
     return Validated(report=report, loaded=loaded, data=data)
 
 
-def _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits, engine):
-    """(outcome, note): the fast engine's run, or pyshacl's on what was loaded when a shape fails only at run time."""
+def _shipped(profiles, domain, engine, limits, shapes=(), vocabularies=()):
+    """(vocabulary, shapes bundle, --domain concept, (use the fast engine?, note))."""
+    from .engines import fast_validate
+
+    vocabulary = load_vocabularies(vocabularies, limits)
+    bundle = load_shapes(profiles, shapes, vocabulary, limits)
+    concept = domain_concept(vocabulary, domain) if domain else None
+    return vocabulary, bundle, concept, fast_validate.choose(engine, bundle)
+
+
+def _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits, engine, early=None):
+    """(outcome, note): the fast engine's run, or pyshacl's on what was loaded when a shape fails only at run time.
+    `early`: (data, loaded, progress) when the input was loaded already."""
     from .engines import fast_validate
     from .view import StoreView
 
-    progress = fast_validate.Progress()
+    progress = early[2] if early is not None else fast_validate.Progress()
     try:
-        if loaded is not None and loaded.graph is not None:
+        if early is not None:
+            data, loaded, _ = early
+            where = loaded.origins
+        elif loaded is not None and loaded.graph is not None:
             data = fast_validate.data_from_graph(loaded.graph)
             where = None
         else:
