@@ -60,7 +60,7 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
             # which only this thread can enforce.
             from .engines.fast_data import in_background
 
-            ahead = in_background(contextvars.copy_context().run, _shipped, profiles, domain, engine, limits)
+            ahead = in_background(contextvars.copy_context().run, _rules_to_run, profiles, domain, engine, limits)
             progress = fast_validate.Progress()
             try:
                 early = (*fast_validate.load_fast(sources, documents=documents, input_format=input_format,
@@ -71,8 +71,8 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
                 raise
             vocabulary, bundle, concept, (use_fast, note) = ahead.result()
         else:
-            vocabulary, bundle, concept, (use_fast, note) = _shipped(profiles, domain, engine, limits, shapes,
-                                                                     vocabularies)
+            rules = _rules_to_run(profiles, domain, engine, limits, shapes, vocabularies)
+            vocabulary, bundle, concept, (use_fast, note) = rules
         if use_fast:
             outcome, note = _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits,
                                   engine, early)
@@ -88,8 +88,9 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
     return Validated(report=report, loaded=loaded, data=data)
 
 
-def _shipped(profiles, domain, engine, limits, shapes=(), vocabularies=()):
-    """(vocabulary, shapes bundle, --domain concept, (use the fast engine?, note))."""
+def _rules_to_run(profiles, domain, engine, limits, shapes=(), vocabularies=()):
+    """(vocabulary, shapes bundle, --domain concept, (use the fast engine?, note)): the shipped ones and the
+    user's shapes and vocabulary files."""
     from .engines import fast_validate
 
     vocabulary = load_vocabularies(vocabularies, limits)
