@@ -376,6 +376,30 @@ def turtle(name: str, text: str) -> Document:
 PREFIXES = "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix vcard: <http://www.w3.org/2006/vcard/ns#> .\n"
 
 
+def test_an_agency_only_the_domain_registry_describes_is_placed_alike_by_both_paths(tmp_path):
+    """A publisher named by its registry IRI and described nowhere in the data: the vocabulary's statements about it
+    (background for the rules) do not make the data describe it, so both engines leave it unplaced and the report
+    places its findings where it is referred to. The fast path counted the vocabulary's statements and gave the
+    file without a line."""
+    import json
+
+    from ena_grunddata.commands.cli import main
+
+    data = tmp_path / "registry-publisher.ttl"
+    data.write_text("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+                    '<https://example.se/ds/1> a dcat:Dataset ;\n    dcterms:title "Vägnät"@sv ;\n'
+                    "    dcterms:publisher <http://dataportal.se/organisation/SE2021004888> .\n", encoding="utf-8")
+    places = []
+    for engine in ("fast", "pyshacl"):
+        out = tmp_path / f"{engine}.json"
+        with pytest.raises(SystemExit):
+            main(["validate", str(data), "--engine", engine, "--format", "json", "-o", str(out)])
+        findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
+        places.append(sorted((f["code"], f["line"]) for f in findings if "organisation" in f["focus"]))
+    assert places[0] == places[1]
+    assert ("SE-AGENT-NAME-MISSING", 5) in places[0]  # the publisher's line in the dataset
+
+
 @pytest.mark.xfail(strict=True, reason="FastOrigins.source_of finds a blank node's file only among one document "
                                        "(validation/engines/fast_validate.py); the rdflib loader records it")
 def test_a_blank_node_without_referrers_is_placed_in_its_file_by_both_paths():

@@ -63,6 +63,7 @@ class FastOrigins(Origins):
         self._found: dict = {}  # term -> its source as looked up (None: described nowhere)
         self._indexing = None  # subject lines being numbered (index_lines_in_background)
         self._subjects: dict = {}  # store term -> whether it is a subject in the data (learn_subjects)
+        self._hidden_subjects = None  # the subjects of the statements added for the engine (learn_subjects)
 
     def add_document(self, document: Document) -> None:
         self._documents[document.name] = document
@@ -144,14 +145,24 @@ class FastOrigins(Origins):
 
     def learn_subjects(self, known: dict) -> None:
         """Take in which terms are subjects of statements in the store's default graph, answered in bulk
-        (fast.run, for the members of a focus set): is_stored_subject need not ask the store for them."""
-        self._subjects.update(known)
+        (fast.run, for the members of a focus set): is_stored_subject need not ask the store for them. A subject
+        of statements added for the engine is left to is_stored_subject (are any of its statements the data's?)."""
+        if self._hidden_subjects is None:
+            self._hidden_subjects = {quad.subject for quad in self.data.hidden}
+        hidden = self._hidden_subjects
+        self._subjects.update((term, subject) for term, subject in known.items() if term not in hidden)
 
     def is_stored_subject(self, term) -> bool:
+        """Whether the data's own statements describe `term`: as Origins, whose subjects are those of the documents
+        read, the statements added for the engine (vocabularies, derived claims: FastData.hidden) do not count (an
+        agency the domain registry describes, named as a publisher and described nowhere in the data, is placed
+        where it is referred to, as on the rdflib path)."""
         known = self._subjects.get(term)
         if known is not None:
             return known
-        return next(iter(self.data.store.quads_for_pattern(term, None, None, ox.DefaultGraph())), None) is not None
+        hidden = self.data.hidden
+        return any(quad not in hidden for quad in self.data.store.quads_for_pattern(term, None, None,
+                                                                                     ox.DefaultGraph()))
 
     def locate_stored(self, term, depth: int = 0):
         """(source, line) of a store term; a blank node is where the resource that refers to it is (of several,
