@@ -9,7 +9,6 @@ import sys
 import tempfile
 from pathlib import Path
 
-
 from .errors import file_error
 
 

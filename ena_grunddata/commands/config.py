@@ -15,7 +15,6 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
 from ..errors import UsageError
 from ..messages import LANGUAGES
 

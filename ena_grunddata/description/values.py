@@ -27,6 +27,7 @@ def vocabularies_in_use(vocabularies):
     finally:
         active_vocabularies.reset(token)
 
+
 NOPE = object()  # "this term cannot be written as this kind of value"
 
 _DATE = re.compile(r"^-?\d{4}-\d{2}-\d{2}$")

@@ -7,9 +7,8 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlencode, urlsplit
-
 from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from rdflib import BNode, Graph, URIRef
 
@@ -149,7 +148,7 @@ def send(method: str, url: str, body: bytes, content_type: str, options: dict) -
     if method == "POST":
         options = dict(options, retries=0)  # a SPARQL Update is never sent twice, whatever --retries says
     return _http().request(method, url, body=body, headers={"Content-Type": f"{content_type}; charset=utf-8"},
-                        accept="*/*", auth_env=AUTH_ENV, **options)
+                           accept="*/*", auth_env=AUTH_ENV, **options)
 
 
 def count_triples(endpoints: Endpoints, graph_iri: URIRef, options: dict) -> int:
@@ -169,8 +168,9 @@ def check_answer(response: http.Response, url: str, body_bytes: int) -> None:
     status = response.status
     if status < 300:
         return
-    shown = _http().redact(url)
-    reason = f"HTTP {status} {_http().status_reason(status)}".strip()
+    client = _http()
+    shown = client.redact(url)
+    reason = f"HTTP {status} {client.status_reason(status)}".strip()
     if status in (401, 403):
         raise RemoteError(f"authentication failed for {shown} ({reason}); set ENA_GRUNDDATA_TOKEN, or "
                           "ENA_GRUNDDATA_USER and ENA_GRUNDDATA_PASSWORD", where=shown)

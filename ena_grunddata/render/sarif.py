@@ -86,9 +86,10 @@ def result(finding: Finding, rule_index: int, lang: str, context: ReportContext,
         properties += f',"key":{_json(finding.key_name)}'
     if finding.cause:  # fix the cause first: code hosts list results in this order
         properties += f',"causedBy":{_json(finding.caused_by)}'
+    mark = (fingerprints or fingerprint)(finding)
     text = (f'{{"ruleId":{_json(finding.code)},"ruleIndex":{rule_index},"level":"{LEVEL[finding.severity]}",'
             f'"message":{{"text":{_json(finding.message(lang))}}},"locations":[{location(finding, context)}],'
-            f'"partialFingerprints":{{"enaFinding/v1":"{(fingerprints or fingerprint)(finding)}"}},"properties":{{{properties}}}')
+            f'"partialFingerprints":{{"enaFinding/v1":"{mark}"}},"properties":{{{properties}}}')
     if finding.suppressed_by:
         from .suppressed import sarif_suppressions
 

@@ -161,8 +161,8 @@ class FastOrigins(Origins):
         if known is not None:
             return known
         hidden = self.data.hidden
-        return any(quad not in hidden for quad in self.data.store.quads_for_pattern(term, None, None,
-                                                                                     ox.DefaultGraph()))
+        stated = self.data.store.quads_for_pattern(term, None, None, ox.DefaultGraph())
+        return any(quad not in hidden for quad in stated)
 
     def locate_stored(self, term, depth: int = 0):
         """(source, line) of a store term; a blank node is where the resource that refers to it is (of several,
