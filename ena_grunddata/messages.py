@@ -116,6 +116,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "html.filters": {"en": "Filter", "sv": "Filtrera"},
     "html.all": {"en": "all", "sv": "alla"},
     "html.more_rules": {"en": "more rules", "sv": "regler till"},
+    "html.cut": {"en": "This page is cut short: it shows {shown} of the {total} findings, on the cards of the first "
+                       "{cards} resources (at most {most} findings, a card without findings counting as one; "
+                       "`--max-findings N` sets the number). The counts and charts above cover every finding, and "
+                       "`--format json`, `sarif` and `junit` list them all.",
+                 "sv": "Sidan är avkortad: den visar {shown} av {total} anmärkningar, på korten för de första {cards} "
+                       "resurserna (högst {most} anmärkningar, där ett kort utan anmärkningar räknas som en; "
+                       "`--max-findings N` anger antalet). Antalen och diagrammen ovan omfattar alla anmärkningar, "
+                       "och `--format json`, `sarif` och `junit` listar dem alla."},
+    "html.card_more": {"en": "… {n} more findings of this resource are not shown on this page",
+                       "sv": "… ytterligare {n} anmärkningar för den här resursen visas inte på sidan"},
     "html.catalog_scores": {"en": "Catalog scores", "sv": "Katalogernas poäng"},
     "html.because": {"en": "Because of this:", "sv": "Följer av detta:"},
     "html.its": {"en": "its {what}", "sv": "dess {what}"},

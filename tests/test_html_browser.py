@@ -80,18 +80,21 @@ def reports(run_cli, tmp_path) -> dict[str, tuple[str, list[str]]]:
     typo.write_text(text, encoding="utf-8")
     long_titles = tmp_path / "long.ttl"
     long_titles.write_text(LONG_TITLES, encoding="utf-8")
-    sources = {"root-cause": (typo, "en"), "long-titles": (long_titles, "sv")}
+    # cut short: the notice above the cards, and the card cut where the room ends saying how many more it has
+    sources = {"root-cause": (typo, "en", ()), "long-titles": (long_titles, "sv", ()),
+               "cut-short": (long_titles, "sv", ("--max-findings", "3"))}
     real = SHARED / "reference" / "realworld" / "civictechsweden-civictech.se-dcat-ap.rdf"
     if real.is_file():
-        sources["real-catalog"] = (real, "sv")
+        sources["real-catalog"] = (real, "sv", ())
     pages = {}
-    for name, (source, lang) in sources.items():
-        result = run_cli("validate", source, "--format", "html", "--lang", lang,
+    for name, (source, lang, options) in sources.items():
+        result = run_cli("validate", source, "--format", "html", "--lang", lang, *options,
                          "--report", f"json:{tmp_path / (name + '.json')}")
         assert result.exit_code in (0, 1), result.stderr
         findings = json.loads((tmp_path / (name + ".json")).read_text(encoding="utf-8"))["findings"]
         codes = sorted({f["code"] for f in findings}, key=lambda c: (-sum(f["code"] == c for f in findings), c))
         pages[name] = (result.stdout, codes[:15])
+        assert ('class="cut"' in result.stdout) == bool(options), name
     return pages
 
 

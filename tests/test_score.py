@@ -303,3 +303,16 @@ def test_scores_worked_out_beside_the_caller_are_the_scores(monkeypatch):
     later = module.score_later(Graph().parse(data=FULL, format="turtle"), Report(findings=[]))
     with pytest.raises(RuntimeError, match="no scores"):
         later()
+
+
+@pytest.mark.parametrize("main, extra", [("html", "markdown"), ("markdown", "html")])
+def test_a_markdown_report_beside_the_page_names_the_datasets_it_scores(run_cli, tmp_path, main, extra):
+    """The page names datasets on its cards, so a page alone reads no dataset titles for the score; a markdown
+    report made in the same run shows them in its score table."""
+    data = tmp_path / "c.ttl"
+    data.write_text("@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dcterms: <http://purl.org/dc/terms/> .\n"
+                    '<https://example.se/ds/a> a dcat:Dataset ; dcterms:title "Adresser"@sv .\n', encoding="utf-8")
+    out = {"html": tmp_path / "r.html", "markdown": tmp_path / "r.md"}
+    result = run_cli("validate", data, "--format", main, "-o", out[main], "--report", f"{extra}:{out[extra]}")
+    assert result.exit_code == 1, result.stderr
+    assert re.search(r"^\| Adresser \| \d", out["markdown"].read_text(encoding="utf-8"), re.MULTILINE)

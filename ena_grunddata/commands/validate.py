@@ -41,7 +41,8 @@ def endpoint_options(function):
 @click.option("--fail-on", type=click.Choice(["violation", "warning", "info"]), default="violation",
               show_default=True, help="Exit 1 when a finding of this severity or worse is found.")
 @click.option("--max-findings", type=click.IntRange(min=0), default=None,
-              help="Show at most this many findings in text output (counts stay exact).")
+              help="Show at most this many findings: text output, markdown's table (50 unless given), the HTML "
+                   "page's cards (5,000 unless given). Counts stay exact.")
 @click.option("--engine", type=click.Choice(ENGINES), default="auto", show_default=True,
               help="Validation engine: fast (shapes compiled to SPARQL on pyoxigraph), pyshacl (the reference), "
                    "auto (fast when it covers the shapes, else pyshacl with a note).")

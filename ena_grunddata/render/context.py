@@ -23,7 +23,7 @@ from rdflib.namespace import RDF, RDFS, SH, SKOS
 from ..load import Document, Lines, is_url
 from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
 from ..report import Finding, Report, Severity, node_of, term_text
-from ..validation.view import descriptions, referring
+from ..validation.view import described_value, descriptions, objects_of, properties, referring
 from ..text import pick
 
 _UNKNOWN = object()  # a line not worked out yet
@@ -131,8 +131,9 @@ class ReportContext:
 
 
 def build_context(loaded, *, profiles=None, shapes=(), vocabularies=(), domain=None, limits=None,
-                  report: Report | None = None, with_score: bool = False) -> ReportContext:
-    """Everything the html/markdown/junit/sarif renderers and the score read, from what validate loaded."""
+                  report: Report | None = None, with_score: bool = False, score_names: bool = True) -> ReportContext:
+    """Everything the html/markdown/junit/sarif renderers and the score read, from what validate loaded.
+    `score_names`: whether a format shows the scores' dataset titles (score.scores_of's `named`)."""
     context = ReportContext(graph=loaded.graph, documents={d.name: d for d in loaded.documents},
                             rules=rules_for(profiles, shapes, limits), domain=domain, origins=loaded.origins)
     if with_score:
@@ -140,7 +141,8 @@ def build_context(loaded, *, profiles=None, shapes=(), vocabularies=(), domain=N
         from ..validation.score import score_later
 
         # worked out beside the cards, waited for when a page first shows a score or the data goes
-        context._pending = score_later(loaded.graph, report, load_vocabularies(vocabularies, limits))
+        context._pending = score_later(loaded.graph, report, load_vocabularies(vocabularies, limits),
+                                       named=score_names)
     return context
 
 
@@ -234,18 +236,80 @@ text_of = term_text  # the one term <-> text pair (report.py)
 term_of = node_of
 
 
-def owner_of(focus: str, graph: Graph | None, cards: set) -> str:
-    """The card a finding belongs on: its focus when that is a card resource, else the one card resource that
-    points at it (a distribution's dataset), else the focus itself."""
-    if graph is None or focus in cards:
-        return focus
-    owner = None
-    for text in referring(graph, focus):  # an agent shared by thousands: stop at a second owner
-        if text in cards and text != owner:
-            if owner is not None:
-                return focus
-            owner = text
-    return owner or focus
+class Owners:
+    """Which card each finding belongs on: its focus's when that is a card resource, else the one card resource
+    that points at the focus (a distribution's dataset), else the focus's own card. Findings are added by focus;
+    each focus's owner is asked of the data once, when first needed (a page that shows only its first cards asks
+    only about the resources those cards point at)."""
+
+    def __init__(self, graph, cards: set):
+        self.graph, self.cards = graph, cards
+        self.by_focus: dict[str, list] = {}  # focus -> its findings' entries, in the order added
+        self._owner: dict[str, str] = {}  # focus -> its card, once asked
+        self._owned: dict[str, list] | None = None  # card -> the other foci it owns (resolve_all)
+
+    def add(self, focus: str, entry) -> None:
+        entries = self.by_focus.get(focus)
+        if entries is None:
+            self.by_focus[focus] = [entry]
+        else:
+            entries.append(entry)
+
+    def of(self, focus: str) -> str:
+        owner = self._owner.get(focus)
+        if owner is None:
+            owner = self._owner[focus] = self._ask(focus)
+        return owner
+
+    def _ask(self, focus: str) -> str:
+        if self.graph is None or focus in self.cards:
+            return focus
+        owner = None
+        for text in referring(self.graph, focus):  # an agent shared by thousands: stop at a second owner
+            if text in self.cards and text != owner:
+                if owner is not None:
+                    return focus
+                owner = text
+        return owner or focus
+
+    def resolve_all(self) -> None:
+        """Ask every focus's owner now, and keep which foci each card owns."""
+        self._owned = {}
+        for focus in self.by_focus:
+            if focus not in self.cards:
+                owner = self.of(focus)
+                if owner != focus:
+                    self._owned.setdefault(owner, []).append(focus)
+
+    def owned_by(self, card: str) -> list[str]:
+        """The foci other than `card` whose findings go on its card: only a resource a card points at can be one."""
+        if card not in self.cards:
+            return []
+        if self._owned is not None:
+            return self._owned.get(card, [])
+        by_focus = self.by_focus
+        pointed = set(objects_of(self.graph, card))
+        return [focus for focus in pointed if focus in by_focus and focus not in self.cards
+                and self.of(focus) == card]
+
+    def findings_of(self, card: str) -> list:
+        """The entries of every finding on `card`, in the order they were added (entries start with their
+        number in that order)."""
+        found = list(self.by_focus.get(card, ()))
+        owned = self.owned_by(card)
+        if owned:
+            for focus in owned:
+                found += self.by_focus[focus]
+            found.sort(key=_first)
+        return found
+
+    def unowned(self):
+        """The foci that are no card resource and that no single card resource points at: each has a card."""
+        return [focus for focus in self.by_focus if focus not in self.cards and self.of(focus) == focus]
+
+
+def _first(entry):
+    return entry[0]
 
 
 _described: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
@@ -270,13 +334,38 @@ def typed(graph) -> dict:
     return known
 
 
-def described(graph) -> dict:
-    """predicate -> {resource text -> values} of the DESCRIBING predicates (a literal as a (text, language) pair,
-    any other term as its text: view.descriptions). Every resource's are read at once, on the first question about
-    the data (a national page asks about every dataset and distribution: labels and domains)."""
+class Described:
+    """The DESCRIBING values of resources (a literal as a (text, language) pair, any other term as its text:
+    view.descriptions' form), per predicate. Read for every resource at once after `read_all` (a page with every
+    card asks about every dataset and distribution: labels and domains), else per resource when first asked about
+    (a page cut short asks about a few thousand of a national catalog's hundred thousand)."""
+
+    def __init__(self, graph):
+        self.graph = graph
+        self._all: dict | None = None  # predicate -> {resource text -> values}
+        self._one: dict = {}  # resource text -> {predicate -> values}
+
+    def read_all(self) -> None:
+        if self._all is None:
+            self._all = descriptions(self.graph, DESCRIBING)
+            self._one = {}
+
+    def of(self, predicate, resource: str):
+        if self._all is not None:
+            return self._all[predicate].get(resource, ())
+        found = self._one.get(resource)
+        if found is None:
+            found = self._one[resource] = {
+                key: [described_value(value) for value in values]
+                for key, values in properties(self.graph, term_of(resource), DESCRIBING).items()}
+        return found.get(predicate, ())
+
+
+def described(graph) -> Described:
+    """The Described of the data (one per data, kept while it lives)."""
     known = _described.get(graph)
     if known is None:
-        known = _described[graph] = descriptions(graph, DESCRIBING)
+        known = _described[graph] = Described(graph)
     return known
 
 
@@ -286,7 +375,7 @@ def label_of(graph: Graph | None, resource: str, lang: str) -> str:
         return ""
     known = described(graph)
     for predicate in LABELS:
-        found = known[predicate].get(resource)
+        found = known.of(predicate, resource)
         if found:
             values = [v for v in found if v.__class__ is tuple]  # literals
             if values:
@@ -354,7 +443,7 @@ def domains_of(graph: Graph | None, resource: str, domain: str | None) -> list[s
     marked = kind_of(graph, resource) in ("Dataset", "DataService", "DatasetSeries")
     found = [domain] if domain and marked else []  # as validate --domain marks them
     if graph is not None:
-        for subject in described(graph)[DCTERMS.subject].get(resource, ()):
+        for subject in described(graph).of(DCTERMS.subject, resource):
             text = subject if subject.__class__ is str else subject[0]  # a literal's lexical form
             if "grunddata" in text:
                 found.append(text.rstrip("/").rsplit("/", 1)[-1])

@@ -53,7 +53,7 @@ def render_chunks(report: Report, fmt: str, *, lang: str = "en", max_findings: i
     if fmt == "json":
         return json_chunks(report.to_dict(lang, lazy=True))
     if fmt in ("sarif", "html", "junit"):
-        return _lazy(fmt, f"{fmt}_chunks")(report, lang=lang, context=context)
+        return _lazy(fmt, f"{fmt}_chunks")(report, lang=lang, max_findings=max_findings, context=context)
     return iter([render(report, fmt, lang=lang, max_findings=max_findings, context=context)])
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -20,13 +20,17 @@ from markupsafe import Markup, escape
 from .. import __version__
 from .formats import short
 from .suppressed import html_section as suppressed_section
-from .context import (ReportContext, card_resources, domains_of, kind_of, label_of, owner_of, relation_to,
-                      role_of)
+from .context import (Owners, ReportContext, card_resources, described, domains_of, kind_of, label_of,
+                      relation_to, role_of)
 from ..messages import capital, language, severity, tr
 from ..report import Finding, Report, Severity
 
 SEVERITIES = (Severity.VIOLATION, Severity.WARNING, Severity.INFO)
 TOP_RULES = 15
+# How many findings the page shows unless --max-findings says (a card without findings counts as one): a national
+# report's quarter of a million made a 145 MB page that browsers struggle to open. The counts, the charts and "fix
+# these first" cover every finding; json, sarif and junit list them all.
+PAGE_FINDINGS = 5_000
 KIND_ORDER = ("Catalog", "Dataset", "DatasetSeries", "DataService", "Distribution", "")
 
 KIND_IDS = {"Catalog": "kind.catalog", "Dataset": "kind.dataset", "DatasetSeries": "kind.series",
@@ -93,15 +97,18 @@ def environment():
     return env
 
 
-def render_html(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None) -> str:
-    """`max_findings` is ignored: the page is for reading every finding (filters narrow it down)."""
-    return "".join(html_chunks(report, lang=lang, context=context))
+def render_html(report: Report, *, lang: str = "en", max_findings: int | None = None,
+                context: ReportContext | None = None) -> str:
+    """The page shows the cards of the first `max_findings` findings (PAGE_FINDINGS when None), and says so when
+    the report has more."""
+    return "".join(html_chunks(report, lang=lang, max_findings=max_findings, context=context))
 
 
-def html_chunks(report: Report, *, lang: str = "en", max_findings=None, context: ReportContext | None = None):
+def html_chunks(report: Report, *, lang: str = "en", max_findings: int | None = None,
+                context: ReportContext | None = None):
     """render_html's page, piece by piece as the template writes it (formats.render_chunks)."""
     context = context or ReportContext()
-    page = Page(report, context, lang)
+    page = Page(report, context, lang, PAGE_FINDINGS if max_findings is None else max(0, max_findings))
     context.done_with_data()  # the page holds all it shows: on the context's last use the store goes here
     return environment().get_template("report.html.j2").generate(
         page=page, t=page.t, lang=language(lang), script=Markup(SCRIPT), version=__version__,
@@ -111,8 +118,13 @@ def html_chunks(report: Report, *, lang: str = "en", max_findings=None, context:
 class Page:
     """What the template shows, computed once from the report and the context."""
 
-    def __init__(self, report: Report, context: ReportContext, lang: str):
+    def __init__(self, report: Report, context: ReportContext, lang: str, most: int = PAGE_FINDINGS):
         self.report, self.context, self.lang = report, context, lang
+        self.most = self.left = most  # findings the page may show, and the room left (build_cards)
+        self.findings_shown = self.cards_shown = 0
+        self.cut_short = False  # whether a card or some of a card's findings did not fit
+        self._messages: dict[int, tuple] = {}  # id(finding.messages) -> (messages, pieces of the page per rule)
+        self._escaped: dict[str, str] = {}  # text -> its escape (Page.escaped)
         self.severity_word = {s.label: severity(s.label, lang) for s in SEVERITIES}
         self.domains: set[str] = set()  # of every card, for the filter
         self.about: dict[tuple, str] = {}  # (focus, card resource) -> the finding's "about" line
@@ -198,34 +210,47 @@ class Page:
         resource points at (a contact point shared by two datasets). A finding that explains others is shown
         with them nested under it, on the card of the cause.
 
+        Cards come in the page's order (those of causes first, then by kind and IRI) while the page has room
+        (`self.left`: findings, a card without findings counting as one); a card is cut where the room ends. Only
+        the cards shown are worked out: a national report has a quarter of a million findings, and which card a
+        distribution's findings belong on is found by asking the store, a card's worth at a time.
+
         What a card shows from the data (kind, title, domains, how each finding's resource is reached) is read
-        here, while the data is loaded; the markup is written by `cards` after the store has gone."""
+        here, while the data is loaded, and its markup written (card_markup) while its score is worked out on
+        another thread; `cards` puts the score in."""
         graph = self.context.graph
         resources = card_resources(graph)
-        known = set(resources)
-        owners: dict[str, str] = {}  # focus -> its card (many findings share a focus)
-        grouped: dict[str, list] = defaultdict(list)
-        for root, consequences in self.report.roots():
+        owners = Owners(graph, set(resources))
+        for index, (root, consequences) in enumerate(self.report.roots()):
             if consequences:
                 self._causes.append((root, consequences))
-            focus = root.resource or root.focus
-            owner = owners.get(focus)
-            if owner is None:
-                owner = owners[focus] = owner_of(focus, graph, known)
-            grouped[owner].append((root, consequences))
-        del owners
-        everything = list(dict.fromkeys([*resources, *grouped]))
-        kinds = {resource: kind_of(graph, resource) for resource in everything}
+            owners.add(root.resource or root.focus, (index, root, consequences))
+        if self.left >= len(self.report.findings):  # every card is shown: what they show is read for all at once
+            owners.resolve_all()
+            if graph is not None:
+                described(graph).read_all()
+        leading = {owners.of(root.resource or root.focus) for root, _ in self._causes}
+        kinds: dict[str, str] = {}
 
         def order(resource):
-            kind = kinds[resource]
-            leads = any(consequences for _, consequences in grouped.get(resource, ()))
-            return (not leads, KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), resource)
+            kind = kinds.get(resource)
+            if kind is None:
+                kind = kinds[resource] = kind_of(graph, resource)
+            return KIND_ORDER.index(kind) if kind in KIND_ORDER else len(KIND_ORDER), resource
+
+        def in_order():
+            yield from sorted(leading, key=order)
+            yield from (resource for resource in sorted(resources, key=order) if resource not in leading)
+            yield from sorted((focus for focus in owners.unowned() if focus not in leading), key=order)
 
         cards, about = [], escape(self.t("report.about"))
-        for resource in sorted(everything, key=order):
-            roots = grouped.pop(resource, ())
-            kind = kinds[resource] or role_of(graph, resource)
+        for resource in in_order():
+            if self.left <= 0:
+                self.cut_short = True
+                break
+            found = owners.findings_of(resource)
+            roots, shown = self.take(found)
+            kind = kinds.get(resource) or kind_of(graph, resource) or role_of(graph, resource)
             title = label_of(graph, resource, self.lang)
             domains = domains_of(graph, resource, self.context.domain)
             self.domains.update(domains)
@@ -235,47 +260,76 @@ class Page:
                     if focus != resource and (focus, resource) not in self.about:
                         self.about[focus, resource] = (
                             f'<br><span class="about">{about} {escape(self.about_text(focus, resource))}</span>')
-            cards.append((resource, kind, title or (self.about_text(resource, None) if resource.startswith("_:")
-                                                    else ""), domains, roots))
+            hidden = sum(1 + len(consequences) for _, root, consequences in found) - shown
+            self.cut_short = self.cut_short or hidden > 0
+            title = title or (self.about_text(resource, None) if resource.startswith("_:") else "")
+            cards.append((resource, *self.card_markup(resource, kind, title, domains, roots, hidden)))
+            self.cards_shown += 1
         return cards
+
+    def take(self, found: list) -> tuple[list, int]:
+        """The (root, consequences) pairs of a card's findings that fit on the page, and how many findings they
+        are (a clean card takes the room of one finding)."""
+        if not found:
+            self.left -= 1
+            return [], 0
+        roots, shown = [], 0
+        for _, root, consequences in found:
+            if shown >= self.left:
+                break
+            if shown + 1 + len(consequences) > self.left:
+                consequences = consequences[:self.left - shown - 1]
+            roots.append((root, consequences))
+            shown += 1 + len(consequences)
+        self.left -= shown
+        self.findings_shown += shown
+        return roots, shown
+
+    @property
+    def cut(self) -> str:
+        """What the page leaves out, in words ('' when it shows every finding and card)."""
+        if not self.cut_short:
+            return ""
+        return self.t("html.cut", shown=self.findings_shown, total=len(self.report.findings),
+                      cards=self.cards_shown, most=self.most)
 
     @property
     def cards(self):
-        """Each card's markup, written when the template asks for it (the page is the only copy of the text).
-        Every piece of data goes through markupsafe's escape (Jinja2's own escaper), as autoescaping would: a
-        national page has a quarter of a million findings, and the template's work per finding took most of the
-        page's time."""
-        self._messages: dict[int, tuple] = {}  # id(finding.messages) -> (messages, pieces of the page per rule)
-        self._escaped: dict[str, str] = {}  # text -> its escape (Page.escaped)
+        """Each card's markup: written by build_cards, but for its score, which is worked out on another thread
+        meanwhile and put in when the template asks for the card."""
         cards, self._cards = self._cards, []
         cards.reverse()
         while cards:
-            out: list[str] = []
-            self.card(*cards.pop(), out)
-            yield Markup("".join(out))
-        del self._messages, self._escaped
+            resource, head, body = cards.pop()
+            yield Markup(head + self.score_html(resource) + body)
 
-    def card(self, resource: str, kind: str, title: str, domains: list, roots, out: list) -> None:
+    def card_markup(self, resource: str, kind: str, title: str, domains: list, roots, hidden: int) -> tuple:
+        """A card's markup before its score and after it. Every piece of data goes through markupsafe's escape
+        (Jinja2's own escaper), as autoescaping would: a national page has many thousands of findings, and the
+        template's work per finding took most of the page's time."""
         worst = None
         for root, consequences in roots:
             for finding in (root, *consequences) if consequences else (root,):
                 if worst is None or finding.severity > worst:
                     worst = finding.severity
         resource_html = escape(resource)
-        out.append(f'<article class="card{" worst-" + worst.label if worst else ""}" data-resource="{resource_html}"'
-                   f' data-domains="{self.escaped(" ".join(domains))}">\n'
-                   f'<p class="kind">{self.escaped(self.kind_word(kind))}</p><h2>{escape(title or resource)}</h2>\n')
+        head = (f'<article class="card{" worst-" + worst.label if worst else ""}" data-resource="{resource_html}"'
+                f' data-domains="{self.escaped(" ".join(domains))}">\n'
+                f'<p class="kind">{self.escaped(self.kind_word(kind))}</p><h2>{escape(title or resource)}</h2>\n')
         if title or resource.startswith("_:"):
-            out.append(f'<p class="iri">{resource_html}</p>')
-        out.append(self.score_html(resource))
+            head += f'<p class="iri">{resource_html}</p>'
+        out: list[str] = []
         if roots:
             out.append('<ul class="findings">\n')
             for root, consequences in roots:
                 self.finding_html(root, resource, consequences, out)
             out.append("</ul>\n")
+            if hidden:
+                out.append(f'<p class="more">{self.escaped(self.t("html.card_more", n=hidden))}</p>\n')
         else:
             out.append(f'<p class="clean">{self.escaped(self.t("report.no_findings"))}</p>\n')
         out.append("</article>\n")
+        return head, "".join(out)
 
     def finding_html(self, finding: Finding, resource: str, consequences, out: list) -> None:
         """One finding as the list item the page shows (its consequences nested under it)."""

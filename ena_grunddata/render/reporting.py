@@ -80,7 +80,10 @@ def validate_and_render(sources, *, profiles=None, shapes=(), vocabularies=(), d
     wants_score = score or fmt == "html" or any(name == "html" for name, _ in extra)
     loaded = Loaded(graph=union(views), sources=report.sources, documents=documents,
                     origins=origins[0] if len(origins) == 1 else OriginsUnion(origins) if origins else None)
-    context = build_context(loaded, limits=limits, report=report, with_score=wants_score, **options)
+    # the scores' dataset titles are shown by text and markdown (the page names datasets on its cards)
+    names = score or any(name == "markdown" for name in (fmt, *(name for name, _ in extra)))
+    context = build_context(loaded, limits=limits, report=report, with_score=wants_score, score_names=names,
+                            **options)
     del loaded, views[:], origins[:]  # from here on the context holds the only reference to the loaded data
     if report.sources or not report.input_errors:  # nothing could be read: no report says otherwise (as -o)
         write_reports(report, extra, lang, max_findings, context)

@@ -122,6 +122,21 @@ class StoreView:
             subject = quad.subject
             yield subject.value if subject.__class__ is named else "_:" + subject.value
 
+    def objects_of(self, resource: str):
+        """view.objects_of for the store."""
+        try:
+            term = ox.BlankNode(resource[2:]) if resource.startswith("_:") else ox.NamedNode(resource)
+        except ValueError:  # not an RDF term the store can hold (a description key's focus)
+            return
+        hidden, named, blank = self.hidden, ox.NamedNode, ox.BlankNode
+        for quad in self.data.store.quads_for_pattern(term, None, None, _DEFAULT):
+            if quad.predicate.value.startswith(_ENA) or (hidden and quad in hidden):
+                continue  # as _quads
+            value = quad.object
+            cls = value.__class__
+            yield value.value if cls is named else "_:" + value.value if cls is blank else self.data.original(
+                value).value
+
     def reader(self, predicates, presence=frozenset()):
         """view.reader for the store. When nothing is looked up per subject (below), subjects with the same values
         share one answer (made once: a national catalog's distributions say much the same), so a caller may keep
@@ -312,6 +327,9 @@ class UnionView:
     def referring(self, resource: str, predicate=None):
         return chain.from_iterable(referring(view, resource, predicate) for view in self.views)
 
+    def objects_of(self, resource: str):
+        return chain.from_iterable(objects_of(view, resource) for view in self.views)
+
     def _each(self, name, *args, **kwargs):
         return chain.from_iterable(getattr(view, name)(*args, **kwargs) for view in self.views)
 
@@ -403,9 +421,13 @@ def descriptions(data, predicates) -> dict:
     for predicate in predicates:
         by_subject = found[predicate]
         for subject, value in data.subject_objects(predicate):
-            value = (str(value), value.language) if isinstance(value, Literal) else term_text(value)
-            by_subject.setdefault(term_text(subject), []).append(value)
+            by_subject.setdefault(term_text(subject), []).append(described_value(value))
     return found
+
+
+def described_value(value):
+    """An rdflib term in descriptions' form: a literal as (lexical form, language tag or None), else its text."""
+    return (str(value), value.language) if isinstance(value, Literal) else term_text(value)
 
 
 def referring(data, resource: str, predicate=None):
@@ -414,6 +436,14 @@ def referring(data, resource: str, predicate=None):
     if isinstance(data, (StoreView, UnionView)):
         return data.referring(resource, predicate)
     return (term_text(subject) for subject in data.subjects(predicate, node_of(resource)))
+
+
+def objects_of(data, resource: str):
+    """The texts (report.term_text) of the objects of the statements whose subject is `resource` (a term's text), in
+    any data, one per statement: `referring` the other way round."""
+    if isinstance(data, (StoreView, UnionView)):
+        return data.objects_of(resource)
+    return (term_text(value) for value in data.objects(node_of(resource)))
 
 
 def _unique(terms):
