@@ -1,10 +1,13 @@
 """The validate command: exit codes, exact error lines, and JSON that equals the library's report."""
 
 import json
+from pathlib import Path
 
 import pytest
 
 from ena_grunddata import validate
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 SHAPES = """@prefix sh: <http://www.w3.org/ns/shacl#> .
 @prefix dcat: <http://www.w3.org/ns/dcat#> .
@@ -314,3 +317,27 @@ def test_an_unknown_domain_is_named_before_an_input_that_cannot_be_read(tmp_path
         main(["validate", str(tmp_path / "missing.ttl"), "--domain", "no-such-domain"])
     assert done.value.code == 2
     assert "unknown domain 'no-such-domain'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt, score", [("html", False), ("junit", False), ("markdown", True), ("text", True)])
+def test_a_library_callers_data_is_freed_once_the_report_is_written(monkeypatch, fmt, score):
+    """What the renderers keep about the data (labels, classes: render/context.py) holds it weakly: a national
+    catalog's store is most of the process's memory, and a library caller's must go when the report is done."""
+    import gc
+    import weakref
+
+    from ena_grunddata.render import reporting
+
+    refs, original = [], reporting.build_context
+
+    def watched(loaded, **options):
+        refs.append(weakref.ref(loaded.graph))
+        return original(loaded, **options)
+
+    monkeypatch.setattr(reporting, "build_context", watched)
+    report, rendered = reporting.validate_and_render([str(EXAMPLES / "grunddata" / "valid" / "person-navet.ttl")],
+                                                     fmt=fmt, score=score)
+    assert "".join(rendered) and report.profiles
+    del report, rendered
+    gc.collect()
+    assert len(refs) == 1 and refs[0]() is None

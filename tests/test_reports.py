@@ -319,6 +319,29 @@ def test_property_line_is_none_for_a_missing_property():
     assert property_line(document, 2, "http://purl.org/dc/terms/issued") is None
 
 
+@pytest.mark.parametrize("fmt", ["sarif", "junit"])
+def test_a_missing_property_of_a_nested_node_is_not_placed_on_its_parents_line_for_it(run_cli, tmp_path, fmt):
+    """The blank-node publisher has no dcterms:identifier (a recommended property: SE-AGENT-AGENTIDENTIFIER-
+    RECOMMENDED); the dataset around it has one, on line 5. The finding must not point at line 5, which writes the
+    dataset's identifier, not the publisher's: it goes on the line the finding's resource is placed on."""
+    data = tmp_path / "data.ttl"
+    data.write_text('@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n'
+                    '@prefix foaf: <http://xmlns.com/foaf/0.1/> .\n'
+                    '<https://example.se/ds> a dcat:Dataset ; dcterms:title "A"@sv ;\n'
+                    '    dcterms:identifier "a" ;\n'
+                    '    dcterms:publisher [ a foaf:Organization ; foaf:name "Org"@sv ] .\n', encoding="utf-8")
+    result = run_cli("validate", data, "--format", fmt, "--fail-on", "info")
+    assert result.exit_code == 1, result.stderr
+    if fmt == "sarif":
+        lines = {item["locations"][0]["physicalLocation"]["region"]["startLine"]
+                 for item in json.loads(result.stdout)["runs"][0]["results"]
+                 if item["ruleId"] == "SE-AGENT-AGENTIDENTIFIER-RECOMMENDED"}
+    else:
+        lines = {int(case.get("line")) for case in ET.fromstring(result.stdout.encode()).iter("testcase")
+                 if case.get("name", "").startswith("SE-AGENT-AGENTIDENTIFIER-RECOMMENDED ")}
+    assert lines and 5 not in lines and lines <= {4, 6}
+
+
 # --------------------------------------------------------------------------------------------- JUnit
 
 

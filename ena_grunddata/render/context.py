@@ -27,6 +27,7 @@ from ..validation.view import described_value, descriptions, objects_of, propert
 from ..text import pick
 
 _UNKNOWN = object()  # a line not worked out yet
+_MIN_COUNT = str(SH.MinCountConstraintComponent)
 CARD_CLASSES = (DCAT.Catalog, DCAT.Dataset, DCAT.DataService, DCAT.DatasetSeries)
 USER_PROFILE = "user"
 
@@ -41,6 +42,7 @@ class Rule:
     comment: str = ""
     profile: str = USER_PROFILE
     shape: str | None = None
+    min_count: int | None = None  # the shape's sh:minCount
 
     def message(self, lang: str) -> str:
         return pick(self.messages, lang) or self.code
@@ -90,10 +92,17 @@ class ReportContext:
                                                      shape=finding.shape)
 
     def line_of(self, finding: Finding) -> int | None:
-        """The line of the finding's property inside its resource's block, else the resource's line."""
+        """The line of the finding's property inside its resource's block, else the resource's line. A finding
+        that the property is missing (sh:minCount 1) is on the resource's line: a search of the block would find
+        the property written for another resource there (a dataset's own dcterms:identifier, for its blank-node
+        publisher that has none)."""
         line, path = finding.line, finding.path
         if line is None or not path:
             return line
+        if finding.component == _MIN_COUNT:
+            rule = self.rules.get(finding.code)
+            if rule is not None and rule.min_count == 1 and rule.shape == finding.shape:
+                return line
         key = (finding.source, line, path, finding.value)
         found = self._lines.get(key, _UNKNOWN)  # formats ask more than once per finding (junit: case and message)
         if found is _UNKNOWN:
@@ -188,8 +197,16 @@ def rule_catalog(shapes: Graph) -> dict[str, Rule]:
                            messages=texts(shapes, shape, SH.message) or sparql_messages(shapes, shape),
                            comment=texts(shapes, shape, RDFS.comment).get("en", ""),
                            profile=owners.get(code, USER_PROFILE),
-                           shape=str(shape) if isinstance(shape, URIRef) else None)
+                           shape=str(shape) if isinstance(shape, URIRef) else None,
+                           min_count=_integer(shapes.value(shape, SH.minCount)))
     return rules
+
+
+def _integer(value) -> int | None:
+    try:
+        return int(value) if isinstance(value, Literal) else None
+    except (TypeError, ValueError):
+        return None
 
 
 def texts(graph: Graph, subject, predicate) -> dict[str, str]:
@@ -324,14 +341,27 @@ CONTACT_CLASSES = (VCARD.Organization, VCARD.Individual, VCARD.Kind)
 _AGENTS, _CONTACTS = tuple(map(str, AGENT_CLASSES)), tuple(map(str, CONTACT_CLASSES))
 
 
-def typed(graph) -> dict:
+def typed(graph) -> "Typed":
     """class IRI -> the texts of the resources of that class, for the classes cards, kinds and roles are told by
-    (read once per data: one pass per class)."""
+    (one pass per class, when first asked for: JUnit's clean cards need only the card classes, not a national
+    catalog's distributions)."""
     known = _typed.get(graph)
     if known is None:
-        known = _typed[graph] = {cls: set(referring(graph, cls, RDF.type)) for cls in (
-            *(cls for cls, _ in KINDS), *_AGENTS, *_CONTACTS)}
+        known = _typed[graph] = Typed(graph)
     return known
+
+
+class Typed(dict):
+    """typed's answer: a class's resources are read when first asked for (a dict of what was read). It holds the
+    data weakly, as the cache that keeps it does (the data must be free to go)."""
+
+    def __init__(self, graph):
+        super().__init__()
+        self._graph = weakref.ref(graph)
+
+    def __missing__(self, cls: str) -> set:
+        found = self[cls] = set(referring(self._graph(), cls, RDF.type))
+        return found
 
 
 class Described:
@@ -341,13 +371,13 @@ class Described:
     (a page cut short asks about a few thousand of a national catalog's hundred thousand)."""
 
     def __init__(self, graph):
-        self.graph = graph
+        self._graph = weakref.ref(graph)  # held weakly, as the cache that keeps this (the data must be free to go)
         self._all: dict | None = None  # predicate -> {resource text -> values}
         self._one: dict = {}  # resource text -> {predicate -> values}
 
     def read_all(self) -> None:
         if self._all is None:
-            self._all = descriptions(self.graph, DESCRIBING)
+            self._all = descriptions(self._graph(), DESCRIBING)
             self._one = {}
 
     def of(self, predicate, resource: str):
@@ -357,7 +387,7 @@ class Described:
         if found is None:
             found = self._one[resource] = {
                 key: [described_value(value) for value in values]
-                for key, values in properties(self.graph, term_of(resource), DESCRIBING).items()}
+                for key, values in properties(self._graph(), term_of(resource), DESCRIBING).items()}
         return found.get(predicate, ())
 
 

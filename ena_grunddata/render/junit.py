@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .context import ReportContext, card_resources, term_of
-from .xmltext import attribute_value, element, empty, nested, opening, text_content
+from .xmltext import attribute_value, empty, nested, opening, text_content
 from ..messages import severity, tr
 from ..report import Report, Severity
 
@@ -111,13 +111,13 @@ def build_case(focus, code, found, failed: bool, words: "Words", context: Report
     line = context.line_of(first)
     attributes = (f'{shared[0]} name="{attribute_value(f"{code} {focus}")}"{shared[1]}'
                   + (f' line="{line}"' if line else ""))  # a line is a number: nothing to escape
-    body = describe(first, words, context) if len(found) == 1 else "\n".join(
+    body = describe(first, words, context, line) if len(found) == 1 else "\n".join(
         describe(f, words, context) for f in found)
     if failed:
         inner = (f'<failure message="{words.message_attribute(first)}" type="{words.attribute(code)}">'
                  f"{text_content(body)}</failure>")
-    else:
-        inner = element("system-out", (), body)
+    else:  # as xmltext.element writes it (a finding's text is never empty)
+        inner = f"<system-out>{text_content(body)}</system-out>"
     return f"<testcase{attributes}>\n      {inner}\n    </testcase>"
 
 
@@ -149,8 +149,9 @@ class Words:
         return escaped
 
 
-def describe(finding, words: Words, context: ReportContext) -> str:
-    where = f"{finding.source}:{context.line_of(finding)}" if finding.source and finding.line else ""
+def describe(finding, words: Words, context: ReportContext, line: int | None = None) -> str:
+    """A finding as one line of text (`line`: its exact line, when the caller has it already)."""
+    where = (f"{finding.source}:{line or context.line_of(finding)}" if finding.source and finding.line else "")
     parts = [words.severities[finding.severity], finding.path or "", words.message(finding)]
     if finding.value is not None:
         parts.append(f"[{finding.value}]")
