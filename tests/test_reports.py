@@ -27,7 +27,8 @@ from rdflib import RDF, SH, Graph, URIRef
 
 from ena_grunddata.load import Document, load
 from ena_grunddata.render.formats import FORMATS, render
-from ena_grunddata.render.context import ReportContext, Rule, build_context, property_line
+from ena_grunddata.render.context import ReportContext, Rule, build_context
+from ena_grunddata.render.lines import property_line
 from ena_grunddata.render.sarif import fingerprint
 from ena_grunddata.validation.pipeline import run
 from ena_grunddata.report import Finding, Report

@@ -5,14 +5,13 @@ view over the fast engine's store, both asked the same rdflib-style questions he
 
 Renderers never validate again: the findings come from the Report. The context only answers questions the Report
 cannot: what a rule is about (from the shapes), which datasets exist (cards for clean ones too, scores), and on
-which line of its file a property is written (so code hosts annotate the right line).
+which line of its file a property is written (so code hosts annotate the right line: render/lines.py).
 """
 
 from __future__ import annotations
 
 import functools
 import os
-import re
 import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,11 +19,12 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, SKOS
 
-from ..load import Document, Lines, is_url
+from ..load import Document, is_url
 from ..namespaces import DCAT, DCTERMS, ENA, FOAF, VCARD
 from ..report import Finding, Report, Severity, node_of, term_text
 from ..validation.view import described_value, descriptions, objects_of, properties, referring
 from ..text import pick
+from .lines import LineFinder
 
 _UNKNOWN = object()  # a line not worked out yet
 _MIN_COUNT = str(SH.MinCountConstraintComponent)
@@ -478,272 +478,3 @@ def domains_of(graph: Graph | None, resource: str, domain: str | None) -> list[s
             if "grunddata" in text:
                 found.append(text.rstrip("/").rsplit("/", 1)[-1])
     return sorted(set(found))
-
-
-# --------------------------------------------------------------------------------------------- lines
-
-_PREFIX_TTL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
-_PREFIX_XML = re.compile(r"""xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']""")
-
-
-def property_line(document: Document, subject_line: int, path: str) -> int | None:
-    return LineFinder(document).property_line(subject_line, path)
-
-
-def value_line(document: Document, property_line_number: int, value: str | None) -> int | None:
-    return LineFinder(document).value_line(property_line_number, value)
-
-
-class LineFinder:
-    """Exact lines in one document. Lines and patterns are computed once: a catalog has many findings."""
-
-    def __init__(self, document: Document):
-        self.document = document
-        self.lines = Lines(document.text)
-        self._patterns: dict = {}
-        self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
-        self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms)
-        self._text_for, self._text = None, ""  # the last block's text (block_text)
-        self._spellings: dict = {}  # property -> texts its Turtle spellings contain
-        self._prefixes = None
-        self._namespaces = None  # prefix -> namespaces (namespaces)
-        self._paths: dict = {}  # property -> whether it can be written here (_written)
-        self._count = len(self.lines)
-        self._turtle = document.format in ("turtle", "trig")
-
-    def prefixes(self) -> list:
-        """(prefix, namespace) pairs the document declares, read once (not once per property)."""
-        if self._prefixes is None:
-            fmt = self.document.format
-            found = _PREFIX_TTL if fmt in ("turtle", "trig") else _PREFIX_XML if fmt == "rdfxml" else None
-            self._prefixes = found.findall(self.lines.text) if found is not None else []
-        return self._prefixes
-
-    def span(self, first: int, last: int) -> str:
-        """Lines `first` to `last` (numbered from 1) as one text, joined by line feeds."""
-        starts, text = self.lines.starts, self.lines.text
-        return text[starts[first - 1]:starts[last] - 1 if last < len(starts) else len(text)]
-
-    def block(self, subject_line: int) -> range:
-        if subject_line not in self._blocks:
-            self._blocks[subject_line] = block_lines(self.document.format, self.lines, subject_line)
-        return self._blocks[subject_line]
-
-    def _written(self, path: str) -> bool:
-        """Whether `path` is a property the document can write (not a complex path: property_line's question),
-        kept per path (a national report asks hundreds of thousands of times about a few dozen)."""
-        found = self._paths.get(path)
-        if found is None:
-            found = self._paths[path] = not (path.startswith(("^", "(", "_:")) or "/<" in path) and (
-                self.pattern(path) is not None)
-        return found
-
-    def pattern(self, path: str):
-        if path not in self._patterns:
-            spellings = property_spellings(self.document, path, self.prefixes())
-            self._patterns[path] = re.compile("|".join(spellings)) if spellings else None
-        return self._patterns[path]
-
-    def block_text(self, subject_line: int) -> str:
-        """The resource's block as one text (the last block asked for is kept)."""
-        if self._text_for != subject_line:
-            block = self.block(subject_line)
-            self._text_for, self._text = subject_line, self.span(block[0], block[-1])
-        return self._text
-
-    def turtle_spellings(self, path: str) -> list[str]:
-        """Texts one of which every Turtle spelling of `path` contains (`a` aside): <path>, prefix:local."""
-        if path not in self._spellings:
-            self._spellings[path] = [f"<{path}>"] + [f"{prefix}:{path[len(namespace):]}"
-                                                     for prefix, namespace in self.prefixes()
-                                                     if len(path) > len(namespace) and path.startswith(namespace)]
-        return self._spellings[path]
-
-    def turtle_terms(self, subject_line: int) -> dict:
-        """IRI -> the first line of the resource's Turtle block that writes it (in full, as a prefixed name, or
-        as `a` for rdf:type): each block is read once, however many findings its resource has (the same
-        spellings property_spellings gives, read the other way round). The block is read as one piece of text
-        (quoted literals and terms never run over a line end), its line ends found with the terms."""
-        if self._terms_for != subject_line:  # findings come sorted: a resource's findings are consecutive
-            text = _STRING_IN_LINE.sub('""', self.block_text(subject_line))
-            self._terms_for, self._terms = subject_line, terms_in(text, self.namespaces(), subject_line)
-        return self._terms
-
-    def namespaces(self) -> dict:
-        """prefix -> the namespaces the document declares for it (read once)."""
-        if self._namespaces is None:
-            self._namespaces = {}
-            for prefix, namespace in self.prefixes():
-                self._namespaces.setdefault(prefix, []).append(namespace)
-        return self._namespaces
-
-    def turtle_line(self, subject_line: int, path: str) -> int | None:
-        """The first line of the resource's Turtle block that writes `path` (not rdf:type, which `a` spells):
-        the line turtle_terms gives, found without reading the whole block's terms. Only a line holding one of
-        the property's spellings can write it (terms and quoted literals never run over a line end, so each line
-        is read as turtle_terms reads it), and most findings are about the first such line."""
-        text = self._text if self._text_for == subject_line else self.block_text(subject_line)
-        spellings = self._spellings.get(path) or self.turtle_spellings(path)
-        start, end = 0, len(text)
-        while start <= end:
-            at = -1
-            for spelling in spellings:
-                found = text.find(spelling, start)
-                if found >= 0 and (at < 0 or found < at):
-                    at = found
-            if at < 0:
-                return None
-            line_start = text.rfind("\n", 0, at) + 1
-            line_end = text.find("\n", at)
-            line_end = end if line_end < 0 else line_end
-            if path in terms_in(_STRING_IN_LINE.sub('""', text[line_start:line_end]), self.namespaces(), 0):
-                return subject_line + text.count("\n", 0, line_start)
-            start = line_end + 1
-        return None
-
-    def property_line(self, subject_line: int, path: str) -> int | None:
-        """Best effort: the first line of the resource's block (from `subject_line`) that writes `path`.
-
-        The block runs until the next resource starts (a line at the left margin in Turtle, a new rdf:about in
-        RDF/XML, a new "@id" in JSON-LD, a line indented no deeper in YAML). None when the property is not written
-        there (a missing property: the resource's own line is the right place then).
-        """
-        lines, fmt = self.lines, self.document.format
-        if not 0 < subject_line <= self._count or not self._written(path):
-            return None
-        if self._turtle:
-            # Most findings are about a property the resource lacks: no spelling of it is in the block's text, and
-            # only the lines that hold one are read (it may be inside a literal or another term there).
-            if path != _RDF_TYPE:
-                return self.turtle_line(subject_line, path)
-            return self.turtle_terms(subject_line).get(path)
-        pattern = self.pattern(path)
-        block = self.block(subject_line)
-        own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
-        for number in block:
-            text = lines[number - 1]
-            if own_keys is not None and key_column(text) != own_keys and number != subject_line:
-                continue  # YAML: a key of a nested entry (a distribution's title is not the dataset's)
-            if pattern.search(strip_strings(text, fmt)):
-                return number
-        return None
-
-    def value_line(self, property_line_number: int, value: str | None) -> int | None:
-        """Turtle lists values with commas over several lines: the line of the offending value, if it is there."""
-        if not value or self.document.format not in ("turtle", "trig"):
-            return None
-        for number in range(property_line_number, len(self.lines) + 1):
-            text = self.lines[number - 1]
-            if f'"{value}"' in text or f"<{value}>" in text:
-                return number
-            if text.rstrip().endswith((";", ".")):
-                return None
-        return None
-
-
-def terms_in(text: str, namespaces: dict, number: int) -> dict:
-    """IRI -> the number of the first line of `text` (Turtle with quoted literals blanked, its first line numbered
-    `number`) that writes it in full, as a prefixed name (`namespaces`: prefix -> namespaces) or as `a`."""
-    found: dict = {}
-    for newline, iri, prefix, local, keyword in _TURTLE_TERM_OR_LINE_END.findall(text):
-        if newline:
-            number += 1
-        elif keyword:
-            found.setdefault(_RDF_TYPE, number)
-        elif prefix or local or not iri:
-            local = local.rstrip(".")
-            for namespace in namespaces.get(prefix, ()) if local else ():
-                found.setdefault(namespace + local, number)
-        else:
-            found.setdefault(iri, number)
-    return found
-
-
-def key_column(text: str) -> int:
-    stripped = text.lstrip()
-    return indent(text) + (2 if stripped.startswith("- ") else 0)
-
-
-def property_spellings(document: Document, path: str, prefixes: list) -> list[str]:
-    """Regular expressions for the ways the property IRI can be written in this document (`prefixes`: the
-    document's (prefix, namespace) declarations, LineFinder.prefixes)."""
-    namespace, local = split_iri(path)
-    if not local:
-        return []
-    escaped_local = re.escape(local)
-    spellings = [re.escape(f"<{path}>")] if document.format != "description" else []
-    if document.format in ("turtle", "trig"):
-        for prefix, iri in prefixes:
-            if iri == namespace:
-                spellings.append(rf"(?<![\w:-]){re.escape(prefix)}:{escaped_local}(?![\w.-]*[\w-])")
-        if path == str(RDF.type):
-            spellings.append(r"(?<![\w:-])a(?=\s)")
-    elif document.format == "rdfxml":
-        for prefix, iri in prefixes:
-            if iri == namespace:
-                spellings.append(rf"<{re.escape(prefix)}:{escaped_local}[\s/>]")
-    elif document.format == "jsonld":
-        spellings += [rf'"{re.escape(path)}"\s*:', rf'"(?:[\w.-]+:)?{escaped_local}"\s*:']
-    elif document.format == "description":  # keys are the local names in snake_case: contactPoint -> contact_point
-        from ..description.api import key_of_predicate
-
-        snake = re.escape(re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", local).lower())
-        key = key_of_predicate().get(path)  # the format's own key: dcterms:accessRights -> access
-        keys = "|".join(dict.fromkeys([escaped_local, snake, *([re.escape(key)] if key else [])]))
-        spellings.append(rf"^\s*(?:-\s*)?(?:{keys})\s*:")
-    return spellings
-
-
-def split_iri(iri: str) -> tuple[str, str]:
-    for separator in ("#", "/"):
-        if separator in iri:
-            head, _, tail = iri.rpartition(separator)
-            if tail:
-                return head + separator, tail
-    return iri, ""
-
-
-def block_lines(fmt: str, lines: Lines, start: int) -> range:
-    end = len(lines)
-    if fmt in ("turtle", "trig"):  # one search of the text: the next line that starts a resource at the margin
-        found = _TURTLE_MARGIN.search(lines.text, lines.starts[start] - 1) if start < end else None
-        return range(start, (lines.number_at(found.start() + 1) - 1 if found else end) + 1)
-    first_indent = indent(lines[start - 1])
-    for number in range(start + 1, len(lines) + 1):
-        text = lines[number - 1]
-        if not text.strip() or text.lstrip().startswith("#"):
-            continue
-        if fmt == "rdfxml" and re.search(r"\brdf:about\s*=", text):
-            end = number - 1
-            break
-        if fmt == "jsonld" and '"@id"' in text and indent(text) <= first_indent:
-            end = number - 1
-            break
-        if fmt == "description" and indent(text) <= first_indent:
-            end = number - 1
-            break
-    return range(start, end + 1)
-
-
-def indent(text: str) -> int:
-    return len(text) - len(text.lstrip())
-
-
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-# A Turtle line that starts a resource: no indentation and neither a comment nor the close of a nested term (found
-# by the line feed before it, which the regular expression engine looks for much faster than a line start).
-_TURTLE_MARGIN = re.compile(r"\n[^\s#\])}]")
-# A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a` (followed by
-# white space on its line). Neither these nor a quoted literal run over a line end (_STRING_IN_LINE: _STRING within a
-# line), so a block's lines are read as one text, line ends found among the terms (the first group).
-_TURTLE_TERM_OR_LINE_END = re.compile(
-    r"(\n)|<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=[^\S\n])")
-_STRING_IN_LINE = re.compile(r'"(?:[^"\\\n]|\\.)*"')
-_RDF_TYPE = str(RDF.type)
-
-
-def strip_strings(text: str, fmt: str) -> str:
-    """Drop quoted literals so a property name inside a title does not count (JSON keys are strings: keep)."""
-    if fmt in ("turtle", "trig"):
-        return _STRING.sub('""', text)
-    return text

@@ -126,7 +126,7 @@ class Page:
         self._messages: dict[int, tuple] = {}  # id(finding.messages) -> (messages, pieces of the page per rule)
         self._escaped: dict[str, str] = {}  # text -> its escape (Page.escaped)
         self.severity_word = {s.label: severity(s.label, lang) for s in SEVERITIES}
-        self.domains: set[str] = set()  # of every card, for the filter
+        self.domains: set[str] = set()  # of every card shown, for the filter
         self.about: dict[tuple, str] = {}  # (focus, card resource) -> the finding's "about" line
         self._causes: list[tuple] = []  # (root, consequences) of each root that explains others, in report order
         self._cards = self.build_cards()
@@ -260,7 +260,7 @@ class Page:
                     if focus != resource and (focus, resource) not in self.about:
                         self.about[focus, resource] = (
                             f'<br><span class="about">{about} {escape(self.about_text(focus, resource))}</span>')
-            hidden = sum(1 + len(consequences) for _, root, consequences in found) - shown
+            hidden = sum(1 + len(consequences) for _, _, consequences in found) - shown
             self.cut_short = self.cut_short or hidden > 0
             title = title or (self.about_text(resource, None) if resource.startswith("_:") else "")
             cards.append((resource, *self.card_markup(resource, kind, title, domains, roots, hidden)))
