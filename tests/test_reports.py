@@ -313,6 +313,17 @@ def test_property_line_in_turtle_is_the_first_line_that_writes_the_term():
     assert property_line(document, 8, "http://purl.org/dc/terms/issued") == 8
 
 
+@pytest.mark.parametrize("declarations", [
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .",
+    "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/>",
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> .@prefix dct: <http://purl.org/dc/terms/> ."])
+def test_property_line_knows_prefixes_declared_on_one_line(declarations):
+    """Turtle allows several directives on a line; a prefix declared second on it names properties too."""
+    text = f"{declarations}\n<https://e.se/b> a dcat:Dataset ;\n    dct:issued \"x\" .\n"
+    document = Document(name="x", data=text.encode(), format="turtle", base="https://relative.invalid/x")
+    assert property_line(document, 2, "http://purl.org/dc/terms/issued") == 3
+
+
 def test_property_line_is_none_for_a_missing_property():
     text = "@prefix dct: <http://purl.org/dc/terms/> .\n<https://e.se/b> dct:title \"B\" .\n" \
            "<https://e.se/c> dct:issued \"x\" .\n"
