@@ -250,7 +250,7 @@ class Page:
                 break
             found = owners.findings_of(resource)
             roots, shown = self.take(found)
-            kind = kinds.get(resource) or kind_of(graph, resource) or role_of(graph, resource)
+            kind = kinds[resource] or role_of(graph, resource)  # (order() read every resource in_order gives)
             title = label_of(graph, resource, self.lang)
             domains = domains_of(graph, resource, self.context.domain)
             self.domains.update(domains)

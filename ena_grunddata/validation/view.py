@@ -62,14 +62,27 @@ class StoreView:
         return found
 
     def _quads(self, subject=None, predicate=None, obj=None):
-        hidden = self.hidden
         pattern = (self._ox(subject), self._ox(predicate), self._ox(obj))
         if _NOTHING in pattern or pattern[0].__class__ is ox.Literal or pattern[1].__class__ in _NOT_PREDICATES:
             return  # no statement has a literal subject, or a literal or blank node as its predicate
-        for quad in self.data.store.quads_for_pattern(*pattern, _DEFAULT):
+        yield from self._own(self.data.store.quads_for_pattern(*pattern, _DEFAULT))
+
+    def _own(self, quads):
+        """The data's own of `quads`: neither the engine's statements (ena: predicates) nor those it added."""
+        hidden = self.hidden
+        for quad in quads:
             if quad.predicate.value.startswith(_ENA) or (hidden and quad in hidden):
                 continue
             yield quad
+
+    @staticmethod
+    def _store_term(resource: str):
+        """The store term a term's text (report.term_text) names; None for one the store cannot hold (a
+        description key's focus)."""
+        try:
+            return ox.BlankNode(resource[2:]) if resource.startswith("_:") else ox.NamedNode(resource)
+        except ValueError:
+            return None
 
     def properties(self, subject, predicates=None) -> dict:
         """predicate -> values of one resource, only `predicates` when given."""
@@ -111,27 +124,21 @@ class StoreView:
 
     def referring(self, resource: str, predicate=None):
         """view.referring for the store."""
-        try:
-            term = ox.BlankNode(resource[2:]) if resource.startswith("_:") else ox.NamedNode(resource)
-        except ValueError:  # not an RDF term the store can hold (a description key's focus)
+        term = self._store_term(resource)
+        if term is None:
             return
-        hidden, named = self.hidden, ox.NamedNode
-        for quad in self.data.store.quads_for_pattern(None, self._ox(predicate), term, _DEFAULT):
-            if quad.predicate.value.startswith(_ENA) or (hidden and quad in hidden):
-                continue  # as _quads
+        named = ox.NamedNode
+        for quad in self._own(self.data.store.quads_for_pattern(None, self._ox(predicate), term, _DEFAULT)):
             subject = quad.subject
             yield subject.value if subject.__class__ is named else "_:" + subject.value
 
     def objects_of(self, resource: str):
         """view.objects_of for the store."""
-        try:
-            term = ox.BlankNode(resource[2:]) if resource.startswith("_:") else ox.NamedNode(resource)
-        except ValueError:  # not an RDF term the store can hold (a description key's focus)
+        term = self._store_term(resource)
+        if term is None:
             return
-        hidden, named, blank = self.hidden, ox.NamedNode, ox.BlankNode
-        for quad in self.data.store.quads_for_pattern(term, None, None, _DEFAULT):
-            if quad.predicate.value.startswith(_ENA) or (hidden and quad in hidden):
-                continue  # as _quads
+        named, blank = ox.NamedNode, ox.BlankNode
+        for quad in self._own(self.data.store.quads_for_pattern(term, None, None, _DEFAULT)):
             value = quad.object
             cls = value.__class__
             yield value.value if cls is named else "_:" + value.value if cls is blank else self.data.original(
