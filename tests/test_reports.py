@@ -324,6 +324,20 @@ def test_property_line_knows_prefixes_declared_on_one_line(declarations):
     assert property_line(document, 2, "http://purl.org/dc/terms/issued") == 3
 
 
+@pytest.mark.parametrize("declarations", [
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix ex: <https://e.se/> .",
+    "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX ex: <https://e.se/>",
+    "@prefix dcat: <http://www.w3.org/ns/dcat#> .@prefix ex: <https://e.se/> ."])
+def test_a_resource_written_with_a_prefix_declared_second_on_a_line_has_its_line(run_cli, tmp_path, declarations):
+    """The resources' own lines are read with the same prefixes: a dataset named with the second prefix of a line
+    is on line 3 (the first prefix's line, 1, or none at all would be wrong)."""
+    data = tmp_path / "data.ttl"
+    data.write_text(f"{declarations}\n\nex:ds a dcat:Dataset .\n", encoding="utf-8")
+    result = run_cli("validate", data, "--format", "json", "--fail-on", "info")
+    findings = [f for f in json.loads(result.output)["findings"] if f["focus"] == "https://e.se/ds"]
+    assert findings and {f["line"] for f in findings} == {3}
+
+
 def test_property_line_is_none_for_a_missing_property():
     text = "@prefix dct: <http://purl.org/dc/terms/> .\n<https://e.se/b> dct:title \"B\" .\n" \
            "<https://e.se/c> dct:issued \"x\" .\n"

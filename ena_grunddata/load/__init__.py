@@ -12,7 +12,7 @@ from __future__ import annotations
 from .formats import choose_format, format_from_extension, format_from_media_type, sniff_format
 from .model import (ACCEPT_HEADER, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_NESTING, DEFAULT_TIMEOUT, DESCRIPTION_EXTENSIONS,
                     FORMAT_ALIASES, FORMATS, Document, Limits, RdfFormat, is_url, normalise_format)
-from .origins import Lines, Origins, OriginsUnion, subject_lines
+from .origins import Lines, Origins, OriginsUnion, TextIndex, subject_lines, text_index
 from .parse_oxigraph import OXIGRAPH_FORMATS, RefusedByOxigraph, parse_document_oxigraph
 from .parse_rdflib import ParseTimeout, no_network, parse_document, syntax_error, time_budget
 from .safety import check_control_characters, check_safe

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import rdflib
 
@@ -68,6 +68,9 @@ class Document:
     data: bytes
     format: str  # a key of FORMATS, or "description"
     base: str  # base IRI for relative references
+    # What one reading of the text found (load/origins.py: TextIndex): its lines, subjects and prefixes, kept
+    # with the document so that the exact-line finder does not read a national catalog's text again.
+    index: object = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def text(self) -> str:

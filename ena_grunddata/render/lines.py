@@ -9,12 +9,8 @@ import re
 
 from rdflib.namespace import RDF
 
-from ..load import Document, Lines
+from ..load import Document, Lines, text_index
 
-_PREFIX_TTL = re.compile(r"^\s*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
-# A further directive on the line of one (`@prefix a: <…> . @prefix b: <…> .`): read after each line-start match
-# only, as a search for directives anywhere took several times as long on a national catalog.
-_NEXT_PREFIX_TTL = re.compile(r"[^\S\n]*\.?[^\S\n]*(?:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>", re.IGNORECASE)
 _PREFIX_XML = re.compile(r"""xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']""")
 
 
@@ -27,11 +23,12 @@ def value_line(document: Document, property_line_number: int, value: str | None)
 
 
 class LineFinder:
-    """Exact lines in one document. Lines and patterns are computed once: a catalog has many findings."""
+    """Exact lines in one document. Patterns are computed once (a catalog has many findings); the lines and the
+    Turtle prefixes are those the loader read (load.text_index)."""
 
     def __init__(self, document: Document):
         self.document = document
-        self.lines = Lines(document.text)
+        self.lines = text_index(document).lines
         self._patterns: dict = {}
         self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
         self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms)
@@ -47,15 +44,10 @@ class LineFinder:
         """(prefix, namespace) pairs the document declares, read once (not once per property)."""
         if self._prefixes is None:
             fmt = self.document.format
-            text = self.lines.text
             if fmt in ("turtle", "trig"):
-                self._prefixes = []
-                for match in _PREFIX_TTL.finditer(text):
-                    while match:
-                        self._prefixes.append(match.groups())
-                        match = _NEXT_PREFIX_TTL.match(text, match.end())
+                self._prefixes = text_index(self.document).prefixes
             else:
-                self._prefixes = _PREFIX_XML.findall(text) if fmt == "rdfxml" else []
+                self._prefixes = _PREFIX_XML.findall(self.lines.text) if fmt == "rdfxml" else []
         return self._prefixes
 
     def span(self, first: int, last: int) -> str:
