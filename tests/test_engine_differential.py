@@ -546,8 +546,9 @@ def keys_with(monkeypatch, setting: str, value, quads, shapes) -> list:
 
 
 def test_checks_read_without_their_focus_set_give_the_same_findings(monkeypatch):
-    """A check of one property's values on a big focus set reads the property's statements and keeps the rows of
-    members (Check.unfocused, from fast.UNFOCUSED_FROM members): the same findings as the query over the set, on
+    """A check of one property's values (or of its count, sh:maxCount) on a big focus set reads the property's
+    statements and keeps the rows of members (Check.unfocused, from fast.UNFOCUSED_FROM members): the same findings
+    as the query over the set, on
     every example and on generated catalogs with random defects (the real sets reach that size only at national
     scale, so here every set counts as big)."""
     documents = [read_document(str(path), limits=Limits()) for path in example_files()]

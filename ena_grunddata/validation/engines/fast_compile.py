@@ -527,6 +527,13 @@ class Compiler:
         if name == "sparql":
             return self.sparql_check(shape, arg, focus)
         ok = self.constraint_ok(shape, name, arg, "?this")
+        if name == "maxCount" and one_iri(path or ""):
+            # A check of its own (not batched): on a big focus set the property's statements are counted per
+            # subject once (unfocused), where a batch asked each member for two values (at 25,000 datasets the
+            # maxCount parts of the dataset and distribution batches took 0.9 s of CPU, counting 0.45 s)
+            counted = f"SELECT ?this WHERE {{ ?this {path} ?value }} GROUP BY ?this HAVING (COUNT(?value) > {int(arg)})"
+            return Check(shape, name, f"SELECT ?this WHERE {{ {focus} FILTER(!({ok})) }}", kind="focus",
+                         focus=focus, unfocused=counted)
         return Check(shape, name, f"SELECT ?this WHERE {{ {focus} FILTER(!({ok})) }}", kind="focus", condition=ok,
                      focus=focus)
 
