@@ -313,6 +313,19 @@ def test_property_line_in_turtle_is_the_first_line_that_writes_the_term():
     assert property_line(document, 8, "http://purl.org/dc/terms/issued") == 8
 
 
+def test_property_line_in_turtle_skips_comments():
+    """A comment that names the property (`# dct:issued comes later`) does not write it; a `#` inside an IRI starts
+    no comment."""
+    text = """@prefix dct: <http://purl.org/dc/terms/> .
+<https://e.se/b> dct:title "B" ; # dct:issued comes later
+    <https://e.se/p#x> dct:modified "x" ;
+    dct:issued "x" .
+"""
+    document = Document(name="x", data=text.encode(), format="turtle", base="https://relative.invalid/x")
+    assert property_line(document, 2, "http://purl.org/dc/terms/issued") == 4
+    assert property_line(document, 2, "http://purl.org/dc/terms/modified") == 3
+
+
 @pytest.mark.parametrize("declarations", [
     "@prefix dcat: <http://www.w3.org/ns/dcat#> . @prefix dct: <http://purl.org/dc/terms/> .",
     "PREFIX dcat: <http://www.w3.org/ns/dcat#> PREFIX dct: <http://purl.org/dc/terms/>",
@@ -366,6 +379,48 @@ def test_a_missing_property_of_a_nested_node_is_not_placed_on_its_parents_line_f
         lines = {int(case.get("line")) for case in ET.fromstring(result.stdout.encode()).iter("testcase")
                  if case.get("name", "").startswith("SE-AGENT-AGENTIDENTIFIER-RECOMMENDED ")}
     assert lines and 5 not in lines and lines <= {4, 6}
+
+
+NESTED_PREFIXES = "@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit"])
+@pytest.mark.parametrize("body, rule, line", [
+    # The dataset's own title is an IRI (line 8); its nested distribution writes a title first (line 6), and a
+    # literal before it has brackets that open nothing.
+    ('<https://e.se/ds> a dcat:Dataset ;\n'
+     '    dcterms:description "Data (see 1) and [notes" , \'its ( too\'@en ;\n'
+     '    dcat:distribution [ a dcat:Distribution ;\n'
+     '        dcterms:title "Fil"@sv ;\n'
+     '        dcat:accessURL <https://e.se/fil> ] ;\n'
+     '    dcterms:title <https://e.se/not-a-title> .\n', "SE-DATASET-TITLE-TEXT", 8),
+    # The nested distribution's title is an IRI (line 10): the distribution is a blank node, placed on its
+    # dataset's line (3), whose own title comes first (line 4). A long literal between them runs over lines, one of
+    # them at the left margin, with brackets it does not open.
+    ('<https://e.se/ds> a dcat:Dataset ;\n'
+     '    dcterms:title "Data"@sv ;\n'
+     '    dcterms:description """Data (see\n'
+     'list 1) and [notes\n'
+     '    dcterms:title in the text""" @sv ;\n'
+     '    dcat:distribution [ a dcat:Distribution ;\n'
+     '        dcat:accessURL <https://e.se/fil> ;\n'
+     '        dcterms:title <https://e.se/not-a-title> ] .\n', "SE-DISTRIBUTION-TITLE-TEXT", 10),
+])
+def test_a_value_finding_is_on_the_line_of_its_own_resource_not_of_a_node_nested_beside(run_cli, tmp_path, fmt,
+                                                                                          body, rule, line):
+    """A resource's block in Turtle holds the lines of the nodes nested in it ([ … ]). A finding about the
+    resource's own property is on the line where the resource writes it, not where a nested node writes the same
+    property; a finding about the nested node (a blank node, placed on its parent's line) is on the nested line."""
+    data = tmp_path / "data.ttl"
+    data.write_text(NESTED_PREFIXES + body, encoding="utf-8")
+    result = run_cli("validate", data, "--format", fmt, "--fail-on", "info")
+    if fmt == "sarif":
+        lines = {item["locations"][0]["physicalLocation"]["region"]["startLine"]
+                 for item in json.loads(result.stdout)["runs"][0]["results"] if item["ruleId"] == rule}
+    else:
+        lines = {int(case.get("line")) for case in ET.fromstring(result.stdout.encode()).iter("testcase")
+                 if case.get("name", "").startswith(f"{rule} ")}
+    assert lines == {line}
 
 
 # --------------------------------------------------------------------------------------------- JUnit

@@ -115,7 +115,8 @@ class ReportContext:
         finder = self._finders.get(finding.source)
         if finder is None:
             finder = self._finders[finding.source] = LineFinder(self.documents[finding.source])
-        line = finder.property_line(finding.line, finding.path)
+        # a blank node is placed on the line of the resource that refers to it: its property is nested there
+        line = finder.property_line(finding.line, finding.path, nested=finding.focus.startswith("_:"))
         if line is None:
             return finding.line
         return finder.value_line(line, finding.value) or line if finding.value else line

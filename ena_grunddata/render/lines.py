@@ -14,8 +14,8 @@ from ..load import Document, Lines, text_index
 _PREFIX_XML = re.compile(r"""xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']""")
 
 
-def property_line(document: Document, subject_line: int, path: str) -> int | None:
-    return LineFinder(document).property_line(subject_line, path)
+def property_line(document: Document, subject_line: int, path: str, nested: bool | None = None) -> int | None:
+    return LineFinder(document).property_line(subject_line, path, nested)
 
 
 def value_line(document: Document, property_line_number: int, value: str | None) -> int | None:
@@ -31,7 +31,8 @@ class LineFinder:
         self.lines = text_index(document).lines
         self._patterns: dict = {}
         self._blocks: dict = {}  # subject line -> its block's lines (several findings share a resource)
-        self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms)
+        self._terms_for, self._terms = None, {}  # the last Turtle block's terms (turtle_terms), and for whom
+        self._depths_for, self._depths = None, None  # the last Turtle block's nesting at each line (line_depths)
         self._text_for, self._text = None, ""  # the last block's text (block_text)
         self._spellings: dict = {}  # property -> texts its Turtle spellings contain
         self._prefixes = None
@@ -39,6 +40,8 @@ class LineFinder:
         self._paths: dict = {}  # property -> whether it can be written here (_written)
         self._count = len(self.lines)
         self._turtle = document.format in ("turtle", "trig")
+        text = self.lines.text
+        self._long_strings = self._turtle and ('"""' in text or "'''" in text)  # (most documents have none)
 
     def prefixes(self) -> list:
         """(prefix, namespace) pairs the document declares, read once (not once per property)."""
@@ -57,7 +60,8 @@ class LineFinder:
 
     def block(self, subject_line: int) -> range:
         if subject_line not in self._blocks:
-            self._blocks[subject_line] = block_lines(self.document.format, self.lines, subject_line)
+            self._blocks[subject_line] = block_lines(self.document.format, self.lines, subject_line,
+                                                     self._long_strings)
         return self._blocks[subject_line]
 
     def _written(self, path: str) -> bool:
@@ -90,15 +94,28 @@ class LineFinder:
                                                      if len(path) > len(namespace) and path.startswith(namespace)]
         return self._spellings[path]
 
-    def turtle_terms(self, subject_line: int) -> dict:
+    def turtle_terms(self, subject_line: int, nested: bool | None = None) -> dict:
         """IRI -> the first line of the resource's Turtle block that writes it (in full, as a prefixed name, or
         as `a` for rdf:type): each block is read once, however many findings its resource has (the same
         spellings property_spellings gives, read the other way round). The block is read as one piece of text
-        (quoted literals and terms never run over a line end), its line ends found with the terms."""
-        if self._terms_for != subject_line:  # findings come sorted: a resource's findings are consecutive
-            text = _STRING_IN_LINE.sub('""', self.block_text(subject_line))
-            self._terms_for, self._terms = subject_line, terms_in(text, self.namespaces(), subject_line)
+        (quoted literals and terms never run over a line end), its line ends found with the terms. `nested`:
+        terms of the resource itself (False), of the nodes nested in its block (True), or either (None)."""
+        if self._terms_for != (subject_line, nested):  # findings come sorted: a resource's are consecutive
+            text = blank_strings(self.block_text(subject_line))
+            self._terms_for = (subject_line, nested)
+            self._terms = terms_in(text, self.namespaces(), subject_line, nested)
         return self._terms
+
+    def line_depths(self, subject_line: int) -> list[int]:
+        """How deep in nested nodes and lists ([ ], ( )) each line of the resource's Turtle block starts (the
+        block's first line at 0), read once per block."""
+        if self._depths_for != subject_line:
+            depths, depth = [], 0
+            for line in _NO_BRACKETS.sub("", blank_strings(self.block_text(subject_line))).split("\n"):
+                depths.append(depth)
+                depth += line.count("[") + line.count("(") - line.count("]") - line.count(")")
+            self._depths_for, self._depths = subject_line, depths
+        return self._depths
 
     def namespaces(self) -> dict:
         """prefix -> the namespaces the document declares for it (read once)."""
@@ -108,11 +125,12 @@ class LineFinder:
                 self._namespaces.setdefault(prefix, []).append(namespace)
         return self._namespaces
 
-    def turtle_line(self, subject_line: int, path: str) -> int | None:
+    def turtle_line(self, subject_line: int, path: str, nested: bool | None = None) -> int | None:
         """The first line of the resource's Turtle block that writes `path` (not rdf:type, which `a` spells):
         the line turtle_terms gives, found without reading the whole block's terms. Only a line holding one of
         the property's spellings can write it (terms and quoted literals never run over a line end, so each line
-        is read as turtle_terms reads it), and most findings are about the first such line."""
+        is read as turtle_terms reads it), and most findings are about the first such line. `nested` as for
+        turtle_terms: the nesting each line starts at is read then (line_depths)."""
         text = self._text if self._text_for == subject_line else self.block_text(subject_line)
         spellings = self._spellings.get(path) or self.turtle_spellings(path)
         start, end = 0, len(text)
@@ -127,17 +145,24 @@ class LineFinder:
             line_start = text.rfind("\n", 0, at) + 1
             line_end = text.find("\n", at)
             line_end = end if line_end < 0 else line_end
-            if path in terms_in(_STRING_IN_LINE.sub('""', text[line_start:line_end]), self.namespaces(), 0):
-                return subject_line + text.count("\n", 0, line_start)
+            offset = text.count("\n", 0, line_start)
+            depth = 0
+            if nested is not None and (text.find("[", 0, line_start) >= 0 or text.find("(", 0, line_start) >= 0):
+                depth = self.line_depths(subject_line)[offset]
+            if path in terms_in(_STRING_IN_LINE.sub('""', text[line_start:line_end]), self.namespaces(), 0, nested,
+                                depth):
+                return subject_line + offset
             start = line_end + 1
         return None
 
-    def property_line(self, subject_line: int, path: str) -> int | None:
+    def property_line(self, subject_line: int, path: str, nested: bool | None = None) -> int | None:
         """Best effort: the first line of the resource's block (from `subject_line`) that writes `path`.
 
         The block runs until the next resource starts (a line at the left margin in Turtle, a new rdf:about in
         RDF/XML, a new "@id" in JSON-LD, a line indented no deeper in YAML). None when the property is not written
-        there (a missing property: the resource's own line is the right place then).
+        there (a missing property: the resource's own line is the right place then). In Turtle, `nested` says
+        whose property it is: the resource's own (False: not one of a node nested in its block, [ … ]), a nested
+        node's (True: a blank node is placed on the line of the resource that refers to it), or either (None).
         """
         lines, fmt = self.lines, self.document.format
         if not 0 < subject_line <= self._count or not self._written(path):
@@ -146,8 +171,8 @@ class LineFinder:
             # Most findings are about a property the resource lacks: no spelling of it is in the block's text, and
             # only the lines that hold one are read (it may be inside a literal or another term there).
             if path != _RDF_TYPE:
-                return self.turtle_line(subject_line, path)
-            return self.turtle_terms(subject_line).get(path)
+                return self.turtle_line(subject_line, path, nested)
+            return self.turtle_terms(subject_line, nested).get(path)
         pattern = self.pattern(path)
         block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
@@ -172,21 +197,29 @@ class LineFinder:
         return None
 
 
-def terms_in(text: str, namespaces: dict, number: int) -> dict:
+def terms_in(text: str, namespaces: dict, number: int, nested: bool | None = None, depth: int = 0) -> dict:
     """IRI -> the number of the first line of `text` (Turtle with quoted literals blanked, its first line numbered
-    `number`) that writes it in full, as a prefixed name (`namespaces`: prefix -> namespaces) or as `a`."""
+    `number`) that writes it in full, as a prefixed name (`namespaces`: prefix -> namespaces) or as `a`. With
+    `nested`, only terms inside nested nodes or lists ([ ], ( ); True) or outside them (False) count, `text`
+    starting `depth` deep. Comments are no terms."""
     found: dict = {}
-    for newline, iri, prefix, local, keyword in _TURTLE_TERM_OR_LINE_END.findall(text):
-        if newline:
+    for match in _TURTLE_TOKEN.finditer(text):
+        kind = match.lastindex
+        if kind == 1:
             number += 1
-        elif keyword:
+        elif kind == 6:
+            depth += 1 if match.group(6) in "[(" else -1
+        elif kind is None or (nested is not None and (depth > 0) != nested):
+            continue  # a comment; or a term of the other side
+        elif kind == 5:
             found.setdefault(_RDF_TYPE, number)
-        elif prefix or local or not iri:
-            local = local.rstrip(".")
-            for namespace in namespaces.get(prefix, ()) if local else ():
-                found.setdefault(namespace + local, number)
+        elif kind == 2:
+            if match.group(2):
+                found.setdefault(match.group(2), number)
         else:
-            found.setdefault(iri, number)
+            local = (match.group(4) or "").rstrip(".")
+            for namespace in namespaces.get(match.group(3), ()) if local else ():
+                found.setdefault(namespace + local, number)
     return found
 
 
@@ -234,10 +267,18 @@ def split_iri(iri: str) -> tuple[str, str]:
     return iri, ""
 
 
-def block_lines(fmt: str, lines: Lines, start: int) -> range:
+def block_lines(fmt: str, lines: Lines, start: int, long_strings: bool = True) -> range:
+    """The lines of the resource whose block starts on line `start`; `long_strings`: whether the document may hold
+    literals in three quotes (whose lines may start at the margin)."""
     end = len(lines)
     if fmt in ("turtle", "trig"):  # one search of the text: the next line that starts a resource at the margin
-        found = _TURTLE_MARGIN.search(lines.text, lines.starts[start] - 1) if start < end else None
+        text, begin = lines.text, lines.starts[start - 1]
+        found = _TURTLE_MARGIN.search(text, lines.starts[start] - 1) if start < end else None
+        while found is not None and long_strings:  # (not a line of a long literal, which may start at the margin)
+            closed = long_string_end(text, begin, found.start())
+            if closed is None:
+                break
+            found = _TURTLE_MARGIN.search(text, closed) if closed < len(text) else None
         return range(start, (lines.number_at(found.start() + 1) - 1 if found else end) + 1)
     first_indent = indent(lines[start - 1])
     for number in range(start + 1, len(lines) + 1):
@@ -256,6 +297,23 @@ def block_lines(fmt: str, lines: Lines, start: int) -> range:
     return range(start, end + 1)
 
 
+def long_string_end(text: str, begin: int, at: int) -> int | None:
+    """Where the long literal (in three quotes, double or single) open at `at` ends: the text is read from `begin`,
+    a line start outside any literal. None when none is open there."""
+    if text.find('"""', begin, at) < 0 and text.find("'''", begin, at) < 0:
+        return None  # (most blocks have none)
+    quote = None
+    for match in _LONG_QUOTE.finditer(text, begin, at):
+        if quote is None:
+            quote = match.group()
+        elif match.group() == quote:
+            quote = None
+    if quote is None:
+        return None
+    closed = text.find(quote, at)
+    return len(text) if closed < 0 else closed + 3
+
+
 def indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
@@ -264,12 +322,29 @@ _STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 # A Turtle line that starts a resource: no indentation and neither a comment nor the close of a nested term (found
 # by the line feed before it, which the regular expression engine looks for much faster than a line start).
 _TURTLE_MARGIN = re.compile(r"\n[^\s#\])}]")
-# A Turtle line's terms: an IRI in full, a prefixed name (its local part without a final "."), or `a` (followed by
-# white space on its line). Neither these nor a quoted literal run over a line end (_STRING_IN_LINE: _STRING within a
-# line), so a block's lines are read as one text, line ends found among the terms (the first group).
-_TURTLE_TERM_OR_LINE_END = re.compile(
-    r"(\n)|<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=[^\S\n])")
+# A Turtle line's terms: an IRI in full (2), a prefixed name (3, 4; its local part without a final "."), or `a` (5,
+# followed by white space on its line); the brackets of nested nodes and lists (6), and comments (no group). Neither
+# these nor a quoted literal run over a line end (_STRING_IN_LINE: _STRING within a line), so a block's lines are read
+# as one text, line ends found among the terms (1).
+_TURTLE_TOKEN = re.compile(
+    r"(\n)|<([^<>\s]*)>|(?<![\w:-])([\w.-]*):([\w.-]*)|(?<![\w:-])(a)(?=[^\S\n])|([\[\]()])|#[^\n]*")
 _STRING_IN_LINE = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LONG_QUOTE = re.compile(r'"""|\'\'\'')
+_SHORT_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+# What may hold brackets that open no node or list: IRIs and comments (read after the strings are blanked)
+_NO_BRACKETS = re.compile(r"<[^<>\s]*>|#[^\n]*")
+# Every Turtle string: long ones (which may run over line ends) and short ones, in either quote
+_ANY_STRING = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                         r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', re.DOTALL)
+
+
+def blank_strings(text: str) -> str:
+    """Turtle with every string blanked (`""`), its line ends kept: brackets and names in a literal are no terms."""
+    if '"""' not in text and "'''" not in text:
+        return _SHORT_STRING.sub('""', text)  # (a fixed replacement: several times faster)
+    return _ANY_STRING.sub(lambda match: '""' + "\n" * match.group().count("\n"), text)
+
+
 _RDF_TYPE = str(RDF.type)
 
 
