@@ -330,8 +330,19 @@ def _first(entry):
     return entry[0]
 
 
-_described: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_typed: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+# What the renderers read from one loaded data, kept while the data lives: its Typed and its Described
+_kept: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def kept(graph, kind):
+    """The one `kind(graph)` of the data (Typed, Described), made when first asked for."""
+    per_data = _kept.get(graph)
+    if per_data is None:
+        per_data = _kept[graph] = {}
+    known = per_data.get(kind)
+    if known is None:
+        known = per_data[kind] = kind(graph)
+    return known
 
 
 LABELS = (DCTERMS.title, FOAF.name, VCARD.fn, RDFS.label, SKOS.prefLabel)
@@ -346,10 +357,7 @@ def typed(graph) -> "Typed":
     """class IRI -> the texts of the resources of that class, for the classes cards, kinds and roles are told by
     (one pass per class, when first asked for: JUnit's clean cards need only the card classes, not a national
     catalog's distributions)."""
-    known = _typed.get(graph)
-    if known is None:
-        known = _typed[graph] = Typed(graph)
-    return known
+    return kept(graph, Typed)
 
 
 class Typed(dict):
@@ -394,10 +402,7 @@ class Described:
 
 def described(graph) -> Described:
     """The Described of the data (one per data, kept while it lives)."""
-    known = _described.get(graph)
-    if known is None:
-        known = _described[graph] = Described(graph)
-    return known
+    return kept(graph, Described)
 
 
 def label_of(graph: Graph | None, resource: str, lang: str) -> str:
