@@ -1,0 +1,140 @@
+"""Exact lines over a family of Turtle layouts: the line SARIF and JUnit give a finding is the line the file writes
+the offending property on, for the resource the finding is about.
+
+The catalogs are generated (seeded) with what makes the line hard to find: nodes nested in a dataset's block
+([ … ], on one line or several) that write the same property as the dataset, literals in every quoting (long ones
+over several lines, some of those lines at the left margin) with brackets and property names in them, and comments
+that name the property. Each dataset or nested distribution has at most one title written as an IRI (a violation:
+a title is text); the generator writes down the line of each such title as it writes it, and that is the expected
+line, worked out without the tool.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from xml.etree import ElementTree as ET
+
+import pytest
+
+PREFIXES = ("@prefix dcat: <http://www.w3.org/ns/dcat#> .\n@prefix dcterms: <http://purl.org/dc/terms/> .\n"
+            "PREFIX ex: <https://e.se/>\n")
+DATASET_RULE, DISTRIBUTION_RULE = "SE-DATASET-TITLE-TEXT", "SE-DISTRIBUTION-TITLE-TEXT"
+
+
+class Writer:
+    """Lines of a Turtle file, numbered as they are written."""
+
+    def __init__(self):
+        self.lines = PREFIXES.splitlines()
+
+    def add(self, text: str) -> int:
+        """Add `text` (one or more lines); the number of its first line."""
+        number = len(self.lines) + 1
+        self.lines += text.split("\n")
+        return number
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def description(rng: random.Random) -> str:
+    """A description that writes brackets, quotes and a property name inside its literal."""
+    return rng.choice([
+        'dcterms:description "Data (see 1) and [notes] dcterms:title"@sv',
+        "dcterms:description 'its ( too, \"dcterms:title\" ['@en",
+        'dcterms:description """Data (see\nlist 1) and [notes\n    dcterms:title <https://e.se/x> ;\n"""@sv',
+        "dcterms:description '''one ( line ] only'''@en",
+        'dcterms:description """\ndcterms:title at the margin ( [\n    ] )"""@sv , "kort"@sv',
+    ])
+
+
+def distribution(rng: random.Random, writer: Writer, index: int, titled: bool, bad: bool, expected: list) -> None:
+    """A nested distribution (the part after `dcat:distribution`), on one line or several."""
+    title = f"dcterms:title <https://e.se/bad-{index}>" if bad else 'dcterms:title "Fil"@sv'
+    parts = ["a dcat:Distribution", f"dcat:accessURL <https://e.se/file-{index}>"] + ([title] if titled else [])
+    rng.shuffle(parts)
+    if rng.random() < 0.5:
+        line = writer.add("    dcat:distribution [ " + " ; ".join(parts) + " ] ;")
+        if bad:
+            expected.append((DISTRIBUTION_RULE, line))
+        return
+    writer.add("    dcat:distribution [")
+    for part in parts:
+        line = writer.add(f"        {part} ;")
+        if bad and part == title:
+            expected.append((DISTRIBUTION_RULE, line))
+    writer.add("    ] ;")
+
+
+def catalog(seed: int, datasets: int = 40) -> tuple[str, dict]:
+    """A catalog's text, and per focus IRI (or "nested" for a dataset's nested distributions) the expected lines."""
+    rng = random.Random(seed)
+    writer = Writer()
+    expected: dict = {}
+    for number in range(datasets):
+        iri = f"https://e.se/ds-{number}"
+        own: list = []
+        nested: list = []
+        writer.add("" if rng.random() < 0.7 else "# dcterms:title of the next dataset is checked")
+        writer.add(f"<{iri}> a dcat:Dataset ;" if rng.random() < 0.5 else f"ex:ds-{number} a dcat:Dataset ;")
+        bad_nested = rng.choice([None, *range(3)])  # which nested distribution's title is bad (if any)
+        bad_own = rng.random() < 0.5
+        steps = ["own", "description", "comment", *(f"dist-{k}" for k in range(rng.randint(0, 3)))]
+        rng.shuffle(steps)
+        titled = {step for step in steps if step.startswith("dist-") and (rng.random() < 0.3)}
+        if bad_nested is not None and f"dist-{bad_nested}" in steps:
+            titled = {f"dist-{bad_nested}"}  # one nested title only: the nested finding's line is exact
+        for step in steps:
+            if step == "own":
+                title = f"dcterms:title <https://e.se/bad-title-{number}>" if bad_own else 'dcterms:title "D"@sv'
+                line = writer.add(f"    {title} ;")
+                if bad_own:
+                    own.append((DATASET_RULE, line))
+            elif step == "description":
+                writer.add(f"    {description(rng)} ;")
+            elif step == "comment":
+                writer.add("    # dcterms:title comes later ( [")
+            else:
+                index = int(step.split("-")[1])
+                distribution(rng, writer, number * 10 + index, step in titled,
+                             bad_nested == index and step in titled, nested)
+        writer.add("    dcterms:identifier \"d\" .")
+        expected[iri] = own
+        expected[f"nested {iri}"] = nested
+    return writer.text(), expected
+
+
+def expected_pairs(expected: dict) -> set:
+    pairs = set()
+    for key, found in expected.items():
+        pairs.update(found)
+    return pairs
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_title_finding_is_on_the_line_that_writes_that_title(run_cli, tmp_path, seed):
+    text, expected = catalog(seed)
+    data = tmp_path / "catalog.ttl"
+    data.write_text(text, encoding="utf-8")
+    result = run_cli("validate", data, "--format", "sarif", "--fail-on", "info")
+    assert result.exit_code == 1, result.output
+    found = {}
+    for item in json.loads(result.stdout)["runs"][0]["results"]:
+        if item["ruleId"] in (DATASET_RULE, DISTRIBUTION_RULE):
+            line = item["locations"][0]["physicalLocation"]["region"]["startLine"]
+            found.setdefault(item["ruleId"], []).append(line)
+    wanted = expected_pairs(expected)
+    assert wanted, "the generator wrote no bad title"
+    assert sorted((rule, line) for rule, lines in found.items() for line in lines) == sorted(wanted)
+
+
+def test_junit_cases_have_the_same_lines(run_cli, tmp_path):
+    text, expected = catalog(11)
+    data = tmp_path / "catalog.ttl"
+    data.write_text(text, encoding="utf-8")
+    result = run_cli("validate", data, "--format", "junit", "--fail-on", "info")
+    found = sorted((case.get("name").split(" ")[0], int(case.get("line")))
+                   for case in ET.fromstring(result.stdout.encode()).iter("testcase")
+                   if case.get("name", "").startswith((DATASET_RULE + " ", DISTRIBUTION_RULE + " ")))
+    assert found == sorted(expected_pairs(expected))
