@@ -411,16 +411,76 @@ def test_a_value_finding_is_on_the_line_of_its_own_resource_not_of_a_node_nested
     """A resource's block in Turtle holds the lines of the nodes nested in it ([ … ]). A finding about the
     resource's own property is on the line where the resource writes it, not where a nested node writes the same
     property; a finding about the nested node (a blank node, placed on its parent's line) is on the nested line."""
-    data = tmp_path / "data.ttl"
-    data.write_text(NESTED_PREFIXES + body, encoding="utf-8")
+    check_nested_lines(run_cli, tmp_path / "data.ttl", NESTED_PREFIXES + body, fmt, {rule: {line}})
+
+
+RDFXML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
+               '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+               '         xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">\n')
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit"])
+@pytest.mark.parametrize("body, expected", [
+    # The dataset's own title (line 13) after a nested distribution's (line 8), a comment and CDATA naming it
+    ('  <dcat:Dataset\n      rdf:about="https://e.se/ds">\n'
+     '    <dcat:distribution>\n'
+     '      <dcat:Distribution>\n'
+     '        <dct:title xml:lang="sv">Fil</dct:title>\n'
+     '      </dcat:Distribution>\n'
+     '    </dcat:distribution>\n'
+     '    <!-- <dct:title rdf:resource="x"/> -->\n'
+     '    <dct:description><![CDATA[ <dct:title> ]]></dct:description>\n'
+     '    <dct:title rdf:resource="https://e.se/not-a-title"/>\n'
+     '  </dcat:Dataset>\n</rdf:RDF>\n', {"SE-DATASET-TITLE-TEXT": {13}}),
+    # The nested distribution's title (line 9, inside rdf:parseType="Resource") after the dataset's own (line 5)
+    ('  <dcat:Dataset rdf:about="https://e.se/ds">\n'
+     '    <dct:title xml:lang="sv">Data</dct:title>\n'
+     '    <dcat:distribution rdf:parseType="Resource">\n'
+     '      <rdf:type rdf:resource="http://www.w3.org/ns/dcat#Distribution"/>\n'
+     '      <dcat:accessURL rdf:resource="https://e.se/fil"/>\n'
+     '      <dct:title rdf:resource="https://e.se/not-a-title"/>\n'
+     '    </dcat:distribution>\n'
+     '  </dcat:Dataset>\n</rdf:RDF>\n', {"SE-DISTRIBUTION-TITLE-TEXT": {9}}),
+    # Both, with the same value: each on its own line (the dataset's 5, the nested distribution's 8)
+    ('  <dcat:Dataset rdf:about="https://e.se/ds">\n'
+     '    <dct:title rdf:resource="https://e.se/not-a-title"/>\n'
+     '    <dcat:distribution>\n'
+     '      <dcat:Distribution>\n'
+     '        <dct:title rdf:resource="https://e.se/not-a-title"/>\n'
+     '      </dcat:Distribution>\n'
+     '    </dcat:distribution>\n'
+     '  </dcat:Dataset>\n</rdf:RDF>\n', {"SE-DATASET-TITLE-TEXT": {5}, "SE-DISTRIBUTION-TITLE-TEXT": {8}}),
+])
+def test_rdfxml_value_findings_are_on_their_own_resources_lines(run_cli, tmp_path, fmt, body, expected):
+    """RDF/XML nests nodes as elements inside property elements: the resource's own properties are its element's
+    children, a nested node's are deeper. Comments and CDATA write no property."""
+    check_nested_lines(run_cli, tmp_path / "data.rdf", RDFXML_HEAD + body, fmt, expected)
+
+
+def test_a_resource_and_its_nested_node_with_the_same_value_each_get_their_line(run_cli, tmp_path):
+    """The nested blank node is placed on its parent's line, with the same property and value as the parent's own
+    finding: each is still on its own line (the dataset's title on 4, the distribution's on 6)."""
+    body = ('<https://e.se/ds> a dcat:Dataset ;\n'
+            '    dcterms:title <https://e.se/not-a-title> ;\n'
+            '    dcat:distribution [ a dcat:Distribution ;\n'
+            '        dcterms:title <https://e.se/not-a-title> ] .\n')
+    check_nested_lines(run_cli, tmp_path / "data.ttl", NESTED_PREFIXES + body, "sarif",
+                       {"SE-DATASET-TITLE-TEXT": {4}, "SE-DISTRIBUTION-TITLE-TEXT": {6}})
+
+
+def check_nested_lines(run_cli, data, text: str, fmt: str, expected: dict) -> None:
+    """Validate `text` (written to `data`) to `fmt`; every finding of each rule in `expected` is on its lines."""
+    data.write_text(text, encoding="utf-8")
     result = run_cli("validate", data, "--format", fmt, "--fail-on", "info")
+    found: dict = {}
     if fmt == "sarif":
-        lines = {item["locations"][0]["physicalLocation"]["region"]["startLine"]
-                 for item in json.loads(result.stdout)["runs"][0]["results"] if item["ruleId"] == rule}
+        for item in json.loads(result.stdout)["runs"][0]["results"]:
+            region = item["locations"][0].get("physicalLocation", {}).get("region", {})
+            found.setdefault(item["ruleId"], set()).add(region.get("startLine"))
     else:
-        lines = {int(case.get("line")) for case in ET.fromstring(result.stdout.encode()).iter("testcase")
-                 if case.get("name", "").startswith(f"{rule} ")}
-    assert lines == {line}
+        for case in ET.fromstring(result.stdout.encode()).iter("testcase"):
+            found.setdefault(case.get("name", "").split(" ")[0], set()).add(int(case.get("line") or 0))
+    assert {rule: found.get(rule) for rule in expected} == expected
 
 
 # --------------------------------------------------------------------------------------------- JUnit

@@ -103,7 +103,8 @@ class ReportContext:
             rule = self.rules.get(finding.code)
             if rule is not None and rule.min_count == 1 and rule.shape == finding.shape:
                 return line
-        key = (finding.source, line, path, finding.value)
+        # (a blank node is placed on its parent's line: whether the focus is one is part of the question)
+        key = (finding.source, line, path, finding.value, finding.focus.startswith("_:"))
         found = self._lines.get(key, _UNKNOWN)  # formats ask more than once per finding (junit: case and message)
         if found is _UNKNOWN:
             if finding.source not in self.documents:

@@ -11,6 +11,10 @@ from rdflib.namespace import RDF
 
 from ..load import Document, Lines, text_index
 
+# An XML tag: a comment, CDATA section, processing instruction or declaration (no group), else an element's opening
+# (or empty, 3) or closing (1) tag and its name (2)
+_XML_TAG = re.compile(r"<!--.*?-->|<!\[CDATA\[.*?\]\]>|<[?!][^>]*>|<(/?)([^\s/>!?]+)(?:[^>\"']|\"[^\"]*\"|'[^']*')*?(/?)>",
+                      re.DOTALL)
 _PREFIX_XML = re.compile(r"""xmlns:([\w.-]+)\s*=\s*["']([^"']*)["']""")
 
 
@@ -172,9 +176,10 @@ class LineFinder:
 
         The block runs until the next resource starts (a line at the left margin in Turtle, a new rdf:about in
         RDF/XML, a new "@id" in JSON-LD, a line indented no deeper in YAML). None when the property is not written
-        there (a missing property: the resource's own line is the right place then). In Turtle, `nested` says
-        whose property it is: the resource's own (False: not one of a node nested in its block, [ … ]), a nested
-        node's (True: a blank node is placed on the line of the resource that refers to it), or either (None).
+        there (a missing property: the resource's own line is the right place then). In Turtle and RDF/XML,
+        `nested` says whose property it is: the resource's own (False: not one of a node nested in its block,
+        [ … ] or an element inside a property element), a nested node's (True: a blank node is placed on the line
+        of the resource that refers to it), or either (None).
         """
         lines, fmt = self.lines, self.document.format
         if not 0 < subject_line <= self._count or not self._written(path):
@@ -185,6 +190,8 @@ class LineFinder:
             if path != _RDF_TYPE:
                 return self.turtle_line(subject_line, path, nested)
             return self.turtle_terms(subject_line, nested).get(path)
+        if fmt == "rdfxml":
+            return self.xml_line(subject_line, path, nested)
         pattern = self.pattern(path)
         block = self.block(subject_line)
         own_keys = key_column(lines[block[1] - 1]) if fmt == "description" and len(block) > 1 else None
@@ -195,6 +202,46 @@ class LineFinder:
             if pattern.search(strip_strings(text, fmt)):
                 return number
         return None
+
+    def xml_line(self, subject_line: int, path: str, nested: bool | None = None) -> int | None:
+        """RDF/XML: the first line of the resource's element (the one whose rdf:about is on `subject_line`) that
+        opens a property element for `path`, read tag by tag: the resource's own properties are its children
+        (depth 1), a nested node's are deeper (2 inside rdf:parseType="Resource", else 3). The element ends
+        where it closes, so a nested node with an rdf:about of its own is inside it too."""
+        text, pattern = self.lines.text, self.pattern(path)
+        line_start = self.lines.starts[subject_line - 1]
+        about = text.find("about", line_start)
+        start = text.rfind("<", 0, about if about >= 0 else line_start)
+        if start < 0:
+            return None
+        depth, at = 0, start
+        while True:
+            match = _XML_TAG.search(text, at)
+            if match is None:
+                return None
+            at, name = match.end(), match.group(2)
+            if name is None:
+                continue  # a comment, CDATA section, processing instruction or declaration
+            if match.group(1):  # a closing tag
+                depth -= 1
+                if depth <= 0:
+                    return None  # the resource's element is closed
+                continue
+            if depth >= 1 and (nested is None or (depth > 1) == nested) and pattern.match(text, match.start()):
+                return self.lines.number_at(match.start())
+            if match.group(3):
+                if depth == 0:
+                    return None  # the resource's element is empty (<… rdf:about="…"/>)
+                continue
+            if depth == 1 and nested is False:
+                # Only the resource's own properties count: another property's element is passed over whole (a
+                # catalog's element may hold every dataset of a national catalog), found by its closing tag when
+                # no element of the same name opens inside it
+                close = text.find(f"</{name}>", at)
+                if close >= 0 and text.find(f"<{name}", at, close) < 0:
+                    at = close + len(name) + 3
+                    continue
+            depth += 1
 
     def value_line(self, property_line_number: int, value: str | None) -> int | None:
         """Turtle lists values with commas over several lines: the line of the offending value, if it is there."""
