@@ -457,6 +457,69 @@ def test_rdfxml_value_findings_are_on_their_own_resources_lines(run_cli, tmp_pat
     check_nested_lines(run_cli, tmp_path / "data.rdf", RDFXML_HEAD + body, fmt, expected)
 
 
+JSONLD_HEAD = ('{\n  "@context": {"dcat": "http://www.w3.org/ns/dcat#", "dct": "http://purl.org/dc/terms/"},\n'
+               '  "@graph": [\n')
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit"])
+@pytest.mark.parametrize("body, expected", [
+    # The dataset's own title (line 12) after its nested distribution's (line 8) and a literal naming the key
+    ('    {\n      "@id": "https://e.se/ds",\n      "@type": "dcat:Dataset",\n'
+     '      "dcat:distribution": [\n'
+     '        {"@type": "dcat:Distribution",\n'
+     '         "dct:title": {"@value": "Fil", "@language": "sv"}}\n'
+     '      ],\n'
+     '      "dct:description": "see \\"dct:title\\": { [",\n'
+     '      "dct:title": {"@id": "https://e.se/not-a-title"}\n'
+     '    }\n  ]\n}\n', {"SE-DATASET-TITLE-TEXT": {12}}),
+    # The nested distribution's title (line 10) after the dataset's own (line 7), and after the dataset a second
+    # resource that writes a title too
+    ('    {\n      "@id": "https://e.se/ds",\n      "@type": "dcat:Dataset",\n'
+     '      "dct:title": {"@value": "Data", "@language": "sv"},\n'
+     '      "dcat:distribution": {\n'
+     '        "@type": "dcat:Distribution",\n'
+     '        "dct:title": {"@id": "https://e.se/not-a-title"}\n'
+     '      }\n'
+     '    },\n'
+     '    {"@id": "https://e.se/other", "dct:title": "x"}\n'
+     '  ]\n}\n', {"SE-DISTRIBUTION-TITLE-TEXT": {10}}),
+])
+def test_jsonld_value_findings_are_on_their_own_resources_lines(run_cli, tmp_path, fmt, body, expected):
+    """JSON-LD nests nodes as objects inside a resource's object: the resource's own keys are its object's, a
+    nested node's are deeper. A key written inside a string value writes nothing."""
+    check_nested_lines(run_cli, tmp_path / "data.jsonld", JSONLD_HEAD + body, fmt, expected)
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "junit"])
+@pytest.mark.parametrize("suffix, graph", [(".nt", ""), (".nq", " <https://e.se/g>")])
+def test_ntriples_findings_are_on_the_line_of_their_own_statement(run_cli, tmp_path, fmt, suffix, graph):
+    """N-Triples and N-Quads state one statement a line, a resource's statements anywhere in the file: the
+    dataset's title is on line 5, after another dataset's title (line 3) and between its own other statements; a
+    property the service does not state is on the service's own first line (4), not on a later line of another
+    resource that states it (the dataset's dcterms:subject, 6)."""
+    dcat, dct, rdf = "http://www.w3.org/ns/dcat#", "http://purl.org/dc/terms/", RDF
+    lines = [f"<https://e.se/ds> <{rdf}type> <{dcat}Dataset>",
+             f"<https://e.se/other> <{rdf}type> <{dcat}Dataset>",
+             f'<https://e.se/other> <{dct}title> "Annan"@sv',
+             f"<https://e.se/svc> <{rdf}type> <{dcat}DataService>",
+             f"<https://e.se/ds> <{dct}title> <https://e.se/not-a-title>",
+             f"<https://e.se/ds> <{dct}subject> <https://www.dataportal.se/terminology/grunddata/person>",
+             f"<https://e.se/svc> <{dcat}servesDataset> <https://e.se/ds>"]
+    text = "".join(f"{line}{graph} .\n" for line in lines)
+    check_nested_lines(run_cli, tmp_path / f"data{suffix}", text, fmt, {"SE-DATASET-TITLE-TEXT": {5}})
+    codes = service_codes(run_cli, tmp_path / f"data{suffix}")
+    assert "GD-SERVICE-UNMARKED" in codes  # about dcterms:subject, which only the dataset states (line 6)
+    check_nested_lines(run_cli, tmp_path / f"data{suffix}", text, fmt, {code: {4} for code in codes})
+
+
+def service_codes(run_cli, path) -> set:
+    """The codes of the findings about https://e.se/svc that name a property it does not state."""
+    result = run_cli("validate", path, "--format", "json", "--fail-on", "info")
+    stated = {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/ns/dcat#servesDataset"}
+    return {f["code"] for f in json.loads(result.stdout)["findings"]
+            if f["focus"] == "https://e.se/svc" and f["path"] and f["path"] not in stated}
+
+
 def test_a_resource_and_its_nested_node_with_the_same_value_each_get_their_line(run_cli, tmp_path):
     """The nested blank node is placed on its parent's line, with the same property and value as the parent's own
     finding: each is still on its own line (the dataset's title on 4, the distribution's on 6)."""
