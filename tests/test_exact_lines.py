@@ -1,12 +1,13 @@
-"""Exact lines over a family of Turtle layouts: the line SARIF and JUnit give a finding is the line the file writes
-the offending property on, for the resource the finding is about.
+"""Exact lines over a family of Turtle and RDF/XML layouts: the line SARIF and JUnit give a finding is the line the
+file writes the offending property on, for the resource the finding is about.
 
 The catalogs are generated (seeded) with what makes the line hard to find: nodes nested in a dataset's block
-([ … ], on one line or several) that write the same property as the dataset, literals in every quoting (long ones
-over several lines, some of those lines at the left margin) with brackets and property names in them, and comments
-that name the property. Each dataset or nested distribution has at most one title written as an IRI (a violation:
-a title is text); the generator writes down the line of each such title as it writes it, and that is the expected
-line, worked out without the tool.
+(Turtle [ … ] on one line or several; RDF/XML node elements or rdf:parseType="Resource" inside property elements,
+datasets nested in the catalog's element or beside it) that write the same property as the dataset, literals in
+every quoting (Turtle's long ones over several lines, some of those lines at the left margin; CDATA) with brackets
+and property names in them, and comments that name the property. Each dataset or nested distribution has at most one
+title written as an IRI (a violation: a title is text); the generator writes down the line of each such title as it
+writes it, and that is the expected line, worked out without the tool.
 """
 
 from __future__ import annotations
@@ -127,6 +128,87 @@ def test_every_title_finding_is_on_the_line_that_writes_that_title(run_cli, tmp_
     wanted = expected_pairs(expected)
     assert wanted, "the generator wrote no bad title"
     assert sorted((rule, line) for rule, lines in found.items() for line in lines) == sorted(wanted)
+
+
+RDFXML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
+               '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"\n'
+               '         xmlns:dcat="http://www.w3.org/ns/dcat#" xmlns:dct="http://purl.org/dc/terms/">')
+
+
+def rdfxml_catalog(seed: int, datasets: int = 30) -> tuple[str, dict]:
+    """As catalog, in RDF/XML: the datasets nested in the catalog's element or beside it."""
+    rng = random.Random(seed)
+    writer = Writer()
+    writer.lines = RDFXML_HEAD.split("\n")
+    expected: dict = {}
+    inside = rng.random() < 0.5  # the datasets inside the catalog's element
+    writer.add('  <dcat:Catalog rdf:about="https://e.se/catalog">')
+    if not inside:
+        writer.add('    <dct:title xml:lang="sv">Katalog</dct:title>\n  </dcat:Catalog>')
+    for number in range(datasets):
+        found: list = []
+        pad = "    " if inside else ""
+        if inside:
+            writer.add("    <dcat:dataset>")
+        attributes = f'rdf:about="https://e.se/ds-{number}"'
+        if rng.random() < 0.3:
+            writer.add(f"{pad}  <dcat:Dataset\n{pad}      {attributes}>")
+        else:
+            writer.add(f"{pad}  <dcat:Dataset {attributes}>")
+        bad_nested = rng.choice([None, *range(3)])
+        steps = ["own", "description", "comment", *(f"dist-{k}" for k in range(rng.randint(0, 3)))]
+        rng.shuffle(steps)
+        for step in steps:
+            if step == "own":
+                bad = rng.random() < 0.5
+                line = writer.add(f'{pad}    <dct:title rdf:resource="https://e.se/bad-{number}"/>' if bad
+                                  else f'{pad}    <dct:title xml:lang="sv">D</dct:title>')
+                if bad:
+                    found.append((DATASET_RULE, line))
+            elif step == "description":
+                writer.add(f"{pad}    <dct:description><![CDATA[ <dct:title> ( [ ]]></dct:description>")
+            elif step == "comment":
+                writer.add(f'{pad}    <!-- <dct:title rdf:resource="x"/> -->')
+            else:
+                index = int(step.split("-")[1])
+                bad = bad_nested == index
+                title = (f'<dct:title rdf:resource="https://e.se/bad-{number}-{index}"/>' if bad
+                         else "")  # only the bad one writes a title: the nested finding's line is exact
+                if rng.random() < 0.5:
+                    writer.add(f"{pad}    <dcat:distribution>\n{pad}      <dcat:Distribution>")
+                    inner, close = f"{pad}        ", f"{pad}      </dcat:Distribution>\n{pad}    </dcat:distribution>"
+                else:
+                    writer.add(f'{pad}    <dcat:distribution rdf:parseType="Resource">')
+                    writer.add(f'{pad}      <rdf:type rdf:resource="http://www.w3.org/ns/dcat#Distribution"/>')
+                    inner, close = f"{pad}      ", f"{pad}    </dcat:distribution>"
+                writer.add(f'{inner}<dcat:accessURL rdf:resource="https://e.se/file-{number}-{index}"/>')
+                if title:
+                    line = writer.add(f"{inner}{title}")
+                    found.append((DISTRIBUTION_RULE, line))
+                writer.add(close)
+        writer.add(f"{pad}  </dcat:Dataset>")
+        if inside:
+            writer.add("    </dcat:dataset>")
+        expected[f"https://e.se/ds-{number}"] = found
+    if inside:
+        writer.add('    <dct:title xml:lang="sv">Katalog</dct:title>\n  </dcat:Catalog>')
+    writer.add("</rdf:RDF>")
+    return writer.text(), expected
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_every_title_finding_in_rdfxml_is_on_the_line_that_writes_that_title(run_cli, tmp_path, seed):
+    text, expected = rdfxml_catalog(seed)
+    data = tmp_path / "catalog.rdf"
+    data.write_text(text, encoding="utf-8")
+    result = run_cli("validate", data, "--format", "sarif", "--fail-on", "info")
+    assert result.exit_code == 1, result.output
+    found = sorted((item["ruleId"], item["locations"][0]["physicalLocation"]["region"]["startLine"])
+                   for item in json.loads(result.stdout)["runs"][0]["results"]
+                   if item["ruleId"] in (DATASET_RULE, DISTRIBUTION_RULE))
+    wanted = sorted(expected_pairs(expected))
+    assert wanted, "the generator wrote no bad title"
+    assert found == wanted
 
 
 def test_junit_cases_have_the_same_lines(run_cli, tmp_path):
