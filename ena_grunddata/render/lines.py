@@ -1,7 +1,10 @@
 """Exact lines: on which line of its file a finding's property (or value) is written, so code hosts annotate the
-right line (SARIF, JUnit, the HTML page). Best effort, read from the document's text: the resource's block (Turtle,
-RDF/XML, JSON-LD, a description file), the property's spellings there (full IRI, prefixed name, `a`, a YAML key),
-and in Turtle the line of the offending value in a list written over several lines."""
+right line (SARIF, JUnit, the HTML page). Best effort, read from the document's text: what the resource writes
+itself, apart from the nodes nested in it (a Turtle block and its [ … ], an RDF/XML element and the elements inside
+its property elements, a JSON-LD object and the objects inside it, a description file's entry and its nested keys;
+in N-Triples and N-Quads the resource's own statements, wherever they are), the property's spellings there (full
+IRI, prefixed name, `a`, a YAML key), and in Turtle the line of the offending value in a list written over several
+lines."""
 
 from __future__ import annotations
 
@@ -179,14 +182,14 @@ class LineFinder:
         return None
 
     def property_line(self, subject_line: int, path: str, nested: bool | None = None) -> int | None:
-        """Best effort: the first line of the resource's block (from `subject_line`) that writes `path`.
+        """Best effort: the first line that writes `path` for the resource described from `subject_line`.
 
-        The block runs until the next resource starts (a line at the left margin in Turtle, a new rdf:about in
-        RDF/XML, a new "@id" in JSON-LD, a line indented no deeper in YAML). None when the property is not written
-        there (a missing property: the resource's own line is the right place then). In Turtle and RDF/XML,
-        `nested` says whose property it is: the resource's own (False: not one of a node nested in its block,
-        [ … ] or an element inside a property element), a nested node's (True: a blank node is placed on the line
-        of the resource that refers to it), or either (None).
+        Read per syntax: a Turtle block (until a line at the left margin starts the next resource), an RDF/XML
+        element or a JSON-LD object (until it closes), the resource's statements in N-Triples and N-Quads, a YAML
+        entry (until a line indented no deeper). None when the property is not written there (a missing property:
+        the resource's own line is the right place then). `nested` says whose property it is: the resource's own
+        (False: not one of a node nested in it), a nested node's (True: a blank node is placed on the line of the
+        resource that refers to it), or either (None).
         """
         lines, fmt = self.lines, self.document.format
         if not 0 < subject_line <= self._count or not self._written(path):
@@ -212,7 +215,7 @@ class LineFinder:
             text = lines[number - 1]
             if own_keys is not None and key_column(text) != own_keys and number != subject_line:
                 continue  # YAML: a key of a nested entry (a distribution's title is not the dataset's)
-            if pattern.search(strip_strings(text, fmt)):
+            if pattern.search(text):
                 return number
         return None
 
@@ -400,8 +403,8 @@ def split_iri(iri: str) -> tuple[str, str]:
 
 
 def block_lines(fmt: str, lines: Lines, start: int, long_strings: bool = True) -> range:
-    """The lines of the resource whose block starts on line `start`; `long_strings`: whether the document may hold
-    literals in three quotes (whose lines may start at the margin)."""
+    """The lines of the resource whose block starts on line `start` (Turtle or TriG, else a description file);
+    `long_strings`: whether the document may hold literals in three quotes (whose lines may start at the margin)."""
     end = len(lines)
     if fmt in ("turtle", "trig"):  # one search of the text: the next line that starts a resource at the margin
         text, begin = lines.text, lines.starts[start - 1]
@@ -417,13 +420,7 @@ def block_lines(fmt: str, lines: Lines, start: int, long_strings: bool = True) -
         text = lines[number - 1]
         if not text.strip() or text.lstrip().startswith("#"):
             continue
-        if fmt == "rdfxml" and re.search(r"\brdf:about\s*=", text):
-            end = number - 1
-            break
-        if fmt == "jsonld" and '"@id"' in text and indent(text) <= first_indent:
-            end = number - 1
-            break
-        if fmt == "description" and indent(text) <= first_indent:
+        if indent(text) <= first_indent:  # a description file (YAML): the next entry
             end = number - 1
             break
     return range(start, end + 1)
@@ -450,7 +447,6 @@ def indent(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 # A Turtle line that starts a resource: no indentation and neither a comment nor the close of a nested term (found
 # by the line feed before it, which the regular expression engine looks for much faster than a line start).
 _TURTLE_MARGIN = re.compile(r"\n[^\s#\])}]")
@@ -477,10 +473,3 @@ def blank_strings(text: str) -> str:
 
 
 _RDF_TYPE = str(RDF.type)
-
-
-def strip_strings(text: str, fmt: str) -> str:
-    """Drop quoted literals so a property name inside a title does not count (JSON keys are strings: keep)."""
-    if fmt in ("turtle", "trig"):
-        return _STRING.sub('""', text)
-    return text
