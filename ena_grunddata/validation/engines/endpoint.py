@@ -116,6 +116,8 @@ def compiler_for(layout: str):
     tests `layout` evaluates as SPARQL 1.1 does."""
 
     class RemoteCompiler(Compiler):
+        COUNTS_APART = False  # (one query per batch over HTTP)
+
         def datatype_ok(self, datatype, v) -> str:
             if datatype in (RDFS.Literal, RDF.langString, XSD.string, RDFS.Datatype):
                 return super().datatype_ok(datatype, v)
