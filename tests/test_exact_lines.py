@@ -115,19 +115,20 @@ def expected_pairs(expected: dict) -> set:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_every_title_finding_is_on_the_line_that_writes_that_title(run_cli, tmp_path, seed):
-    text, expected = catalog(seed)
-    data = tmp_path / "catalog.ttl"
+    check_title_lines(run_cli, tmp_path / "catalog.ttl", *catalog(seed))
+
+
+def check_title_lines(run_cli, data, text: str, expected: dict) -> None:
+    """Validate `text` (written to `data`) to SARIF: the title findings are exactly on the generator's lines."""
     data.write_text(text, encoding="utf-8")
     result = run_cli("validate", data, "--format", "sarif", "--fail-on", "info")
     assert result.exit_code == 1, result.output
-    found = {}
-    for item in json.loads(result.stdout)["runs"][0]["results"]:
-        if item["ruleId"] in (DATASET_RULE, DISTRIBUTION_RULE):
-            line = item["locations"][0]["physicalLocation"]["region"]["startLine"]
-            found.setdefault(item["ruleId"], []).append(line)
-    wanted = expected_pairs(expected)
+    found = sorted((item["ruleId"], item["locations"][0]["physicalLocation"]["region"]["startLine"])
+                   for item in json.loads(result.stdout)["runs"][0]["results"]
+                   if item["ruleId"] in (DATASET_RULE, DISTRIBUTION_RULE))
+    wanted = sorted(expected_pairs(expected))
     assert wanted, "the generator wrote no bad title"
-    assert sorted((rule, line) for rule, lines in found.items() for line in lines) == sorted(wanted)
+    assert found == wanted
 
 
 RDFXML_HEAD = ('<?xml version="1.0" encoding="utf-8"?>\n'
@@ -198,17 +199,7 @@ def rdfxml_catalog(seed: int, datasets: int = 30) -> tuple[str, dict]:
 
 @pytest.mark.parametrize("seed", range(4))
 def test_every_title_finding_in_rdfxml_is_on_the_line_that_writes_that_title(run_cli, tmp_path, seed):
-    text, expected = rdfxml_catalog(seed)
-    data = tmp_path / "catalog.rdf"
-    data.write_text(text, encoding="utf-8")
-    result = run_cli("validate", data, "--format", "sarif", "--fail-on", "info")
-    assert result.exit_code == 1, result.output
-    found = sorted((item["ruleId"], item["locations"][0]["physicalLocation"]["region"]["startLine"])
-                   for item in json.loads(result.stdout)["runs"][0]["results"]
-                   if item["ruleId"] in (DATASET_RULE, DISTRIBUTION_RULE))
-    wanted = sorted(expected_pairs(expected))
-    assert wanted, "the generator wrote no bad title"
-    assert found == wanted
+    check_title_lines(run_cli, tmp_path / "catalog.rdf", *rdfxml_catalog(seed))
 
 
 def test_junit_cases_have_the_same_lines(run_cli, tmp_path):
