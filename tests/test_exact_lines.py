@@ -118,6 +118,18 @@ def test_every_title_finding_is_on_the_line_that_writes_that_title(run_cli, tmp_
     check_title_lines(run_cli, tmp_path / "catalog.ttl", *catalog(seed))
 
 
+@pytest.mark.parametrize("seed", range(4, 7))
+def test_every_title_finding_in_a_trig_graph_is_on_the_line_that_writes_that_title(run_cli, tmp_path, seed):
+    """The same catalogs as one TriG graph: every line after the prefixes indented inside the graph's braces (one
+    line more before them), so a resource's block ends at the next resource of the graph."""
+    text, expected = catalog(seed)
+    head = len(PREFIXES.splitlines())
+    lines = text.rstrip("\n").split("\n")
+    graph = lines[:head] + ["<https://e.se/g> {"] + [f"  {line}" if line else line for line in lines[head:]] + ["}"]
+    moved = {key: [(rule, line + 1) for rule, line in found] for key, found in expected.items()}
+    check_title_lines(run_cli, tmp_path / "catalog.trig", "\n".join(graph) + "\n", moved)
+
+
 def check_title_lines(run_cli, data, text: str, expected: dict) -> None:
     """Validate `text` (written to `data`) to SARIF: the title findings are exactly on the generator's lines."""
     data.write_text(text, encoding="utf-8")

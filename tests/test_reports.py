@@ -512,6 +512,26 @@ def test_ntriples_findings_are_on_the_line_of_their_own_statement(run_cli, tmp_p
     check_nested_lines(run_cli, tmp_path / f"data{suffix}", text, fmt, {code: {4} for code in codes})
 
 
+@pytest.mark.parametrize("fmt", ["sarif", "junit"])
+def test_trig_findings_stay_in_their_resources_block_inside_a_graph(run_cli, tmp_path, fmt):
+    """A TriG graph's resources are indented inside its braces: a resource's block ends where the next one (or the
+    graph) starts, not at the graph's end. The service (line 4) does not state dcterms:subject, the dataset after
+    it does (line 8): the service's finding about it stays on its own line; the dataset's title is on line 9."""
+    text = (NESTED_PREFIXES + "<https://e.se/g> {\n"
+            "  <https://e.se/svc> a dcat:DataService ;\n"
+            "      dcat:servesDataset <https://e.se/ds> .\n"
+            "\n"
+            "  <https://e.se/ds> a dcat:Dataset ;\n"
+            "      dcterms:subject <https://www.dataportal.se/terminology/grunddata/person> ;\n"
+            "      dcterms:title <https://e.se/not-a-title> .\n"
+            "}\n")
+    data = tmp_path / "data.trig"
+    data.write_text(text, encoding="utf-8")
+    codes = service_codes(run_cli, data)
+    assert "GD-SERVICE-UNMARKED" in codes  # about dcterms:subject, which only the dataset states (line 8)
+    check_nested_lines(run_cli, data, text, fmt, {"SE-DATASET-TITLE-TEXT": {9}, **{code: {4} for code in codes}})
+
+
 def service_codes(run_cli, path) -> set:
     """The codes of the findings about https://e.se/svc that name a property it does not state."""
     result = run_cli("validate", path, "--format", "json", "--fail-on", "info")
