@@ -55,8 +55,6 @@ class LineFinder:
         self._paths: dict = {}  # property -> whether it can be written here (_written)
         self._count = len(self.lines)
         self._turtle = document.format in ("turtle", "trig")
-        text = self.lines.text
-        self._long_strings = self._turtle and ('"""' in text or "'''" in text)  # (most documents have none)
 
     def prefixes(self) -> list:
         """(prefix, namespace) pairs the document declares, read once (not once per property)."""
@@ -75,8 +73,7 @@ class LineFinder:
 
     def block(self, subject_line: int) -> range:
         if subject_line not in self._blocks:
-            self._blocks[subject_line] = block_lines(self.document.format, self.lines, subject_line,
-                                                     self._long_strings)
+            self._blocks[subject_line] = block_lines(self.document.format, self.lines, subject_line)
         return self._blocks[subject_line]
 
     def _written(self, path: str) -> bool:
@@ -402,15 +399,14 @@ def split_iri(iri: str) -> tuple[str, str]:
     return iri, ""
 
 
-def block_lines(fmt: str, lines: Lines, start: int, long_strings: bool = True) -> range:
-    """The lines of the resource whose block starts on line `start` (Turtle or TriG, else a description file);
-    `long_strings`: whether the document may hold literals in three quotes (whose lines may start at the margin)."""
+def block_lines(fmt: str, lines: Lines, start: int) -> range:
+    """The lines of the resource whose block starts on line `start` (Turtle or TriG, else a description file)."""
     end = len(lines)
     if fmt in ("turtle", "trig"):  # one search of the text: the next line that starts a resource as far left
         text, begin = lines.text, lines.starts[start - 1]
         margin = turtle_margin(indent(lines[start - 1]))
         found = margin.search(text, lines.starts[start] - 1) if start < end else None
-        while found is not None and long_strings:  # (not a line of a long literal, which may start at the margin)
+        while found is not None:  # (not a line of a long literal, which may start at the margin)
             closed = long_string_end(text, begin, found.start())
             if closed is None:
                 break
