@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from .context import ReportContext, card_resources, term_of
+from .halves import in_two
 from .xmltext import attribute_value, empty, nested, opening, text_content
 from ..messages import severity, tr
 from ..report import Report, Severity
@@ -79,9 +80,12 @@ def junit_chunks(report: Report, *, lang: str = "en", max_findings=None, context
                                             ("failures", failures[source]), ("errors", 0), ("skipped", 0)))
                 yield "\n    "
                 yield "".join(nested("properties", (), properties, 2))
-                for key in by_source[source]:
+                def case(key, shared=shared):
+                    return build_case(key[1], key[2], cases[key], key in failing, words, context, shared)
+
+                for piece in in_two(by_source[source], case, "\n    "):  # by two processes at national scale
                     yield "\n    "
-                    yield build_case(key[1], key[2], cases[key], key in failing, words, context, shared)
+                    yield piece
                 for resource in clean_by_source[source]:
                     yield "\n    "
                     yield empty("testcase", (("classname", suite_class), ("name", f"{resource} conforms")))

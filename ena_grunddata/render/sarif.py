@@ -15,6 +15,7 @@ from itertools import chain
 from .. import __version__
 from .context import ReportContext
 from .formats import EncodedJSON, compact_json, json_chunks
+from .halves import in_two
 from ..report import Finding, Report, Severity
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -47,8 +48,7 @@ def sarif_chunks(report: Report, *, lang: str = "en", max_findings=None, context
             "rules": [descriptor(context.rule(first[code]), lang) for code in codes],
         }},
         "columnKind": "unicodeCodePoints",
-        "results": (result(f, index[f.code], lang, context, fingerprints)  # written one at a time
-                    for f in chain(report.findings, report.suppressed)),
+        "results": results(report, index, lang, context, fingerprints),
         "properties": {"profiles": list(report.profiles), "failOn": report.fail_on.label,
                        "conforms": report.conforms, "summary": report.summary},
     }
@@ -58,6 +58,17 @@ def sarif_chunks(report: Report, *, lang: str = "en", max_findings=None, context
         run["artifacts"] = artifacts
     document = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     return json_chunks(document)
+
+
+def results(report: Report, index: dict, lang: str, context: ReportContext, fingerprints: "Fingerprints"):
+    """The results, written one at a time; at national scale by two processes at once (render/halves.py)."""
+    def make(finding):
+        return result(finding, index[finding.code], lang, context, fingerprints)
+
+    if isinstance(report.findings, list):  # (spilled findings are read from disk one at a time)
+        return in_two([*report.findings, *report.suppressed], make, ",\n", wrap=EncodedJSON,
+                      before=fingerprints.passed)
+    return map(make, chain(report.findings, report.suppressed))
 
 
 def descriptor(rule, lang: str) -> dict:
@@ -122,12 +133,21 @@ def fingerprint(finding: Finding) -> str:
     A blank node's label is made up anew by the parser on every run, so it cannot be part of the identity: a
     finding about a blank node (or with one as its value) is known by where it is described instead, the file and
     line of the resource that refers to it (stable from run to run; a line move gives it a new identity)."""
+    return digest(identity(finding))
+
+
+def identity(finding: Finding) -> str:
+    """What a fingerprint is the digest of: the finding's key, blank nodes known by where they are described."""
     code, severity, focus, path, value = finding.key()
     if focus.startswith("_:"):
         focus = f"_:{finding.source}:{finding.line}"
     if value is not None and value.startswith("_:"):
         value = "_:"
-    return hashlib.sha256(f"{code}\x1f{severity}\x1f{focus}\x1f{path}\x1f{value}".encode("utf-8")).hexdigest()[:32]
+    return f"{code}\x1f{severity}\x1f{focus}\x1f{path}\x1f{value}"
+
+
+def digest(identity: str) -> str:
+    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
 
 
 class Fingerprints:
@@ -136,10 +156,18 @@ class Fingerprints:
     and later get a number in report order. Which of them is first does not matter: they say the same."""
 
     def __init__(self):
-        self.seen: dict[str, int] = {}
+        self.seen: dict[str, int] = {}  # identity -> how many results had it so far
 
     def __call__(self, finding: Finding) -> str:
-        base = fingerprint(finding)
-        count = self.seen.get(base, 0)
-        self.seen[base] = count + 1
+        key = identity(finding)
+        count = self.seen.get(key, 0)
+        self.seen[key] = count + 1
+        base = digest(key)
         return base if not count else f"{base}-{count}"
+
+    def passed(self, findings) -> None:
+        """Count `findings` as written before (by another process: render/halves.py) without fingerprinting them."""
+        seen = self.seen
+        for finding in findings:
+            key = identity(finding)
+            seen[key] = seen.get(key, 0) + 1
