@@ -32,9 +32,15 @@ def in_fresh_python(body: str) -> dict:
 
 SETUP = """
 halves.FORK_FROM = 10
+halves.BLOCK = 7
 items = [f"item {n} " + "ä" * (n % 7) + "\\n" * (n % 3) for n in range(5_003)]
-make = lambda item: f"<{item}>"
-expected = "|".join(map(make, items))
+made_here = []  # what this process made (a child's list is its own)
+def make(item):
+    made_here.append(item)
+    return f"<{item}>"
+expected = "|".join(f"<{item}>" for item in items)
+blocks = [items[start:start + 7] for start in range(0, len(items), 7)]
+mine = [item for number, block in enumerate(blocks) if number % 2 == 0 for item in block]
 forks = []
 started = halves._Child.__init__
 def counted(self, *args):
@@ -46,31 +52,32 @@ halves._Child.__init__ = counted
 
 def test_two_processes_give_the_same_text_as_one():
     result = in_fresh_python(SETUP + """
-pieces = list(halves.in_two(items, make, "|", before=lambda first: None))
-result = {"same": "|".join(pieces) == expected, "forked": forks, "pieces": len(pieces)}
+pieces = list(halves.in_two(items, make, "|"))
+result = {"same": "|".join(pieces) == expected, "forked": forks, "here": made_here == mine}
 """)
-    assert result["same"]
-    assert result["forked"] == [True]
-    assert result["pieces"] < 5_003  # the child's half came back as runs of pieces
+    assert result == {"same": True, "forked": [True], "here": True}  # every second block was the child's
 
 
-def test_the_child_is_told_of_the_first_half():
+def test_a_counting_maker_counts_what_the_other_process_made():
+    """SARIF numbers a fingerprint by how often it came before: each process is told of the other's items."""
     result = in_fresh_python(SETUP + """
-import tempfile
-told = tempfile.NamedTemporaryFile(delete=False).name
-def before(first):
-    open(told, "w").write(str(len(first)))
-pieces = list(halves.in_two(items, make, "|", before=before))
-result = {"same": "|".join(pieces) == expected, "told": int(open(told).read()),
-          "half": 5_003 - int(5_003 * halves.CHILD_SHARE)}
+seen = [0]
+def numbered(item):
+    seen[0] += 1
+    return f"{item}#{seen[0]}"
+def told(block):
+    seen[0] += len(block)
+pieces = list(halves.in_two(items, numbered, "|", counted=told))
+result = {"same": "|".join(pieces) == "|".join(f"{item}#{n}" for n, item in enumerate(items, start=1)),
+          "forked": forks}
 """)
-    assert result["same"]
-    assert result["told"] == result["half"]
+    assert result == {"same": True, "forked": [True]}
 
 
 @pytest.mark.parametrize("failure", ["raise", "kill", "exit"])
-def test_a_failing_child_leaves_the_second_half_to_this_process(failure):
-    """An exception, a child killed by the system, a child that ends well before it wrote everything."""
+def test_a_failing_child_leaves_the_rest_to_this_process(failure):
+    """An exception, a child killed by the system, a child that ends well before it made everything: the blocks
+    it handed over are kept, the rest are made here."""
     result = in_fresh_python(SETUP + f"""
 parent = os.getpid()
 def fragile(item):
@@ -82,27 +89,26 @@ def fragile(item):
         os._exit(0)
     return make(item)
 pieces = list(halves.in_two(items, fragile, "|"))
-result = {{"same": "|".join(pieces) == expected, "forked": forks, "pieces": len(pieces)}}
+late = [item for number, block in enumerate(blocks) if number % 2 == 0 or "item 4000 " in "|".join(block)
+        or int(block[0].split()[1]) > 4000 for item in block]
+result = {{"same": "|".join(pieces) == expected, "forked": forks, "here": made_here == late}}
 """)
-    assert result["same"]
-    assert result["forked"] == [True]
-    assert result["pieces"] == 5_003  # every piece made here
+    assert result == {"same": True, "forked": [True], "here": True}
 
 
 def test_stopping_early_leaves_no_child_behind():
     result = in_fresh_python(SETUP + """
-import itertools
 pieces = halves.in_two(items, make, "|")
-first = list(itertools.islice(pieces, 3))
+first = [next(pieces), next(pieces)]
 pieces.close()
 try:
     left = os.waitpid(-1, os.WNOHANG)
 except ChildProcessError:
     left = None
-result = {"first": first == [make(item) for item in items[:3]], "left": left, "forked": forks}
+result = {"first": first == ["|".join(f"<{item}>" for item in block) for block in blocks[:2]], "left": left,
+          "forked": forks}
 """)
-    assert result["first"] and result["forked"] == [True]
-    assert result["left"] is None  # reaped: no child running, none left as a zombie
+    assert result == {"first": True, "left": None, "forked": [True]}  # reaped: no child running, no zombie
 
 
 def test_no_fork_with_another_thread_running_or_few_items():
@@ -114,7 +120,8 @@ helper.start()
 busy = list(halves.in_two(items, make, "|"))
 stop.set()
 helper.join()
-result = {"few": few == [make(item) for item in items[:9]], "busy": "|".join(busy) == expected, "forked": forks}
+result = {"few": "|".join(few) == "|".join(f"<{item}>" for item in items[:9]), "busy": "|".join(busy) == expected,
+          "forked": forks}
 """)
     assert result == {"few": True, "busy": True, "forked": []}
 

@@ -67,7 +67,7 @@ def results(report: Report, index: dict, lang: str, context: ReportContext, fing
 
     if isinstance(report.findings, list):  # (spilled findings are read from disk one at a time)
         return in_two([*report.findings, *report.suppressed], make, ",\n", wrap=EncodedJSON,
-                      before=fingerprints.passed)
+                      counted=fingerprints.passed)
     return map(make, chain(report.findings, report.suppressed))
 
 
@@ -166,7 +166,7 @@ class Fingerprints:
         return base if not count else f"{base}-{count}"
 
     def passed(self, findings) -> None:
-        """Count `findings` as written before (by another process: render/halves.py) without fingerprinting them."""
+        """Count `findings` as written (by another process: render/halves.py) without fingerprinting them."""
         seen = self.seen
         for finding in findings:
             key = identity(finding)
