@@ -13,6 +13,7 @@ from ..errors import terminal_lines
 from ..messages import severity, tr
 from ..namespaces import bind_prefixes
 from ..report import Report
+from .halves import in_two
 
 
 _NAMES = bind_prefixes(Graph()).namespace_manager
@@ -51,7 +52,11 @@ def render_chunks(report: Report, fmt: str, *, lang: str = "en", max_findings: i
     if fmt == "text":
         return text_chunks(report, lang, max_findings=max_findings)
     if fmt == "json":
-        return json_chunks(report.to_dict(lang, lazy=True))
+        document = report.to_dict(lang, lazy=True)
+        if isinstance(report.findings, list):  # at national scale by two processes at once (render/halves.py)
+            document["findings"] = in_two(report.findings, lambda finding: compact_json(finding.to_dict(lang)),
+                                          ",\n", wrap=EncodedJSON)
+        return json_chunks(document)
     if fmt in ("sarif", "html", "junit"):
         return _lazy(fmt, f"{fmt}_chunks")(report, lang=lang, max_findings=max_findings, context=context)
     return iter([render(report, fmt, lang=lang, max_findings=max_findings, context=context)])
