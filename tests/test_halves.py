@@ -159,7 +159,7 @@ def skolemized_catalog(tmp_path: Path, datasets: int) -> Path:
     return path
 
 
-@pytest.mark.parametrize("fmt", ["sarif", "junit"])
+@pytest.mark.parametrize("fmt", ["sarif", "junit", "json"])
 def test_reports_written_by_two_processes_are_the_reports_of_one(tmp_path, fmt):
     catalog = skolemized_catalog(tmp_path, 40)
     outputs = {}
