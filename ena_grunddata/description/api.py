@@ -20,7 +20,7 @@ import yaml
 from rdflib import Graph
 
 from ..errors import InputError, file_error
-from ..load import DEFAULT_MAX_INPUT_BYTES
+from ..load import DEFAULT_MAX_INPUT_BYTES, check_text
 from ..load.formats import looks_like_description, looks_like_description_file  # noqa: F401  (the loader's sniffs)
 from ..load.vocabularies import builtin_vocabularies, load_vocabularies
 from ..messages import tr
@@ -107,6 +107,7 @@ def read_text(path, max_bytes: int | None = None) -> str:
     if len(data) > limit:
         raise InputError(f"input is over the limit of {limit:,} bytes (raise it with --max-input-bytes)",
                          where=str(path))
+    check_text(data, str(path))
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

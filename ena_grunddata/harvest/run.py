@@ -22,8 +22,8 @@ from rdflib import BNode, Graph, URIRef
 from .. import http
 from .changes import HASH_VERSION, ChangeReport, Harvested, Statements, compare, temporary_file
 from ..errors import EXIT_REMOTE, EnaError, InputError, RemoteError, StoreError, UsageError
-from ..load import (ACCEPT_HEADER, Document, Limits, RefusedByOxigraph, choose_format, is_url, parse_document,
-                    parse_document_oxigraph, read_documents, strip_bom, time_budget)
+from ..load import (ACCEPT_HEADER, Document, Limits, RefusedByOxigraph, check_text, choose_format, is_url,
+                    parse_document, parse_document_oxigraph, read_documents, strip_bom, time_budget)
 from ..namespaces import DCAT, DCTERMS, FOAF, GRUNDDATA_PREFIXES, HYDRA
 from ..text import pick
 from ..load.safety import JsonItems, JsonProblem
@@ -322,6 +322,7 @@ def parse_response(response: http.Response, spec: SourceSpec, options: Options, 
                    paging: bool = False) -> list:
     """Bytes from the network become a Document and go through the one loader into `statements`."""
     name = http.redact(response.url)
+    check_text(response.content, name)
     data = strip_bom(response.content)
     media = (response.content_type or "").split(";")[0].strip().lower()
     if not spec.input_format and media in ("text/html", "application/xhtml+xml"):

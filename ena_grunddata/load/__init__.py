@@ -15,7 +15,7 @@ from .model import (ACCEPT_HEADER, DEFAULT_MAX_INPUT_BYTES, DEFAULT_MAX_NESTING,
 from .origins import Lines, Origins, OriginsUnion, TextIndex, subject_lines, text_index
 from .parse_oxigraph import OXIGRAPH_FORMATS, RefusedByOxigraph, parse_document_oxigraph
 from .parse_rdflib import ParseTimeout, no_network, parse_document, syntax_error, time_budget
-from .safety import check_control_characters, check_safe
+from .safety import check_control_characters, check_safe, check_text
 from .sources import expand_sources, read_document, read_documents, read_inputs, strip_bom
 from .terms import check_terms, iri_problem, language_problem
 

@@ -276,6 +276,38 @@ _ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
 _EXTERNAL_DTD = re.compile(rb"<!DOCTYPE[^>\[]*\b(SYSTEM|PUBLIC)\b", re.IGNORECASE)
 
 
+# What a file that is no RDF text most often is, by its first bytes (a download saved compressed, a spreadsheet or a
+# PDF named .rdf, a UTF-16 export): said as such, rather than as the first byte a parser or scan stumbles on.
+_GIVE_TEXT = "give a text file (RDF, or a YAML/JSON description)"
+_NOT_TEXT = (
+    (b"\x1f\x8b", "gzip-compressed data", "decompress it first (gunzip)"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document such as .xlsx)", "unpack it first"),
+    (b"\xfd7zXZ\x00", "xz-compressed data", "decompress it first (unxz)"),
+    (b"(\xb5/\xfd", "zstd-compressed data", "decompress it first (unzstd)"),
+    (b"BZh", "bzip2-compressed data", "decompress it first (bunzip2)"),
+    (b"%PDF-", "a PDF document", _GIVE_TEXT),
+    (b"\x89PNG", "a PNG image", _GIVE_TEXT),
+    (b"\xff\xd8\xff", "a JPEG image", _GIVE_TEXT),
+    (b"GIF87a", "a GIF image", _GIVE_TEXT),
+    (b"GIF89a", "a GIF image", _GIVE_TEXT),
+    (b"SQLite format 3\x00", "an SQLite database", _GIVE_TEXT),
+    (b"\xd0\xcf\x11\xe0", "an old Office document (.xls, .doc)", _GIVE_TEXT),
+    (b"\xff\xfe\x00\x00", "UTF-32 text", "save it as UTF-8"),
+    (b"\x00\x00\xfe\xff", "UTF-32 text", "save it as UTF-8"),
+    (b"\xff\xfe", "UTF-16 text", "save it as UTF-8"),
+    (b"\xfe\xff", "UTF-16 text", "save it as UTF-8"),
+)
+
+
+def check_text(data: bytes, name: str) -> None:
+    """Refuse bytes whose start shows a compressed file, an archive, an image, a database or UTF-16 text, naming
+    what they are and what to do (RDF and descriptions are read as UTF-8 text). Called where bytes come in (a file,
+    standard input, a URL, a harvested page, a description file), before the format is guessed from them."""
+    for signature, what, advice in _NOT_TEXT:
+        if data.startswith(signature) and (signature != b"BZh" or data[4:10] == b"1AY&SY"):
+            raise InputError(f"this is {what}, not UTF-8 text: {advice}", where=name)
+
+
 def check_safe(document: Document, limits: Limits | None = None) -> None:
     """Refuse what would make a parser expand entities, fetch anything, recurse too deep or drop data silently."""
     limits = limits or Limits()
@@ -324,8 +356,8 @@ def check_control_characters(document: Document) -> None:
         return
     code = document.data[match.start()] if len(match.group(0)) == 1 else int(match.group(0)[-4:], 16)
     line = document.data.count(b"\n", 0, match.start()) + 1
-    raise InputError(f"a literal contains the control character U+{code:04X}, which RDF/XML and most tools "
-                     "cannot carry; remove it", where=document.name, line=line)
+    raise InputError(f"the control character U+{code:04X} is not allowed (RDF/XML and most tools cannot carry it "
+                     "in a literal); remove it", where=document.name, line=line)
 
 
 def check_jsonld_contexts(document: Document, max_nesting: int = DEFAULT_MAX_NESTING) -> None:

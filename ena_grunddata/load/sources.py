@@ -9,6 +9,7 @@ from pathlib import Path
 from ..errors import InputError, UsageError, file_error
 from .formats import choose_format, format_from_extension, looks_like_description_file
 from .model import ACCEPT_HEADER, DESCRIPTION_EXTENSIONS, Document, Limits, is_url, normalise_format
+from .safety import check_text
 
 # --------------------------------------------------------------------------------------------- reading bytes
 
@@ -115,6 +116,7 @@ def read_document(source: str, *, forced=None, limits: Limits) -> Document:
             raise file_error(error, name) from None
         except ValueError:  # "embedded null byte": no file can have that name
             raise InputError("not a possible file name (it contains a NUL character)", where=name) from None
+    check_text(data, name)
     data = strip_bom(data)
     fmt = forced or choose_format(name, content_type, data)
     return Document(name=name, data=data, format=fmt, base=base or base_for(name))

@@ -294,8 +294,9 @@ def test_nul_and_other_control_characters_are_refused_with_a_line(tmp_path, cli_
 
 
 def test_case_12_utf16_turtle_is_refused_as_not_utf8(tmp_path, cli_run):
+    """Said as what it is, by its byte-order mark (test_hostile_not_text.py has the whole family)."""
     path = write(tmp_path, "utf16.ttl", TURTLE.encode("utf-16"))
-    assert_error(cli_run("validate", path), 2, "not valid UTF-8", where=f"{path}:1: ")
+    assert_error(cli_run("validate", path), 2, "UTF-16 text, not UTF-8 text", "save it as UTF-8", where=f"{path}: ")
 
 
 @pytest.mark.parametrize("name, text", [
