@@ -30,6 +30,16 @@ def in_fresh_python(body: str) -> dict:
     return json.loads(done.stdout.splitlines()[-1])
 
 
+# Every Child made is counted in `forks` (True when a process was forked).
+COUNT_FORKS = """
+forks = []
+started = process.Child.__init__
+def counted(self, *args):
+    started(self, *args)
+    forks.append(self.pid is not None)
+process.Child.__init__ = counted
+"""
+
 SETUP = """
 halves.FORK_FROM = 10
 halves.BLOCK = 7
@@ -41,13 +51,7 @@ def make(item):
 expected = "|".join(f"<{item}>" for item in items)
 blocks = [items[start:start + 7] for start in range(0, len(items), 7)]
 mine = [item for number, block in enumerate(blocks) if number % 2 == 0 for item in block]
-forks = []
-started = process.Child.__init__
-def counted(self, *args):
-    started(self, *args)
-    forks.append(self.pid is not None)
-process.Child.__init__ = counted
-"""
+""" + COUNT_FORKS
 
 
 def test_two_processes_give_the_same_text_as_one():
@@ -167,12 +171,7 @@ def test_reports_written_by_two_processes_are_the_reports_of_one(tmp_path, fmt):
         out = tmp_path / f"{name}.{fmt}"
         result = in_fresh_python(f"""
 halves.FORK_FROM = {threshold}
-forks = []
-started = process.Child.__init__
-def counted(self, *args):
-    started(self, *args)
-    forks.append(self.pid is not None)
-process.Child.__init__ = counted
+{COUNT_FORKS}
 from ena_grunddata.commands.cli import main
 try:
     code = main(["validate", {str(catalog)!r}, "--format", "{fmt}", "--output", {str(out)!r}])
