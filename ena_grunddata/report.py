@@ -483,9 +483,9 @@ def _temporary_database() -> sqlite3.Connection:
     db = sqlite3.connect(path, check_same_thread=False, factory=_Database)
     for pragma in ("journal_mode = OFF", "synchronous = OFF", "cache_size = -32768", "temp_store = FILE"):
         db.execute(f"PRAGMA {pragma}")
-    db.execute(f"CREATE TABLE raw (id INTEGER PRIMARY KEY, code TEXT, severity INTEGER, focus TEXT, path TEXT, "
-               f"value TEXT, messages TEXT, shape TEXT, source TEXT, line INTEGER, component TEXT, suppressed TEXT, "
-               f"suppressed_by TEXT, resource TEXT, key_name TEXT, lead INTEGER DEFAULT 0)")
+    db.execute("CREATE TABLE raw (id INTEGER PRIMARY KEY, code TEXT, severity INTEGER, focus TEXT, path TEXT, "
+               "value TEXT, messages TEXT, shape TEXT, source TEXT, line INTEGER, component TEXT, suppressed TEXT, "
+               "suppressed_by TEXT, resource TEXT, key_name TEXT, lead INTEGER DEFAULT 0)")
     weakref.finalize(db, _remove_file, path)  # also at exit
     return db
 
