@@ -575,6 +575,24 @@ def test_checks_read_without_their_focus_set_give_the_same_findings(monkeypatch)
     assert all(fast_compile.one_iri(check.path) for check in unfocused if check.path)
 
 
+# Blank nodes and the resources pointing to them, for the bulk lookup of their parents: one contact point shared by 25
+# datasets (more than locate_stored reads: it asks the store itself), one named by two datasets, contact points
+# nested in datasets with a blank e-mail node inside (the e-mail node's parent is itself blank).
+BLANK_PARENTS = """@prefix dcat: <http://www.w3.org/ns/dcat#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix vcard: <http://www.w3.org/2006/vcard/ns#> .
+<https://e.se/katalog> a dcat:Catalog ; dcterms:title "Katalog"@sv .
+""" + "".join(f'<https://e.se/d{n}> a dcat:Dataset ; dcterms:title "D{n}"@sv ; dcat:contactPoint _:delad .\n'
+              for n in range(25)) + """_:delad a vcard:Organization .
+<https://e.se/f> a dcat:Dataset ; dcterms:title "F"@sv ; dcat:contactPoint _:tva .
+<https://e.se/g> a dcat:Dataset ; dcterms:title "G"@sv ; dcat:contactPoint _:tva .
+_:tva a vcard:Organization .
+<https://e.se/e> a dcat:Dataset ; dcterms:title "E"@sv ;
+    dcat:contactPoint [ a vcard:Organization ; vcard:hasEmail [ a vcard:Email ] ] .
+"""
+SHARED_LINES, TWO_LINE, NESTED_LINE = set(range(5, 30)), 31, 34  # the lines of d0-d24, f and e
+
+
 def test_focus_nodes_are_placed_alike_whether_subjects_are_learned_in_bulk_or_asked_one_by_one(monkeypatch):
     """Before a big answer is located, which members of its focus set are subjects in the data is answered by one
     query (fast.LEARN_FROM rows, FastOrigins.learn_subjects) instead of a store lookup per focus: every finding gets
@@ -583,14 +601,22 @@ def test_focus_nodes_are_placed_alike_whether_subjects_are_learned_in_bulk_or_as
     nowhere). Here every answer counts as big."""
     documents = [read_document(str(path), limits=Limits()) for path in example_files()]
     documents += [random_catalogs.generate(seed).document() for seed in range(12)]
-    learned = []
-    real = fast._subjects_among_members
+    documents.append(Document(name="blank-parents.ttl", data=BLANK_PARENTS.encode(), format="turtle",
+                              base="https://e.se/"))
+    learned, parents = [], []
+    real, real_parents = fast._subjects_among_members, fast._parents_of_blank_members
 
     def counted(data, key):
         learned.append(key)
         return real(data, key)
 
+    def counted_parents(data, key):
+        rows = real_parents(data, key)
+        parents.extend(rows)
+        return rows
+
     monkeypatch.setattr(fast, "_subjects_among_members", counted)
+    monkeypatch.setattr(fast, "_parents_of_blank_members", counted_parents)
 
     def placed(big_from):
         monkeypatch.setattr(fast, "LEARN_FROM", big_from)
@@ -602,9 +628,16 @@ def test_focus_nodes_are_placed_alike_whether_subjects_are_learned_in_bulk_or_as
         return places
 
     asked = placed(10**9)
-    assert not learned
+    assert not learned and not parents
     assert placed(1) == asked
     assert learned
+    pointing = collections.Counter(blank for blank, _, _ in parents)
+    assert max(pointing.values()) > 20 and min(pointing.values()) == 1 and 2 in pointing.values()
+    blank_lines = {line for key, source, line in asked if source == "blank-parents.ttl" and "_:" in key.split(",")[2]}
+    # of two parents, the first in the file; the nested e-mail node is where its contact point's dataset is; the
+    # shared contact point on the line of one of the datasets naming it (of the first 20 the store gives)
+    assert {TWO_LINE, NESTED_LINE} <= blank_lines
+    assert len(blank_lines - {TWO_LINE, NESTED_LINE}) == 1 and (blank_lines - {TWO_LINE, NESTED_LINE}) <= SHARED_LINES
     assert sum(1 for _, source, line in asked if source is None) > 0  # some focus nodes are described nowhere
     assert sum(1 for _, source, line in asked if line is not None) > 100
     assert sum(1 for key, _, line in asked if key.startswith("('SE-CONTACT") and line is not None) > 5  # blank nodes

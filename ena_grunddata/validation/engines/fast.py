@@ -61,8 +61,9 @@ def supports(shapes: Shapes) -> list[str]:
 
 def run(data: FastData, shapes: Shapes, progress=None, where=None, learn=None) -> list[Finding]:
     """Findings of `shapes` on `data`; `where(focus)` -> (source, line) names files (a store term; cached per
-    focus); `learn({term: bool})`, when given, is told which members of a focus set are subjects of statements in
-    the data's default graph before a big answer on that set is located (FastOrigins.learn_subjects)."""
+    focus); `learn({term: bool}, [(blank member, subject pointing to it, bool)])`, when given, is told which members
+    of a focus set are subjects of statements in the data's default graph, and which subjects point to the blank
+    members (and whether those are subjects), before a big answer on that set is located (FastOrigins.learn_subjects)."""
     program = compiled(shapes)
     describer = Describer(shapes, data, where)
     findings: list[Finding] = []
@@ -91,7 +92,7 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None, learn=None) -
                 raise Unsupported(f"a check failed at run time: {reason}")
             if learn is not None and len(rows) >= LEARN_FROM and key not in learned:
                 learned.add(key)
-                learn(_subjects_among_members(data, key))
+                learn(_subjects_among_members(data, key), _parents_of_blank_members(data, key))
             findings.extend(describer.check_findings(check, rows))
             backlog.consumed(index, len(rows))
     finally:  # also on an error or Ctrl-C: no worker is left waiting for its turn
@@ -198,6 +199,15 @@ def _subjects_among_members(data: FastData, key: int) -> dict:
     """Each member of focus set `key` -> whether it is the subject of a statement in the default graph."""
     query = f"SELECT ?this (EXISTS {{ ?this ?_p ?_o }} AS ?_subject) WHERE {{ {_members(key)} }}"
     return {row[0]: row[1].value == "true" for row in data.store.query(query)}
+
+
+def _parents_of_blank_members(data: FastData, key: int) -> list:
+    """(blank member of focus set `key`, a subject of a statement whose object it is, whether that subject is the
+    subject of a statement in the default graph), one row per such statement, for each blank member in the store's
+    order of its statements (the order FastData.subjects_pointing_to reads them in)."""
+    query = (f"SELECT ?this ?parent (EXISTS {{ ?parent ?_q ?_o }} AS ?_subject) WHERE {{ {_members(key)} "
+             "FILTER(isBlank(?this)) ?parent ?_p ?this }")
+    return [(row[0], row[1], row[2].value == "true") for row in data.store.query(query)]
 
 
 def _members(key: int) -> str:
