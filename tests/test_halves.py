@@ -23,8 +23,8 @@ REPO = Path(__file__).resolve().parent.parent
 
 def in_fresh_python(body: str) -> dict:
     """Run `body` (which sets `result`) in a new interpreter; the JSON of `result`."""
-    script = "import json, os, signal, sys, threading\nfrom ena_grunddata import process\nfrom ena_grunddata.render import halves\n" + textwrap.dedent(body) \
-        + "\nprint(json.dumps(result))\n"
+    script = ("import json, os, signal, sys, threading\nfrom ena_grunddata import process\n"
+              "from ena_grunddata.render import halves\n" + textwrap.dedent(body) + "\nprint(json.dumps(result))\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout.splitlines()[-1])

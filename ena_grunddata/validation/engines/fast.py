@@ -63,7 +63,8 @@ def run(data: FastData, shapes: Shapes, progress=None, where=None, learn=None) -
     """Findings of `shapes` on `data`; `where(focus)` -> (source, line) names files (a store term; cached per
     focus); `learn({term: bool}, [(blank member, subject pointing to it, bool)])`, when given, is told which members
     of a focus set are subjects of statements in the data's default graph, and which subjects point to the blank
-    members (and whether those are subjects), before a big answer on that set is located (FastOrigins.learn_subjects)."""
+    members (and whether those are subjects), before a big answer on that set is located
+    (FastOrigins.learn_subjects)."""
     program = compiled(shapes)
     describer = Describer(shapes, data, where)
     findings: list[Finding] = []
