@@ -204,8 +204,8 @@ def _subjects_among_members(data: FastData, key: int) -> dict:
 
 def _parents_of_blank_members(data: FastData, key: int) -> list:
     """(blank member of focus set `key`, a subject of a statement whose object it is, whether that subject is the
-    subject of a statement in the default graph), one row per such statement, for each blank member in the store's
-    order of its statements (the order FastData.subjects_pointing_to reads them in)."""
+    subject of a statement in the default graph), one row per such statement (what FastData.subjects_pointing_to
+    reads for one blank node)."""
     query = (f"SELECT ?this ?parent (EXISTS {{ ?parent ?_q ?_o }} AS ?_subject) WHERE {{ {_members(key)} "
              "FILTER(isBlank(?this)) ?parent ?_p ?this }")
     return [(row[0], row[1], row[2].value == "true") for row in data.store.query(query)]

@@ -10,7 +10,6 @@ lose numeric and date semantics inside SPARQL; that is the price of reporting wh
 
 from __future__ import annotations
 
-import itertools
 import re
 import weakref
 from collections import deque
@@ -203,11 +202,10 @@ class FastData:
     def update(self, text: str) -> None:
         self.store.update(text)
 
-    def subjects_pointing_to(self, term, limit: int):
-        """Up to `limit` subjects of triples whose object is `term` (store terms), for FastOrigins.locate_stored on
-        blank nodes (an agent node shared by every dataset has tens of thousands)."""
-        quads = self.store.quads_for_pattern(None, None, term, ox.DefaultGraph())
-        return [quad.subject for quad in itertools.islice(quads, limit)]
+    def subjects_pointing_to(self, term):
+        """The subjects of triples whose object is `term` (store terms), for FastOrigins.locate_stored on blank nodes
+        (an agent node shared by every dataset has tens of thousands: read once per node)."""
+        return [quad.subject for quad in self.store.quads_for_pattern(None, None, term, ox.DefaultGraph())]
 
 
 def in_background(function, *args):

@@ -148,8 +148,7 @@ class FastOrigins(Origins):
         """Take in which terms are subjects of statements in the store's default graph, answered in bulk
         (fast.run, for the members of a focus set): is_stored_subject need not ask the store for them. A subject
         of statements added for the engine is left to is_stored_subject (are any of its statements the data's?).
-        `parents`: (blank node, a subject pointing to it, whether that is a subject) rows, in the store's order per
-        blank node; locate_stored reads a blank node's parents from them instead of asking the store for each (two
+        `parents`: (blank node, a subject pointing to it, whether that is a subject) rows; locate_stored reads a blank node's parents from them instead of asking the store for each (two
         store calls per blank node on the main thread while the checks' queries run: a national catalog's 12,750
         blank contact points took 1.2 s to locate)."""
         if self._hidden_subjects is None:
@@ -161,8 +160,7 @@ class FastOrigins(Origins):
             pointing.setdefault(blank, []).append(parent)
             if parent not in hidden:
                 self._subjects[parent] = subject
-        # a blank node with more parents than locate_stored looks at is left to it (it reads the first of them)
-        self._parents.update((blank, found) for blank, found in pointing.items() if len(found) <= PARENTS_READ)
+        self._parents.update(pointing)
 
     def is_stored_subject(self, term) -> bool:
         """Whether the data's own statements describe `term`: as Origins, whose subjects are those of the documents
@@ -178,17 +176,18 @@ class FastOrigins(Origins):
 
     def locate_stored(self, term, depth: int = 0):
         """(source, line) of a store term; a blank node is where the resource that refers to it is (of several,
-        the first in the file: rdflib meets that one first on the other path). A literal is described nowhere."""
+        the first in the file, as load.origins.Origins.locate chooses on the other path: every referrer is read,
+        once per blank node). A literal is described nowhere."""
         if term.__class__ is ox.Literal:
             return None, None
         if term.__class__ is ox.BlankNode and depth < 5:
             parents = self._parents.get(term)
             if parents is None:
-                parents = self.data.subjects_pointing_to(term, PARENTS_READ)
-            parents = [p for p in parents if p != term]
+                parents = self.data.subjects_pointing_to(term)
+            parents = {p for p in parents if p != term}
             if parents:
                 places = [self.locate_stored(parent, depth + 1) for parent in parents]
-                source, line = min(places, key=lambda place: (place[1] is None, place[1] or 0))
+                source, line = min(places, key=lambda place: (place[1] is None, place[1] or 0, place[0] or ""))
                 return source or self.stored_source(term), line
         source = self.stored_source(term)
         if source is None:
@@ -198,11 +197,6 @@ class FastOrigins(Origins):
             if explicit is not self:
                 return source, explicit
         return source, self._line_index(source).get(term.value)
-
-
-# A blank node is placed where the first of the resources pointing to it is described (an agent node shared by every
-# dataset has tens of thousands).
-PARENTS_READ = 20
 
 
 def stored(term):
