@@ -64,7 +64,7 @@ class FastOrigins(Origins):
         self._indexing = None  # subject lines being numbered (index_lines_in_background)
         self._subjects: dict = {}  # store term -> whether it is a subject in the data (learn_subjects)
         self._hidden_subjects = None  # the subjects of the statements added for the engine (learn_subjects)
-        self._parents: dict = {}  # blank node -> the subjects pointing to it, in the store's order (learn_subjects)
+        self._parents: dict = {}  # blank node -> the subjects pointing to it (learn_subjects)
 
     def add_document(self, document: Document) -> None:
         self._documents[document.name] = document
@@ -148,9 +148,10 @@ class FastOrigins(Origins):
         """Take in which terms are subjects of statements in the store's default graph, answered in bulk
         (fast.run, for the members of a focus set): is_stored_subject need not ask the store for them. A subject
         of statements added for the engine is left to is_stored_subject (are any of its statements the data's?).
-        `parents`: (blank node, a subject pointing to it, whether that is a subject) rows; locate_stored reads a blank node's parents from them instead of asking the store for each (two
-        store calls per blank node on the main thread while the checks' queries run: a national catalog's 12,750
-        blank contact points took 1.2 s to locate)."""
+        `parents`: (blank node, a subject pointing to it, whether that is a subject) rows; locate_stored reads a
+        blank node's parents from them instead of asking the store for each (two store calls per blank node on the
+        main thread while the checks' queries run: a national catalog's 12,750 blank contact points took 1.2 s to
+        locate)."""
         if self._hidden_subjects is None:
             self._hidden_subjects = {quad.subject for quad in self.data.hidden}
         hidden = self._hidden_subjects
@@ -176,8 +177,8 @@ class FastOrigins(Origins):
 
     def locate_stored(self, term, depth: int = 0):
         """(source, line) of a store term; a blank node is where the resource that refers to it is (of several,
-        the first in the file, as load.origins.Origins.locate chooses on the other path: every referrer is read,
-        once per blank node). A literal is described nowhere."""
+        the first in the file, as load.origins.Origins.locate chooses on the other path: every referrer is read).
+        A literal is described nowhere."""
         if term.__class__ is ox.Literal:
             return None, None
         if term.__class__ is ox.BlankNode and depth < 5:
