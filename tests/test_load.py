@@ -245,6 +245,63 @@ def test_subject_lines_take_carriage_returns_as_line_ends():
     assert _lines("@prefix ex: <https://ex.se/> .\r\n\r\nex:a ex:p 1 .\r\n", "turtle")["https://ex.se/a"] == 3
 
 
+def _lines_by_hand(text: str) -> dict:
+    """The rule subject_lines follows, read line by line: a line that starts (after blanks) with an IRI or a prefixed
+    name of a prefix declared on an earlier line names it there, first line kept; a prefix declaration, several on
+    a line, one running over the next lines, names nothing (the lines it runs over neither)."""
+    import re
+
+    directive = re.compile(r"[^\S\n]*\.?[^\S\n]*(?i:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+    prefixes, found, skip_to = {}, {}, 0
+    for number, start in enumerate(starts, 1):
+        if start < skip_to:
+            continue
+        line = text[start:].split("\n", 1)[0]
+        body = line.lstrip(" \t\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004"
+                            "\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+        declared = directive.match(text, start)
+        if declared:
+            while declared:
+                prefixes[declared.group(1)] = declared.group(2)
+                skip_to = declared.end()
+                declared = directive.match(text, declared.end())
+            continue
+        iri = None
+        if body.startswith("<") and ">" in body:
+            iri = body[1:body.index(">")]
+        else:
+            name = re.match(r"([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*)", body)
+            if name and (name.group(1) or "") in prefixes:
+                iri = prefixes[name.group(1) or ""] + name.group(2)
+        if iri is not None:
+            found.setdefault(iri, number)
+    return found
+
+
+_LINE_PIECES = ["@prefix ex: <https://ex.se/> .", "@prefix ex:\n<https://other.se/> .", "PREFIX : <https://empty.se/>",
+                "@PREFIX a: <https://a.se/> . @prefix b: <https://b.se/> .", "@prefix a: <https://a.se/> . @prefix b:\n"
+                " <https://b2.se/> .", "ex:s a ex:T ;", "    ex:p ex:o .", ":x :p :y .", "<https://h.se/s> <https://p> 1 .",
+                "<> a ex:T .", "", "  ", "\t<https://i.se/> a ex:T .", "PREFIX:foo a ex:T .", "a:b c:d e:f .", "b: a ex:T .",
+                "ex: a ex:T .", "<https://unclosed", "\u2028ex:u a ex:T .", "\x0bex:v a ex:T .", '"lit" .', "ex:w\r",
+                "# @prefix c: <https://c.se/> .", "prefix ex: <https://re.se/>", "@prefix\tex:<https://tab.se/>.", "x:y",
+                "\r\nex:r a ex:T .", "ex:é a ex:T .", "[ a ex:T ] .", "GRAPH ex:g {", "}", "  ex:in-graph a ex:T ."]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_subject_lines_follow_the_rule_read_line_by_line(seed):
+    """A family: random Turtle-like texts of lines that are easy to read wrong (directives several to a line or
+    over two lines, blanks of every kind, carriage returns, undeclared and empty prefixes, IRIs left open), read
+    one match per line (load/origins.py) and line by line here: the same subjects on the same lines."""
+    import random
+
+    rng = random.Random(seed)
+    for _ in range(50):
+        text = "\n".join(rng.choice(_LINE_PIECES) for _ in range(rng.randint(0, 14)))
+        assert _lines(text, rng.choice(["turtle", "trig"])) == _lines_by_hand(text), text
+
+
 def test_subject_lines_of_rdfxml_and_jsonld():
     xml = ('<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
            '  <rdf:Description\n'
