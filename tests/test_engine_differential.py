@@ -568,21 +568,29 @@ def test_checks_read_without_their_focus_set_give_the_same_findings(monkeypatch)
     documents += [random_catalogs.generate(seed).document() for seed in range(12)]
     quads = quads_of(documents)
     shapes = builtin_shapes()
-    read_unfocused = []
-    real_rows = fast._rows
+    read_unfocused, evaluated = [], []
+    real_answer, real_rows = fast._Answers.rows, fast._rows
 
-    def counted(data, query, *members):
-        if members:
-            read_unfocused.append(query)
-        return real_rows(data, query, *members)
+    def counted(self, data, query):
+        read_unfocused.append(query)
+        return real_answer(self, data, query)
 
-    monkeypatch.setattr(fast, "_rows", counted)
+    def evaluating(data, query):
+        evaluated.append(query)
+        return real_rows(data, query)
+
+    monkeypatch.setattr(fast._Answers, "rows", counted)
+    monkeypatch.setattr(fast, "_rows", evaluating)
 
     over_the_set = keys_with(monkeypatch, "UNFOCUSED_FROM", 10**9, quads, shapes)
     assert not read_unfocused
     assert len(over_the_set) > 200
+    evaluated.clear()
     assert keys_with(monkeypatch, "UNFOCUSED_FROM", 1, quads, shapes) == over_the_set
     assert len(read_unfocused) > 50  # most value checks were read so
+    # a query asked by several checks (a title on the datasets and on the distributions) is evaluated once
+    assert len(set(read_unfocused)) < len(read_unfocused)
+    assert sorted(query for query in evaluated if query in set(read_unfocused)) == sorted(set(read_unfocused))
     unfocused = [check for _, check in fast.compiled(shapes).checks if check.unfocused]
     assert unfocused and all("urn:ena:fast:set:" not in check.unfocused for check in unfocused)
     assert all(fast_compile.one_iri(check.path) for check in unfocused if check.path)
