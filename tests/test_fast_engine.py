@@ -127,7 +127,7 @@ def _statements(data: FastData) -> set:
                   for term in (row["s"], row["p"], row["o"])) for row in rows}
 
 
-@pytest.mark.parametrize("turtle,loaded_whole", [
+LOAD_CASES = [
     # literals the store rewrites, on resources with IRIs: changed in the store after the whole load
     (b'<https://e.org/s> <https://e.org/p> "1000"^^xsd:nonNegativeInteger, "1.50"^^xsd:decimal, '
      b'"2024-01-01T10:00:00+00:00"^^xsd:dateTime, "1"^^xsd:boolean .', True),
@@ -141,7 +141,15 @@ def _statements(data: FastData) -> set:
     # nothing to change: loaded whole; ill-typed values are marked either way
     (b'<https://e.org/s> <https://e.org/p> "12 MB"^^xsd:nonNegativeInteger, 12, "x"@sv ; '
      b'<https://e.org/q> [ <https://e.org/r> "2024-01-01"^^xsd:date ] .', True),
-])
+    # rewritten, ill-typed and with odd characters at once (what goes through N-Quads must come back the same)
+    (b'<https://e.org/s\u00e5> <https://e.org/p> "0012"^^xsd:integer, "1.50"^^xsd:decimal, "x\\"y\\nz"^^xsd:integer, '
+     b'"\xc3\xa5\xc3\xa4\xc3\xb6 \xf0\x9f\x98\x80"^^xsd:nonNegativeInteger, "+007"^^xsd:nonNegativeInteger .', True),
+    # input naming the engine's reserved datatypes: noted (and refused by the caller)
+    (b'<https://e.org/s> <https://e.org/p> "1"^^<urn:ena:fast:datatype:x>, "01"^^xsd:integer .', True),
+]
+
+
+@pytest.mark.parametrize("turtle,loaded_whole", LOAD_CASES)
 def test_a_document_loaded_whole_holds_what_it_holds_quad_by_quad(turtle, loaded_whole):
     document = Document(name="l.ttl", format="turtle", base="https://relative.invalid/l.ttl",
                         data=b"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + turtle)
@@ -154,6 +162,32 @@ def test_a_document_loaded_whole_holds_what_it_holds_quad_by_quad(turtle, loaded
     assert _statements(whole) == _statements(by_quad)
     ill_typed = "SELECT ?o WHERE { GRAPH <urn:ena:fast:meta> { <urn:ena:fast:ill-typed> ?m ?o } }"
     assert {r["o"].value for r in whole.query(ill_typed)} == {r["o"].value for r in by_quad.query(ill_typed)}
+
+
+@pytest.mark.parametrize("turtle,loaded_whole", LOAD_CASES)
+def test_changes_read_by_another_process_make_the_same_store(turtle, loaded_whole):
+    """fast_validate.ReadAhead: a forked child reads what the store would rewrite and hands it over as bytes
+    (Changes.to_bytes); the store, the originals behind the stand-ins, the ill-typed markers and the reserved
+    datatypes are the same as when the changes are read here."""
+    from ena_grunddata.validation.engines.fast_data import META, Changes
+
+    document = Document(name="l.ttl", format="turtle", base="https://relative.invalid/l.ttl",
+                        data=b"@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .\n" + turtle)
+    here, handed = FastData(), FastData()
+    elsewhere = FastData().changes_of(document.data, *_oxigraph_turtle(document)).to_bytes()
+    assert here.load_native(document.data, *_oxigraph_turtle(document)) is loaded_whole
+    assert handed.load_native(document.data, *_oxigraph_turtle(document),
+                              ahead=lambda: Changes.from_bytes(elsewhere)) is loaded_whole
+    if loaded_whole:
+        assert _statements(handed) == _statements(here)
+        assert set(handed.store.quads_for_pattern(None, None, None, META)) == set(  # the ill-typed markers
+            here.store.quads_for_pattern(None, None, None, META))
+        assert set(quad for quad in handed.store if quad.object in handed.originals) == set(  # the stand-ins
+            quad for quad in here.store if quad.object in here.originals)
+        assert handed.originals == here.originals
+        assert handed.reserved_datatypes == here.reserved_datatypes
+    else:  # nothing stays of the attempt, and nothing was noted: the caller adds the quads one by one
+        assert not list(handed.store) and not handed.originals and not handed.reserved_datatypes
 
 
 def test_a_document_is_loaded_whole_only_into_an_empty_store():

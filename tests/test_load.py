@@ -280,13 +280,14 @@ def _lines_by_hand(text: str) -> dict:
     return found
 
 
-_LINE_PIECES = ["@prefix ex: <https://ex.se/> .", "@prefix ex:\n<https://other.se/> .", "PREFIX : <https://empty.se/>",
-                "@PREFIX a: <https://a.se/> . @prefix b: <https://b.se/> .", "@prefix a: <https://a.se/> . @prefix b:\n"
-                " <https://b2.se/> .", "ex:s a ex:T ;", "    ex:p ex:o .", ":x :p :y .", "<https://h.se/s> <https://p> 1 .",
-                "<> a ex:T .", "", "  ", "\t<https://i.se/> a ex:T .", "PREFIX:foo a ex:T .", "a:b c:d e:f .", "b: a ex:T .",
-                "ex: a ex:T .", "<https://unclosed", "\u2028ex:u a ex:T .", "\x0bex:v a ex:T .", '"lit" .', "ex:w\r",
-                "# @prefix c: <https://c.se/> .", "prefix ex: <https://re.se/>", "@prefix\tex:<https://tab.se/>.", "x:y",
-                "\r\nex:r a ex:T .", "ex:é a ex:T .", "[ a ex:T ] .", "GRAPH ex:g {", "}", "  ex:in-graph a ex:T ."]
+_LINE_PIECES = [
+    "@prefix ex: <https://ex.se/> .", "@prefix ex:\n<https://other.se/> .", "PREFIX : <https://empty.se/>",
+    "@PREFIX a: <https://a.se/> . @prefix b: <https://b.se/> .", "@prefix a: <https://a.se/> . @prefix b:\n"
+    " <https://b2.se/> .", "ex:s a ex:T ;", "    ex:p ex:o .", ":x :p :y .", "<https://h.se/s> <https://p> 1 .",
+    "<> a ex:T .", "", "  ", "\t<https://i.se/> a ex:T .", "PREFIX:foo a ex:T .", "a:b c:d e:f .", "b: a ex:T .",
+    "ex: a ex:T .", "<https://unclosed", "\u2028ex:u a ex:T .", "\x0bex:v a ex:T .", '"lit" .', "ex:w\r",
+    "# @prefix c: <https://c.se/> .", "prefix ex: <https://re.se/>", "@prefix\tex:<https://tab.se/>.", "x:y",
+    "\r\nex:r a ex:T .", "ex:é a ex:T .", "[ a ex:T ] .", "GRAPH ex:g {", "}", "  ex:in-graph a ex:T ."]
 
 
 @pytest.mark.parametrize("seed", range(40))

@@ -109,12 +109,17 @@ class Lines:
     too, as in old Mac files), so U+2028 or NEL inside a literal starts no line. Each line is cut from the text when
     asked for (a national catalog has a million lines; a list of them all cost as much as the text twice over)."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, starts: bytes | None = None):
+        """`starts`: the line starts as numbered before (the bytes of another Lines' `starts`, of the same text)."""
         if "\r" in text:
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         self.text = text
-        self.starts = array("q", [0])  # where each line starts in the text
-        self.starts.extend(match.end() for match in _LINE_FEED.finditer(text))
+        self.starts = array("q")  # where each line starts in the text
+        if starts is None:
+            self.starts.append(0)
+            self.starts.extend(match.end() for match in _LINE_FEED.finditer(text))
+        else:
+            self.starts.frombytes(starts)
 
     def __len__(self) -> int:
         return len(self.starts)
@@ -142,9 +147,10 @@ _TURTLE_LINE_START = re.compile(
 # directives anywhere took several times as long on a national catalog.
 _NEXT_PREFIX = re.compile(r"[^\S\n]*\.?[^\S\n]*(?i:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>")
 # One match per line, the whole text in one findall (a national catalog has a million lines; a search for the lines
-# that start with a term made and numbered a match object each: 2.3 s against 0.8 s): 1 a prefix declaration begins
-# (read with _TURTLE_LINE_START, as it may go on over further lines), 2 and 3 an IRI (3 is ">" when there is one),
-# 4 a prefixed name whole (":" at least), 5 and 6 its prefix and local name. Nothing here reads past a line feed.
+# that start with a term made and numbered a match object each: 2.3 s against 0.8 s). Groups: 1 a prefix
+# declaration begins (read with _TURTLE_LINE_START, as it may go on over further lines), 2 and 3 an IRI (3 is ">"
+# when there is one), 4 a prefixed name whole (":" at least), 5 and 6 its prefix and local name. Nothing here reads
+# past a line feed.
 _TURTLE_LINES = re.compile(
     r"^[^\S\n]*(?:((?i:@prefix|PREFIX)(?=\s))|<([^>\n]*)(>)|(([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*)))?[^\n]*",
     re.MULTILINE)

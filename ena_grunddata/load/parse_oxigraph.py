@@ -56,13 +56,10 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
         check_safe(document, limits)
     import pyoxigraph
 
-    fmt = getattr(pyoxigraph.RdfFormat, OXIGRAPH_FORMATS[document.format])
-    data = document.data
-    if document.format == "rdfxml" and b"\r" in data:  # XML 1.0 §2.11 line ends, as rdflib (expat) reads them
-        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    data, fmt = oxigraph_input(document)
     try:
         with no_network(), time_budget(limits.timeout, document.name):
-            if native is not None and document.format in TRIPLE_FORMATS and native(data, fmt, document.base):
+            if native is not None and loaded_natively(document) and native(data, fmt, document.base):
                 return None
             if document.format == "jsonld" and graph_in_slices(shape):
                 quads = jsonld_slices(data, document.base)
@@ -81,6 +78,22 @@ def parse_document_oxigraph(document: Document, limits: Limits | None = None, si
         parse_document(document, limits)  # raises InputError with rdflib's file:line message
         raise RefusedByOxigraph(document.name) from None
     return None
+
+
+def oxigraph_input(document: Document):
+    """(bytes, pyoxigraph format) that parse_document_oxigraph gives pyoxigraph for a document of its formats."""
+    import pyoxigraph
+
+    data = document.data
+    if document.format == "rdfxml" and b"\r" in data:  # XML 1.0 §2.11 line ends, as rdflib (expat) reads them
+        data = data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return data, getattr(pyoxigraph.RdfFormat, OXIGRAPH_FORMATS[document.format])
+
+
+def loaded_natively(document: Document) -> bool:
+    """Whether parse_document_oxigraph hands `document` to `native` (a whole document of triples), when it gets
+    that far (not empty, its checks pass) and `native` is given."""
+    return document.format in TRIPLE_FORMATS
 
 
 # --------------------------------------------------------------------------------------------- JSON-LD in slices

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from rdflib import Graph, URIRef
 
 from ..errors import UsageError
-from ..load import Document, Limits, Loaded, Origins, load, load_documents
+from ..load import Document, Limits, Loaded, Origins, load, load_documents, read_inputs
 from ..report import Finding, Report, Severity
 from .marking import GraphData, description_findings, domain_concept, in_user_terms, prepare, undescribed
 from .profiles import load_shapes, load_vocabularies
@@ -60,26 +60,45 @@ def run(sources=None, *, documents: list[Document] | None = None, loaded: Loaded
             # which only this thread can enforce.
             from .engines.fast_data import in_background
 
-            ahead = in_background(contextvars.copy_context().run, _rules_to_run, profiles, domain, engine, limits)
-            progress = fast_validate.Progress()
+            if documents is None:
+                try:
+                    documents = read_inputs(sources, input_format=input_format, limits=limits)
+                except Exception:
+                    _rules_to_run(profiles, domain, engine, limits)  # a problem with the options is named first
+                    raise
+            # the input is read beside pyoxigraph's loader by a forked child, forked before any thread starts here
+            reading = fast_validate.ReadAhead(documents)
             try:
-                early = (*fast_validate.load_fast(sources, documents=documents, input_format=input_format,
-                                                  limits=limits, progress=progress), progress)
+                ahead = in_background(contextvars.copy_context().run, _rules_to_run, profiles, domain, engine,
+                                      limits)
+                progress = fast_validate.Progress()
+                try:
+                    early = (*fast_validate.load_fast(documents=documents, limits=limits, progress=progress,
+                                                      ahead=reading), progress)
+                except BaseException:
+                    progress.done()
+                    ahead.result()  # a problem with the options (an unknown --domain) is named first, as before
+                    raise
+                vocabulary, bundle, concept, (use_fast, note) = ahead.result()
             except BaseException:
-                progress.done()
-                ahead.result()  # a problem with the options (an unknown --domain) is named first, as before
+                reading.stop()
                 raise
-            vocabulary, bundle, concept, (use_fast, note) = ahead.result()
         else:
             rules = _rules_to_run(profiles, domain, engine, limits, shapes, vocabularies)
             vocabulary, bundle, concept, (use_fast, note) = rules
-        if use_fast:
-            outcome, note = _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits,
-                                  engine, early)
-        elif early is not None:  # (the shipped shapes always run on the fast engine)
-            outcome = _reference(None, early[1].documents, None, vocabulary, concept, bundle, input_format, limits)
-        else:
-            outcome = _reference(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits)
+            reading = None
+        try:
+            if use_fast:
+                outcome, note = _fast(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits,
+                                      engine, early)
+            elif early is not None:  # (the shipped shapes always run on the fast engine)
+                outcome = _reference(None, early[1].documents, None, vocabulary, concept, bundle, input_format,
+                                     limits)
+            else:
+                outcome = _reference(sources, documents, loaded, vocabulary, concept, bundle, input_format, limits)
+        finally:
+            if reading is not None:
+                reading.stop()  # (its lines were read while the findings were located, or are not needed)
         marked, found, loaded, data = outcome
         findings = in_user_terms(found + description_findings(loaded), loaded)
     report = Report(findings=findings, profiles=bundle.profiles, sources=loaded.sources, fail_on=fail_on,

@@ -3,18 +3,22 @@ origins that work on the store, and the compiled shapes run on it. No rdflib gra
 
 from __future__ import annotations
 
+import marshal
 import sys
 import time
+from functools import partial
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, URIRef
 
 from ...errors import InputError, UsageError
 from ...load.terms import RESERVED_IRI_PREFIX, RESERVED_PROBLEM, may_name_reserved
-from ...load import (Document, Limits, Loaded, Origins, RefusedByOxigraph, parse_document, parse_document_oxigraph,
-                    read_inputs, subject_lines)
+from ...load import (Document, Limits, Lines, Loaded, Origins, RefusedByOxigraph, TextIndex, parse_document,
+                    parse_document_oxigraph, read_inputs, subject_lines, text_index)
+from ...load.parse_oxigraph import loaded_natively, oxigraph_input
+from ...process import Child
 from . import fast
-from .fast_data import FastData, in_background, term_text, to_ox, to_rdflib
+from .fast_data import Changes, FastData, in_background, term_text, to_ox, to_rdflib
 
 Unsupported = fast.Unsupported
 
@@ -70,10 +74,14 @@ class FastOrigins(Origins):
         self._documents[document.name] = document
         self._found.clear()
 
-    def index_lines_in_background(self, documents) -> None:
-        """Number the subject lines of `documents` on a second thread: pyoxigraph's loader (FastData.load_native)
-        takes longer than the reading beside it, so this costs the load no time, and the findings need the lines
-        later (measured at 25,000 datasets: 1.5 s of a single thread before)."""
+    def index_lines_in_background(self, documents, ahead: ReadAhead | None = None) -> None:
+        """Number the subject lines of `documents` beside the load: in the forked child of `ahead` when there is
+        one, else on a second thread (the findings need the lines only later). On a thread the numbering holds
+        Python's lock beside this thread's reading of the same bytes (FastData.changes_of), so the two take turns
+        while pyoxigraph's loader has a core to itself."""
+        if ahead is not None and ahead.forked:
+            self._indexing = ahead
+            return
         names = [document.name for document in documents]
         self._indexing = in_background(lambda: {name: subject_lines(self._documents[name]) for name in names})
 
@@ -200,6 +208,77 @@ class FastOrigins(Origins):
         return source, self._line_index(source).get(term.value)
 
 
+class ReadAhead:
+    """A forked child that reads the input beside pyoxigraph's loader, for load_fast: what the store would rewrite
+    in the first document when it is loaded whole (FastData.changes_of), then each document's subject lines
+    (load.origins.text_index). On threads both hold Python's lock, and took turns with each other and with the
+    shapes being compiled (measured at 25,000 datasets: the load 4.2-4.6 s on threads, 3.4-3.5 s with a child
+    doing both; two children, 4.0-4.5 s: the loader, the child and this process then share two cores three ways).
+
+    Started before any thread of this process (process.Child forks only then: pipeline.run starts it first).
+    Where there is no child, or it fails, this process does the same work itself, so the result is the same. Its
+    answers come as frames: the changes (Changes.to_bytes, or empty when its reading failed: this process reads
+    the bytes again and meets the same error), then one per document (marshal: the subjects, the prefixes and the
+    line starts; marshal is safe here, the frames come from our own child through our own pipe)."""
+
+    def __init__(self, documents):
+        self.documents = list(documents)
+        self.native = bool(self.documents) and loaded_natively(self.documents[0])
+        self._child = Child(self._work) if self.documents else None
+        self.forked = self._child is not None and self._child.pid is not None
+        self._changes_read = not self.native
+        self._indexes = None
+
+    def _work(self, send) -> None:  # in the child
+        if self.native:
+            document = self.documents[0]
+            try:
+                changes = FastData().changes_of(*oxigraph_input(document), document.base).to_bytes()
+            except Exception:  # noqa: BLE001 - the parent reads the bytes itself and meets the error there
+                changes = b""
+            send(changes)
+        for document in self.documents:
+            index = text_index(document)
+            send(marshal.dumps((index.subjects, index.prefixes, index.lines.starts.tobytes())))
+
+    def changes(self) -> Changes | None:
+        """The first document's changes as the child read them, or None (read them here)."""
+        if self._changes_read:
+            return None
+        self._changes_read = True
+        frame = self._child.frame()
+        if not frame:
+            self.stop()
+            return None
+        return Changes.from_bytes(frame)
+
+    def result(self) -> dict:
+        """Each document's name -> its subject lines, its TextIndex kept with it (as subject_lines does): read
+        from the child, or numbered here for those it gave none."""
+        if self._indexes is None:
+            if not self._changes_read:
+                self.changes()  # (the frame before the indexes)
+            self._indexes = {}
+            for document in self.documents:
+                frame = self._child.frame() if self._child is not None else None
+                if frame is None:
+                    break
+                subjects, prefixes, starts = marshal.loads(frame)
+                document.index = TextIndex(Lines(document.text, starts), subjects, prefixes)
+                self._indexes[document.name] = subjects
+            self.stop()
+            for document in self.documents:
+                if document.name not in self._indexes:
+                    self._indexes[document.name] = subject_lines(document)
+        return self._indexes
+
+    def stop(self) -> None:
+        """End the child (done, or no longer needed): its pipe closed, the child killed and reaped."""
+        if self._child is not None:
+            self._child.stop()
+            self._child = None
+
+
 def stored(term):
     """The store's form of an rdflib term that can be a subject; None for a literal (a literal focus node is
     described nowhere) or a finding's focus text that is no IRI."""
@@ -212,9 +291,9 @@ def stored(term):
 
 
 def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits | None = None,
-              progress=None) -> tuple[FastData, Loaded]:
+              progress=None, ahead: ReadAhead | None = None) -> tuple[FastData, Loaded]:
     """Read every source (or take the documents already read) into a FastData store; the Loaded has no rdflib
-    graph (origins work on the store)."""
+    graph (origins work on the store). `ahead`: a ReadAhead started on `documents` (pipeline.run)."""
     limits = limits or Limits()
     if documents is None:
         documents = read_inputs(sources, input_format=input_format, limits=limits)
@@ -222,12 +301,15 @@ def load_fast(sources=None, *, documents=None, input_format=None, limits: Limits
     origins = FastOrigins(data)
     for document in documents:
         origins.add_document(document)
-    origins.index_lines_in_background(documents)
+    origins.index_lines_in_background(documents, ahead)
     for index, document in enumerate(documents):
         if progress:
             progress("reading", index, len(documents))
+        native = data.load_native
+        if ahead is not None and index == 0 and ahead.forked:
+            native = partial(data.load_native, ahead=ahead.changes)
         try:
-            graph = parse_document_oxigraph(document, limits, data.add, native=data.load_native)
+            graph = parse_document_oxigraph(document, limits, data.add, native=native)
         except RefusedByOxigraph:
             graph = parse_document(document, limits)
         if graph is not None:
@@ -280,4 +362,5 @@ def run(data: FastData, shapes, progress=None, origins=None):
                     learn=origins.learn_subjects if origins is not None else None)
 
 
-__all__ = ["choose", "load_fast", "confirm_loaded", "data_from_graph", "run", "Progress", "FastOrigins", "Unsupported"]
+__all__ = ["choose", "load_fast", "ReadAhead", "confirm_loaded", "data_from_graph", "run", "Progress", "FastOrigins",
+           "Unsupported"]
