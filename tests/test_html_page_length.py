@@ -178,3 +178,17 @@ def test_the_page_shows_5000_findings_unless_told(tmp_path):
     parser = Cards()
     parser.feed(render_html(report, max_findings=PAGE_FINDINGS + 7))
     assert parser.findings == PAGE_FINDINGS + 7 and parser.notice is None
+
+
+def test_the_rule_chart_counts_each_rule_and_shows_its_worst_severity():
+    """By hand: rule A has two warnings and a violation (3, shown as a violation), rule B one note; most first."""
+    from ena_grunddata.render.context import ReportContext
+    from ena_grunddata.render.html import Page
+    from ena_grunddata.report import Finding, Report
+
+    findings = [Finding(code="A", severity="warning", focus="https://e.se/1"),
+                Finding(code="B", severity="info", focus="https://e.se/2"),
+                Finding(code="A", severity="violation", focus="https://e.se/3"),
+                Finding(code="A", severity="warning", focus="https://e.se/4")]
+    rows = Page(Report(findings=findings), ReportContext(), "en").charts[1]["rows"]
+    assert [(row["label"], row["count"], row["severity"]) for row in rows] == [("A", 3, "violation"), ("B", 1, "info")]
