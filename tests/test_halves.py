@@ -7,11 +7,10 @@ other tests may still run), so each case runs in a fresh interpreter and reports
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
+import fresh_python
 import pytest
 import rdflib
 
@@ -23,22 +22,11 @@ REPO = Path(__file__).resolve().parent.parent
 
 def in_fresh_python(body: str) -> dict:
     """Run `body` (which sets `result`) in a new interpreter; the JSON of `result`."""
-    script = ("import json, os, signal, sys, threading\nfrom ena_grunddata import process\n"
-              "from ena_grunddata.render import halves\n" + textwrap.dedent(body) + "\nprint(json.dumps(result))\n")
-    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    return fresh_python.in_fresh_python("import json, os, signal, sys, threading\nfrom ena_grunddata import process\n"
+                                        "from ena_grunddata.render import halves\n", body)
 
 
-# Every Child made is counted in `forks` (True when a process was forked).
-COUNT_FORKS = """
-forks = []
-started = process.Child.__init__
-def counted(self, *args):
-    started(self, *args)
-    forks.append(self.pid is not None)
-process.Child.__init__ = counted
-"""
+COUNT_FORKS = fresh_python.COUNT_FORKS
 
 SETUP = """
 halves.FORK_FROM = 10

@@ -7,12 +7,11 @@ other tests may still run), so each case runs in a fresh interpreter and reports
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
+import fresh_python
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,12 +30,9 @@ def catalog(tmp_path_factory) -> Path:
 
 
 def in_fresh_python(body: str, path: Path) -> dict:
-    """Run `body` (which sets `result`) in a new interpreter, after RUN (below); the JSON of `result`."""
-    script = RUN + textwrap.dedent(body) + "\nprint(json.dumps(result))\n"
-    done = subprocess.run([sys.executable, "-c", script, str(path)], capture_output=True, text=True, cwd=REPO,
-                          timeout=300)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout.splitlines()[-1])
+    """Run `body` (which sets `result`) in a new interpreter, after RUN (below), with `path` as sys.argv[1]; the
+    JSON of `result`."""
+    return fresh_python.in_fresh_python(RUN, body, str(path))
 
 
 RUN = """
@@ -45,13 +41,7 @@ from ena_grunddata import process
 from ena_grunddata.errors import InputError
 from ena_grunddata.validation import pipeline
 from ena_grunddata.validation.engines import fast_validate
-
-forks = []
-started = process.Child.__init__
-def counted(self, *args):
-    started(self, *args)
-    forks.append(self.pid is not None)
-process.Child.__init__ = counted
+""" + fresh_python.COUNT_FORKS + """
 
 def validated(path):
     '''Findings (blank node labels aside, they differ per load), the subject lines and the line starts.'''
