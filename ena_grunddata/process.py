@@ -1,4 +1,5 @@
-"""How the process that runs the library ends, and the child processes it may fork to write a report faster.
+"""How the process that runs the library ends, and the child processes it may fork to read the input and write a
+report faster.
 
 The installed command ends its process as soon as the command is done (`commands/cli.py: entry`): the output is
 flushed and the exit handlers run (temporary files go), but what the command made is not freed object by object
@@ -53,8 +54,10 @@ def leave(code: int):
 #
 # After the checks, a national report's writing (SARIF results, JUnit cases, JSON findings: render/halves.py) and
 # its score (validation/score.py) are Python work on one core while the other has nothing to do, and Python's lock
-# keeps a second thread from helping. Where the system can fork and this process runs a single thread (the
-# checks' threads and the store's loader are done by then), a forked child does part of the work: it shares the
+# keeps a second thread from helping; before the load, the reading of the input beside pyoxigraph's loader
+# (validation/engines/fast_validate.ReadAhead) would hold that lock against the rest of the load. Where the system
+# can fork and this process runs a single thread (the checks' threads and the store's loader are done by then; the
+# read-ahead child is forked before any thread starts), a forked child does part of the work: it shares the
 # report, the loaded store and the documents with this process (copy on write) and hands back only its result,
 # as frames through a pipe.
 #

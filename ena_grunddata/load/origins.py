@@ -173,7 +173,8 @@ class TextIndex:
 
 
 def text_index(document: Document) -> TextIndex:
-    """The document's TextIndex, read on first use (on the line-numbering thread of the fast engine's load)."""
+    """The document's TextIndex, read on first use (during the fast engine's load: in its read-ahead child, or on
+    a thread of its own)."""
     index = document.index
     if index is None:
         index = document.index = _read_index(document)
