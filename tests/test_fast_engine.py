@@ -392,3 +392,36 @@ def test_card_reads_are_the_same_from_the_store_a_graph_and_a_union():
             p: {s: sorted(v, key=str) for s, v in by.items()} for p, by in expected.items()}
         assert sorted(referring(view, "https://e.org/C", RDF.type)) == sorted(["https://e.org/d", f"_:{label}"])
         assert list(referring(view, f"_:{label}")) == ["https://e.org/d"]
+
+
+def test_a_shared_answer_that_fails_unexpectedly_leaves_no_check_waiting(monkeypatch):
+    """Two checks ask the same unfocused query (fast._Answers): it is evaluated once, and when that evaluation fails
+    with an error that is no query's (those come back as rows), both checks get the error; neither waits for ever."""
+    import threading
+    import time
+
+    from ena_grunddata.validation.engines import fast
+
+    evaluated = []
+
+    def failing(data, query):
+        evaluated.append(query)
+        time.sleep(0.2)  # (the second check asks while the first is still evaluating)
+        raise TypeError("unexpected")
+
+    monkeypatch.setattr(fast, "_rows", failing)
+    answers, errors = fast._Answers(), []
+
+    def check():
+        try:
+            answers.rows(None, "SELECT ?this WHERE { ?this ?p ?o }")
+        except TypeError as error:
+            errors.append(str(error))
+
+    checks = [threading.Thread(target=check, daemon=True) for _ in range(2)]
+    for thread in checks:
+        thread.start()
+    for thread in checks:
+        thread.join(30)  # a deadlock guard, not a speed limit
+    assert not any(thread.is_alive() for thread in checks)
+    assert errors == ["unexpected", "unexpected"] and len(evaluated) == 1
