@@ -137,20 +137,14 @@ class Lines:
 
 
 _LINE_FEED = re.compile("\n")
-# What a line starts with: a prefix declaration, an IRI or a prefixed name (numbered as Lines numbers them).
-_TURTLE_LINE_START = re.compile(
-    r"^[^\S\n]*(?:(?i:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>"  # 1, 2: a prefix and its namespace
-    r"|<([^>\n]*)>"  # 3: an IRI
-    r"|([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*))",  # 4, 5: a prefixed name (4 is None for the empty prefix)
-    re.MULTILINE)
-# A further directive after one (`@prefix a: <…> . @prefix b: <…> .`), read only on from the end of one: a search for
-# directives anywhere took several times as long on a national catalog.
-_NEXT_PREFIX = re.compile(r"[^\S\n]*\.?[^\S\n]*(?i:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>")
+# A prefix declaration (`@prefix a: <…> .`, `PREFIX a: <…>`), read from a line's start or on from the end of one
+# before it on the same line (a search for declarations anywhere took several times as long on a national catalog);
+# it may go on over further lines.
+_PREFIX = re.compile(r"[^\S\n]*\.?[^\S\n]*(?i:@prefix|PREFIX)\s+([\w.-]*):\s*<([^>]*)>")
 # One match per line, the whole text in one findall (a national catalog has a million lines; a search for the lines
-# that start with a term made and numbered a match object each: 2.3 s against 0.8 s). Groups: 1 a prefix
-# declaration begins (read with _TURTLE_LINE_START, as it may go on over further lines), 2 and 3 an IRI (3 is ">"
-# when there is one), 4 a prefixed name whole (":" at least), 5 and 6 its prefix and local name. Nothing here reads
-# past a line feed.
+# that start with a term made and numbered a match object each: 2.3 s against 0.8 s), numbered as Lines numbers
+# them. Groups: 1 a prefix declaration begins (read with _PREFIX), 2 and 3 an IRI (3 is ">" when there is one), 4 a
+# prefixed name whole (":" at least), 5 and 6 its prefix and local name. Nothing here reads past a line feed.
 _TURTLE_LINES = re.compile(
     r"^[^\S\n]*(?:((?i:@prefix|PREFIX)(?=\s))|<([^>\n]*)(>)|(([A-Za-z][\w.-]*)?:([^\s;,()\[\]]*)))?[^\n]*",
     re.MULTILINE)
@@ -206,15 +200,15 @@ def _read_index(document: Document) -> TextIndex:
                     if iri not in lines:
                         lines[iri] = number
             elif directive and number > covered:
-                match = _TURTLE_LINE_START.match(text, starts[number - 1])
-                if match is None or match.group(2) is None:
+                match = _PREFIX.match(text, starts[number - 1])  # (the line starts with blanks and the keyword)
+                if match is None:
                     continue
                 while match:  # further directives on the same line (`@prefix a: <…> . @prefix b: <…> .`)
                     prefix, namespace = match.group(1), match.group(2)
                     prefixes[prefix] = namespace
                     declared.append((prefix, namespace))
                     end = match.end()
-                    match = _NEXT_PREFIX.match(text, end)
+                    match = _PREFIX.match(text, end)
                 covered = numbered.number_at(end - 1)
     elif document.format in ("rdfxml", "jsonld"):
         for match in (_XML_SUBJECT if document.format == "rdfxml" else _JSONLD_ID).finditer(text):
